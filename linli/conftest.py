@@ -1,0 +1,29 @@
+import pytest
+from django.test import Client
+
+from linli.core.testing import PASSWORD, build_world
+
+
+@pytest.fixture
+def world(db):
+    """The named cast (see linli/core/testing.py)."""
+    return build_world()
+
+
+@pytest.fixture
+def client_for(world):
+    """client_for("street_admin") → a test client signed in as that member of the cast."""
+
+    def make(name: str) -> Client:
+        client = Client()
+        assert client.login(username=name, password=PASSWORD)
+        return client
+
+    return make
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Tests sign in a dozen users per test; the production hasher would make that take seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,274 @@
+"""People, their homes, the organisations they belong to, and who may see what (roles with a scope)."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.text import initials, mask_name, mask_phone
+from linli.people.scopes import scope_for
+
+
+class User(AbstractUser):
+    """A sign-in account; linked to a Person when the account belongs to someone in the registry."""
+
+    person = models.OneToOneField(
+        "people.Person", verbose_name=_("人员"), null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
+    )
+    display_name = models.CharField(_("显示名称"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("账号")
+        verbose_name_plural = _("账号")
+
+    def __str__(self):
+        return self.display_name or self.username
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(scope_for(user).person_q())
+
+
+class Person(models.Model):
+    """A resident or any other person known to the registry (minimum personal data, PIPL)."""
+
+    name = models.CharField(_("姓名"), max_length=60)
+    initials = models.CharField(_("拼音首字母"), max_length=60, db_index=True, editable=False)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True, db_index=True)
+    # Sensitive flags: visible only to roles in SENSITIVE_ROLES; every viewing is logged (AccessLog).
+    is_party_member = models.BooleanField(_("党员"), default=False)
+    is_elderly_alone = models.BooleanField(_("独居老人"), default=False)
+    is_disabled = models.BooleanField(_("残疾人"), default=False)
+    is_hardship = models.BooleanField(_("困难家庭"), default=False)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    SENSITIVE_FIELDS = ("is_party_member", "is_elderly_alone", "is_disabled", "is_hardship")
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.initials = initials(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)
+
+    @property
+    def has_sensitive_flags(self) -> bool:
+        return any(getattr(self, f) for f in self.SENSITIVE_FIELDS)
+
+    def sensitive_flags(self) -> list[str]:
+        return [str(self._meta.get_field(f).verbose_name) for f in self.SENSITIVE_FIELDS if getattr(self, f)]
+
+
+class OccupancyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(scope_for(user).occupancy_q())
+
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(start__isnull=True) | Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
+
+
+class Occupancy(models.Model):
+    """A person's tie to a home (owner, co-owner, tenant, family member), from/to."""
+
+    class Relation(models.TextChoices):
+        OWNER = "owner", _("业主")
+        CO_OWNER = "co_owner", _("共有人")
+        TENANT = "tenant", _("租户")
+        FAMILY = "family", _("家庭成员")
+
+    OWNING = (Relation.OWNER, Relation.CO_OWNER)
+
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="occupancies")
+    home = models.ForeignKey("places.Home", verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="occupancies")
+    relation = models.CharField(_("关系"), max_length=16, choices=Relation.choices)
+    start = models.DateField(_("起始日期"), null=True, blank=True)
+    end = models.DateField(_("终止日期"), null=True, blank=True)
+
+    objects = OccupancyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("居住关系")
+        verbose_name_plural = _("居住关系")
+        ordering = ["home", "relation", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "home", "relation"], condition=Q(end__isnull=True),
+                                    name="occupancy_one_open_per_person_home_relation"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.home} · {self.get_relation_display()}"
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(scope_for(user).organization_q())
+
+
+class Organization(models.Model):
+    """A company, committee, office, department, team or merchant that takes part in an estate's life."""
+
+    class Kind(models.TextChoices):
+        PROPERTY_COMPANY = "property_company", _("物业服务企业")
+        OWNERS_COMMITTEE = "owners_committee", _("业主委员会")
+        SELF_MANAGEMENT = "self_management", _("自管委员会")
+        PARTY_BRANCH = "party_branch", _("党组织")
+        COMMUNITY_COMMITTEE = "community_committee", _("社区居委会")
+        STREET_OFFICE = "street_office", _("街道办事处")
+        PROPERTY_CENTRE = "property_centre", _("街道物业服务中心")
+        DEPARTMENT = "department", _("职能部门")
+        SERVICE_STATION = "service_station", _("物业服务站")
+        VOLUNTEER_TEAM = "volunteer_team", _("志愿者队伍")
+        MERCHANT = "merchant", _("商户")
+
+    class Ownership(models.TextChoices):
+        MARKET = "market", _("市场化企业")
+        STATE = "state", _("国有企业")
+
+    class Field(models.TextChoices):
+        URBAN_MANAGEMENT = "urban_management", _("城管")
+        LANDSCAPING = "landscaping", _("园林绿化")
+        HOUSING = "housing", _("住建")
+        FIRE = "fire", _("消防")
+        WATER = "water", _("供水")
+        POWER = "power", _("供电")
+        GAS = "gas", _("燃气")
+        HEATING = "heating", _("供暖")
+        POLICE = "police", _("公安")
+        MARKET_REGULATION = "market_regulation", _("市场监管")
+        CIVIL_AFFAIRS = "civil_affairs", _("民政")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(_("名称"), max_length=120)
+    initials = models.CharField(_("拼音首字母"), max_length=120, db_index=True, editable=False)
+    kind = models.CharField(_("类别"), max_length=24, choices=Kind.choices)
+    ownership = models.CharField(_("企业性质"), max_length=8, choices=Ownership.choices, blank=True)
+    field = models.CharField(_("职能领域"), max_length=24, choices=Field.choices, blank=True)
+    division = models.ForeignKey(
+        "places.Division", verbose_name=_("所属区划"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="organizations",
+    )
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("组织")
+        verbose_name_plural = _("组织")
+        ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="organization_unique_kind_name")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.initials = initials(self.name)
+        super().save(*args, **kwargs)
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", _("居民")
+    PROPERTY_STAFF = "property_staff", _("物业服务人员")
+    PROPERTY_MANAGER = "property_manager", _("物业项目经理")
+    GRID_WORKER = "grid_worker", _("网格员")
+    COMMUNITY_ADMIN = "community_admin", _("社区管理员")
+    STREET_ADMIN = "street_admin", _("街道管理员")
+    DEPARTMENT_HANDLER = "department_handler", _("部门承办人")
+    DISTRICT_ADMIN = "district_admin", _("区级管理员")
+    AUDITOR = "auditor", _("审计(只读)")
+
+
+class Membership(models.Model):
+    """A user's role with its scope: a division, an estate, a cluster or an organisation."""
+
+    user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("角色"), max_length=24, choices=Role.choices)
+    division = models.ForeignKey(
+        "places.Division", verbose_name=_("区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    estate = models.ForeignKey(
+        "places.Estate", verbose_name=_("小区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cluster = models.ForeignKey(
+        "places.Cluster", verbose_name=_("片区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("组织"), null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        ordering = ["user", "role"]
+
+    def __str__(self):
+        target = self.division or self.estate or self.cluster or self.organization or "—"
+        return f"{self.user} · {self.get_role_display()} · {target}"
+
+
+class AccessLog(models.Model):
+    """Who looked at which sensitive personal record, and when (PIPL). Append-only."""
+
+    user = models.ForeignKey(User, verbose_name=_("查看人"), null=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, verbose_name=_("被查看人员"), on_delete=models.PROTECT, related_name="access_logs")
+    action = models.CharField(_("操作"), max_length=40, default="view")
+    path = models.CharField(_("页面或接口"), max_length=200, blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("敏感信息查看记录")
+        verbose_name_plural = _("敏感信息查看记录")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} → {self.person}"
+
+
+class ApiKey(models.Model):
+    """A key for a machine client; only its hash is stored, the key is shown once when created."""
+
+    name = models.CharField(_("名称"), max_length=80, unique=True)
+    user = models.ForeignKey(User, verbose_name=_("代表账号"), on_delete=models.PROTECT, related_name="api_keys")
+    prefix = models.CharField(_("前缀"), max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 密钥")
+        verbose_name_plural = _("API 密钥")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def generate(cls) -> str:
+        return "lk_" + secrets.token_urlsafe(32)

@@ -1,0 +1,245 @@
+"""Who may see what: one Scope per user, turned into a Q for each model's ``visible_to(user)``.
+
+A district admin sees the district, a street admin the street, a community admin the community,
+a property manager the estates their company manages now, a resident their own homes and the
+public part of their estate. The answer is computed once per request and cached on the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.apps import apps
+from django.db.models import Q
+
+# Roles whose scope is a division (or an estate or cluster inside one).
+ADMIN_ROLES = frozenset({"district_admin", "street_admin", "community_admin"})
+# Roles that may see sensitive flags of people (party member, living alone, disability, hardship).
+SENSITIVE_ROLES = frozenset({"district_admin", "street_admin", "community_admin", "grid_worker"})
+# Roles whose organisation scope means "the estates my company manages now".
+PROPERTY_ROLES = frozenset({"property_manager", "property_staff"})
+STAFF_ROLES = frozenset(
+    {"property_staff", "property_manager", "grid_worker", "community_admin", "street_admin",
+     "department_handler", "district_admin", "auditor"}
+)
+# Organisations whose scope is their own division (a department serves its whole district).
+DIVISION_ORG_KINDS = frozenset(
+    {"department", "street_office", "property_centre", "community_committee"}
+)
+
+NOTHING = Q(pk__in=[])
+
+
+def _any(qs: list[Q]) -> Q:
+    return reduce(or_, qs) if qs else NOTHING
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["".join(f"{c}/" for c in parts[: i + 1]) for i in range(len(parts))]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user serves. Empty for a stranger (no role, no home)."""
+
+    user_id: int | None = None
+    person_id: int | None = None
+    roles: frozenset[str] = frozenset()
+    paths: tuple[str, ...] = ()  # division paths served as staff
+    admin_paths: tuple[str, ...] = ()  # division paths where the user may change the registry
+    estate_ids: frozenset[int] = frozenset()  # estates served as staff by explicit membership
+    cluster_ids: frozenset[int] = frozenset()
+    org_ids: frozenset[int] = frozenset()  # property companies whose current estates are served
+    own_org_ids: frozenset[int] = frozenset()
+    home_ids: frozenset[int] = frozenset()  # homes lived in now
+    resident_estate_ids: frozenset[int] = frozenset()
+    admin_estate_ids: frozenset[int] = field(default_factory=frozenset)
+
+    # -- who is this -------------------------------------------------------------------------
+    @property
+    def is_member(self) -> bool:
+        return bool(self.roles or self.home_ids)
+
+    @property
+    def is_staff_member(self) -> bool:
+        return bool(self.roles & STAFF_ROLES)
+
+    @property
+    def is_registry_admin(self) -> bool:
+        return bool(self.roles & ADMIN_ROLES)
+
+    @property
+    def sees_sensitive(self) -> bool:
+        return bool(self.roles & SENSITIVE_ROLES)
+
+    def can_write_division(self, division) -> bool:
+        return any(division.path.startswith(p) for p in self.admin_paths)
+
+    def can_write_estate(self, estate) -> bool:
+        return estate.pk in self.admin_estate_ids or self.can_write_division(estate.community)
+
+    # -- Q objects, one per model ---------------------------------------------------------------
+    def _managed_estate_ids(self):
+        Stewardship = apps.get_model("places", "Stewardship")
+        return Stewardship.objects.current().filter(provider_id__in=self.org_ids).values("estate_id")
+
+    def estate_q(self, staff_only: bool = False) -> Q:
+        parts = [Q(community__path__startswith=p) for p in self.paths]
+        if self.estate_ids:
+            parts.append(Q(pk__in=self.estate_ids))
+        if self.cluster_ids:
+            parts.append(Q(cluster_id__in=self.cluster_ids))
+        if self.org_ids:
+            parts.append(Q(pk__in=self._managed_estate_ids()))
+        if self.resident_estate_ids and not staff_only:
+            parts.append(Q(pk__in=self.resident_estate_ids))
+        return _any(parts)
+
+    def _staff_estates(self):
+        Estate = apps.get_model("places", "Estate")
+        return Estate.objects.filter(self.estate_q(staff_only=True)).values("pk")
+
+    def _has_staff_estates(self) -> bool:
+        return bool(self.paths or self.estate_ids or self.cluster_ids or self.org_ids)
+
+    def division_q(self) -> Q:
+        parts = [Q(path__startswith=p) for p in self.paths]
+        if self.estate_ids or self.cluster_ids or self.org_ids or self.resident_estate_ids:
+            Estate = apps.get_model("places", "Estate")
+            parts.append(Q(pk__in=Estate.objects.filter(self.estate_q()).values("community_id")))
+        return _any(parts)
+
+    def cluster_q(self) -> Q:
+        parts = [Q(street__path__startswith=p) for p in self.paths]
+        if self.cluster_ids:
+            parts.append(Q(pk__in=self.cluster_ids))
+        if self.estate_ids or self.org_ids or self.resident_estate_ids:
+            Estate = apps.get_model("places", "Estate")
+            parts.append(Q(pk__in=Estate.objects.filter(self.estate_q()).values("cluster_id")))
+        return _any(parts)
+
+    def home_q(self) -> Q:
+        parts = []
+        if self._has_staff_estates():
+            parts.append(Q(estate_id__in=self._staff_estates()))
+        if self.home_ids:
+            parts.append(Q(pk__in=self.home_ids))
+        return _any(parts)
+
+    def occupancy_q(self) -> Q:
+        parts = []
+        if self._has_staff_estates():
+            parts.append(Q(home__estate_id__in=self._staff_estates()))
+        if self.person_id:
+            parts.append(Q(person_id=self.person_id))
+        return _any(parts)
+
+    def person_q(self) -> Q:
+        parts = []
+        if self._has_staff_estates():
+            Occupancy = apps.get_model("people", "Occupancy")
+            parts.append(Q(pk__in=Occupancy.objects.filter(home__estate_id__in=self._staff_estates()).values("person_id")))
+        if self.person_id:
+            parts.append(Q(pk=self.person_id))
+        return _any(parts)
+
+    def organization_q(self) -> Q:
+        parts = [Q(division__path__startswith=p) for p in self.paths]
+        ancestors = {a for p in self.paths for a in _ancestor_paths(p)}
+        if ancestors:
+            parts.append(Q(division__path__in=sorted(ancestors)))
+        if self.own_org_ids:
+            parts.append(Q(pk__in=self.own_org_ids))
+        if self._has_staff_estates() or self.resident_estate_ids:
+            Stewardship = apps.get_model("places", "Stewardship")
+            Estate = apps.get_model("places", "Estate")
+            estates = Estate.objects.filter(self.estate_q()).values("pk")
+            parts.append(Q(pk__in=Stewardship.objects.current().filter(estate_id__in=estates).values("provider_id")))
+        return _any(parts)
+
+
+ANONYMOUS = Scope()
+
+
+def build_scope(user) -> Scope:
+    Membership = apps.get_model("people", "Membership")
+    Occupancy = apps.get_model("people", "Occupancy")
+    roles, paths, admin_paths = set(), [], []
+    estate_ids, cluster_ids, org_ids, own_org_ids, admin_estate_ids = set(), set(), set(), set(), set()
+    memberships = Membership.objects.filter(user_id=user.pk).select_related(
+        "division", "organization", "organization__division"
+    )
+    for m in memberships:
+        roles.add(m.role)
+        if m.role == "resident":
+            continue  # a resident's reach comes from the homes they live in, not from the membership
+        is_admin = m.role in ADMIN_ROLES
+        if m.division_id:
+            paths.append(m.division.path)
+            if is_admin:
+                admin_paths.append(m.division.path)
+        if m.estate_id:
+            estate_ids.add(m.estate_id)
+            if is_admin:
+                admin_estate_ids.add(m.estate_id)
+        if m.cluster_id:
+            cluster_ids.add(m.cluster_id)
+        if m.organization_id:
+            own_org_ids.add(m.organization_id)
+            org = m.organization
+            if org.kind in DIVISION_ORG_KINDS and org.division_id and not (m.division_id or m.estate_id):
+                paths.append(org.division.path)
+                if is_admin:
+                    admin_paths.append(org.division.path)
+            else:
+                org_ids.add(m.organization_id)
+    if user.is_superuser:
+        Division = apps.get_model("places", "Division")
+        roots = list(Division.objects.filter(parent__isnull=True).values_list("path", flat=True))
+        roles.add("district_admin")
+        paths.extend(roots)
+        admin_paths.extend(roots)
+    home_ids, resident_estates = set(), set()
+    person_id = getattr(user, "person_id", None)
+    if person_id:
+        for home_id, estate_id in Occupancy.objects.current().filter(person_id=person_id).values_list(
+            "home_id", "home__estate_id"
+        ):
+            home_ids.add(home_id)
+            resident_estates.add(estate_id)
+        if home_ids:
+            roles.add("resident")
+    return Scope(
+        user_id=user.pk,
+        person_id=person_id,
+        roles=frozenset(roles),
+        paths=tuple(sorted(set(paths))),
+        admin_paths=tuple(sorted(set(admin_paths))),
+        estate_ids=frozenset(estate_ids),
+        cluster_ids=frozenset(cluster_ids),
+        org_ids=frozenset(org_ids),
+        own_org_ids=frozenset(own_org_ids),
+        home_ids=frozenset(home_ids),
+        resident_estate_ids=frozenset(resident_estates),
+        admin_estate_ids=frozenset(admin_estate_ids),
+    )
+
+
+def scope_for(user) -> Scope:
+    """The user's scope, cached on the user object for the length of a request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_linli_scope", None)
+    if cached is None:
+        cached = build_scope(user)
+        user._linli_scope = cached
+    return cached
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope after memberships or occupancies of the user changed."""
+    if hasattr(user, "_linli_scope"):
+        del user._linli_scope

@@ -1,0 +1,7 @@
+"""API of the registry of places (filled in by the API work)."""
+
+extra_urls = []
+
+
+def register(router):
+    pass

@@ -1,0 +1,94 @@
+"""Reads of the registry that several pages and the API share: coverage figures."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from linli.places.models import Division, Estate, Home, Stewardship
+
+CONTRACT_WARNING_DAYS = 90
+
+
+def with_current_mode(estates, on: datetime.date | None = None):
+    """Annotate each estate with ``mode`` and ``provider_id`` of its current stewardship (None = unknown)."""
+    current = Stewardship.objects.current(on).filter(estate_id=OuterRef("pk")).order_by("-start")
+    return estates.annotate(
+        mode=Subquery(current.values("mode")[:1]),
+        provider_id=Subquery(current.values("provider_id")[:1]),
+    )
+
+
+@dataclass
+class Coverage:
+    """Coverage of one division: estates and homes by management mode."""
+
+    division: Division
+    estates_by_mode: dict[str, int] = field(default_factory=dict)
+    homes_by_mode: dict[str, int] = field(default_factory=dict)
+    estates_total: int = 0
+    homes_total: int = 0
+    unmanaged: list = field(default_factory=list)
+    expiring: list = field(default_factory=list)
+
+    @property
+    def professional_estates(self) -> int:
+        return sum(self.estates_by_mode.get(m, 0) for m in Stewardship.PROFESSIONAL)
+
+    @property
+    def professional_homes(self) -> int:
+        return sum(self.homes_by_mode.get(m, 0) for m in Stewardship.PROFESSIONAL)
+
+    @property
+    def professional_share(self) -> Decimal | None:
+        """Share of homes under professional management (market, custodian, bundled)."""
+        if not self.homes_total:
+            return None
+        return Decimal(self.professional_homes) / Decimal(self.homes_total)
+
+    @property
+    def professional_estate_share(self) -> Decimal | None:
+        if not self.estates_total:
+            return None
+        return Decimal(self.professional_estates) / Decimal(self.estates_total)
+
+    def rows(self):
+        """(mode, label, estates, homes) for every mode, unknown last."""
+        out = [(m.value, m.label, self.estates_by_mode.get(m.value, 0), self.homes_by_mode.get(m.value, 0))
+               for m in Stewardship.Mode]
+        if self.estates_by_mode.get(None):
+            out.append(("unknown", "未登记", self.estates_by_mode[None], self.homes_by_mode.get(None, 0)))
+        return out
+
+
+def coverage(division: Division, estates=None, on: datetime.date | None = None) -> Coverage:
+    """Coverage figures for ``division`` (community, street or district), limited to ``estates`` if given."""
+    on = on or timezone.localdate()
+    base = estates if estates is not None else Estate.objects.all()
+    base = base.filter(community__path__startswith=division.path)
+    annotated = with_current_mode(base, on)
+    result = Coverage(division=division)
+    for row in annotated.values("mode").annotate(n=Count("pk")).order_by():
+        result.estates_by_mode[row["mode"]] = row["n"]
+    current = Stewardship.objects.current(on).filter(estate_id=OuterRef("estate_id")).order_by("-start")
+    homes = Home.objects.filter(estate__in=base.values("pk")).annotate(mode=Subquery(current.values("mode")[:1]))
+    for row in homes.values("mode").annotate(n=Count("pk")).order_by():
+        result.homes_by_mode[row["mode"]] = row["n"]
+    result.estates_total = sum(result.estates_by_mode.values())
+    result.homes_total = sum(result.homes_by_mode.values())
+    result.unmanaged = list(
+        annotated.filter(Q(mode=Stewardship.Mode.NONE) | Q(mode__isnull=True))
+        .select_related("community")
+        .annotate(home_count=Count("homes"))
+        .order_by("community__path", "name")
+    )
+    result.expiring = list(
+        Stewardship.objects.current(on)
+        .filter(estate__in=base.values("pk"), contract_end__isnull=False,
+                contract_end__gte=on, contract_end__lte=on + datetime.timedelta(days=CONTRACT_WARNING_DAYS))
+        .select_related("estate", "provider", "estate__community")
+        .order_by("contract_end")
+    )
+    return result
