@@ -1,0 +1,61 @@
+"""Filtersets shared by the pages and the API."""
+
+import django_filters
+from django.db.models import Q
+
+from linli.core.text import normalize
+from linli.places.models import Division, Estate, Stewardship
+from linli.places.selectors import with_current_mode
+
+
+def search_q(value: str, *fields: str) -> Q:
+    """Match a name by its characters (after normalisation) or by its pinyin initials ("jgm" → 九宫庙)."""
+    text = normalize(value)
+    q = Q()
+    for f in fields:
+        q |= Q(**{f"{f}__icontains": text})
+    if text.isascii() and text.replace(" ", "").isalnum():
+        q |= Q(initials__startswith=text.lower().replace(" ", ""))
+    return q
+
+
+class DivisionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="名称或拼音首字母")
+    level = django_filters.ChoiceFilter(choices=Division.Level.choices, label="层级")
+    within = django_filters.CharFilter(method="filter_within", label="上级区划代码")
+
+    class Meta:
+        model = Division
+        fields = ["q", "level", "within"]
+
+    def filter_q(self, qs, name, value):
+        return qs.filter(search_q(value, "name") | Q(code__startswith=value.strip()))
+
+    def filter_within(self, qs, name, value):
+        parent = Division.objects.filter(code=value.strip()).first()
+        return qs.filter(path__startswith=parent.path) if parent else qs.none()
+
+
+class EstateFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="名称或拼音首字母")
+    division = django_filters.CharFilter(method="filter_division", label="区划代码")
+    kind = django_filters.ChoiceFilter(choices=Estate.Kind.choices, label="类型")
+    governance = django_filters.ChoiceFilter(choices=Estate.Governance.choices, label="治理模式")
+    mode = django_filters.ChoiceFilter(choices=Stewardship.Mode.choices, method="filter_mode", label="管理方式")
+    cluster = django_filters.NumberFilter(field_name="cluster_id", label="片区")
+
+    class Meta:
+        model = Estate
+        fields = ["q", "division", "kind", "governance", "mode", "cluster"]
+
+    def filter_q(self, qs, name, value):
+        return qs.filter(search_q(value, "name", "address"))
+
+    def filter_division(self, qs, name, value):
+        division = Division.objects.filter(code=value.strip()).first()
+        return qs.filter(community__path__startswith=division.path) if division else qs.none()
+
+    def filter_mode(self, qs, name, value):
+        if "mode" not in qs.query.annotations:
+            qs = with_current_mode(qs)
+        return qs.filter(mode=value)
