@@ -1,8 +1,41 @@
-from django.http import Http404
+"""Pages about people: a scoped list (masked) and a person's record (sensitive parts logged)."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from linli.core.access import get_visible_or_404, member_required, staff_required
+from linli.core.htmx import is_htmx
+from linli.people.models import Occupancy, Person
+from linli.people.scopes import scope_for
+from linli.people.services import log_sensitive_access
+from linli.places.filters import search_q
 
 
+@staff_required
 def person_list(request):
-    raise Http404
+    qs = Person.objects.visible_to(request.user)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(search_q(q, "name") | (search_q(q, "phone") if q.isdigit() else search_q(q, "name")))
+    page = Paginator(qs.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
+    template = "people/_person_rows.html" if is_htmx(request) else "people/person_list.html"
+    return render(request, template, {"page": page, "q": q})
 
 
-person_detail = person_list
+@member_required
+def person_detail(request, pk):
+    person = get_visible_or_404(Person, request.user, pk=pk)
+    scope = scope_for(request.user)
+    is_self = person.pk == scope.person_id
+    show_sensitive = scope.sees_sensitive or is_self
+    show_phone = scope.sees_sensitive or scope.is_registry_admin or is_self
+    if show_sensitive and person.has_sensitive_flags and not is_self:
+        log_sensitive_access(user=request.user, person=person, action="view", path=request.path)
+    occupancies = (
+        Occupancy.objects.visible_to(request.user).filter(person=person)
+        .select_related("home__building", "home__estate")
+        .order_by("-start")
+    )
+    return render(request, "people/person_detail.html", {
+        "person": person, "show_sensitive": show_sensitive, "show_phone": show_phone, "occupancies": occupancies,
+    })

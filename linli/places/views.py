@@ -1,8 +1,134 @@
+"""Pages of the registry: divisions, estates, an estate with its buildings and homes, coverage."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404
+from django.shortcuts import redirect, render
+
+from linli.core.access import get_visible_or_404, member_required, require_estate_writer, staff_required
+from linli.core.htmx import is_htmx
+from linli.people.models import Occupancy
+from linli.people.scopes import scope_for
+from linli.places.charts import stacked_bars
+from linli.places.filters import DivisionFilterSet, EstateFilterSet
+from linli.places.forms import StewardshipForm
+from linli.places.models import Building, Division, Estate, Home, Stewardship
+from linli.places.selectors import coverage, with_current_mode
+from linli.places.services import stewardship_change
+
+PAGE_SIZE = 50
 
 
+def _page(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@staff_required
 def division_list(request):
-    raise Http404
+    qs = Division.objects.visible_to(request.user).select_related("parent").annotate(
+        estate_count=Count("estates", distinct=True)
+    )
+    filterset = DivisionFilterSet(request.GET, queryset=qs)
+    page = _page(request, filterset.qs.order_by("path"))
+    template = "places/_division_rows.html" if is_htmx(request) else "places/division_list.html"
+    return render(request, template, {"filter": filterset, "page": page})
 
 
-estate_list = estate_detail = stewardship_new = building_homes = coverage_page = division_list
+@staff_required
+def estate_list(request):
+    qs = with_current_mode(
+        Estate.objects.visible_to(request.user).select_related("community", "cluster")
+    ).annotate(building_count=Count("buildings", distinct=True))
+    filterset = EstateFilterSet(request.GET, queryset=qs)
+    page = _page(request, filterset.qs.order_by("community__path", "name"))
+    modes = dict(Stewardship.Mode.choices)
+    for estate in page:
+        estate.mode_label = modes.get(estate.mode, "未登记")
+    template = "places/_estate_rows.html" if is_htmx(request) else "places/estate_list.html"
+    return render(request, template, {"filter": filterset, "page": page})
+
+
+@member_required
+def estate_detail(request, pk):
+    estate = get_visible_or_404(Estate.objects.select_related("community__parent", "cluster"), request.user, pk=pk)
+    scope = scope_for(request.user)
+    staff_view = Estate.objects.managed_by_staff_of(request.user).filter(pk=pk).exists()
+    context = {
+        "estate": estate,
+        "current": estate.current_stewardship(),
+        "staff_view": staff_view,
+        "can_write": scope.can_write_estate(estate),
+    }
+    if staff_view:
+        context["history"] = estate.stewardships.select_related("provider", "lead_estate", "created_by")
+        context["buildings"] = estate.buildings.annotate(home_count=Count("homes")).order_by("number")
+        context["home_count"] = estate.homes.count()
+    else:
+        # A resident sees the public part of the estate and their own homes only.
+        context["my_homes"] = Home.objects.visible_to(request.user).filter(estate=estate).select_related("building")
+    return render(request, "places/estate_detail.html", context)
+
+
+@staff_required
+def building_homes(request, pk):
+    building = get_visible_or_404(Building.objects.select_related("estate"), request.user, pk=pk)
+    homes = Home.objects.visible_to(request.user).filter(building=building).order_by("entrance", "floor", "number")
+    occupants = {}
+    for occ in Occupancy.objects.current().filter(home__in=homes).select_related("person"):
+        occupants.setdefault(occ.home_id, []).append(occ)
+    rows = [(home, occupants.get(home.pk, [])) for home in homes]
+    return render(request, "places/_building_homes.html", {"building": building, "rows": rows})
+
+
+@staff_required
+def stewardship_new(request, pk):
+    estate = get_visible_or_404(Estate, request.user, pk=pk)
+    require_estate_writer(request.user, estate)
+    form = StewardshipForm(request.POST or None, user=request.user, estate=estate)
+    if request.method == "POST" and form.is_valid():
+        try:
+            stewardship_change(estate=estate, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"已登记 {estate} 的管理方式变更")
+            return redirect("places:estate_detail", pk=estate.pk)
+    return render(request, "places/stewardship_form.html", {"estate": estate, "form": form})
+
+
+@staff_required
+def coverage_page(request, code=None):
+    user = request.user
+    divisions = Division.objects.visible_to(user)
+    if code is None:
+        top = divisions.order_by("path").first()
+        if top is None:
+            raise Http404
+        return redirect("places:coverage_division", code=top.code)
+    division = get_visible_or_404(Division.objects.select_related("parent"), user, code=code)
+    estates = Estate.objects.visible_to(user)
+    figures = coverage(division, estates=estates)
+    children = []
+    for child in divisions.filter(parent=division).order_by("path"):
+        children.append((child, coverage(child, estates=estates)))
+    chart_rows = [(division.name, [(m, label, homes) for m, label, _e, homes in figures.rows()])]
+    chart_rows += [(c.name, [(m, label, homes) for m, label, _e, homes in cov.rows()]) for c, cov in children]
+    return render(request, "places/coverage.html", {
+        "division": division,
+        "figures": figures,
+        "children": children,
+        "chart": stacked_bars(chart_rows),
+        "ancestors": _ancestors(division, divisions),
+    })
+
+
+def _ancestors(division, visible):
+    out, node = [], division.parent
+    while node is not None:
+        if visible.filter(pk=node.pk).exists():
+            out.insert(0, node)
+        node = node.parent
+    return out

@@ -1,0 +1,47 @@
+# Linli: `make run` and `make test` are all a fresh machine needs (Python 3.11+).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+LINLI := $(VENV)/bin/linli
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint bench e2e chromium clean messages
+
+# Idempotent: (re)creates the virtualenv and installs Linli when pyproject.toml changes.
+install: $(STAMP)
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: install
+	$(LINLI) migrate --noinput
+	$(LINLI) demo
+	$(LINLI) runserver --insecure $(HOST)
+
+test: install
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check linli bench e2e
+	$(LINLI) makemigrations --check --dry-run
+
+bench: install
+	$(PY) bench/run.py
+
+# Browser tests need Debian's chromium (Playwright's own browser download does not work offline).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+
+e2e: install chromium
+	$(PY) -m pytest -m e2e e2e $(PYTEST_ARGS)
+
+# Regenerate the English catalogue after changing translatable text (needs GNU gettext).
+messages: install
+	cd linli && ../$(LINLI) makemessages -l en --no-obsolete && ../$(LINLI) compilemessages -l en
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

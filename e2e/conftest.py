@@ -1,0 +1,84 @@
+"""Browser tests: Playwright driving Debian's chromium against the live test server.
+
+Skipped when /usr/bin/chromium is missing (install it with `make chromium`).
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from linli.core.testing import PASSWORD, build_world
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(__file__).parent / "screenshots"
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests are still sync.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "e2e" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+            if not os.path.exists(CHROMIUM):
+                item.add_marker(pytest.mark.skip(reason="chromium is not installed (make chromium)"))
+
+
+@pytest.fixture
+def world(transactional_db):
+    return build_world()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=[("desktop", {"width": 1280, "height": 900}), ("phone", {"width": 390, "height": 844})],
+                ids=["desktop", "phone"])
+def page(request, browser):
+    name, viewport = request.param
+    context = browser.new_context(viewport=viewport, locale="zh-CN", is_mobile=name == "phone")
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    pg.device_name = name
+    # Offline: fail the test if the page tries to reach anything but the test server.
+    pg.external_requests = []
+    pg.on("request", lambda r: pg.external_requests.append(r.url)
+          if not r.url.startswith(("http://localhost", "http://127.0.0.1", "data:")) else None)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def sign_in(live_server, page):
+    def do(username: str):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return do
+
+
+@pytest.fixture
+def shot(page):
+    SHOTS.mkdir(exist_ok=True)
+
+    def take(name: str):
+        page.screenshot(path=str(SHOTS / f"{name}-{page.device_name}.png"), full_page=True)
+
+    return take

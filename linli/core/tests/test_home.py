@@ -1,0 +1,45 @@
+from django.test import Client
+from django.urls import reverse
+
+
+def test_the_home_page_needs_a_sign_in(db):
+    response = Client().get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_the_sign_in_page_is_in_chinese(db):
+    body = Client().get(reverse("login")).content.decode()
+    assert "登录邻里" in body and 'lang="zh-hans"' in body
+
+
+def test_the_sign_in_page_is_available_in_english(db):
+    body = Client().get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Sign in to Linli" in body and 'lang="en"' in body
+
+
+def test_a_stranger_is_told_to_ask_for_a_role(client_for):
+    body = client_for("stranger").get(reverse("home")).content.decode()
+    assert "还没有任何角色" in body
+
+
+def test_a_street_admin_home_shows_the_street_figures(client_for):
+    response = client_for("street_admin").get(reverse("home"))
+    assert (response.context["estate_count"], response.context["home_count"]) == (2, 3)
+    assert response.context["top_division"].name == "九宫庙街道"
+
+
+def test_a_resident_home_shows_their_home_and_who_manages_the_estate(world, client_for):
+    response = client_for("resident_a").get(reverse("home"))
+    body = response.content.decode()
+    assert [o.home for o in response.context["occupancies"]] == [world.home_a1]
+    assert "重庆锦绣物业服务有限公司" in body and "市场化物业" in body
+
+
+def test_the_admin_site_is_in_chinese(world, client_for):
+    from linli.people.models import User
+
+    User.objects.create_superuser("root", password="x-long-pass-1")
+    client = Client()
+    client.login(username="root", password="x-long-pass-1")
+    body = client.get("/admin/").content.decode()
+    assert "邻里 管理后台" in body and "小区" in body

@@ -1,0 +1,71 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from linli.people.models import AccessLog, ApiKey, Membership, Occupancy, Organization, Person, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["division", "estate", "cluster", "organization"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = BaseUserAdmin.fieldsets + (("邻里", {"fields": ("display_name", "person")}),)
+    list_display = ["username", "display_name", "is_active", "is_staff", "last_login"]
+    autocomplete_fields = ["person"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "phone"]
+    search_fields = ["name", "initials", "phone"]
+
+
+@admin.register(Occupancy)
+class OccupancyAdmin(admin.ModelAdmin):
+    list_display = ["person", "home", "relation", "start", "end"]
+    list_filter = ["relation"]
+    autocomplete_fields = ["person", "home"]
+    list_select_related = ["person", "home__building"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "ownership", "field", "division"]
+    list_filter = ["kind", "ownership", "field"]
+    search_fields = ["name", "initials"]
+    autocomplete_fields = ["division"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "division", "estate", "cluster", "organization"]
+    list_filter = ["role"]
+    autocomplete_fields = ["user", "division", "estate", "cluster", "organization"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "person", "action", "path"]
+    list_filter = ["action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "prefix", "user", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False  # keys are created with `linli apikey create`, which shows the key once

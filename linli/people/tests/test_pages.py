@@ -1,0 +1,49 @@
+from django.urls import reverse
+
+from linli.people.models import AccessLog
+
+
+def test_a_stranger_gets_404_on_people_pages(world, client_for):
+    client = client_for("stranger")
+    assert client.get(reverse("people:person_list")).status_code == 404
+    assert client.get(reverse("people:person_detail", args=[world.resident.pk])).status_code == 404
+
+
+def test_the_person_list_is_scoped_and_masked(world, client_for):
+    response = client_for("manager_a").get(reverse("people:person_list"))
+    body = response.content.decode()
+    assert [p.name for p in response.context["page"]] == ["周莲秀", "李建国"]
+    assert "138****5678" in body and "13812345678" not in body
+
+
+def test_the_person_list_searches_by_initials(world, client_for):
+    response = client_for("community_admin").get(reverse("people:person_list"), {"q": "zlx"})
+    assert [p.name for p in response.context["page"]] == ["周莲秀"]
+
+
+def test_a_community_admin_sees_sensitive_flags_and_the_viewing_is_logged(world, client_for):
+    response = client_for("community_admin").get(reverse("people:person_detail", args=[world.resident.pk]))
+    assert response.status_code == 200
+    assert "独居老人" in response.content.decode()
+    log = AccessLog.objects.get()
+    assert (log.user.username, log.person, log.action) == ("community_admin", world.resident, "view")
+
+
+def test_a_property_manager_does_not_see_sensitive_flags_and_nothing_is_logged(world, client_for):
+    response = client_for("manager_a").get(reverse("people:person_detail", args=[world.resident.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "独居老人" not in body and "138****5678" in body
+    assert AccessLog.objects.count() == 0
+
+
+def test_a_resident_sees_their_own_record_but_not_a_neighbours(world, client_for):
+    client = client_for("resident_a")
+    assert client.get(reverse("people:person_detail", args=[world.resident.pk])).status_code == 200
+    assert client.get(reverse("people:person_detail", args=[world.neighbour.pk])).status_code == 404
+    assert AccessLog.objects.count() == 0
+
+
+def test_an_admin_of_another_street_cannot_open_the_person(world, client_for):
+    url = reverse("people:person_detail", args=[world.resident.pk])
+    assert client_for("other_street_admin").get(url).status_code == 404
