@@ -70,12 +70,15 @@ def coverage(division: Division, estates=None, on: datetime.date | None = None) 
     base = base.filter(community__path__startswith=division.path)
     annotated = with_current_mode(base, on)
     result = Coverage(division=division)
-    for row in annotated.values("mode").annotate(n=Count("pk")).order_by():
-        result.estates_by_mode[row["mode"]] = row["n"]
-    current = Stewardship.objects.current(on).filter(estate_id=OuterRef("estate_id")).order_by("-start")
-    homes = Home.objects.filter(estate__in=base.values("pk")).annotate(mode=Subquery(current.values("mode")[:1]))
-    for row in homes.values("mode").annotate(n=Count("pk")).order_by():
-        result.homes_by_mode[row["mode"]] = row["n"]
+    # Two grouped queries (estates with their mode, homes per estate) joined in Python: a correlated
+    # subquery per home would cost a million look-ups in a big district.
+    modes = dict(annotated.values_list("pk", "mode"))
+    homes_per_estate = Home.objects.filter(estate__in=base.values("pk")).values("estate_id").annotate(n=Count("pk"))
+    for mode in modes.values():
+        result.estates_by_mode[mode] = result.estates_by_mode.get(mode, 0) + 1
+    for row in homes_per_estate.order_by():
+        mode = modes.get(row["estate_id"])
+        result.homes_by_mode[mode] = result.homes_by_mode.get(mode, 0) + row["n"]
     result.estates_total = sum(result.estates_by_mode.values())
     result.homes_total = sum(result.homes_by_mode.values())
     result.unmanaged = list(
