@@ -1,7 +1,258 @@
-"""API of the registry of places (filled in by the API work)."""
+"""API of the registry of places: divisions, clusters, estates, buildings, homes, stewardships, coverage.
 
-extra_urls = []
+Who may do what (the same answers as the pages):
+
+* reads: any member, limited to ``Model.objects.visible_to(user)``; strangers get 404 everywhere;
+* writes (POST, PATCH): registry admins only (others 403), and only inside their write scope:
+  an object outside it that they can see → 403; a reference in the body they cannot see → 400,
+  exactly like an id that does not exist;
+* PUT and DELETE: never (405) — the registry keeps its history; stewardships are append-only (POST only).
+"""
+
+import copy
+
+from django.db.models import OuterRef, Subquery
+from django.http import Http404
+from django.urls import path
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from linli.core.api import IsMember, RegistryWrite, ScopedViewSetMixin
+from linli.people.scopes import scope_for
+from linli.places import serializers
+from linli.places.filters import DivisionFilterSet, EstateFilterSet, search_q
+from linli.places.models import Building, Cluster, Division, Estate, Home, Stewardship
+from linli.places.selectors import coverage, with_current_mode
+
+
+class RegistryViewSet(
+    ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Scoped reads, scoped writes, no deletes. Subclasses say what "may write this object" means."""
+
+    permission_classes = [RegistryWrite]
+    # No PUT: a partial update (PATCH) is the only edit; no DELETE at all.
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def writable(self, scope, obj) -> bool:
+        raise NotImplementedError
+
+    def check_permissions(self, request):
+        if request.method.upper() not in self.allowed_methods:
+            # Nothing is ever deleted: 405 for every member (strangers still get their 404 first).
+            if not IsMember().has_permission(request, self):
+                self.permission_denied(request)
+            raise exceptions.MethodNotAllowed(request.method)
+        super().check_permissions(request)
+
+    def check_object_permissions(self, request, obj):
+        super().check_object_permissions(request, obj)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not self.writable(scope_for(request.user), obj):
+            raise exceptions.PermissionDenied("您无权修改该对象的登记信息")
+
+    def proposed(self, serializer):
+        """The object as it would be after this write (unsaved), for the write-scope check."""
+        names = {f.name for f in self.queryset.model._meta.concrete_fields}
+        data = {k: v for k, v in serializer.validated_data.items() if k in names}
+        if serializer.instance is None:
+            return self.queryset.model(**data)
+        obj = copy.copy(serializer.instance)
+        for key, value in data.items():
+            setattr(obj, key, value)
+        return obj
+
+    def check_write_scope(self, serializer):
+        if not self.writable(scope_for(self.request.user), self.proposed(serializer)):
+            raise exceptions.PermissionDenied("您无权在该区划或小区登记")
+
+    def refetch(self, serializer):
+        # Answer with the object as a read returns it (annotations, related names).
+        fresh = self.get_queryset().filter(pk=serializer.instance.pk).first()
+        if fresh is not None:
+            serializer.instance = fresh
+
+    def perform_create(self, serializer):
+        self.check_write_scope(serializer)
+        serializer.save()
+        self.refetch(serializer)
+
+    def perform_update(self, serializer):
+        self.check_write_scope(serializer)
+        serializer.save()
+        self.refetch(serializer)
+
+
+class DivisionTreeFilter(filters.CharFilter):
+    """``?division=CODE``: records in that division or anywhere below it."""
+
+    def __init__(self, path_field: str, **kwargs):
+        kwargs.setdefault("label", "区划代码（含下级）")
+        super().__init__(**kwargs)
+        self.path_field = path_field
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        division = Division.objects.filter(code=value.strip()).first()
+        if division is None:
+            return qs.none()
+        return qs.filter(**{f"{self.path_field}__startswith": division.path})
+
+
+class DivisionViewSet(RegistryViewSet):
+    """行政区划: districts, streets and communities. Only a division's name can change after creation."""
+
+    queryset = Division.objects.all()
+    serializer_class = serializers.DivisionSerializer
+    filterset_class = DivisionFilterSet
+
+    def writable(self, scope, obj):
+        if obj.pk is None:
+            obj.path = Division.make_path(obj.parent, obj.code)
+        return scope.can_write_division(obj)
+
+
+class ClusterFilterSet(filters.FilterSet):
+    q = filters.CharFilter(method="filter_q", label="名称或拼音首字母")
+    division = DivisionTreeFilter("street__path")
+
+    class Meta:
+        model = Cluster
+        fields = ["q", "division", "street"]
+
+    def filter_q(self, qs, name, value):
+        return qs.filter(search_q(value, "name"))
+
+
+class ClusterViewSet(RegistryViewSet):
+    """片区/组团 of a street."""
+
+    queryset = Cluster.objects.select_related("street")
+    serializer_class = serializers.ClusterSerializer
+    filterset_class = ClusterFilterSet
+
+    def writable(self, scope, obj):
+        return scope.can_write_division(obj.street)
+
+
+def current_provider_name():
+    current = Stewardship.objects.current().filter(estate_id=OuterRef("pk")).order_by("-start")
+    return Subquery(current.values("provider__name")[:1])
+
+
+class EstateViewSet(RegistryViewSet):
+    """小区: each with its current stewardship mode and provider."""
+
+    queryset = Estate.objects.select_related("community", "cluster")
+    serializer_class = serializers.EstateSerializer
+    filterset_class = EstateFilterSet
+
+    def get_queryset(self):
+        return with_current_mode(super().get_queryset()).annotate(provider_name=current_provider_name())
+
+    def writable(self, scope, obj):
+        return scope.can_write_estate(obj)
+
+
+class BuildingFilterSet(filters.FilterSet):
+    division = DivisionTreeFilter("estate__community__path")
+
+    class Meta:
+        model = Building
+        fields = ["estate", "division"]
+
+
+class BuildingViewSet(RegistryViewSet):
+    """楼栋."""
+
+    queryset = Building.objects.select_related("estate")
+    serializer_class = serializers.BuildingSerializer
+    filterset_class = BuildingFilterSet
+
+    def writable(self, scope, obj):
+        return scope.can_write_estate(obj.estate)
+
+
+class HomeFilterSet(filters.FilterSet):
+    division = DivisionTreeFilter("estate__community__path")
+
+    class Meta:
+        model = Home
+        fields = ["estate", "building", "entrance", "division"]
+
+
+class HomeViewSet(RegistryViewSet):
+    """户: a dwelling with its exclusive area. A resident sees only their own homes."""
+
+    queryset = Home.objects.select_related("building", "estate")
+    serializer_class = serializers.HomeSerializer
+    filterset_class = HomeFilterSet
+
+    def writable(self, scope, obj):
+        return scope.can_write_estate(obj.building.estate)
+
+
+class StewardshipFilterSet(filters.FilterSet):
+    division = DivisionTreeFilter("estate__community__path")
+    current = filters.BooleanFilter(method="filter_current", label="仅当前有效的记录")
+
+    class Meta:
+        model = Stewardship
+        fields = ["estate", "mode", "provider", "division", "current"]
+
+    def filter_current(self, qs, name, value):
+        if value is None:
+            return qs
+        current = Stewardship.objects.current().values("pk")
+        return qs.filter(pk__in=current) if value else qs.exclude(pk__in=current)
+
+
+class StewardshipViewSet(RegistryViewSet):
+    """物业管理方式, append-only: POST records a change (the open row is ended the day before); no edits."""
+
+    queryset = Stewardship.objects.select_related("estate", "provider", "lead_estate")
+    serializer_class = serializers.StewardshipSerializer
+    filterset_class = StewardshipFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def writable(self, scope, obj):
+        return scope.can_write_estate(obj.estate)
+
+
+class CoverageView(APIView):
+    """Coverage of one division by management mode, counting only the estates the caller can see."""
+
+    permission_classes = [IsMember]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("division", OpenApiTypes.STR, required=True, description="区划代码")],
+        responses=serializers.CoverageSerializer,
+    )
+    def get(self, request):
+        code = request.query_params.get("division", "").strip()
+        if not code:
+            raise exceptions.ValidationError({"division": "请指定区划代码：?division=CODE"})
+        division = Division.objects.visible_to(request.user).filter(code=code).first()
+        if division is None:
+            raise Http404
+        figures = coverage(division, estates=Estate.objects.visible_to(request.user))
+        context = {"request": request, "today": timezone.localdate()}
+        return Response(serializers.CoverageSerializer(figures, context=context).data)
+
+
+extra_urls = [path("coverage/", CoverageView.as_view(), name="api-coverage")]
 
 
 def register(router):
-    pass
+    router.register("divisions", DivisionViewSet)
+    router.register("clusters", ClusterViewSet)
+    router.register("estates", EstateViewSet)
+    router.register("buildings", BuildingViewSet)
+    router.register("homes", HomeViewSet)
+    router.register("stewardships", StewardshipViewSet)
+

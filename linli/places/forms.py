@@ -4,7 +4,6 @@ from django.utils import timezone
 from linli.people.models import Organization
 from linli.places.models import Estate, Stewardship
 
-
 # HTML date inputs need ISO dates whatever the language of the page.
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 

@@ -52,14 +52,14 @@ class Division(models.Model):
     def __str__(self):
         return self.name
 
-    @staticmethod
-    def make_path(parent, code: str) -> str:
-        return f"{parent.path if parent else ''}{code}/"
-
     def save(self, *args, **kwargs):
         self.initials = initials(self.name)
         self.path = self.make_path(self.parent, self.code)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def make_path(parent, code: str) -> str:
+        return f"{parent.path if parent else ''}{code}/"
 
     def street(self):
         """The street this division belongs to (itself for a street), or None for a district."""
@@ -67,6 +67,11 @@ class Division(models.Model):
         while node is not None and node.level != self.Level.STREET:
             node = node.parent
         return node
+
+
+class ClusterQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(scope_for(user).cluster_q())
 
 
 class Cluster(models.Model):
@@ -78,6 +83,8 @@ class Cluster(models.Model):
         Division, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="clusters",
         limit_choices_to={"level": Division.Level.STREET},
     )
+
+    objects = ClusterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("片区")
