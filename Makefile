@@ -39,9 +39,12 @@ chromium:
 e2e: install chromium
 	$(PY) -m pytest -m e2e e2e $(PYTEST_ARGS)
 
-# Regenerate the English catalogue after changing translatable text (needs GNU gettext).
+# Regenerate the English catalogue after changing translatable text (needs GNU gettext); new strings
+# get their English in linli/locale/fill.py, which lists any that are still missing.
 messages: install
-	cd linli && ../$(LINLI) makemessages -l en --no-obsolete && ../$(LINLI) compilemessages -l en
+	cd linli && ../$(LINLI) makemessages -l en --no-obsolete --ignore "tests/*" --ignore "*/tests/*"
+	$(PY) linli/locale/fill.py
+	cd linli && ../$(LINLI) compilemessages -l en
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

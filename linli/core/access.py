@@ -9,6 +9,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from linli.people.scopes import scope_for
 
@@ -51,14 +52,14 @@ def staff_required(view):
 def require_registry_admin(user) -> None:
     """Raise 403 unless the user may change the registry somewhere."""
     if not scope_for(user).is_registry_admin:
-        raise PermissionDenied("只读角色不能修改登记信息")
+        raise PermissionDenied(_("只读角色不能修改登记信息"))
 
 
 def require_estate_writer(user, estate) -> None:
     if not scope_for(user).can_write_estate(estate):
-        raise PermissionDenied("您无权修改该小区的登记信息")
+        raise PermissionDenied(_("您无权修改该小区的登记信息"))
 
 
 def require_division_writer(user, division) -> None:
     if not scope_for(user).can_write_division(division):
-        raise PermissionDenied("您无权修改该区划的登记信息")
+        raise PermissionDenied(_("您无权修改该区划的登记信息"))

@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from linli.core.text import normalize
 from linli.places.models import Division, Estate, Stewardship
@@ -20,9 +21,9 @@ def search_q(value: str, *fields: str) -> Q:
 
 
 class DivisionFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="名称或拼音首字母")
-    level = django_filters.ChoiceFilter(choices=Division.Level.choices, label="层级", empty_label="全部")
-    within = django_filters.CharFilter(method="filter_within", label="上级区划代码")
+    q = django_filters.CharFilter(method="filter_q", label=_("名称或拼音首字母"))
+    level = django_filters.ChoiceFilter(choices=Division.Level.choices, label=_("层级"), empty_label=_("全部"))
+    within = django_filters.CharFilter(method="filter_within", label=_("上级区划代码"))
 
     class Meta:
         model = Division
@@ -37,12 +38,12 @@ class DivisionFilterSet(django_filters.FilterSet):
 
 
 class EstateFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="名称或拼音首字母")
-    division = django_filters.CharFilter(method="filter_division", label="区划代码")
-    kind = django_filters.ChoiceFilter(choices=Estate.Kind.choices, label="类型", empty_label="全部")
-    governance = django_filters.ChoiceFilter(choices=Estate.Governance.choices, label="治理模式", empty_label="全部")
-    mode = django_filters.ChoiceFilter(choices=Stewardship.Mode.choices, method="filter_mode", label="管理方式", empty_label="全部")
-    cluster = django_filters.NumberFilter(field_name="cluster_id", label="片区")
+    q = django_filters.CharFilter(method="filter_q", label=_("名称或拼音首字母"))
+    division = django_filters.CharFilter(method="filter_division", label=_("区划代码"))
+    kind = django_filters.ChoiceFilter(choices=Estate.Kind.choices, label=_("类型"), empty_label=_("全部"))
+    governance = django_filters.ChoiceFilter(choices=Estate.Governance.choices, label=_("治理模式"), empty_label=_("全部"))
+    mode = django_filters.ChoiceFilter(choices=Stewardship.Mode.choices, method="filter_mode", label=_("管理方式"), empty_label=_("全部"))
+    cluster = django_filters.NumberFilter(field_name="cluster_id", label=_("片区"))
 
     class Meta:
         model = Estate

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.places.models import Division, Estate, Home, Stewardship
 
@@ -59,7 +60,7 @@ class Coverage:
         out = [(m.value, m.label, self.estates_by_mode.get(m.value, 0), self.homes_by_mode.get(m.value, 0))
                for m in Stewardship.Mode]
         if self.estates_by_mode.get(None):
-            out.append(("unknown", "未登记", self.estates_by_mode[None], self.homes_by_mode.get(None, 0)))
+            out.append(("unknown", _("未登记"), self.estates_by_mode[None], self.homes_by_mode.get(None, 0)))
         return out
 
 

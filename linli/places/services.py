@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from linli.places.models import Estate, Stewardship
 
@@ -29,30 +30,30 @@ def stewardship_change(
     """
     Mode = Stewardship.Mode
     if mode not in Mode.values:
-        raise ValidationError({"mode": f"未知的管理方式：{mode}"})
+        raise ValidationError({"mode": _("未知的管理方式：%(mode)s") % {"mode": mode}})
     if mode in (Mode.MARKET, Mode.CUSTODIAN) and provider is None:
-        raise ValidationError({"provider": "市场化物业和国有托管必须填写服务单位"})
+        raise ValidationError({"provider": _("市场化物业和国有托管必须填写服务单位")})
     if provider is not None and mode in (Mode.MARKET, Mode.CUSTODIAN) and provider.kind not in (
         "property_company", "service_station"
     ):
-        raise ValidationError({"provider": "服务单位必须是物业服务企业或物业服务站"})
+        raise ValidationError({"provider": _("服务单位必须是物业服务企业或物业服务站")})
     if mode == Mode.CUSTODIAN and provider is not None and provider.kind == "property_company" and provider.ownership != "state":
-        raise ValidationError({"provider": "国有托管的服务单位必须是国有企业"})
+        raise ValidationError({"provider": _("国有托管的服务单位必须是国有企业")})
     if mode == Mode.BUNDLED:
         if lead_estate is None:
-            raise ValidationError({"lead_estate": "套管必须指定牵头小区"})
+            raise ValidationError({"lead_estate": _("套管必须指定牵头小区")})
         if lead_estate.pk == estate.pk:
-            raise ValidationError({"lead_estate": "牵头小区不能是本小区"})
+            raise ValidationError({"lead_estate": _("牵头小区不能是本小区")})
     elif lead_estate is not None:
-        raise ValidationError({"lead_estate": "只有套管需要牵头小区"})
+        raise ValidationError({"lead_estate": _("只有套管需要牵头小区")})
     if contract_start and contract_end and contract_end < contract_start:
-        raise ValidationError({"contract_end": "合同到期日不能早于合同开始日"})
+        raise ValidationError({"contract_end": _("合同到期日不能早于合同开始日")})
 
     # Lock the estate row so that two changes to one estate are serialised.
     Estate.objects.select_for_update().filter(pk=estate.pk).first()
     later = estate.stewardships.filter(start__gte=start).order_by("start").first()
     if later is not None:
-        raise ValidationError({"start": f"起始日期必须晚于已有记录的起始日期（{later.start}）"})
+        raise ValidationError({"start": _("起始日期必须晚于已有记录的起始日期（%(date)s）") % {"date": later.start}})
     open_row = estate.stewardships.filter(end__isnull=True).order_by("-start").first()
     if open_row is not None:
         open_row.end = start - datetime.timedelta(days=1)

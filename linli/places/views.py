@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from linli.core.access import get_visible_or_404, member_required, require_estate_writer, staff_required
 from linli.core.htmx import is_htmx
@@ -45,7 +46,7 @@ def estate_list(request):
     page = _page(request, filterset.qs.order_by("community__path", "name"))
     modes = dict(Stewardship.Mode.choices)
     for estate in page:
-        estate.mode_label = modes.get(estate.mode, "未登记")
+        estate.mode_label = modes.get(estate.mode, _("未登记"))
     template = "places/_estate_rows.html" if is_htmx(request) else "places/estate_list.html"
     return render(request, template, {"filter": filterset, "page": page})
 
@@ -94,7 +95,7 @@ def stewardship_new(request, pk):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, f"已登记 {estate} 的管理方式变更")
+            messages.success(request, _("已登记 %(estate)s 的管理方式变更") % {"estate": estate})
             return redirect("places:estate_detail", pk=estate.pk)
     return render(request, "places/stewardship_form.html", {"estate": estate, "form": form})
 
