@@ -123,3 +123,30 @@ def build_world() -> World:
         estate_a=estate_a, estate_b=estate_b, estate_far=estate_far, building_a=building_a,
         home_a1=home_a1, home_a2=home_a2, home_b1=home_b1, resident=resident, neighbour=neighbour, users=users,
     )
+
+
+# -- API test helpers -------------------------------------------------------------------------------
+
+
+def post(client, url, data):
+    """POST ``data`` as JSON."""
+    import json
+
+    return client.post(url, json.dumps(data), content_type="application/json")
+
+
+def patch(client, url, data):
+    """PATCH ``data`` as JSON."""
+    import json
+
+    return client.patch(url, json.dumps(data), content_type="application/json")
+
+
+def results(response):
+    """The rows of a paginated list response (which must be a 200)."""
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def names(response):
+    return [row["name"] for row in results(response)]

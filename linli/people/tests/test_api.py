@@ -1,12 +1,12 @@
 """The people API (/api/v1/): organisations, persons (masked, sensitive reads logged), occupancies."""
 
-import json
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from linli.core.testing import names, patch, post, results
 from linli.people.models import AccessLog, Occupancy, Organization, Person
 from linli.places.models import Building, Home
 
@@ -19,23 +19,6 @@ DETAIL_URLS = {
     "person": lambda w: f"/api/v1/persons/{w.resident.pk}/",
     "occupancy": lambda w: f"/api/v1/occupancies/{w.resident.occupancies.get().pk}/",
 }
-
-
-def post(client, url, data):
-    return client.post(url, json.dumps(data), content_type="application/json")
-
-
-def patch(client, url, data):
-    return client.patch(url, json.dumps(data), content_type="application/json")
-
-
-def results(response):
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
-
-
-def names(response):
-    return [row["name"] for row in results(response)]
 
 
 # -- strangers and anonymous callers ------------------------------------------------------------

@@ -1,7 +1,6 @@
 """The registry API (/api/v1/): who reads what, who writes where, and that history is never lost."""
 
 import datetime
-import json
 
 import pytest
 from django.db import connection
@@ -9,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from linli.core.testing import names, patch, post, results
 from linli.people.models import Membership, Role
 from linli.places.models import Building, Cluster, Division, Estate, Home, Stewardship
 
@@ -32,23 +32,6 @@ DETAIL_URLS = {
     "home": lambda w: f"/api/v1/homes/{w.home_a1.pk}/",
     "stewardship": lambda w: f"/api/v1/stewardships/{w.estate_a.current_stewardship().pk}/",
 }
-
-
-def post(client, url, data):
-    return client.post(url, json.dumps(data), content_type="application/json")
-
-
-def patch(client, url, data):
-    return client.patch(url, json.dumps(data), content_type="application/json")
-
-
-def results(response):
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
-
-
-def names(response):
-    return [row["name"] for row in results(response)]
 
 
 # -- strangers and anonymous callers ------------------------------------------------------------
