@@ -110,7 +110,7 @@ class Occupancy(models.Model):
     class Meta:
         verbose_name = _("居住关系")
         verbose_name_plural = _("居住关系")
-        ordering = ["home", "relation", "person"]
+        ordering = ["home_id", "relation", "person_id"]
         constraints = [
             models.UniqueConstraint(fields=["person", "home", "relation"], condition=Q(end__isnull=True),
                                     name="occupancy_one_open_per_person_home_relation"),

@@ -182,7 +182,7 @@ class Building(models.Model):
     class Meta:
         verbose_name = _("楼栋")
         verbose_name_plural = _("楼栋")
-        ordering = ["estate", "number"]
+        ordering = ["estate_id", "number"]
         constraints = [models.UniqueConstraint(fields=["estate", "number"], name="building_unique_number_per_estate")]
 
     def __str__(self):
@@ -213,7 +213,7 @@ class Home(models.Model):
     class Meta:
         verbose_name = _("房屋")
         verbose_name_plural = _("房屋")
-        ordering = ["building", "entrance", "number"]
+        ordering = ["building_id", "entrance", "number"]
         constraints = [
             models.UniqueConstraint(fields=["building", "entrance", "number"], name="home_unique_number_per_entrance"),
             models.CheckConstraint(condition=Q(area__gt=0), name="home_area_positive"),
@@ -276,7 +276,7 @@ class Stewardship(models.Model):
     class Meta:
         verbose_name = _("物业管理方式")
         verbose_name_plural = _("物业管理方式")
-        ordering = ["estate", "-start"]
+        ordering = ["estate_id", "-start"]
         indexes = [models.Index(fields=["estate", "start"]), models.Index(fields=["provider", "end"])]
 
     def __str__(self):

@@ -77,7 +77,8 @@ def building_homes(request, pk):
     building = get_visible_or_404(Building.objects.select_related("estate"), request.user, pk=pk)
     homes = Home.objects.visible_to(request.user).filter(building=building).order_by("entrance", "floor", "number")
     occupants = {}
-    for occ in Occupancy.objects.current().filter(home__in=homes).select_related("person"):
+    # Explicit order: the model's default ordering would join through home → building → estate.
+    for occ in Occupancy.objects.current().filter(home__in=homes).select_related("person").order_by("relation", "pk"):
         occupants.setdefault(occ.home_id, []).append(occ)
     rows = [(home, occupants.get(home.pk, [])) for home in homes]
     return render(request, "places/_building_homes.html", {"building": building, "rows": rows})
