@@ -43,3 +43,15 @@ def test_the_admin_site_is_in_chinese(world, client_for):
     client.login(username="root", password="x-long-pass-1")
     body = client.get("/admin/").content.decode()
     assert "邻里 管理后台" in body and "小区" in body
+
+
+def test_a_missing_page_is_explained_in_chinese(client_for):
+    response = client_for("stranger").get("/places/estates/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_a_refused_write_explains_why_in_chinese(world, client_for):
+    response = client_for("auditor").post(f"/places/estates/{world.estate_a.pk}/stewardship/", {})
+    assert response.status_code == 403
+    assert "您无权修改该小区的登记信息" in response.content.decode()
