@@ -29,6 +29,11 @@ NEW = {
     "如：锦霞 或 jx": "e.g. 锦霞 or jx",
     "如：九宫庙 或 jgm": "e.g. 九宫庙 or jgm",
     "已登记 %(estate)s 的管理方式变更": "The management mode change of %(estate)s is recorded",
+    "无权操作": "Not allowed",
+    "您的角色只能查看，不能修改。": "Your role can view but not change this.",
+    "回到首页": "Back to the home page",
+    "页面不存在": "Page not found",
+    "您要找的页面不存在，或者您没有查看它的权限。": "This page does not exist, or you may not see it.",
 }
 
 
