@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from linli.people.models import AccessLog, ApiKey, Membership, Occupancy, Organization, Person, User
+from linli.people.services import log_sensitive_access
 
 
 class MembershipInline(admin.TabularInline):
@@ -22,6 +23,13 @@ class UserAdmin(BaseUserAdmin):
 class PersonAdmin(admin.ModelAdmin):
     list_display = ["name", "phone"]
     search_fields = ["name", "initials", "phone"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The admin form shows the sensitive flags: log the viewing as the pages do (PIPL).
+        person = self.get_object(request, object_id)
+        if person is not None and person.has_sensitive_flags:
+            log_sensitive_access(user=request.user, person=person, action="admin_view", path=request.path)
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Occupancy)

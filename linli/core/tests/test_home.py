@@ -55,3 +55,15 @@ def test_a_refused_write_explains_why_in_chinese(world, client_for):
     response = client_for("auditor").post(f"/places/estates/{world.estate_a.pk}/stewardship/", {})
     assert response.status_code == 403
     assert "您无权修改该小区的登记信息" in response.content.decode()
+
+
+def test_opening_a_person_with_sensitive_flags_in_the_admin_is_logged(world):
+    from linli.people.models import AccessLog, User
+
+    User.objects.create_superuser("root", password="x-long-pass-1")
+    client = Client()
+    client.login(username="root", password="x-long-pass-1")
+    assert client.get(f"/admin/people/person/{world.resident.pk}/change/").status_code == 200
+    assert list(AccessLog.objects.values_list("user__username", "person__name", "action")) == [
+        ("root", "周莲秀", "admin_view")
+    ]
