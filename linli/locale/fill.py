@@ -32,6 +32,7 @@ NEW = {
     "无权操作": "Not allowed",
     "您的角色只能查看，不能修改。": "Your role can view but not change this.",
     "回到首页": "Back to the home page",
+    "管理后台": "Administration",
     "页面不存在": "Page not found",
     "您要找的页面不存在，或者您没有查看它的权限。": "This page does not exist, or you may not see it.",
 }
