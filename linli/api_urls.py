@@ -1,12 +1,15 @@
-"""/api/v1/: one router for every app's viewsets."""
+"""/api/v1/: one router for every app's viewsets; each app's api.py has register(router) and extra_urls."""
+
+from importlib import import_module
 
 from rest_framework.routers import DefaultRouter
 
-from linli.people import api as people_api
-from linli.places import api as places_api
+APPS = ["places", "people", "triage", "workorders", "fees", "assembly", "volunteers", "care"]
 
 router = DefaultRouter()
-places_api.register(router)
-people_api.register(router)
-
-urlpatterns = router.urls + places_api.extra_urls
+urlpatterns = []
+for app in APPS:
+    module = import_module(f"linli.{app}.api")
+    module.register(router)
+    urlpatterns += getattr(module, "extra_urls", [])
+urlpatterns = router.urls + urlpatterns

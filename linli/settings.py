@@ -36,6 +36,12 @@ INSTALLED_APPS = [
     "linli.core",
     "linli.people",
     "linli.places",
+    "linli.triage",
+    "linli.workorders",
+    "linli.fees",
+    "linli.assembly",
+    "linli.volunteers",
+    "linli.care",
 ]
 
 MIDDLEWARE = [

@@ -1,9 +1,11 @@
 from django.conf import settings
 
+from linli.core.nav import items_for
 from linli.people.scopes import scope_for
 
 
 def linli(request):
     user = getattr(request, "user", None)
     scope = scope_for(user)
-    return {"site_name": settings.LINLI_SITE_NAME, "scope": scope}
+    nav = items_for(scope, user) if user is not None and user.is_authenticated else []
+    return {"site_name": settings.LINLI_SITE_NAME, "scope": scope, "nav_items": nav}

@@ -12,6 +12,7 @@ Running it twice changes nothing. The random choices are seeded, so every run bu
 from __future__ import annotations
 
 import datetime
+import importlib
 import random
 import unicodedata
 from collections.abc import Callable
@@ -247,6 +248,12 @@ def fit_layouts(layouts: list[_Layout], target: int, rng: random.Random) -> None
 
 
 # -- the loader ------------------------------------------------------------------------------------
+# Apps that add their own demo data on top of the street; each module has an idempotent load(*, out).
+DEMO_EXTENSIONS = [
+    "linli.workorders.demo", "linli.fees.demo", "linli.assembly.demo", "linli.volunteers.demo", "linli.care.demo",
+]
+
+
 def demo_exists() -> bool:
     return Division.objects.filter(code=STREET[1]).exists()
 
@@ -262,6 +269,15 @@ def load_demo(out: Callable[[str], None] | None = None) -> bool:
             counts = _load()
         out("已载入演示数据：大渡口区 九宫庙街道，" + "，".join(f"{k} {v:,}" for k, v in counts.items()) + "。")
         created = True
+    for name in DEMO_EXTENSIONS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        with transaction.atomic():
+            module.load(out=out)  # each app's demo is idempotent on its own
     out("")
     out(f"演示账号（密码均为 {PASSWORD}）：")
     for line in login_table():

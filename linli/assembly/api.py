@@ -1,0 +1,7 @@
+"""API of the assembly app under /api/v1/."""
+
+extra_urls = []
+
+
+def register(router):
+    pass
