@@ -153,3 +153,15 @@ LOGGING = {
 }
 
 LINLI_SITE_NAME = _("邻里")
+
+# Work orders (接诉即办). Notification backends: the in-app inbox by default; add
+# "linli.workorders.notify.SmsBackend" / "…WeChatTemplateBackend" / "…LoggingBackend" as needed.
+LINLI_NOTIFICATION_BACKENDS = [
+    b.strip() for b in os.environ.get("LINLI_NOTIFICATION_BACKENDS", "linli.workorders.notify.InboxBackend").split(",")
+    if b.strip()
+]
+# Run the deadline sweep inside `runserver` (the one-command demo); production runs `linli worker`.
+LINLI_INPROCESS_WORKER = env_bool("LINLI_INPROCESS_WORKER", True)
+# Rates (响应率/解决率/满意率): 基本满意 counts at this weight; the overall score weighs the three rates.
+LINLI_SATISFACTION_BASIC_WEIGHT = os.environ.get("LINLI_SATISFACTION_BASIC_WEIGHT", "0.8")
+LINLI_SCORE_WEIGHTS = {"response": "0.10", "resolution": "0.45", "satisfaction": "0.45"}

@@ -1,6 +1,39 @@
+import logging
+import os
+import sys
+import threading
+import time
+
 from django.apps import AppConfig
+from django.conf import settings
+
+log = logging.getLogger("linli.worker")
 
 
 class WorkordersConfig(AppConfig):
     name = "linli.workorders"
     verbose_name = "工单（接诉即办）"
+
+    def ready(self):
+        from linli.core.nav import NavItem, register
+
+        register(NavItem("工单", "workorders:inbox", lambda scope, user: scope.is_staff_member, order=20))
+        register(NavItem("我的诉求", "workorders:mine", lambda scope, user: bool(scope.home_ids), order=21))
+        # The one-command demo runs the sweep in-process; production runs `linli worker` instead.
+        if getattr(settings, "LINLI_INPROCESS_WORKER", False) and "runserver" in sys.argv and \
+                os.environ.get("RUN_MAIN") == "true":
+            threading.Thread(target=_loop, name="linli-worker", daemon=True).start()
+
+
+def _loop():
+    from django.db import close_old_connections
+
+    from linli.workorders.sweep import sweep
+
+    while True:
+        time.sleep(60)
+        try:
+            close_old_connections()
+            sweep()
+        except Exception:  # keep the demo server alive; the error is logged
+            log.exception("in-process sweep failed")

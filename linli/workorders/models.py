@@ -1,0 +1,390 @@
+"""接诉即办 work orders: every request from any channel, its append-only events, routing and deadlines."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.people.scopes import scope_for
+
+
+class Channel(models.TextChoices):
+    RESIDENT = "resident", _("居民扫码")
+    WALK_IN = "walk_in", _("窗口接待")
+    PHONE = "phone", _("来电")
+    WECHAT = "wechat", _("微信群")
+    PATROL = "patrol", _("巡查发现")
+    GRID = "grid", _("网格员上报")
+    HOTLINE = "hotline", _("12345热线")
+    OPEN311 = "open311", _("Open311")
+    API = "api", _("接口")
+    JOINT_MEETING = "joint_meeting", _("吹哨报到任务")
+
+
+class Kind(models.TextChoices):
+    CONSULT = "consult", _("咨询")
+    HELP = "help", _("求助")
+    COMPLAINT = "complaint", _("投诉")
+    REPORT = "report", _("举报")
+    SUGGESTION = "suggestion", _("建议")
+
+
+class Tier(models.TextChoices):
+    EASY = "easy", _("易事")
+    HARD = "hard", _("难事")
+    MAJOR = "major", _("大事")
+
+
+class Level(models.TextChoices):
+    """Where a work order should be settled (微事不出楼栋、小事不出小区、大事不出社区)."""
+
+    BUILDING = "building", _("楼栋")
+    ESTATE = "estate", _("小区")
+    COMMUNITY = "community", _("社区")
+    STREET = "street", _("街道")
+    DEPARTMENT = "department", _("职能部门")
+
+
+LEVEL_ORDER = [Level.BUILDING, Level.ESTATE, Level.COMMUNITY, Level.STREET, Level.DEPARTMENT]
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("已受理")
+    DISPATCHED = "dispatched", _("已派单")
+    ACCEPTED = "accepted", _("已签收")
+    IN_PROGRESS = "in_progress", _("办理中")
+    REPLIED = "replied", _("已办结反馈")
+    VISITED = "visited", _("已回访")
+    CLOSED = "closed", _("已结案")
+    MERGED = "merged", _("已合并")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+OPEN_STATUSES = (Status.RECEIVED, Status.DISPATCHED, Status.ACCEPTED, Status.IN_PROGRESS)
+ACTIVE_STATUSES = OPEN_STATUSES + (Status.REPLIED,)
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class WorkOrderQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(scope_for_orders(user))
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self):
+        return self.filter(overdue=True, status__in=ACTIVE_STATUSES)
+
+
+def scope_for_orders(user) -> Q:
+    """Staff see orders of the places they serve and orders assigned to their organisations;
+    a resident sees the orders they reported."""
+    scope = scope_for(user)
+    parts = []
+    if scope.paths:
+        for path in scope.paths:
+            parts.append(Q(community__path__startswith=path))
+            parts.append(Q(street__path__startswith=path))
+    if scope.estate_ids or scope.cluster_ids or scope.org_ids:
+        from linli.places.models import Estate
+
+        parts.append(Q(estate__in=Estate.objects.filter(scope.estate_q(staff_only=True)).values("pk")))
+    if scope.own_org_ids:
+        parts.append(Q(assignee_org_id__in=scope.own_org_ids))
+    if scope.user_id and scope.roles:
+        parts.append(Q(assignee_user_id=scope.user_id))
+    if scope.person_id:
+        parts.append(Q(reporter_id=scope.person_id))
+    if scope.user_id:
+        parts.append(Q(created_by_id=scope.user_id, channel=Channel.RESIDENT))
+    if not parts:
+        return Q(pk__in=[])
+    out = parts[0]
+    for part in parts[1:]:
+        out |= part
+    return out
+
+
+class WorkOrder(models.Model):
+    """A request, complaint, report or suggestion (诉求/工单) from any channel, followed to its closing callback."""
+
+    code = models.CharField(_("工单编号"), max_length=24, unique=True)
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
+    external_id = models.CharField(_("外部编号"), max_length=64, blank=True, default="")
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.HELP)
+    title = models.CharField(_("标题"), max_length=120, blank=True)
+    text = models.TextField(_("内容"))
+
+    reporter = models.ForeignKey(
+        "people.Person", verbose_name=_("反映人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    anonymous = models.BooleanField(_("匿名"), default=False)
+
+    street = models.ForeignKey(
+        "places.Division", verbose_name=_("街道"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    community = models.ForeignKey(
+        "places.Division", verbose_name=_("社区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    estate = models.ForeignKey(
+        "places.Estate", verbose_name=_("小区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    building = models.ForeignKey(
+        "places.Building", verbose_name=_("楼栋"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    home = models.ForeignKey(
+        "places.Home", verbose_name=_("房屋"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+
+    category = models.CharField(_("类别"), max_length=32, blank=True, db_index=True)
+    subcategory = models.CharField(_("子类"), max_length=48, blank=True)
+    tier = models.CharField(_("难易"), max_length=8, choices=Tier.choices, default=Tier.EASY)
+    level = models.CharField(_("处置层级"), max_length=12, choices=Level.choices, default=Level.ESTATE)
+    urgent = models.BooleanField(_("紧急"), default=False)
+    needs_triage = models.BooleanField(_("待人工分拣"), default=False, db_index=True)
+    triage = models.JSONField(_("分拣建议"), default=dict, blank=True)
+
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    assignee_org = models.ForeignKey(
+        "people.Organization", verbose_name=_("承办单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="work_orders",
+    )
+    assignee_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="assigned_work_orders",
+    )
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("合并到"), null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+
+    received_at = models.DateTimeField(_("受理时间"), default=timezone.now, db_index=True)
+    dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    # Deadlines are stored columns so that the sweep finds due orders with an index.
+    accept_due = models.DateTimeField(_("签收时限"), null=True, blank=True, db_index=True)
+    reply_due = models.DateTimeField(_("办结时限"), null=True, blank=True, db_index=True)
+    reminded = models.BooleanField(_("已提醒"), default=False)
+    overdue = models.BooleanField(_("已超期"), default=False, db_index=True)
+    supervised = models.BooleanField(_("已督办"), default=False)
+    extension_pending = models.BooleanField(_("延期待审批"), default=False)
+    reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+
+    reply_text = models.TextField(_("办理结果"), blank=True)
+    reached = models.BooleanField(_("回访联系上"), null=True, blank=True)
+    solved = models.BooleanField(_("是否解决"), null=True, blank=True)
+    satisfaction = models.CharField(_("满意度"), max_length=12, choices=Satisfaction.choices, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    objects = WorkOrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("工单")
+        verbose_name_plural = _("工单")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "external_id"], condition=~Q(external_id=""),
+                                    name="workorder_unique_external_id_per_channel"),
+        ]
+        indexes = [
+            models.Index(fields=["assignee_org", "status"]),
+            models.Index(fields=["street", "status"]),
+            models.Index(fields=["estate", "status"]),
+            models.Index(fields=["status", "accept_due"]),
+            models.Index(fields=["status", "reply_due"]),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title or self.text[:20]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def place_label(self) -> str:
+        parts = [str(p) for p in (self.estate, self.building and self.building.number, self.home and self.home.number)
+                 if p]
+        return " ".join(parts) or self.address
+
+
+class WorkOrderEvent(models.Model):
+    """One step in a work order's life: who did what, when, with a note. Append-only."""
+
+    class Type(models.TextChoices):
+        CREATE = "create", _("受理")
+        DISPATCH = "dispatch", _("派单")
+        ACCEPT = "accept", _("签收")
+        START = "start", _("开始办理")
+        RETURN = "return", _("退单")
+        REPLY = "reply", _("办结反馈")
+        VISIT = "visit", _("回访")
+        CLOSE = "close", _("结案")
+        REOPEN = "reopen", _("重办")
+        REQUEST_EXTENSION = "request_extension", _("申请延期")
+        APPROVE_EXTENSION = "approve_extension", _("批准延期")
+        REJECT_EXTENSION = "reject_extension", _("驳回延期")
+        SUPERVISE = "supervise", _("督办")
+        REMIND = "remind", _("临期提醒")
+        OVERDUE = "overdue", _("超期")
+        ESCALATE = "escalate", _("升级")
+        MERGE = "merge", _("合并")
+        CANCEL = "cancel", _("撤销")
+        RECLASSIFY = "reclassify", _("分拣")
+        NOTE = "note", _("备注")
+        JOINT_MEETING = "joint_meeting", _("吹哨报到")
+
+    order = models.ForeignKey(WorkOrder, verbose_name=_("工单"), on_delete=models.PROTECT, related_name="events")
+    type = models.CharField(_("类型"), max_length=24, choices=Type.choices)
+    from_status = models.CharField(_("原状态"), max_length=12, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=12, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("工单记录")
+        verbose_name_plural = _("工单记录")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["order", "at"])]
+
+    def __str__(self):
+        return f"{self.order.code} {self.get_type_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"workorders/{timezone.now():%Y/%m}/{instance.order_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A photo or file of a work order (from the reporter or from a step such as the reply)."""
+
+    order = models.ForeignKey(WorkOrder, verbose_name=_("工单"), on_delete=models.PROTECT, related_name="attachments")
+    event = models.ForeignKey(
+        WorkOrderEvent, verbose_name=_("所属记录"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.file.name
+
+
+class RoutingRule(models.Model):
+    """Maps category, level and the estate's management mode to who handles the order; street admins edit it."""
+
+    class Target(models.TextChoices):
+        PROVIDER = "provider", _("小区当前物业服务单位（物业企业、托管企业或自管组织）")
+        COMMUNITY = "community", _("社区居委会")
+        STREET_CENTRE = "street_centre", _("街道物业服务中心")
+        ORGANIZATION = "organization", _("指定单位（如职能部门）")
+
+    street = models.ForeignKey(
+        "places.Division", verbose_name=_("街道"), on_delete=models.PROTECT, related_name="+",
+        limit_choices_to={"level": "street"},
+    )
+    priority = models.PositiveSmallIntegerField(_("优先级"), default=100, help_text=_("数字小的先匹配"))
+    category = models.CharField(_("类别"), max_length=32, blank=True, help_text=_("留空表示任意类别"))
+    level = models.CharField(_("处置层级"), max_length=12, choices=Level.choices, blank=True)
+    mode = models.CharField(_("管理方式"), max_length=16, blank=True, help_text=_("小区当前管理方式，留空表示任意"))
+    target = models.CharField(_("交办给"), max_length=16, choices=Target.choices)
+    organization = models.ForeignKey(
+        "people.Organization", verbose_name=_("指定单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("派单规则")
+        verbose_name_plural = _("派单规则")
+        ordering = ["street", "priority", "id"]
+
+    def __str__(self):
+        return f"{self.street} #{self.priority} {self.category or '*'}/{self.level or '*'}/{self.mode or '*'} → {self.get_target_display()}"
+
+
+class TimeLimit(models.Model):
+    """How long an organisation has to accept (hours) and to reply (working days, or hours if urgent)."""
+
+    street = models.ForeignKey(
+        "places.Division", verbose_name=_("街道"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("留空表示全局默认"),
+    )
+    category = models.CharField(_("类别"), max_length=32, blank=True, help_text=_("留空表示任意类别"))
+    urgent = models.BooleanField(_("紧急"), default=False)
+    accept_hours = models.PositiveSmallIntegerField(_("签收时限(小时)"))
+    reply_working_days = models.PositiveSmallIntegerField(_("办结时限(工作日)"), default=0)
+    reply_hours = models.PositiveSmallIntegerField(_("办结时限(小时，紧急用)"), default=0)
+
+    class Meta:
+        verbose_name = _("办理时限")
+        verbose_name_plural = _("办理时限")
+        ordering = ["street", "category", "urgent"]
+
+    def __str__(self):
+        return f"{self.street or '默认'} {self.category or '*'} {'紧急' if self.urgent else ''}"
+
+
+class Holiday(models.Model):
+    """A public holiday (is_workday False) or an adjusted working weekend (调休, is_workday True)."""
+
+    date = models.DateField(_("日期"), primary_key=True)
+    is_workday = models.BooleanField(_("调休上班"), default=False)
+    name = models.CharField(_("名称"), max_length=40)
+
+    class Meta:
+        verbose_name = _("节假日")
+        verbose_name_plural = _("节假日")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.name}"
+
+
+class Notification(models.Model):
+    """An in-app inbox message (the default notification backend)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
+                             related_name="notifications")
+    order = models.ForeignKey(WorkOrder, verbose_name=_("工单"), null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="+")
+    title = models.CharField(_("标题"), max_length=120)
+    body = models.TextField(_("内容"), blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,110 @@
+"""The deadline sweep (`linli worker`): remind, mark overdue, escalate one level, notify.
+
+Safe to run twice or in two processes at once: each action first claims its row with a conditional
+UPDATE (``… WHERE status = … AND accept_due = <the value read>``), and only the process whose UPDATE
+changed the row goes on.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.workorders import services
+from linli.workorders.models import ACTIVE_STATUSES, Status, WorkOrder, WorkOrderEvent
+from linli.workorders.notify import notify
+
+log = logging.getLogger("linli.worker")
+Event = WorkOrderEvent.Type
+
+REMIND_ACCEPT_BEFORE = datetime.timedelta(minutes=30)
+REMIND_REPLY_BEFORE = datetime.timedelta(hours=24)
+BATCH = 500
+
+
+@dataclass
+class SweepResult:
+    reminded: list[str] = field(default_factory=list)
+    escalated: list[str] = field(default_factory=list)
+    overdue: list[str] = field(default_factory=list)
+
+    def __str__(self):
+        return f"提醒 {len(self.reminded)}，超期 {len(self.overdue)}，升级 {len(self.escalated)}"
+
+
+def sweep(now: datetime.datetime | None = None) -> SweepResult:
+    now = now or timezone.now()
+    result = SweepResult()
+    _remind(now, result)
+    _accept_overdue(now, result)
+    _reply_overdue(now, result)
+    return result
+
+
+def _remind(now, result):
+    due = WorkOrder.objects.filter(reminded=False).filter(
+        Q(status=Status.DISPATCHED, accept_due__lte=now + REMIND_ACCEPT_BEFORE)
+        | Q(status__in=(Status.ACCEPTED, Status.IN_PROGRESS), reply_due__lte=now + REMIND_REPLY_BEFORE)
+    ).values_list("pk", flat=True)[:BATCH]
+    for pk in list(due):
+        with transaction.atomic():
+            if WorkOrder.objects.filter(pk=pk, reminded=False).update(reminded=True) != 1:
+                continue  # another process took it
+            order = WorkOrder.objects.select_related("assignee_org", "assignee_user").get(pk=pk)
+            WorkOrderEvent.objects.create(order=order, type=Event.REMIND, from_status=order.status,
+                                          to_status=order.status, at=now, note=_("即将超期"))
+            notify(users=services._handlers(order), order=order,
+                   title=_("工单 %(code)s 即将超期，请尽快处理") % {"code": order.code})
+            result.reminded.append(order.code)
+
+
+def _accept_overdue(now, result):
+    """Not accepted in time: escalate one level (the next level's organisation takes it)."""
+    due = WorkOrder.objects.filter(status=Status.DISPATCHED, accept_due__lt=now).values_list("pk", "accept_due")[:BATCH]
+    for pk, accept_due in list(due):
+        with transaction.atomic():
+            claimed = WorkOrder.objects.filter(pk=pk, status=Status.DISPATCHED, accept_due=accept_due).update(
+                accept_due=None)
+            if claimed != 1:
+                continue
+            order = services._lock(WorkOrder(pk=pk))
+            WorkOrderEvent.objects.create(order=order, type=Event.OVERDUE, from_status=order.status,
+                                          to_status=order.status, at=now, note=_("超过签收时限未签收"),
+                                          data={"kind": "accept"})
+            try:
+                services._escalate(order, actor=None, reason=_("超时未签收，自动升级"), now=now)
+                result.escalated.append(order.code)
+            except ValidationError:
+                order.overdue = True
+                order.save(update_fields=["overdue"])
+                notify(users=services._managers(order), order=order,
+                       title=_("工单 %(code)s 超时未签收（已在街道层级）") % {"code": order.code})
+                result.overdue.append(order.code)
+
+
+def _reply_overdue(now, result):
+    """Not replied in time: mark overdue, notify the handlers and the admins, escalate one level."""
+    due = WorkOrder.objects.filter(
+        status__in=(Status.ACCEPTED, Status.IN_PROGRESS), overdue=False, reply_due__lt=now
+    ).values_list("pk", flat=True)[:BATCH]
+    for pk in list(due):
+        with transaction.atomic():
+            if WorkOrder.objects.filter(pk=pk, overdue=False, status__in=ACTIVE_STATUSES).update(overdue=True) != 1:
+                continue
+            order = services._lock(WorkOrder(pk=pk))
+            WorkOrderEvent.objects.create(order=order, type=Event.OVERDUE, from_status=order.status,
+                                          to_status=order.status, at=now, note=_("超过办结时限"),
+                                          data={"kind": "reply"})
+            notify(users=services._handlers(order) + services._managers(order), order=order,
+                   title=_("工单 %(code)s 已超期") % {"code": order.code})
+            result.overdue.append(order.code)
+            try:
+                services._escalate(order, actor=None, reason=_("超期未办结，自动升级"), now=now)
+                result.escalated.append(order.code)
+            except ValidationError:
+                pass  # already at the street: stays overdue on the street's overdue board
