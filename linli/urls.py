@@ -19,6 +19,7 @@ urlpatterns = [
     path("people/", include("linli.people.urls")),
     path("triage/", include("linli.triage.urls")),
     path("workorders/", include("linli.workorders.urls")),
+    path("open311/v2/", include("linli.workorders.open311_urls")),
     path("fees/", include("linli.fees.urls")),
     path("assembly/", include("linli.assembly.urls")),
     path("volunteers/", include("linli.volunteers.urls")),

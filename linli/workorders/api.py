@@ -1,7 +1,9 @@
-"""API of the workorders app under /api/v1/."""
+"""API of work orders under /api/v1/."""
 
-extra_urls = []
+from linli.workorders import api_meetings
+
+extra_urls = [] + api_meetings.extra_urls
 
 
 def register(router):
-    pass
+    api_meetings.register(router)
