@@ -250,7 +250,7 @@ def fit_layouts(layouts: list[_Layout], target: int, rng: random.Random) -> None
 # -- the loader ------------------------------------------------------------------------------------
 # Apps that add their own demo data on top of the street; each module has an idempotent load(*, out).
 DEMO_EXTENSIONS = [
-    "linli.workorders.demo", "linli.fees.demo", "linli.assembly.demo", "linli.volunteers.demo", "linli.care.demo",
+    "linli.triage.demo", "linli.workorders.demo", "linli.fees.demo", "linli.assembly.demo", "linli.volunteers.demo", "linli.care.demo",
 ]
 
 

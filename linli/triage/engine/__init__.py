@@ -1,0 +1,101 @@
+"""Triage of a resident's Chinese complaint: category, subcategory, tier, level, urgency, keywords.
+
+No Django in this package: the CLI, the pages, the API and (later) the work-order intake all call
+``load()`` and ``Triage.classify()``. ::
+
+    from linli.triage.engine import load
+    load().classify("12栋电梯又坏了，老人下不了楼")
+    # {"category": "facility", "subcategory": "facility.lift", "confidence": 0.98, "tier": "hard",
+    #  "level": "estate", "urgent": False, "keywords": ["电梯", …], "uncertain": False, "explanation": {…}}
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from linli.triage.engine import taxonomy as _taxonomy
+from linli.triage.engine.model import Model
+from linli.triage.engine.normalize import clean
+from linli.triage.engine.urgency import assess
+
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "data" / "model.json.gz"
+UNCERTAIN_BELOW = 0.7  # below this confidence the item goes to the human triage queue
+
+
+class Triage:
+    """A model with the taxonomy it speaks (the default one) or without (a model of any other labels)."""
+
+    def __init__(self, model: Model, *, taxonomy: _taxonomy.Taxonomy | None = None,
+                 threshold: float = UNCERTAIN_BELOW):
+        self.model = model
+        self.taxonomy = taxonomy if taxonomy is not None else _taxonomy.default()
+        self.threshold = threshold
+
+    def classify(self, text: str, *, overrides: dict | None = None) -> dict:
+        """One complaint → the decision. ``overrides``: {subcategory code: {"tier", "level", "limit_hours",
+        "name"}} — a street's own settings for its taxonomy."""
+        cleaned = clean(text)
+        guess = self.model.predict(cleaned, is_clean=True)
+        label = guess["label"]
+        sub = self.taxonomy.get(label)
+        urgency = assess(cleaned)
+        explanation = {
+            "alternatives": [{"label": lb, "confidence": round(p, 3)} for lb, p in guess["alternatives"]],
+            "urgency": list(urgency.names),
+        }
+        if sub is not None:
+            setting = {"tier": sub.tier, "level": sub.level, "limit_hours": sub.limit_hours, "name": sub.name}
+            setting.update((overrides or {}).get(label, {}))
+            category, subcategory, tier, level = sub.category, label, setting["tier"], setting["level"]
+            limit = setting["limit_hours"]
+            explanation.update(category_name=sub.category_name, subcategory_name=setting["name"])
+        else:  # a model trained on another label set: the label is the category
+            category, subcategory, tier, level, limit = label, None, None, None, None
+        if urgency.urgent:
+            limit = min(limit, urgency.limit_hours) if limit else urgency.limit_hours
+        explanation["limit_hours"] = limit
+        confidence = round(guess["confidence"], 3)
+        return {
+            "category": category,
+            "subcategory": subcategory,
+            "confidence": confidence,
+            "tier": tier,
+            "level": level,
+            "urgent": urgency.urgent,
+            "keywords": guess["keywords"],
+            "uncertain": confidence < self.threshold or not guess["keywords"],
+            "explanation": explanation,
+        }
+
+
+_lock = threading.Lock()
+_cache: dict[tuple[str, float], Triage] = {}
+
+
+def load(path=None) -> Triage:
+    """The triage for a model file (the default model when ``path`` is None), cached per file version."""
+    p = Path(path) if path else DEFAULT_MODEL
+    key = (str(p.resolve()), p.stat().st_mtime)
+    with _lock:
+        found = _cache.get(key)
+        if found is None:
+            found = Triage(Model.load(p))
+            if len(_cache) >= 8:  # models trained by hand come and go; keep memory bounded
+                _cache.clear()
+            _cache[key] = found
+    return found
+
+
+def train_default(corpus=None, *, extra: tuple[list[str], list[str]] | None = None, meta: dict | None = None) -> Model:
+    """The default model: the project's labelled set (all of it), plus optional extra texts (corrections)."""
+    from linli.triage.engine.labelled import CORPUS, corpus_rows
+    from linli.triage.engine.model import train
+
+    rows = corpus_rows(corpus or CORPUS)
+    texts = [r["text"] for r in rows]
+    labels = [r["label"] for r in rows]
+    if extra:
+        texts += list(extra[0])
+        labels += list(extra[1])
+    return train(texts, labels, meta=meta)
