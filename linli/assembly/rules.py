@@ -1,0 +1,304 @@
+"""The owners' vote as the law counts it. Plain Python, no Django: the CLI checks a file with it offline.
+
+Civil Code (民法典) art. 278, second paragraph:
+
+* every matter needs owners holding **2/3 or more** of the exclusive area *and* **2/3 or more** of the owners
+  to take part in the vote (参与表决);
+* matters (6) to (8) — raising the repair fund, rebuilding, changing the use of common parts — need
+  **3/4 or more** of the participating area *and* of the participating owners to agree;
+* all other matters need **more than half** (过半数) of the participating area *and* of the participating owners.
+
+Art. 1259: "以上" includes the number itself, so 2/3 and 3/4 are reached by exactly 2/3 and 3/4; "过半数"
+means more than half, so exactly half is not enough.
+
+Supreme People's Court interpretation on building co-ownership (法释〔2009〕7号, amended 2020):
+
+* art. 8: the area is the registered area (else surveyed, else contract area) — the caller passes it in;
+* art. 9: owners are counted one per exclusive part, except that the developer's unsold (or undelivered) parts
+  count as one owner together, and a buyer with more than one part counts once.
+
+So each home carries an *owner key*: co-owners of a home share one key, a person with several homes has the
+same key on each, and all of the developer's unsold homes share the developer's key. Owners = distinct keys;
+area = sum of their homes. An owner who abstains has taken part but has not agreed.
+
+All arithmetic is exact (Decimal areas, integer counts, cross-multiplied comparisons): no floats anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+
+FOR, AGAINST, ABSTAIN = "for", "against", "abstain"
+CHOICES = (FOR, AGAINST, ABSTAIN)
+CHOICE_LABELS = {FOR: "同意", AGAINST: "反对", ABSTAIN: "弃权"}
+
+# Thresholds of approval: a code, the fraction, and whether the fraction itself is enough.
+THREE_QUARTERS = "3/4"  # 四分之三以上: >= 3/4
+MORE_THAN_HALF = ">1/2"  # 过半数: > 1/2
+PARTICIPATION = Fraction(2, 3)  # 三分之二以上: >= 2/3
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Matter:
+    """One of the nine matters of art. 278(1), with the approval threshold of art. 278(2)."""
+
+    code: str
+    item: int  # the item number in art. 278(1)
+    label: str
+    threshold: str
+
+
+MATTERS: dict[str, Matter] = {
+    m.code: m
+    for m in (
+        Matter("rules_of_procedure", 1, "制定和修改业主大会议事规则", MORE_THAN_HALF),
+        Matter("management_statute", 2, "制定和修改管理规约", MORE_THAN_HALF),
+        Matter("elect_committee", 3, "选举业主委员会或者更换业主委员会成员", MORE_THAN_HALF),
+        Matter("hire_manager", 4, "选聘和解聘物业服务企业或者其他管理人", MORE_THAN_HALF),
+        Matter("use_repair_fund", 5, "使用建筑物及其附属设施的维修资金", MORE_THAN_HALF),
+        Matter("raise_repair_fund", 6, "筹集建筑物及其附属设施的维修资金", THREE_QUARTERS),
+        Matter("rebuild", 7, "改建、重建建筑物及其附属设施", THREE_QUARTERS),
+        Matter("change_common_use", 8, "改变共有部分的用途或者利用共有部分从事经营活动", THREE_QUARTERS),
+        Matter("other_major", 9, "有关共有和共同管理权利的其他重大事项", MORE_THAN_HALF),
+    )
+}
+ITEM_NUMERALS = "一二三四五六七八九"
+THRESHOLD_LABELS = {THREE_QUARTERS: "四分之三以上（≥ 3/4）", MORE_THAN_HALF: "过半数（> 1/2）"}
+
+
+class TallyError(ValueError):
+    """The input cannot be counted; the message names the problem."""
+
+
+@dataclass(frozen=True)
+class OwnedHome:
+    """An exclusive part (专有部分) with its area and the key of its legal owner."""
+
+    id: str
+    owner: str
+    area: Decimal
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One owner's ballot: covers all of that owner's homes."""
+
+    owner: str
+    choice: str
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one vote, with the figures a court would check."""
+
+    matter: str
+    quorum_met: bool
+    approved: bool
+    threshold: str
+    total_area: Decimal
+    total_owners: int
+    voting_area: Decimal
+    voting_owners: int
+    for_area: Decimal
+    for_owners: int
+    against_area: Decimal
+    against_owners: int
+    abstain_area: Decimal
+    abstain_owners: int
+    explanation: str
+
+    def as_dict(self) -> dict:
+        """The JSON of ``linli assembly tally`` (areas as strings of Decimals)."""
+        return {
+            "quorum_met": self.quorum_met,
+            "approved": self.approved,
+            "threshold": self.threshold,
+            "total_area": str(self.total_area),
+            "total_owners": self.total_owners,
+            "voting_area": str(self.voting_area),
+            "voting_owners": self.voting_owners,
+            "for_area": str(self.for_area),
+            "for_owners": self.for_owners,
+            "explanation": self.explanation,
+        }
+
+
+# -- the three comparisons, exact ---------------------------------------------------------------------------
+
+
+def at_least(part, whole, fraction: Fraction) -> bool:
+    """``part / whole >= fraction`` ("以上" includes the number), cross-multiplied: no division, no rounding."""
+    return part * fraction.denominator >= whole * fraction.numerator
+
+
+def more_than_half(part, whole) -> bool:
+    """``part / whole > 1/2`` (过半数: exactly half is not a majority)."""
+    return part * 2 > whole
+
+
+def participation_met(voting_area, total_area, voting_owners: int, total_owners: int) -> bool:
+    """2/3 or more of the area AND 2/3 or more of the owners took part (art. 278(2), first sentence)."""
+    return at_least(voting_area, total_area, PARTICIPATION) and at_least(voting_owners, total_owners, PARTICIPATION)
+
+
+def approval_met(threshold: str, for_area, voting_area, for_owners: int, voting_owners: int) -> bool:
+    """Enough of the participating area AND of the participating owners agreed (art. 278(2))."""
+    if voting_owners == 0:
+        return False
+    if threshold == THREE_QUARTERS:
+        q = Fraction(3, 4)
+        return at_least(for_area, voting_area, q) and at_least(for_owners, voting_owners, q)
+    if threshold == MORE_THAN_HALF:
+        return more_than_half(for_area, voting_area) and more_than_half(for_owners, voting_owners)
+    raise TallyError(f"未知的表决门槛：{threshold}")
+
+
+# -- input checks ----------------------------------------------------------------------------------------------
+
+
+def matter_for(code) -> Matter:
+    try:
+        return MATTERS[code]
+    except (KeyError, TypeError):
+        raise TallyError(f"未知的表决事项：{code!r}（可用：{', '.join(MATTERS)}）") from None
+
+
+def parse_area(value, home_id=None) -> Decimal:
+    """A positive, finite area in m²; strings and JSON numbers (parsed as Decimal) are accepted, floats are not."""
+    if type(value) is Decimal and value.is_finite() and value > 0:
+        return value  # the common case, checked without building any message
+    where = f"房屋 {home_id} 的" if home_id is not None else ""
+    if isinstance(value, bool | float) or value is None:
+        raise TallyError(f"{where}面积无效：{value!r}（必须是大于 0 的数字）")
+    try:
+        area = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
+    except (InvalidOperation, ValueError):
+        raise TallyError(f"{where}面积无效：{value!r}（必须是大于 0 的数字）") from None
+    if not area.is_finite() or area <= 0:
+        raise TallyError(f"{where}面积无效：{value!r}（必须是大于 0 的数字）")
+    return area
+
+
+# -- the count -------------------------------------------------------------------------------------------------
+
+
+def percent(part, whole) -> str:
+    """For people, one decimal; the decision itself never uses this rounded figure."""
+    if not whole:
+        return "0.0%"
+    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{value}%"
+
+
+def tally(matter: str, homes: Iterable[OwnedHome], votes: Iterable[Vote]) -> Result:
+    """Count ``votes`` over the electorate ``homes`` for ``matter`` exactly as art. 278 says.
+
+    Raises TallyError for a ballot from someone who owns no home, two ballots from one owner, an unknown
+    choice, a bad area, a home listed twice, an empty electorate or an unknown matter.
+    """
+    m = matter_for(matter)
+    area_of: dict[str, Decimal] = {}
+    seen_homes: set[str] = set()
+    for h in homes:
+        if h.id in seen_homes:
+            raise TallyError(f"房屋 {h.id} 重复列出")
+        seen_homes.add(h.id)
+        if not h.owner:
+            raise TallyError(f"房屋 {h.id} 没有业主")
+        area = parse_area(h.area, h.id)
+        area_of[h.owner] = area_of.get(h.owner, ZERO) + area
+    if not area_of:
+        raise TallyError("没有任何房屋：无法计算专有部分面积和业主人数")
+
+    choice_of: dict[str, str] = {}
+    for v in votes:
+        if v.owner not in area_of:
+            raise TallyError(f"表决票来自不拥有任何房屋的人：{v.owner!r}")
+        if v.owner in choice_of:
+            raise TallyError(f"同一业主投了两张票：{v.owner!r}")
+        if v.choice not in CHOICES:
+            raise TallyError(f"业主 {v.owner!r} 的表决意见无效：{v.choice!r}（for、against 或 abstain）")
+        choice_of[v.owner] = v.choice
+
+    area_by = dict.fromkeys(CHOICES, ZERO)
+    heads_by = dict.fromkeys(CHOICES, 0)
+    for owner, choice in choice_of.items():
+        area_by[choice] += area_of[owner]
+        heads_by[choice] += 1
+    total_area, total_owners = sum(area_of.values(), ZERO), len(area_of)
+    voting_area, voting_owners = area_by[FOR] + area_by[AGAINST] + area_by[ABSTAIN], len(choice_of)
+    for_area, for_owners = area_by[FOR], heads_by[FOR]
+
+    quorum = participation_met(voting_area, total_area, voting_owners, total_owners)
+    approved = quorum and approval_met(m.threshold, for_area, voting_area, for_owners, voting_owners)
+    result = dict(
+        matter=m.code, quorum_met=quorum, approved=approved, threshold=m.threshold,
+        total_area=total_area, total_owners=total_owners, voting_area=voting_area, voting_owners=voting_owners,
+        for_area=for_area, for_owners=for_owners,
+        against_area=area_by[AGAINST], against_owners=heads_by[AGAINST],
+        abstain_area=area_by[ABSTAIN], abstain_owners=heads_by[ABSTAIN],
+    )
+    return Result(**result, explanation=explain(m, **{k: v for k, v in result.items() if k != "matter"}))
+
+
+def explain(m: Matter, *, quorum_met, approved, threshold, total_area, total_owners, voting_area, voting_owners,
+            for_area, for_owners, **_) -> str:
+    """A plain Chinese account of the count, with the exact figures beside the rounded percentages."""
+
+    def mark(ok: bool) -> str:
+        return "达到" if ok else "未达到"
+
+    area_ok = at_least(voting_area, total_area, PARTICIPATION)
+    owners_ok = at_least(voting_owners, total_owners, PARTICIPATION)
+    lines = [
+        f"表决事项：{m.label}（民法典第二百七十八条第一款第（{ITEM_NUMERALS[m.item - 1]}）项），"
+        f"同意须达参与表决面积和人数的{THRESHOLD_LABELS[m.threshold]}。",
+        f"参与表决面积 {percent(voting_area, total_area)}（{voting_area}/{total_area} m²）"
+        f"{'≥' if area_ok else '<'} 2/3，{mark(area_ok)}；"
+        f"参与表决人数 {percent(voting_owners, total_owners)}（{voting_owners}/{total_owners} 人）"
+        f"{'≥' if owners_ok else '<'} 2/3，{mark(owners_ok)}。",
+    ]
+    if not quorum_met:
+        lines.append("参与表决的业主不足专有部分面积和人数的三分之二，表决不成立，事项未通过。")
+        return "".join(lines)
+    if threshold == THREE_QUARTERS:
+        q = Fraction(3, 4)
+        fa, fo, sign = at_least(for_area, voting_area, q), at_least(for_owners, voting_owners, q), ("≥", "<")
+        rule = "3/4"
+    else:
+        fa, fo, sign = more_than_half(for_area, voting_area), more_than_half(for_owners, voting_owners), (">", "≤")
+        rule = "1/2"
+    lines.append(
+        f"同意面积 {percent(for_area, voting_area)}（{for_area}/{voting_area} m²）{sign[0] if fa else sign[1]} {rule}，"
+        f"{mark(fa)}；同意人数 {percent(for_owners, voting_owners)}（{for_owners}/{voting_owners} 人）"
+        f"{sign[0] if fo else sign[1]} {rule}，{mark(fo)}。"
+    )
+    lines.append("事项通过。" if approved else "事项未通过。")
+    return "".join(lines)
+
+
+def tally_document(doc) -> Result:
+    """Count a document shaped like the CLI's input file (already parsed, numbers as Decimal)."""
+    if not isinstance(doc, dict):
+        raise TallyError("文件内容必须是一个 JSON 对象：{\"matter\", \"homes\", \"ballots\"}")
+    for key in ("matter", "homes", "ballots"):
+        if key not in doc:
+            raise TallyError(f"缺少字段：{key}")
+    if not isinstance(doc["homes"], list) or not isinstance(doc["ballots"], list):
+        raise TallyError("homes 和 ballots 必须是列表")
+    matter_for(doc["matter"])
+    homes = []
+    for i, row in enumerate(doc["homes"], start=1):
+        if not isinstance(row, dict) or "id" not in row or "owner" not in row or "area" not in row:
+            raise TallyError(f"第 {i} 个房屋必须有 id、owner、area")
+        homes.append(OwnedHome(str(row["id"]), str(row["owner"]).strip(), parse_area(row["area"], row["id"])))
+    votes = []
+    for i, row in enumerate(doc["ballots"], start=1):
+        if not isinstance(row, dict) or "owner" not in row or "choice" not in row:
+            raise TallyError(f"第 {i} 张表决票必须有 owner、choice")
+        votes.append(Vote(str(row["owner"]).strip(), row["choice"]))
+    return tally(doc["matter"], homes, votes)

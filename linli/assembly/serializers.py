@@ -1,0 +1,198 @@
+"""Serializers of owners' decisions for /api/v1/assembly/. References must name objects the caller can see."""
+
+from rest_framework import serializers
+
+from linli.assembly import rules
+from linli.assembly.models import (
+    Attendance,
+    Decision,
+    FollowUpTask,
+    Meeting,
+    Motion,
+    Notice,
+    NoticeAttachment,
+    SelectionCase,
+    SelectionEvent,
+)
+from linli.places.models import Building, Division, Estate
+from linli.places.serializers import VisibleRelatedField
+
+
+class AssemblyMotionSerializer(serializers.ModelSerializer):
+    estate = VisibleRelatedField(queryset=Estate.objects.all())
+    estate_name = serializers.CharField(source="estate.name", read_only=True)
+    threshold = serializers.SerializerMethodField()
+    matter_label = serializers.CharField(source="get_matter_display", read_only=True)
+
+    class Meta:
+        model = Motion
+        fields = ["id", "estate", "estate_name", "matter", "matter_label", "title", "body", "opens_at", "closes_at",
+                  "secret", "status", "threshold", "quorum_met", "approved", "total_area", "total_owners",
+                  "voting_area", "voting_owners", "for_area", "for_owners", "against_area", "against_owners",
+                  "abstain_area", "abstain_owners", "explanation", "closed_at"]
+        read_only_fields = ["status", "quorum_met", "approved", "total_area", "total_owners", "voting_area",
+                            "voting_owners", "for_area", "for_owners", "against_area", "against_owners",
+                            "abstain_area", "abstain_owners", "explanation", "closed_at"]
+
+    def get_threshold(self, obj) -> str:
+        return rules.MATTERS[obj.matter].threshold
+
+
+class AssemblyOpenSerializer(serializers.Serializer):
+    developer_home_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+class AssemblyVoteSerializer(serializers.Serializer):
+    elector = serializers.IntegerField()
+    choice = serializers.ChoiceField(choices=rules.CHOICES)
+
+
+class AssemblyPaperBallotSerializer(AssemblyVoteSerializer):
+    sheet = serializers.FileField()
+
+
+class AssemblyBallotRowSerializer(serializers.Serializer):
+    elector = serializers.IntegerField(source="pk")
+    label = serializers.CharField()
+    area = serializers.DecimalField(max_digits=12, decimal_places=2)
+    is_developer = serializers.BooleanField()
+    voted = serializers.BooleanField()
+    channel = serializers.CharField(allow_null=True)
+    choice = serializers.CharField(allow_null=True, help_text="null on secret ballots")
+
+
+class AssemblyMyElectorSerializer(serializers.Serializer):
+    elector = serializers.IntegerField(source="pk")
+    area = serializers.DecimalField(max_digits=12, decimal_places=2)
+    homes = serializers.ListField(child=serializers.CharField())
+    choice = serializers.CharField(allow_null=True)
+
+
+class AssemblyAttendanceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attendance
+        fields = ["name", "capacity"]
+
+
+class AssemblyDecisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Decision
+        fields = ["id", "text", "created_at"]
+
+
+class AssemblyTaskSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FollowUpTask
+        fields = ["id", "title", "assignee", "due", "status", "done_at", "decision", "work_order_ref"]
+        read_only_fields = ["status", "done_at", "work_order_ref"]
+
+
+class AssemblyMeetingSerializer(serializers.ModelSerializer):
+    estate = VisibleRelatedField(queryset=Estate.objects.all(), required=False, allow_null=True)
+    building = VisibleRelatedField(queryset=Building.objects.all(), required=False, allow_null=True)
+    division = VisibleRelatedField(queryset=Division.objects.all(), required=False, allow_null=True)
+    # Plain strings (checked by the service): an enum named "level" would collide with Division.level in the schema.
+    level = serializers.CharField(help_text="building | estate | community | street")
+    attendance = AssemblyAttendanceSerializer(many=True, read_only=True)
+    decisions = AssemblyDecisionSerializer(many=True, read_only=True)
+    tasks = AssemblyTaskSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "kind", "level", "title", "division", "estate", "building", "notified_on", "held_on", "place",
+                  "agenda", "minutes", "status", "attendance", "decisions", "tasks"]
+        read_only_fields = ["minutes", "status"]
+
+
+class AssemblyMinutesSerializer(serializers.Serializer):
+    minutes = serializers.CharField()
+    attendees = AssemblyAttendanceSerializer(many=True)
+    decisions = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+
+
+class AssemblyAttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NoticeAttachment
+        fields = ["id", "name"]
+
+
+class AssemblyNoticeSerializer(serializers.ModelSerializer):
+    estate = VisibleRelatedField(queryset=Estate.objects.all(), required=False, allow_null=True)
+    building = VisibleRelatedField(queryset=Building.objects.all(), required=False, allow_null=True)
+    community = VisibleRelatedField(queryset=Division.objects.all(), required=False, allow_null=True)
+    attachments = AssemblyAttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Notice
+        fields = ["id", "title", "body", "scope", "community", "estate", "building", "posted_on", "ends_on", "motion",
+                  "attachments", "withdrawn_at"]
+        read_only_fields = ["motion", "withdrawn_at"]
+
+
+class AssemblyWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=150)
+
+
+class AssemblyPublicNoticeSerializer(serializers.ModelSerializer):
+    attachments = AssemblyAttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Notice
+        fields = ["id", "title", "body", "scope", "posted_on", "ends_on", "attachments"]
+
+
+class AssemblySelectionEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SelectionEvent
+        fields = ["kind", "data", "motion", "at"]
+
+
+class AssemblySelectionCaseSerializer(serializers.ModelSerializer):
+    estate = VisibleRelatedField(queryset=Estate.objects.all())
+    mode = serializers.CharField(read_only=True, help_text="hire | self | ''")
+    events = AssemblySelectionEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SelectionCase
+        fields = ["id", "estate", "kind", "status", "mode", "deadline", "outcome", "opened_at", "closed_at", "events"]
+        read_only_fields = ["kind", "status", "mode", "outcome", "opened_at", "closed_at"]
+
+
+class AssemblyCaseStepSerializer(serializers.Serializer):
+    mode = serializers.CharField(required=False, help_text="hire | self")
+    motion = serializers.IntegerField(required=False, allow_null=True)
+    committee_meeting = serializers.IntegerField(required=False, allow_null=True)
+    provider = serializers.IntegerField(required=False, allow_null=True)
+    start = serializers.DateField(required=False, allow_null=True)
+    contract_end = serializers.DateField(required=False, allow_null=True)
+    contract_no = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class AssemblyTallyHomeSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    owner = serializers.CharField()
+    area = serializers.CharField()
+
+
+class AssemblyTallyVoteSerializer(serializers.Serializer):
+    owner = serializers.CharField()
+    choice = serializers.CharField()
+
+
+class AssemblyTallySerializer(serializers.Serializer):
+    matter = serializers.CharField()
+    homes = AssemblyTallyHomeSerializer(many=True)
+    ballots = AssemblyTallyVoteSerializer(many=True)
+
+
+class AssemblyTallyResultSerializer(serializers.Serializer):
+    quorum_met = serializers.BooleanField()
+    approved = serializers.BooleanField()
+    threshold = serializers.CharField()
+    total_area = serializers.CharField()
+    total_owners = serializers.IntegerField()
+    voting_area = serializers.CharField()
+    voting_owners = serializers.IntegerField()
+    for_area = serializers.CharField()
+    for_owners = serializers.IntegerField()
+    explanation = serializers.CharField()
