@@ -1,7 +1,321 @@
-"""API of the fees app under /api/v1/."""
+"""API of fees and funds under /api/v1/ — the same services and the same answers as the pages.
 
-extra_urls = []
+* reads: members in scope (``visible_to``): fee staff see their estates, a resident their own homes;
+  strangers get 404 everywhere, anonymous callers 401;
+* writes call the service functions: a role that may read but not write gets 403 and nothing changes;
+* nothing is deleted (no PUT, PATCH or DELETE): payments are voided, reliefs revoked, ledger entries
+  reversed — each by an action with a reason;
+* ``fees/public/<token>/`` (the public accounts) and the sandbox gateway callback need no sign-in.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.urls import path
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from linli.core.api import IsMember
+from linli.places.models import Division, Estate
+
+from . import selectors, serializers, services
+from .models import (
+    Bill,
+    BillingRun,
+    FeePlan,
+    LedgerEntry,
+    Payment,
+    PaymentIntent,
+    PublicLink,
+    Relief,
+    staff_estate_q,
+)
+
+
+def _call(fn, **kwargs):
+    """Run a service; its ValidationError becomes a 400 with the same messages."""
+    try:
+        return fn(**kwargs)
+    except DjangoValidationError as exc:
+        raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "message_dict") else exc.messages) from exc
+    except ValueError as exc:
+        raise exceptions.ValidationError({"detail": str(exc)}) from exc
+
+
+class FeesViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Scoped reads; create through a service; nothing else."""
+
+    permission_classes = [IsMember]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+
+class FeePlanViewSet(FeesViewSet):
+    """收费标准 of the estates (and clusters) in scope; residents see their estate's standards."""
+
+    queryset = FeePlan.objects.select_related("estate", "cluster")
+    serializer_class = serializers.FeePlanSerializer
+    filterset_fields = ["estate", "cluster", "frequency"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = _call(services.fee_plan_create, actor=self.request.user, **data)
+
+
+class BillFilterSet(filters.FilterSet):
+    open = filters.BooleanFilter(method="filter_open", label="仅欠缴")
+
+    class Meta:
+        model = Bill
+        fields = ["estate", "home", "period", "plan", "open"]
+
+    def filter_open(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(outstanding__gt=0) if value else qs.filter(outstanding=0)
+
+
+class BillViewSet(viewsets.ReadOnlyModelViewSet):
+    """账单: read-only; made by billing runs."""
+
+    permission_classes = [IsMember]
+    queryset = Bill.objects.select_related("home__building")
+    serializer_class = serializers.BillSerializer
+    filterset_class = BillFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user).order_by("home_id", "period_start", "pk")
+
+
+class PaymentViewSet(FeesViewSet):
+    """收款: POST records a payment (idempotent by ``idempotency_key``: a repeat answers 200 with the same
+    payment); ``void`` voids it with a reason."""
+
+    queryset = Payment.objects.all()
+    serializer_class = serializers.PaymentSerializer
+    filterset_fields = ["estate", "home", "method", "paid_on"]
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        existed = Payment.objects.filter(idempotency_key=data["idempotency_key"]).exists()
+        payment = _call(services.payment_record, actor=request.user, **data)
+        return Response(self.get_serializer(payment).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.ReasonSerializer, responses=serializers.PaymentSerializer)
+    @action(detail=True, methods=["post"])
+    def void(self, request, pk=None):
+        payment = self.get_object()
+        body = serializers.ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        payment = _call(services.payment_void, payment=payment, reason=body.validated_data["reason"], actor=request.user)
+        return Response(self.get_serializer(payment).data)
+
+
+class ReliefViewSet(FeesViewSet):
+    """减免: POST grants one (community/street/district admins); ``revoke`` withdraws it with a reason."""
+
+    queryset = Relief.objects.all()
+    serializer_class = serializers.ReliefSerializer
+    filterset_fields = ["estate", "home", "kind", "reason"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = _call(services.relief_grant, actor=self.request.user, **data)
+
+    @extend_schema(request=serializers.ReasonSerializer, responses=serializers.ReliefSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        relief = self.get_object()
+        body = serializers.ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        relief = _call(services.relief_revoke, relief=relief, reason=body.validated_data["reason"], actor=request.user)
+        return Response(self.get_serializer(relief).data)
+
+
+class LedgerEntryViewSet(FeesViewSet):
+    """收支台账 (fee staff only): POST (multipart, with ``evidence``) appends an entry; ``reverse`` corrects one."""
+
+    queryset = LedgerEntry.objects.all()
+    serializer_class = serializers.LedgerEntrySerializer
+    filterset_fields = ["estate", "direction", "category", "occurred_on"]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("estate_id", "seq")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = _call(services.ledger_record, actor=self.request.user, **data)
+
+    @extend_schema(request=serializers.ReasonSerializer, responses=serializers.LedgerEntrySerializer)
+    @action(detail=True, methods=["post"])
+    def reverse(self, request, pk=None):
+        entry = self.get_object()
+        body = serializers.ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        rev = _call(services.ledger_reverse, entry=entry, reason=body.validated_data["reason"], actor=request.user)
+        return Response(self.get_serializer(rev).data, status=status.HTTP_201_CREATED)
+
+
+class BillingRunQuerySetMixin:
+    def get_queryset(self):
+        return BillingRun.objects.filter(staff_estate_q(self.request.user)).select_related("estate")
+
+
+class BillingRunViewSet(BillingRunQuerySetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """开账: POST starts (or resumes) a run for an estate and period; ``step`` bills the next chunk."""
+
+    permission_classes = [IsMember]
+    http_method_names = ["get", "post", "head", "options"]
+    queryset = BillingRun.objects.all()
+    serializer_class = serializers.BillingRunSerializer
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = _call(services.billing_run_start, period=data["period"], estate=data["estate"],
+                                    actor=self.request.user)
+
+    @extend_schema(request=None, parameters=[OpenApiParameter("chunk", OpenApiTypes.INT)],
+                   responses=serializers.BillingRunSerializer)
+    @action(detail=True, methods=["post"])
+    def step(self, request, pk=None):
+        run = self.get_object()
+        from . import rules
+
+        rules.require_manager(request.user, run.estate)
+        try:
+            chunk = max(1, min(int(request.query_params.get("chunk", 2000)), 20000))
+        except ValueError:
+            chunk = 2000
+        run = services.billing_run_step(run=run, chunk=chunk)
+        return Response(self.get_serializer(run).data)
+
+
+class PaymentIntentViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """在线缴费 (sandbox): a resident (for their home) or the provider's staff create an intent."""
+
+    permission_classes = [IsMember]
+    queryset = PaymentIntent.objects.all()
+    serializer_class = serializers.PaymentIntentSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        return PaymentIntent.objects.filter(Q(created_by=user) | staff_estate_q(user, "home__estate_id"))
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = _call(services.GATEWAYS["sandbox"].create_intent, home=data["home"],
+                                    amount=data["amount"], actor=self.request.user)
+
+
+class SandboxCallbackView(APIView):
+    """The sandbox gateway's callback: confirms an intent once; repeats answer with the same payment."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=serializers.CallbackSerializer, responses=serializers.PaymentSerializer)
+    def post(self, request):
+        body = serializers.CallbackSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        payment = _call(services.GATEWAYS["sandbox"].confirm, payload=body.validated_data)
+        return Response({"receipt_no": payment.receipt_no, "amount": str(payment.amount)})
+
+
+class CollectionView(APIView):
+    """Collection figures of a division (``?division=CODE``) or an estate (``?estate=ID``) for a period."""
+
+    permission_classes = [IsMember]
+
+    @extend_schema(parameters=[OpenApiParameter("division", OpenApiTypes.STR),
+                               OpenApiParameter("estate", OpenApiTypes.INT),
+                               OpenApiParameter("period", OpenApiTypes.STR, description="2026, 2026-Q4 or 2026-12")],
+                   responses=serializers.CollectionSerializer)
+    def get(self, request):
+        from . import rules
+
+        if not rules.reads_fees(request.user):
+            raise Http404
+        estates = Estate.objects.managed_by_staff_of(request.user)
+        code, estate_id = request.query_params.get("division"), request.query_params.get("estate")
+        if code:
+            division = Division.objects.visible_to(request.user).filter(code=code).first()
+            if division is None:
+                raise Http404
+            estates = estates.filter(community__path__startswith=division.path)
+        elif estate_id:
+            estates = estates.filter(pk=estate_id)
+            if not estates.exists():
+                raise Http404
+        else:
+            raise exceptions.ValidationError({"division": "请指定 ?division=CODE 或 ?estate=ID"})
+        try:
+            start, end = selectors.period_range(request.query_params.get("period") or str(timezone.localdate().year))
+        except ValueError as exc:
+            raise exceptions.ValidationError({"period": str(exc)}) from exc
+        figures = selectors.collection(estates.values("pk"), start, end)
+        return Response(serializers.CollectionSerializer(figures).data)
+
+
+class PublicAccountsView(APIView):
+    """收支公开 of one estate (no sign-in, no personal data)."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+
+    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses=OpenApiTypes.OBJECT)
+    def get(self, request, token):
+        link = PublicLink.objects.select_related("estate").filter(token=token).first()
+        if link is None:
+            raise Http404
+        today = timezone.localdate()
+        try:
+            year = min(int(request.query_params.get("year", today.year)), today.year)
+        except ValueError:
+            year = today.year
+        data = selectors.public_accounts(link.estate, year, today=today)
+        c = data["collection"]
+        return Response({
+            "estate": link.estate.name,
+            "year": year,
+            "provider": data["provider"].name if data["provider"] else None,
+            "plans": [{"name": p.name, "standard": p.describe(), "decision": p.decision, "services": p.services,
+                       "quality": p.quality, "responsible": p.responsible} for p in data["plans"]],
+            "income": {key: str(amount) for key, _label, amount in data["income_rows"]},
+            "expense": {key: str(amount) for key, _label, amount in data["expense_rows"]},
+            "common_parts_income": str(data["common_income"]),
+            "repair_fund_used": str(data["repair_fund"]),
+            "collection_rate": c.rate,
+            "household_collection_rate": c.household_rate,
+            "relieved_households": data["relieved_households"],
+            "months": [{"month": m.month, "income": str(m.income_total), "expense": str(m.expense_total)}
+                       for m in data["months"]],
+        })
+
+
+extra_urls = [
+    path("fees/collection/", CollectionView.as_view(), name="api-fees-collection"),
+    path("fees/public/<str:token>/", PublicAccountsView.as_view(), name="api-fees-public"),
+    path("fees/gateway/sandbox/callback/", SandboxCallbackView.as_view(), name="api-fees-sandbox-callback"),
+]
 
 
 def register(router):
-    pass
+    router.register("fee-plans", FeePlanViewSet)
+    router.register("bills", BillViewSet)
+    router.register("payments", PaymentViewSet)
+    router.register("reliefs", ReliefViewSet)
+    router.register("ledger-entries", LedgerEntryViewSet)
+    router.register("billing-runs", BillingRunViewSet)
+    router.register("payment-intents", PaymentIntentViewSet)

@@ -1,0 +1,90 @@
+"""Who may do what with fees (the same answers for pages, API and CLI).
+
+* record payments: property manager or staff of the estate's **current** provider (物业服务人);
+* fee plans, billing runs and ledger entries: the provider's property manager, or a community/street/
+  district admin of the estate;
+* approve relief (减免): a community/street/district admin of the estate — a named role;
+* read bills, payments, ledger, figures: those, plus the auditor (read-only);
+* a resident reads the bills and payments of their own home and the public accounts of any estate.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from linli.people.scopes import ADMIN_ROLES, PROPERTY_ROLES, scope_for
+from linli.places.models import Stewardship
+
+from .models import FEE_READER_ROLES
+
+
+def provider_roles(user, estate) -> set[str]:
+    """The property roles ``user`` holds in the estate's current provider (empty if none).
+
+    Cached on the user object, like the scope, for the length of a request (or of a CLI/demo run).
+    """
+    cache = getattr(user, "_fees_provider_roles", None)
+    if cache is None:
+        cache = {}
+        if user is not None:
+            user._fees_provider_roles = cache
+    if estate.pk not in cache:
+        cache[estate.pk] = _provider_roles(user, estate)
+    return cache[estate.pk]
+
+
+def _provider_roles(user, estate) -> set[str]:
+    scope = scope_for(user)
+    roles = scope.roles & PROPERTY_ROLES
+    if not roles or not scope.org_ids:
+        return set()
+    if not Stewardship.objects.current().filter(estate_id=estate.pk, provider_id__in=scope.org_ids).exists():
+        return set()
+    from linli.people.models import Membership
+
+    return set(
+        Membership.objects.filter(user_id=user.pk, role__in=PROPERTY_ROLES, organization_id__in=scope.org_ids)
+        .values_list("role", flat=True)
+    )
+
+
+def reads_fees(user) -> bool:
+    return bool(scope_for(user).roles & FEE_READER_ROLES)
+
+
+def can_collect(user, estate) -> bool:
+    return bool(provider_roles(user, estate))
+
+
+def can_manage(user, estate) -> bool:
+    return "property_manager" in provider_roles(user, estate) or scope_for(user).can_write_estate(estate)
+
+
+def can_approve_relief(user, estate) -> bool:
+    return scope_for(user).can_write_estate(estate)
+
+
+def role_on(user, estate) -> str:
+    """The role under which ``user`` acts on ``estate`` (recorded with approvals)."""
+    scope = scope_for(user)
+    admin = sorted(scope.roles & ADMIN_ROLES, key=["community_admin", "street_admin", "district_admin"].index)
+    if admin and scope.can_write_estate(estate):
+        return admin[0]
+    roles = provider_roles(user, estate)
+    if "property_manager" in roles:
+        return "property_manager"
+    return next(iter(roles), "")
+
+
+def require_collector(user, estate) -> None:
+    if not can_collect(user, estate):
+        raise PermissionDenied(_("只有该小区当前物业服务人的人员可以登记收款"))
+
+
+def require_manager(user, estate) -> None:
+    if not can_manage(user, estate):
+        raise PermissionDenied(_("您无权管理该小区的收费和台账"))
+
+
+def require_relief_approver(user, estate) -> None:
+    if not can_approve_relief(user, estate):
+        raise PermissionDenied(_("减免须由社区、街道或区级管理员批准"))

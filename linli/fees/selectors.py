@@ -1,0 +1,275 @@
+"""Reads shared by pages, API, exports and the benchmark: collection figures, arrears, public accounts."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from linli.places.models import Estate
+
+from .models import (
+    COMMON_PARTS_INCOME,
+    EXPENSE_CATEGORIES,
+    INCOME_CATEGORIES,
+    Bill,
+    Category,
+    FeePlan,
+    LedgerEntry,
+    Relief,
+)
+from .money import FEN, ZERO, add_months, parse_period
+
+LABELS = dict(Category.choices)
+
+
+def _fen(value) -> Decimal:
+    """Database sums come back as Decimal('3000') on SQLite and Decimal('3000.00') on PostgreSQL."""
+    return (value if value is not None else ZERO).quantize(FEN)
+
+
+@dataclass
+class Collection:
+    """Collection figures (收缴率) of a set of estates over a range of periods."""
+
+    billed: Decimal = ZERO
+    relief: Decimal = ZERO
+    paid: Decimal = ZERO
+    outstanding: Decimal = ZERO
+    homes: int = 0  # households billed
+    homes_settled: int = 0  # households with nothing outstanding
+    homes_relieved: int = 0
+
+    @property
+    def due(self) -> Decimal:
+        return self.billed - self.relief
+
+    @property
+    def rate(self) -> float | None:
+        """Collected / due, by amount."""
+        return float(self.paid / self.due) if self.due else None
+
+    @property
+    def household_rate(self) -> float | None:
+        return self.homes_settled / self.homes if self.homes else None
+
+
+def _bills(estates, start: datetime.date, end: datetime.date):
+    return Bill.objects.filter(estate_id__in=estates, period_start__gte=start, period_start__lte=end)
+
+
+def collection(estates, start: datetime.date, end: datetime.date) -> Collection:
+    """Figures over bills whose period starts in [start, end]; ``estates`` is a queryset of pks or ids."""
+    bills = _bills(estates, start, end)
+    sums = bills.aggregate(billed=Sum("amount"), relief=Sum("relief"), paid=Sum("paid"), out=Sum("outstanding"))
+    homes = bills.order_by().values("home_id").annotate(out=Sum("outstanding"), rel=Sum("relief"))
+    counts = homes.aggregate(
+        n=Count("home_id"), settled=Count("home_id", filter=Q(out=0)), relieved=Count("home_id", filter=Q(rel__gt=0))
+    ) if sums["billed"] is not None else {"n": 0, "settled": 0, "relieved": 0}
+    return Collection(
+        billed=_fen(sums["billed"]), relief=_fen(sums["relief"]), paid=_fen(sums["paid"]),
+        outstanding=_fen(sums["out"]), homes=counts["n"], homes_settled=counts["settled"],
+        homes_relieved=counts["relieved"],
+    )
+
+
+def period_range(code: str) -> tuple[datetime.date, datetime.date]:
+    period = parse_period(code)
+    return period.start, period.end
+
+
+def collection_by_estate(estates, start, end) -> dict[int, Collection]:
+    """One ``Collection`` per estate in a single grouped query (households counted per estate)."""
+    out: dict[int, Collection] = defaultdict(Collection)
+    per_home = (_bills(estates, start, end).order_by().values("estate_id", "home_id")
+                .annotate(a=Sum("amount"), r=Sum("relief"), p=Sum("paid"), o=Sum("outstanding")))
+    for row in per_home.iterator(chunk_size=10000):
+        c = out[row["estate_id"]]
+        c.billed += _fen(row["a"])
+        c.relief += _fen(row["r"])
+        c.paid += _fen(row["p"])
+        c.outstanding += _fen(row["o"])
+        c.homes += 1
+        c.homes_settled += row["o"] == 0
+        c.homes_relieved += row["r"] > 0
+    return out
+
+
+def sum_collections(items) -> Collection:
+    total = Collection()
+    for c in items:
+        total.billed += c.billed
+        total.relief += c.relief
+        total.paid += c.paid
+        total.outstanding += c.outstanding
+        total.homes += c.homes
+        total.homes_settled += c.homes_settled
+        total.homes_relieved += c.homes_relieved
+    return total
+
+
+def trend(estates, months: int = 12, until: datetime.date | None = None) -> list[tuple[str, Collection]]:
+    """Collection month by month for the ``months`` months up to ``until`` (bills by their first month)."""
+    until = (until or timezone.localdate()).replace(day=1)
+    first = add_months(until, -(months - 1))
+    rows = {}
+    grouped = (_bills(estates, first, add_months(until, 1) - datetime.timedelta(days=1)).order_by()
+               .annotate(month=TruncMonth("period_start")).values("month")
+               .annotate(billed=Sum("amount"), relief=Sum("relief"), paid=Sum("paid"), out=Sum("outstanding"),
+                         homes=Count("home_id", distinct=True)))
+    for row in grouped:
+        month = row["month"]
+        month = month.date() if isinstance(month, datetime.datetime) else month
+        rows[month] = Collection(billed=_fen(row["billed"]), relief=_fen(row["relief"]), paid=_fen(row["paid"]),
+                                 outstanding=_fen(row["out"]), homes=row["homes"])
+    out = []
+    for i in range(months):
+        month = add_months(first, i)
+        out.append((f"{month.year}-{month.month:02d}", rows.get(month, Collection())))
+    return out
+
+
+# -- arrears ---------------------------------------------------------------------------------------
+
+AGEING = (("0_30", 30, "30天内"), ("31_90", 90, "31–90天"), ("91_180", 180, "91–180天"),
+          ("181_365", 365, "181天–1年"), ("over_365", None, "1年以上"))
+
+
+@dataclass
+class Arrears:
+    """What one home owes, by age (days since the end of the billed period)."""
+
+    home_id: int
+    label: str = ""
+    owner: str = ""  # masked
+    total: Decimal = ZERO
+    buckets: dict = field(default_factory=lambda: {k: ZERO for k, _, _ in AGEING})
+    oldest: str = ""
+
+
+def _bucket(days: int) -> str:
+    for key, limit, _label in AGEING:
+        if limit is None or days <= limit:
+            return key
+    return AGEING[-1][0]
+
+
+def arrears(estates, *, on: datetime.date | None = None, limit: int | None = 200) -> tuple[list[Arrears], dict]:
+    """Homes with overdue bills (the period has ended, something is still outstanding), largest first,
+    with totals per ageing bucket. Names are masked (张**): the list may be shown at a service desk."""
+    from linli.core.text import mask_name
+    from linli.people.models import Occupancy
+
+    on = on or timezone.localdate()
+    bills = (Bill.objects.filter(estate_id__in=estates, outstanding__gt=0, period_end__lt=on).order_by("period_start")
+             .values_list("home_id", "period", "period_end", "outstanding"))
+    by_home: dict[int, Arrears] = {}
+    totals = {k: ZERO for k, _, _ in AGEING}
+    for home_id, period, period_end, out in bills.iterator(chunk_size=10000):
+        row = by_home.get(home_id)
+        if row is None:
+            row = by_home[home_id] = Arrears(home_id=home_id, oldest=period)
+        key = _bucket((on - period_end).days)
+        row.buckets[key] += out
+        row.total += out
+        totals[key] += out
+    rows = sorted(by_home.values(), key=lambda r: (-r.total, r.home_id))
+    if limit:
+        rows = rows[:limit]
+    from linli.places.models import Home
+
+    homes = {h.pk: h for h in Home.objects.filter(pk__in=[r.home_id for r in rows]).select_related("building")}
+    owners = {}
+    for occ in Occupancy.objects.current(on).filter(home_id__in=[r.home_id for r in rows],
+                                                    relation__in=["owner", "co_owner", "tenant"]).select_related(
+            "person").order_by("relation", "pk"):
+        owners.setdefault(occ.home_id, mask_name(occ.person.name))
+    for r in rows:
+        home = homes.get(r.home_id)
+        r.label = str(home) if home else str(r.home_id)
+        r.owner = owners.get(r.home_id, "")
+    summary = {"households": len(by_home), "total": sum(totals.values(), ZERO), "buckets": totals}
+    return rows, summary
+
+
+# -- public accounts (Civil Code art. 943) -----------------------------------------------------------
+
+
+@dataclass
+class MonthAccounts:
+    month: str
+    income: dict = field(default_factory=dict)  # category → amount
+    expense: dict = field(default_factory=dict)
+    collection: object = None
+
+    @property
+    def income_total(self) -> Decimal:
+        return sum(self.income.values(), ZERO)
+
+    @property
+    def expense_total(self) -> Decimal:
+        return sum(self.expense.values(), ZERO)
+
+
+def plans_in_force(estate: Estate, on: datetime.date):
+    own = FeePlan.objects.filter(estate=estate).in_effect(on, on)
+    if own.exists() or estate.cluster_id is None:
+        return list(own)
+    return list(FeePlan.objects.filter(cluster_id=estate.cluster_id).in_effect(on, on))
+
+
+def public_accounts(estate: Estate, year: int, *, today: datetime.date | None = None) -> dict:
+    """Everything art. 943 asks to be made public for one estate and year; no personal data at all."""
+    today = today or timezone.localdate()
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    last_month = min(end, today).month if year <= today.year else 0
+    months = {m: MonthAccounts(month=f"{year}-{m:02d}") for m in range(1, last_month + 1)}
+    rows = (LedgerEntry.objects.filter(estate=estate, occurred_on__gte=start, occurred_on__lte=end).order_by()
+            .annotate(month=TruncMonth("occurred_on")).values("month", "direction", "category")
+            .annotate(total=Sum("amount")))
+    by_category = {"income": defaultdict(lambda: ZERO), "expense": defaultdict(lambda: ZERO)}
+    for row in rows:
+        month = row["month"].month
+        if month not in months:
+            continue
+        side = months[month].income if row["direction"] == "income" else months[month].expense
+        side[row["category"]] = side.get(row["category"], ZERO) + _fen(row["total"])
+        by_category[row["direction"]][row["category"]] += _fen(row["total"])
+    estate_ids = [estate.pk]
+    if last_month:
+        for label, c in trend(estate_ids, last_month, datetime.date(year, last_month, 1)):
+            months[int(label[5:])].collection = c
+    year_collection = collection(estate_ids, start, min(end, today))
+    stewardship = estate.current_stewardship(today)
+    reliefs = Relief.objects.active().filter(estate=estate, start__lte=end, end__gte=start)
+    income_rows = [(c, LABELS[c], by_category["income"].get(c, ZERO)) for c in INCOME_CATEGORIES]
+    expense_rows = [(c, LABELS[c], by_category["expense"].get(c, ZERO)) for c in EXPENSE_CATEGORIES]
+    return {
+        "estate": estate,
+        "year": year,
+        "provider": stewardship.provider if stewardship else None,
+        "stewardship": stewardship,
+        "plans": plans_in_force(estate, min(end, today) if year <= today.year else start),
+        "months": list(months.values()),
+        "income_rows": income_rows,
+        "expense_rows": expense_rows,
+        "income_total": sum((r[2] for r in income_rows), ZERO),
+        "expense_total": sum((r[2] for r in expense_rows), ZERO),
+        "common_income": sum((by_category["income"].get(c, ZERO) for c in COMMON_PARTS_INCOME), ZERO),
+        "common_rows": [(LABELS[c], by_category["income"].get(c, ZERO)) for c in COMMON_PARTS_INCOME],
+        "repair_fund": by_category["expense"].get(Category.REPAIR_FUND, ZERO),
+        "collection": year_collection,
+        "relieved_households": reliefs.values("home_id").distinct().count(),
+        "years": _years(estate, today),
+    }
+
+
+def _years(estate, today) -> list[int]:
+    first = LedgerEntry.objects.filter(estate=estate).order_by("occurred_on").values_list("occurred_on", flat=True).first()
+    start = min(first.year if first else today.year, today.year)
+    return list(range(today.year, start - 1, -1))
