@@ -31,6 +31,9 @@ lint: install
 
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/triage.py
+	$(PY) bench/fees.py
+	$(PY) bench/assembly.py
 
 # Browser tests need Debian's chromium (Playwright's own browser download does not work offline).
 chromium:

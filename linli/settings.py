@@ -160,6 +160,9 @@ LINLI_NOTIFICATION_BACKENDS = [
     b.strip() for b in os.environ.get("LINLI_NOTIFICATION_BACKENDS", "linli.workorders.notify.InboxBackend").split(",")
     if b.strip()
 ]
+# The public address printed in QR-code posters (e.g. https://linli.example.gov.cn); empty = the address the
+# poster was downloaded from.
+LINLI_PUBLIC_URL = os.environ.get("LINLI_PUBLIC_URL", "")
 # Run the deadline sweep inside `runserver` (the one-command demo); production runs `linli worker`.
 LINLI_INPROCESS_WORKER = env_bool("LINLI_INPROCESS_WORKER", True)
 # Rates (响应率/解决率/满意率): 基本满意 counts at this weight; the overall score weighs the three rates.
