@@ -1,7 +1,154 @@
-"""API of the care app under /api/v1/."""
+"""API of care under /api/v1/: subjects, plans, visits, problems, notifications.
+
+Sensitive throughout: only care staff (community/street/district admins, grid workers) in their divisions
+and the visitors assigned to a plan get anything (everyone else 404, as if nothing existed); every answer
+that shows a subject is logged against the person (PIPL).
+"""
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from linli.care import models as m
+from linli.care import selectors, services
+from linli.care import serializers as s
+from linli.care.forms import is_care_user
+from linli.core.api import IsMember, ScopedViewSetMixin
+from linli.volunteers.api import run
+
+
+class IsCareUser(IsMember):
+    """Care staff or an assigned visitor; any other member gets 404."""
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        if not is_care_user(request.user):
+            raise Http404
+        return True
+
+
+class CareViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [IsCareUser]
+    http_method_names = ["get", "post", "head", "options"]
+    input_class = None
+
+    def log(self, subjects):
+        selectors.log_viewing(self.request.user, subjects, action=f"api_{self.basename}", path=self.request.path)
+
+    def create(self, request, *args, **kwargs):
+        inp = self.input_class(data=request.data, context=self.get_serializer_context())
+        inp.is_valid(raise_exception=True)
+        obj = run(self.create_service, request.user, **inp.validated_data)
+        return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
+
+
+class SubjectViewSet(CareViewSet):
+    """关护对象."""
+
+    queryset = m.CareSubject.objects.select_related("person")
+    serializer_class = s.SubjectSerializer
+    input_class = s.SubjectInput
+    filterset_fields = ["community", "estate", "active"]
+    create_service = staticmethod(services.subject_enrol)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self.log(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        subject = self.get_object()
+        self.log([subject])
+        return Response(self.get_serializer(subject).data)
+
+    @extend_schema(request=s.SubjectInput, responses=s.SubjectSerializer)
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+
+class PlanViewSet(CareViewSet):
+    """探访计划; ``overdue`` lists the plans past their due date."""
+
+    queryset = m.VisitPlan.objects.select_related("subject__person").prefetch_related("visitors")
+    serializer_class = s.PlanSerializer
+    input_class = s.PlanInput
+    filterset_fields = ["subject", "frequency", "active"]
+    create_service = staticmethod(services.plan_create)
+
+    @extend_schema(request=s.PlanInput, responses=s.PlanSerializer)
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(responses=s.PlanSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def overdue(self, request):
+        plans = list(selectors.overdue_plans(request.user)[:500])
+        self.log([p.subject for p in plans])
+        return Response(self.get_serializer(plans, many=True).data)
+
+
+class VisitViewSet(CareViewSet):
+    """探访记录 (append-only; a correction is a new visit)."""
+
+    queryset = m.Visit.objects.select_related("subject__person").prefetch_related("problems")
+    serializer_class = s.VisitSerializer
+    input_class = s.VisitInput
+    filterset_fields = ["subject", "condition", "visitor"]
+    create_service = staticmethod(services.visit_record)
+
+    @extend_schema(request=s.VisitInput, responses=s.VisitSerializer)
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+
+class ProblemViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Problems found on visits; ``work-order`` will turn one into a work order when the work-order app lands."""
+
+    permission_classes = [IsCareUser]
+    queryset = m.Problem.objects.select_related("visit__subject__community")
+    serializer_class = s.ProblemSerializer
+    filterset_fields = ["status", "urgent"]
+
+    @extend_schema(request=s.ResolveInput, responses=s.ProblemSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        inp = s.ResolveInput(data=request.data)
+        inp.is_valid(raise_exception=True)
+        return Response(self.get_serializer(run(services.problem_resolve, request.user, problem=self.get_object(),
+                                                **inp.validated_data)).data)
+
+    @extend_schema(request=None, responses=s.ProblemSerializer)
+    @action(detail=True, methods=["post"], url_path="work-order")
+    def work_order(self, request, pk=None):
+        return Response(self.get_serializer(run(services.problem_to_work_order, request.user,
+                                                problem=self.get_object())).data)
+
+
+class NotificationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The caller's own care notifications."""
+
+    permission_classes = [IsMember]
+    queryset = m.Notification.objects.all()
+    serializer_class = s.NotificationSerializer
+
+    @extend_schema(request=None, responses=s.NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        return Response(self.get_serializer(services.notification_read(actor=request.user,
+                                                                       notification=self.get_object())).data)
+
 
 extra_urls = []
 
 
+
+
 def register(router):
-    pass
+    router.register("care-subjects", SubjectViewSet)
+    router.register("care-plans", PlanViewSet)
+    router.register("care-visits", VisitViewSet)
+    router.register("care-problems", ProblemViewSet)
+    router.register("care-notifications", NotificationViewSet)

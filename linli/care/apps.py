@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CareConfig(AppConfig):
     name = "linli.care"
     verbose_name = "关爱探访"
+
+    def ready(self):
+        from linli.core.nav import NavItem, register
+
+        register(NavItem("关爱探访", "care:subject_list", lambda scope, user: scope.sees_sensitive, order=62))

@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from linli.care import views
 
 app_name = "care"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.subject_list, name="subject_list"),
+    path("overdue/", views.overdue, name="overdue"),
+    path("subjects/new/", views.subject_new, name="subject_new"),
+    path("subjects/<int:pk>/", views.subject_detail, name="subject_detail"),
+    path("subjects/<int:pk>/plan/", views.plan_new, name="plan_new"),
+    path("subjects/<int:pk>/visit/", views.visit_new, name="visit_new"),
+    path("problems/<int:pk>/<str:action>/", views.problem_action, name="problem_action"),
+    path("notifications/", views.notifications, name="notifications"),
+]

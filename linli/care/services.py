@@ -1,0 +1,188 @@
+"""State changes of care: subjects, plans, visits, problems, overdue notifications.
+
+Care staff are the sensitive roles (community/street/district admins and grid workers) serving the
+subject's community; an assigned visitor may record visits for the subjects of their plans and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.care.models import CareSubject, Notification, Problem, Visit, VisitPlan
+from linli.people.models import Membership, Occupancy
+from linli.people.scopes import scope_for
+
+
+def is_care_staff(user, community) -> bool:
+    scope = scope_for(user)
+    return scope.sees_sensitive and any(community.path.startswith(p) for p in scope.paths)
+
+
+def require_care_staff(user, community) -> None:
+    if not is_care_staff(user, community):
+        raise PermissionDenied(_("只有社区、街道、区级管理员和网格员可以管理关护对象"))
+
+
+def is_assigned(user, subject) -> bool:
+    return VisitPlan.objects.filter(subject=subject, active=True, visitors__pk=getattr(user, "pk", None) or 0).exists()
+
+
+def kinds_from_flags(person) -> list[str]:
+    """The care kinds implied by the person's sensitive flags in the registry."""
+    return [kind for kind, flag in CareSubject.PERSON_FLAGS.items() if getattr(person, flag)]
+
+
+@transaction.atomic
+def subject_enrol(*, actor, person, kinds=None, guardian_contact: str = "", note: str = "") -> CareSubject:
+    """Put a person under care; the kinds default to the person's flags (独居老人, 残疾人, 困难家庭)."""
+    occ = Occupancy.objects.current().filter(person=person).select_related("home__estate__community").order_by(
+        "pk").first()
+    if occ is None:
+        raise ValidationError({"person": _("该人员没有登记住址")})
+    community = occ.home.estate.community
+    require_care_staff(actor, community)
+    kinds = list(dict.fromkeys(kinds if kinds is not None else kinds_from_flags(person)))
+    if not kinds:
+        raise ValidationError({"kinds": _("请选择关护类别")})
+    if any(k not in CareSubject.Kind.values for k in kinds):
+        raise ValidationError({"kinds": _("未知的关护类别")})
+    if CareSubject.objects.filter(person=person).exists():
+        raise ValidationError({"person": _("该人员已是关护对象")})
+    return CareSubject.objects.create(person=person, kinds=kinds, community=community, estate=occ.home.estate,
+                                      home=occ.home, guardian_contact=guardian_contact, note=note, created_by=actor)
+
+
+@transaction.atomic
+def subject_close(*, actor, subject: CareSubject, reason: str) -> CareSubject:
+    require_care_staff(actor, subject.community)
+    if not reason.strip():
+        raise ValidationError({"reason": _("请写明原因")})
+    subject.active = False
+    subject.note = (subject.note + "\n" if subject.note else "") + _("结束关护：%(r)s") % {"r": reason.strip()}
+    subject.save(update_fields=["active", "note"])
+    subject.plans.update(active=False)
+    return subject
+
+
+@transaction.atomic
+def plan_create(*, actor, subject: CareSubject, frequency: str, visitors, first_due: datetime.date | None = None
+                ) -> VisitPlan:
+    require_care_staff(actor, subject.community)
+    if frequency not in VisitPlan.Frequency.values:
+        raise ValidationError({"frequency": _("未知的频次")})
+    visitors = list(visitors)
+    if not visitors:
+        raise ValidationError({"visitors": _("请指定至少一名探访人")})
+    plan = VisitPlan.objects.create(subject=subject, frequency=frequency, created_by=actor,
+                                    next_due=first_due or timezone.localdate())
+    plan.visitors.set(visitors)
+    return plan
+
+
+@transaction.atomic
+def plan_assign(*, actor, plan: VisitPlan, visitors) -> VisitPlan:
+    require_care_staff(actor, plan.subject.community)
+    visitors = list(visitors)
+    if not visitors:
+        raise ValidationError({"visitors": _("请指定至少一名探访人")})
+    plan.visitors.set(visitors)
+    return plan
+
+
+@transaction.atomic
+def visit_record(*, actor, subject: CareSubject, visited_at: datetime.datetime, condition: str, notes: str = "",
+                 problems=(), urgent_problems=(), now=None) -> Visit:
+    """Record a visit; every active plan of the subject moves its next due date on from this visit."""
+    now = now or timezone.now()
+    if not (is_assigned(actor, subject) or is_care_staff(actor, subject.community)):
+        raise PermissionDenied(_("只有指派的探访人或社区工作人员可以登记探访"))
+    if condition not in Visit.Condition.values:
+        raise ValidationError({"condition": _("请选择状况")})
+    if visited_at > now + datetime.timedelta(minutes=5):
+        raise ValidationError({"visited_at": _("探访时间不能晚于现在")})
+    plans = list(VisitPlan.objects.select_for_update().filter(subject=subject, active=True).order_by("pk"))
+    visit = Visit.objects.create(subject=subject, plan=plans[0] if plans else None, visited_at=visited_at,
+                                 visitor=actor, condition=condition, notes=notes, recorded_at=now)
+    day = timezone.localtime(visited_at).date()
+    for plan in plans:
+        if day + plan.interval > plan.next_due:
+            plan.next_due = day + plan.interval
+            plan.save(update_fields=["next_due"])
+    for text in problems:
+        if text.strip():
+            Problem.objects.create(visit=visit, description=text.strip()[:200])
+    for text in urgent_problems:
+        if text.strip():
+            Problem.objects.create(visit=visit, description=text.strip()[:200], urgent=True)
+    return visit
+
+
+class WorkOrdersUnavailable(ValidationError):
+    pass
+
+
+def problem_to_work_order(*, actor, problem: Problem) -> Problem:
+    """Turn a problem found on a visit into a work order in one step.
+
+    The work-order app (linli.workorders) is being built in parallel; when it lands this function will call
+    its intake service (channel "care visit", the subject's home and estate, the problem text, urgent →
+    high priority), store the order's number in ``work_order_ref`` and set the status to ``converted``.
+    Until then it refuses and the problem stays open on the community's list.
+    """
+    require_care_staff(actor, problem.visit.subject.community)
+    raise WorkOrdersUnavailable(_("工单模块尚未上线，问题已保留在待处理列表中"))
+
+
+@transaction.atomic
+def problem_resolve(*, actor, problem: Problem, resolution: str, now=None) -> Problem:
+    require_care_staff(actor, problem.visit.subject.community)
+    if problem.status != Problem.Status.OPEN:
+        raise ValidationError(_("该问题已处理"))
+    if not resolution.strip():
+        raise ValidationError({"resolution": _("请写明处理结果")})
+    problem.status, problem.resolution = Problem.Status.RESOLVED, resolution.strip()
+    problem.resolved_by, problem.resolved_at = actor, now or timezone.now()
+    problem.save()
+    return problem
+
+
+def notify_overdue(*, today: datetime.date | None = None) -> int:
+    """Tell the visitors and the community admins about each overdue visit, once per due date.
+
+    Safe to run twice or in two workers at once: one row per user, plan and due date (a unique constraint)."""
+    today = today or timezone.localdate()
+    plans = list(VisitPlan.objects.overdue(today).select_related("subject__person", "subject__community")
+                 .prefetch_related("visitors"))
+    if not plans:
+        return 0
+    admins = {}
+    for user_id, division_id in Membership.objects.filter(
+            role="community_admin", division_id__in={p.subject.community_id for p in plans}
+    ).values_list("user_id", "division_id"):
+        admins.setdefault(division_id, set()).add(user_id)
+    sent = set(Notification.objects.filter(plan__in=plans).values_list("user_id", "plan_id", "due"))
+    new = []
+    for plan in plans:
+        days = (today - plan.next_due).days
+        message = _("%(name)s 的探访已逾期 %(d)s 天（应于 %(due)s 前探访）") % {
+            "name": plan.subject.person.name, "d": days, "due": plan.next_due.isoformat()}
+        recipients = {v.pk for v in plan.visitors.all()} | admins.get(plan.subject.community_id, set())
+        for user_id in sorted(recipients):
+            if (user_id, plan.pk, plan.next_due) not in sent:
+                new.append(Notification(user_id=user_id, plan=plan, due=plan.next_due, message=message))
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def notification_read(*, actor, notification: Notification, now=None) -> Notification:
+    if notification.user_id != actor.pk:
+        raise PermissionDenied
+    if notification.read_at is None:
+        notification.read_at = now or timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification

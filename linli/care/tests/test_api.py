@@ -1,0 +1,86 @@
+"""The care API: hidden (404) from everyone without care duties, logged for those who read it."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from linli.care.models import CareSubject, Visit, VisitPlan
+from linli.core.testing import post, results
+from linli.people.models import AccessLog
+
+LISTS = ["care-subjects", "care-plans", "care-visits", "care-problems"]
+HIDDEN_FROM = ["stranger", "resident_a", "manager_a", "staff_a", "auditor", "department_handler", "volunteer_b"]
+
+
+@pytest.mark.parametrize("name", HIDDEN_FROM)
+@pytest.mark.parametrize("url", LISTS)
+def test_roles_without_care_duties_get_404(subject, client_for, name, url):
+    client = client_for(name)
+    assert client.get(f"/api/v1/{url}/").status_code == 404
+    assert post(client, f"/api/v1/{url}/", {}).status_code == 404
+    assert AccessLog.objects.count() == 0
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_anonymous_callers_get_401(subject, url):
+    assert Client().get(f"/api/v1/{url}/").status_code == 401
+
+
+def test_a_subject_is_404_for_another_street(subject, client_for):
+    assert client_for("other_street_admin").get(f"/api/v1/care-subjects/{subject.pk}/").status_code == 404
+
+
+def test_reading_subjects_is_logged_per_person(subject, client_for):
+    rows = results(client_for("grid_worker").get("/api/v1/care-subjects/"))
+    assert [(r["name"], r["kinds"]) for r in rows] == [("周莲秀", ["elderly_alone"])]
+    client_for("volunteer_a").get(f"/api/v1/care-subjects/{subject.pk}/")
+    assert [(log.user.username, log.action) for log in AccessLog.objects.order_by("pk")] == [
+        ("grid_worker", "api_caresubject"), ("volunteer_a", "api_caresubject")]
+
+
+def test_the_overdue_list_is_logged(subject, client_for):
+    rows = client_for("community_admin").get("/api/v1/care-plans/overdue/").json()
+    assert [r["subject"] for r in rows] == [subject.pk]
+    assert AccessLog.objects.get().action == "api_visitplan"
+
+
+def test_the_assigned_visitor_records_a_visit_and_cannot_plan(subject, client_for, vworld):
+    client = client_for("volunteer_a")
+    response = post(client, "/api/v1/care-visits/", {"subject": subject.pk, "visited_at": timezone.now().isoformat(),
+                                                     "condition": "good", "problems": ["门锁坏了"]})
+    assert response.status_code == 201
+    assert response.json()["problems"][0]["description"] == "门锁坏了"
+    response = post(client, "/api/v1/care-plans/", {"subject": subject.pk, "frequency": "monthly",
+                                                    "visitors": [vworld.volunteer_b.pk]})
+    assert response.status_code == 403
+    assert (VisitPlan.objects.count(), Visit.objects.count()) == (1, 1)
+
+
+def test_the_work_order_step_answers_400_until_the_app_lands(subject, client_for):
+    post(client_for("volunteer_a"), "/api/v1/care-visits/", {"subject": subject.pk, "condition": "poor",
+                                                             "visited_at": timezone.now().isoformat(),
+                                                             "problems": ["热水器坏了"]})
+    pid = results(client_for("community_admin").get("/api/v1/care-problems/"))[0]["id"]
+    response = post(client_for("community_admin"), f"/api/v1/care-problems/{pid}/work-order/", {})
+    assert response.status_code == 400
+    assert "工单模块尚未上线" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["auditor", "manager_a", "volunteer_a"])
+def test_only_care_staff_enrol(subject, client_for, vworld, name):
+    response = post(client_for(name), "/api/v1/care-subjects/", {"person": vworld.wang.pk, "kinds": ["hardship"]})
+    assert response.status_code in (400, 403, 404)
+    assert CareSubject.objects.count() == 1
+
+
+def test_the_community_admin_enrols(subject, client_for, vworld):
+    response = post(client_for("community_admin"), "/api/v1/care-subjects/", {"person": vworld.wang.pk,
+                                                                              "kinds": ["left_behind_child"]})
+    assert (response.status_code, response.json()["kinds"]) == (201, ["left_behind_child"])
+
+
+def test_notifications_are_the_callers_own(subject, client_for):
+    from linli.care import services
+
+    services.notify_overdue()
+    assert len(results(client_for("volunteer_a").get("/api/v1/care-notifications/"))) == 1

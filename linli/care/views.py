@@ -1,0 +1,158 @@
+"""Care pages: subjects, overdue visits, a subject's record, visits, problems, notifications.
+
+Only care staff (sensitive roles) and assigned visitors get these pages (everyone else 404); every page that
+shows a subject logs the viewing against the person (PIPL).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.care import selectors, services
+from linli.care.forms import PlanForm, SubjectForm, VisitForm, is_care_user
+from linli.care.models import CareSubject, Notification, Problem
+from linli.core.access import get_visible_or_404
+from linli.people.scopes import scope_for
+
+
+def care_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_care_user(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _apply(request, fn, **kwargs):
+    try:
+        return fn(actor=request.user, **kwargs)
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+        return None
+
+
+@care_required
+def subject_list(request):
+    qs = CareSubject.objects.visible_to(request.user).filter(active=True).select_related("person", "estate")
+    kind = request.GET.get("kind", "")
+    if kind in CareSubject.Kind.values:
+        qs = qs.filter(kinds__icontains=f'"{kind}"')
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    selectors.log_viewing(request.user, page, action="care_list", path=request.path)
+    today = timezone.localdate()
+    due = {}
+    for subject in page:
+        plans = [p for p in subject.plans.all() if p.active]
+        due[subject.pk] = min((p.next_due for p in plans), default=None)
+    rows = [(s, due[s.pk], due[s.pk] is not None and due[s.pk] < today) for s in page]
+    return render(request, "care/subject_list.html", {
+        "page": page, "rows": rows, "kinds": CareSubject.Kind.choices, "kind": kind,
+        "staff": scope_for(request.user).sees_sensitive,
+        "unread": Notification.objects.visible_to(request.user).unread().count(),
+    })
+
+
+@care_required
+def overdue(request):
+    plans = list(selectors.overdue_plans(request.user))
+    selectors.log_viewing(request.user, [p.subject for p in plans], action="care_overdue", path=request.path)
+    today = timezone.localdate()
+    return render(request, "care/overdue.html", {"rows": [(p, (today - p.next_due).days) for p in plans]})
+
+
+@care_required
+def subject_new(request):
+    if not scope_for(request.user).sees_sensitive:
+        raise services.PermissionDenied
+    form = SubjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["kinds"] = data["kinds"] or None
+        subject = _apply(request, services.subject_enrol, **data)
+        if subject:
+            messages.success(request, _("已登记关护对象"))
+            return redirect("care:subject_detail", pk=subject.pk)
+    return render(request, "care/subject_form.html", {"form": form})
+
+
+@care_required
+def subject_detail(request, pk):
+    subject = get_visible_or_404(CareSubject.objects.select_related("person", "estate", "home__building", "community"),
+                                 request.user, pk=pk)
+    selectors.log_viewing(request.user, [subject], action="care_view", path=request.path)
+    staff = services.is_care_staff(request.user, subject.community)
+    visits = subject.visits.select_related("visitor").prefetch_related("problems")[:30]
+    return render(request, "care/subject_detail.html", {
+        "s": subject, "plans": subject.plans.prefetch_related("visitors"), "visits": visits, "staff": staff,
+        "plan_form": PlanForm(subject=subject) if staff else None,
+        "visit_form": VisitForm(initial={"visited_at": timezone.localtime().replace(second=0, microsecond=0)}),
+    })
+
+
+@require_POST
+@care_required
+def plan_new(request, pk):
+    subject = get_visible_or_404(CareSubject.objects.select_related("community"), request.user, pk=pk)
+    if not services.is_care_staff(request.user, subject.community):
+        raise services.PermissionDenied
+    form = PlanForm(request.POST, subject=subject)
+    if form.is_valid() and _apply(request, services.plan_create, subject=subject, **form.cleaned_data):
+        messages.success(request, _("已制定探访计划"))
+    elif not form.is_valid():
+        messages.error(request, _("请选择频次和探访人"))
+    return redirect("care:subject_detail", pk=pk)
+
+
+@require_POST
+@care_required
+def visit_new(request, pk):
+    subject = get_visible_or_404(CareSubject.objects.select_related("community"), request.user, pk=pk)
+    form = VisitForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data["problems"] = data["problems"].splitlines()
+        data["urgent_problems"] = data["urgent_problems"].splitlines()
+        if _apply(request, services.visit_record, subject=subject, **data):
+            messages.success(request, _("已登记探访"))
+    else:
+        messages.error(request, _("请填写探访时间和状况"))
+    return redirect("care:subject_detail", pk=pk)
+
+
+@require_POST
+@care_required
+def problem_action(request, pk, action):
+    problem = get_visible_or_404(Problem.objects.select_related("visit__subject__community"), request.user, pk=pk)
+    if action == "resolve":
+        done = _apply(request, services.problem_resolve, problem=problem, resolution=request.POST.get("resolution", ""))
+    elif action == "work_order":
+        done = _apply(request, services.problem_to_work_order, problem=problem)
+    else:
+        raise Http404
+    if done:
+        messages.success(request, _("已更新"))
+    return redirect("care:subject_detail", pk=problem.visit.subject_id)
+
+
+@login_required
+def notifications(request):
+    if request.method == "POST":
+        note = get_visible_or_404(Notification, request.user, pk=request.POST.get("read") or 0)
+        services.notification_read(actor=request.user, notification=note)
+        return redirect("care:notifications")
+    if not is_care_user(request.user) and not Notification.objects.visible_to(request.user).exists():
+        raise Http404
+    notes = Notification.objects.visible_to(request.user).select_related("plan__subject")[:100]
+    return render(request, "care/notifications.html", {"notes": notes})

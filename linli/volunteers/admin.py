@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from linli.volunteers import models as m
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Ledgers and event rows are append-only: the admin shows them, it never edits or deletes them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(m.Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "community"]
+    list_filter = ["kind"]
+
+
+@admin.register(m.Volunteer)
+class VolunteerAdmin(admin.ModelAdmin):
+    list_display = ["person", "community", "badge", "active"]
+    list_filter = ["badge", "active"]
+    raw_id_fields = ["person"]
+
+
+@admin.register(m.Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "community", "starts_at", "status"]
+    list_filter = ["kind", "status"]
+
+
+@admin.register(m.Reward)
+class RewardAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "community", "cost", "stock", "active"]
+
+
+for model in (m.PointsEntry, m.Redemption, m.Participation, m.WishEvent, m.OrderEvent, m.Match):
+    admin.site.register(model, ReadOnlyAdmin)
+
+for model in (m.BoardEntry, m.Offer, m.Need, m.Wish, m.Provider, m.Offering, m.ResidentOrder, m.Parcel):
+    admin.site.register(model, type(f"{model.__name__}Admin", (admin.ModelAdmin,), {"raw_id_fields": [
+        f.name for f in model._meta.fields if f.is_relation and f.related_model.__name__ in ("Person", "Home")]}))

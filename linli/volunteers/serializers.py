@@ -1,0 +1,405 @@
+"""Serializers of the volunteers API. Output serializers are read-only; writes go through small input
+serializers and the service functions.
+
+Choice values travel as plain strings (with a ``*_label``), so that the schema's enum names never collide with
+other apps' ``kind``/``status`` fields.
+"""
+
+from rest_framework import serializers
+
+from linli.core.text import mask_name
+from linli.people.models import Organization, Person
+from linli.places.models import Division, Estate
+from linli.places.serializers import VisibleRelatedField
+from linli.volunteers import models as m
+
+
+class PlainChoicesMixin:
+    """Every ChoiceField becomes a read-only CharField (values listed in its help text)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in list(fields.items()):
+            if isinstance(field, serializers.ChoiceField) and not isinstance(field, serializers.MultipleChoiceField):
+                kwargs = {"read_only": True, "help_text": "；".join(f"{k}={v}" for k, v in field.choices.items())}
+                if field.source and field.source != name:
+                    kwargs["source"] = field.source
+                fields[name] = serializers.CharField(**kwargs)
+        return fields
+
+
+class Out(PlainChoicesMixin, serializers.ModelSerializer):
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        meta = getattr(cls, "Meta", None)
+        if meta is not None and hasattr(meta, "fields"):
+            meta.read_only_fields = meta.fields
+
+
+class TeamSerializer(Out):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = m.Team
+        fields = ["id", "name", "kind", "kind_label", "community", "description"]
+
+
+class VolunteerSerializer(Out):
+    name = serializers.CharField(source="person.name", read_only=True)
+    badge_label = serializers.CharField(source="get_badge_display", read_only=True)
+    teams = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    skills = serializers.ListField(child=serializers.CharField(), read_only=True)
+    weekdays = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+
+    class Meta:
+        model = m.Volunteer
+        fields = ["id", "person", "name", "community", "skills", "teams", "weekdays", "availability", "badge",
+                  "badge_label", "shows_party_identity", "duty", "pledge", "active", "joined_on"]
+
+
+class VolunteerInput(serializers.Serializer):
+    person = VisibleRelatedField(queryset=Person.objects.all())
+    community = VisibleRelatedField(queryset=Division.objects.all(), required=False, allow_null=True)
+    skills = serializers.ListField(child=serializers.CharField(), required=False)
+    teams = VisibleRelatedField(queryset=m.Team.objects.all(), many=True, required=False)
+    weekdays = serializers.ListField(child=serializers.IntegerField(), required=False)
+    availability = serializers.CharField(required=False, allow_blank=True)
+    badge = serializers.CharField(required=False, allow_blank=True)
+    shows_party_identity = serializers.BooleanField(required=False)
+    duty = serializers.CharField(required=False, allow_blank=True)
+    pledge = serializers.CharField(required=False, allow_blank=True)
+
+
+class VolunteerUpdate(serializers.Serializer):
+    skills = serializers.ListField(child=serializers.CharField(), required=False)
+    weekdays = serializers.ListField(child=serializers.IntegerField(), required=False)
+    availability = serializers.CharField(required=False, allow_blank=True)
+    badge = serializers.CharField(required=False, allow_blank=True)
+    shows_party_identity = serializers.BooleanField(required=False)
+    duty = serializers.CharField(required=False, allow_blank=True)
+    pledge = serializers.CharField(required=False, allow_blank=True)
+    active = serializers.BooleanField(required=False)
+
+
+class TeamInput(serializers.Serializer):
+    community = VisibleRelatedField(queryset=Division.objects.all())
+    name = serializers.CharField(max_length=80)
+    kind = serializers.CharField()
+    description = serializers.CharField(required=False, allow_blank=True)
+
+
+class ActivitySerializer(Out):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    rule = serializers.CharField(source="rule_text", read_only=True)
+
+    class Meta:
+        model = m.Activity
+        fields = ["id", "title", "kind", "kind_label", "community", "estate", "team", "place", "starts_at", "ends_at",
+                  "capacity", "points_fixed", "points_per_hour", "points_cap", "rule", "organiser", "status"]
+
+
+class ActivityInput(serializers.Serializer):
+    title = serializers.CharField(max_length=100)
+    kind = serializers.CharField()
+    community = VisibleRelatedField(queryset=Division.objects.all())
+    estate = VisibleRelatedField(queryset=Estate.objects.all(), required=False, allow_null=True)
+    team = VisibleRelatedField(queryset=m.Team.objects.all(), required=False, allow_null=True)
+    place = serializers.CharField(required=False, allow_blank=True)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    points_fixed = serializers.IntegerField(min_value=0, required=False, default=0)
+    points_per_hour = serializers.IntegerField(min_value=0, required=False, default=0)
+    points_cap = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+
+
+class PersonRef(serializers.Serializer):
+    person = VisibleRelatedField(queryset=Person.objects.all(), required=False, help_text="不填为本人")
+
+
+class ParticipationSerializer(Out):
+    name = serializers.CharField(source="person.name", read_only=True)
+    hours = serializers.FloatField(read_only=True)
+
+    class Meta:
+        model = m.Participation
+        fields = ["id", "activity", "person", "name", "status", "signed_up_at", "checked_in_at", "checked_in_via",
+                  "checked_out_at", "checked_out_via", "minutes", "hours", "points"]
+
+
+class QrSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    url = serializers.CharField()
+
+
+class CheckinInput(serializers.Serializer):
+    token = serializers.CharField()
+    action = serializers.CharField(default="in", help_text="in=签到；out=签退")
+
+
+class PointsEntrySerializer(Out):
+    person = serializers.IntegerField(source="account.person_id", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = m.PointsEntry
+        fields = ["id", "person", "amount", "kind", "kind_label", "reason", "community", "estate", "participation",
+                  "reverses", "actor", "at"]
+
+
+class PointsInput(serializers.Serializer):
+    person = VisibleRelatedField(queryset=Person.objects.all())
+    community = VisibleRelatedField(queryset=Division.objects.all())
+    estate = VisibleRelatedField(queryset=Estate.objects.all(), required=False, allow_null=True)
+    amount = serializers.IntegerField()
+    reason = serializers.CharField(max_length=200)
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class BalanceSerializer(serializers.Serializer):
+    person = serializers.IntegerField()
+    balance = serializers.IntegerField()
+
+
+class RewardSerializer(Out):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = m.Reward
+        fields = ["id", "community", "name", "kind", "kind_label", "description", "cost", "stock", "active"]
+
+
+class RewardInput(serializers.Serializer):
+    community = VisibleRelatedField(queryset=Division.objects.all())
+    name = serializers.CharField(max_length=100)
+    kind = serializers.CharField(default="item")
+    cost = serializers.IntegerField(min_value=1)
+    stock = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+
+
+class RedeemInput(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1, default=1)
+
+
+class RedemptionSerializer(Out):
+    class Meta:
+        model = m.Redemption
+        fields = ["id", "reward", "person", "quantity", "points", "status", "at", "handed_over_at", "void_reason"]
+
+
+class RankedSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    name = serializers.CharField(help_text="员工看到全名，居民看到脱敏姓名")
+    points = serializers.IntegerField()
+
+
+class BoardLineSerializer(serializers.Serializer):
+    name = serializers.CharField(source="public_name")
+    reason = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField(allow_null=True)
+
+
+class BoardTopSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    name = serializers.CharField(source="masked_name")
+    points = serializers.IntegerField()
+
+
+class BoardSerializer(serializers.Serializer):
+    community = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    top = BoardTopSerializer(many=True)
+    red = BoardLineSerializer(many=True)
+    black = BoardLineSerializer(many=True)
+    rules = serializers.ListField(child=serializers.CharField())
+
+
+class OfferSerializer(Out):
+    provider = serializers.CharField(source="provider_public_name", read_only=True)
+    weekdays = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+
+    class Meta:
+        model = m.Offer
+        fields = ["id", "list_kind", "source", "community", "estate", "provider", "skill", "title", "weekdays", "times",
+                  "active"]
+
+
+class OfferInput(serializers.Serializer):
+    list_kind = serializers.CharField(help_text="supply=党员供给清单；service=志愿服务清单")
+    source = serializers.CharField()
+    skill = serializers.CharField()
+    title = serializers.CharField(max_length=100)
+    community = VisibleRelatedField(queryset=Division.objects.all(), required=False, allow_null=True)
+    estate = VisibleRelatedField(queryset=Estate.objects.all(), required=False, allow_null=True)
+    person = VisibleRelatedField(queryset=Person.objects.all(), required=False, allow_null=True)
+    organization = VisibleRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
+    weekdays = serializers.ListField(child=serializers.IntegerField(), required=False)
+    times = serializers.CharField(required=False, allow_blank=True)
+
+
+class NeedSerializer(Out):
+    weekdays = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+
+    class Meta:
+        model = m.Need
+        fields = ["id", "community", "estate", "person", "skill", "title", "weekdays", "status", "created_at"]
+
+
+class NeedInput(serializers.Serializer):
+    person = VisibleRelatedField(queryset=Person.objects.all(), required=False, help_text="不填为本人")
+    skill = serializers.CharField()
+    title = serializers.CharField(max_length=100)
+    weekdays = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class MatchSerializer(Out):
+    class Meta:
+        model = m.Match
+        fields = ["id", "need", "offer", "score", "reasons", "status", "proposed_at", "decided_by", "decided_at"]
+
+
+def photo_url(wish) -> str:
+    from django.urls import reverse
+
+    return reverse("volunteers:wish_photo", args=[wish.pk]) if wish.photo else ""
+
+
+class WishSerializer(Out):
+    """The full record (sensitive): for the community's sensitive roles, the beneficiary and the claimant."""
+
+    beneficiary_name = serializers.CharField(source="beneficiary.name", read_only=True)
+    photo = serializers.SerializerMethodField()
+
+    class Meta:
+        model = m.Wish
+        fields = ["id", "community", "estate", "beneficiary", "beneficiary_name", "title", "detail", "category",
+                  "source", "status", "created_at", "checked_at", "reject_reason", "claimed_by_user",
+                  "claimed_by_org", "claimed_at", "claim_due", "fulfilled_at", "photo", "fulfil_note", "thanks"]
+
+    def get_photo(self, wish) -> str:
+        return photo_url(wish)
+
+
+class PublicWishSerializer(Out):
+    """A wish on the public wall: no beneficiary, no detail, the claimant's name masked."""
+
+    community_name = serializers.CharField(source="community.name", read_only=True)
+    claimant = serializers.CharField(source="claimant_public_name", read_only=True)
+    photo = serializers.SerializerMethodField()
+
+    class Meta:
+        model = m.Wish
+        fields = ["id", "community", "community_name", "title", "category", "status", "claimant", "claim_due",
+                  "fulfilled_at", "photo", "thanks"]
+
+    def get_photo(self, wish) -> str:
+        return photo_url(wish)
+
+
+class WishInput(serializers.Serializer):
+    beneficiary = VisibleRelatedField(queryset=Person.objects.all(), required=False, help_text="不填为本人")
+    title = serializers.CharField(max_length=100)
+    detail = serializers.CharField(required=False, allow_blank=True)
+    category = serializers.CharField(default="goods")
+    source = serializers.CharField(default="online")
+
+
+class WishReviewInput(serializers.Serializer):
+    approve = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    title = serializers.CharField(required=False, allow_blank=True)
+
+
+class WishClaimInput(serializers.Serializer):
+    organization = VisibleRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
+
+
+class WishFulfilInput(serializers.Serializer):
+    photo = serializers.FileField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ThanksInput(serializers.Serializer):
+    thanks = serializers.CharField(max_length=200)
+
+
+class ProviderSerializer(Out):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = m.Provider
+        fields = ["id", "organization", "organization_name", "estate", "active"]
+
+
+class ProviderInput(serializers.Serializer):
+    organization = VisibleRelatedField(queryset=Organization.objects.all())
+    estate = VisibleRelatedField(queryset=Estate.objects.all())
+
+
+class OfferingSerializer(Out):
+    class Meta:
+        model = m.Offering
+        fields = ["id", "provider", "name", "kind", "price", "unit", "bulky", "active"]
+
+
+class OfferingInput(serializers.Serializer):
+    provider = VisibleRelatedField(queryset=m.Provider.objects.all())
+    name = serializers.CharField(max_length=100)
+    kind = serializers.CharField()
+    price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
+    unit = serializers.CharField(default="次")
+    bulky = serializers.BooleanField(default=False)
+
+
+class OrderSerializer(Out):
+    class Meta:
+        model = m.ResidentOrder
+        fields = ["id", "estate", "home", "person", "provider", "offering", "quantity", "amount", "note", "wanted_on",
+                  "status", "placed_at", "accepted_at", "completed_at", "reason"]
+
+
+class OrderInput(serializers.Serializer):
+    offering = VisibleRelatedField(queryset=m.Offering.objects.all())
+    quantity = serializers.IntegerField(min_value=1, default=1)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    wanted_on = serializers.DateField(required=False, allow_null=True)
+
+
+class CompleteInput(serializers.Serializer):
+    to_station = serializers.BooleanField(default=False)
+
+
+class ParcelSerializer(Out):
+    """A parcel; the pick-up code is shown only to the recipient and the station staff."""
+
+    code = serializers.SerializerMethodField()
+    recipient_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = m.Parcel
+        fields = ["id", "estate", "home", "recipient", "recipient_name", "description", "bulky", "order", "code",
+                  "status", "arrived_at", "delivery_requested_at", "courier", "taken_at", "handed_at"]
+
+    def get_code(self, parcel) -> str:
+        show = self.context.get("show_code")
+        return parcel.code if show and show(parcel) else ""
+
+    def get_recipient_name(self, parcel) -> str:
+        return mask_name(parcel.recipient.name)
+
+
+class ParcelInput(serializers.Serializer):
+    home = VisibleRelatedField(queryset=m.Parcel._meta.get_field("home").related_model.objects.all())
+    recipient = VisibleRelatedField(queryset=Person.objects.all())
+    description = serializers.CharField(max_length=100)
+    bulky = serializers.BooleanField(default=False)
+
+
+class CodeInput(serializers.Serializer):
+    code = serializers.CharField(max_length=6)
