@@ -34,6 +34,7 @@ bench: install
 	$(PY) bench/triage.py
 	$(PY) bench/fees.py
 	$(PY) bench/assembly.py
+	$(PY) bench/volunteers.py
 
 # Browser tests need Debian's chromium (Playwright's own browser download does not work offline).
 chromium:
