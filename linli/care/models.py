@@ -166,10 +166,9 @@ class ProblemQuerySet(models.QuerySet):
 
 
 class Problem(models.Model):
-    """A problem found on a visit (a broken water heater, no food at home …), waiting to become a work order.
+    """A problem found on a visit (a broken water heater, no food at home …), resolved or turned into a work order.
 
-    ``linli.care.services.problem_to_work_order`` will hand it to the work-order service when that app lands;
-    until then it stays ``open`` and is listed for the community."""
+    ``linli.care.services.problem_to_work_order`` hands it to the work-order service in one step."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("待处理")

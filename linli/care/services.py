@@ -122,20 +122,28 @@ def visit_record(*, actor, subject: CareSubject, visited_at: datetime.datetime, 
     return visit
 
 
-class WorkOrdersUnavailable(ValidationError):
-    pass
-
-
+@transaction.atomic
 def problem_to_work_order(*, actor, problem: Problem) -> Problem:
-    """Turn a problem found on a visit into a work order in one step.
+    """Turn a problem found on a visit into a work order in one step (channel 网格员上报/巡查发现).
 
-    The work-order app (linli.workorders) is being built in parallel; when it lands this function will call
-    its intake service (channel "care visit", the subject's home and estate, the problem text, urgent →
-    high priority), store the order's number in ``work_order_ref`` and set the status to ``converted``.
-    Until then it refuses and the problem stays open on the community's list.
-    """
+    The order carries the subject's home (or estate, or community) and the problem text, never the care
+    subject's sensitive flags; its number is kept on the problem, which becomes ``converted``."""
+    from linli.workorders import services as workorders
+
     require_care_staff(actor, problem.visit.subject.community)
-    raise WorkOrdersUnavailable(_("工单模块尚未上线，问题已保留在待处理列表中"))
+    problem = Problem.objects.select_for_update().select_related("visit__subject").get(pk=problem.pk)
+    if problem.status != Problem.Status.OPEN:
+        raise ValidationError(_("该问题已处理"))
+    subject = problem.visit.subject
+    place = workorders.resolve_place(home=subject.home, estate=subject.estate, community=subject.community)
+    order = workorders.workorder_create(
+        channel="grid" if "grid_worker" in scope_for(actor).roles else "patrol",
+        text=_("关爱探访发现：%(p)s") % {"p": problem.description},
+        kind="help", urgent=problem.urgent, place=place, actor=actor,
+    )
+    problem.status, problem.work_order_ref = Problem.Status.CONVERTED, order.code
+    problem.save(update_fields=["status", "work_order_ref"])
+    return problem
 
 
 @transaction.atomic

@@ -56,14 +56,16 @@ def test_the_assigned_visitor_records_a_visit_and_cannot_plan(subject, client_fo
     assert (VisitPlan.objects.count(), Visit.objects.count()) == (1, 1)
 
 
-def test_the_work_order_step_answers_400_until_the_app_lands(subject, client_for):
+def test_the_work_order_step_turns_a_problem_into_a_work_order(subject, client_for):
     post(client_for("volunteer_a"), "/api/v1/care-visits/", {"subject": subject.pk, "condition": "poor",
                                                              "visited_at": timezone.now().isoformat(),
                                                              "problems": ["热水器坏了"]})
     pid = results(client_for("community_admin").get("/api/v1/care-problems/"))[0]["id"]
     response = post(client_for("community_admin"), f"/api/v1/care-problems/{pid}/work-order/", {})
-    assert response.status_code == 400
-    assert "工单模块尚未上线" in response.content.decode()
+    assert response.status_code == 200
+    assert response.json()["status"] == "converted" and response.json()["work_order_ref"]
+    again = post(client_for("community_admin"), f"/api/v1/care-problems/{pid}/work-order/", {})
+    assert again.status_code == 400
 
 
 @pytest.mark.parametrize("name", ["auditor", "manager_a", "volunteer_a"])

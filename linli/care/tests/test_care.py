@@ -47,14 +47,24 @@ def test_a_visitor_not_assigned_cannot_record_a_visit(vworld, subject):
         services.visit_record(actor=vworld.volunteer_b, subject=subject, visited_at=NOW, condition="good")
 
 
-def test_a_problem_waits_for_the_work_order_app_and_stays_open(vworld, subject):
+def test_a_problem_becomes_a_work_order_in_one_step(vworld, subject):
+    from linli.workorders.models import WorkOrder
+
     visit = services.visit_record(actor=vworld.volunteer_a, subject=subject, visited_at=NOW, condition="poor",
                                   problems=["楼道灯坏了"])
-    problem = visit.problems.get()
-    with pytest.raises(services.WorkOrdersUnavailable):
+    problem = services.problem_to_work_order(actor=vworld.community_admin, problem=visit.problems.get())
+    order = WorkOrder.objects.get()
+    assert (problem.status, problem.work_order_ref) == ("converted", order.code)
+    assert order.text == "关爱探访发现：楼道灯坏了" and order.community == subject.community
+    with pytest.raises(ValidationError):
         services.problem_to_work_order(actor=vworld.community_admin, problem=problem)
-    assert Problem.objects.get().status == "open"
-    services.problem_resolve(actor=vworld.community_admin, problem=problem, resolution="社区已联系物业更换")
+    assert WorkOrder.objects.count() == 1
+
+
+def test_a_problem_can_also_be_resolved_without_a_work_order(vworld, subject):
+    visit = services.visit_record(actor=vworld.volunteer_a, subject=subject, visited_at=NOW, condition="poor",
+                                  problems=["楼道灯坏了"])
+    services.problem_resolve(actor=vworld.community_admin, problem=visit.problems.get(), resolution="社区已联系物业更换")
     assert Problem.objects.get().status == "resolved"
 
 

@@ -82,14 +82,14 @@ def test_the_community_admin_enrols_and_plans_from_the_pages(subject, client_for
     assert list(new.plans.get().visitors.all()) == [vworld.volunteer_b]
 
 
-def test_a_problem_to_work_order_says_the_app_is_not_there_yet_and_keeps_it_open(subject, client_for):
+def test_a_problem_becomes_a_work_order_from_the_page(subject, client_for):
     visit = services.visit_record(actor=subject.plans.get().visitors.get(), subject=subject,
                                   visited_at=timezone.now(), condition="poor", problems=["楼道灯坏了"])
     problem = visit.problems.get()
     response = client_for("community_admin").post(reverse("care:problem_action", args=[problem.pk, "work_order"]),
                                                   follow=True)
-    assert "工单模块尚未上线" in response.content.decode()
-    assert Problem.objects.get().status == "open"
+    assert response.status_code == 200
+    assert Problem.objects.get().status == "converted"
     assert client_for("volunteer_a").post(reverse("care:problem_action", args=[problem.pk, "resolve"]),
                                           {"resolution": "x"}).status_code == 403
 
