@@ -137,7 +137,7 @@ class Decision(models.Model):
 
 
 class FollowUpTask(models.Model):
-    """A task that follows from a decision (who does what by when); becomes a work order once work orders exist."""
+    """A task that follows from a decision (who does what by when); it can be handed on as a work order."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("待办")
@@ -152,7 +152,7 @@ class FollowUpTask(models.Model):
     due = models.DateField(_("完成时限"), null=True, blank=True, db_index=True)
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.OPEN)
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    # Set when the task is turned into a work order (linli.workorders); empty until then.
+    # The work order's code once the task is handed to linli.workorders.
     work_order_ref = models.CharField(_("工单编号"), max_length=40, blank=True)
 
     class Meta:

@@ -153,7 +153,7 @@ def task_add(
     *, meeting: Meeting, title: str, assignee: str, actor, due: datetime.date | None = None,
     decision: Decision | None = None,
 ) -> FollowUpTask:
-    """A follow-up task of a meeting. (Turning it into a work order arrives with linli.workorders.)"""
+    """A follow-up task of a meeting; ``task_to_work_order`` turns it into a work order when it needs handling."""
     if meeting.status != Meeting.Status.HELD:
         raise ValidationError(_("会议召开后才能分派跟进任务"))
     if decision is not None and decision.meeting_id != meeting.pk:
@@ -174,6 +174,34 @@ def task_done(*, task: FollowUpTask, actor, now=None) -> FollowUpTask:
     task.done_at = now or timezone.now()
     task.save(update_fields=["status", "done_at"])
     MeetingEvent.objects.create(meeting=task.meeting, kind="task_done", actor=actor, data={"task": task.pk})
+    return task
+
+
+@transaction.atomic
+def task_to_work_order(*, task: FollowUpTask, actor) -> FollowUpTask:
+    """Hand a follow-up task to the work-order system (routed like any request, tracked to its callback)."""
+    from linli.workorders import services as workorders
+
+    task = FollowUpTask.objects.select_for_update().select_related("meeting").get(pk=task.pk)
+    if task.status != FollowUpTask.Status.OPEN or task.work_order_ref:
+        raise ValidationError(_("该任务已完成或已转为工单"))
+    meeting = task.meeting
+    if meeting.building_id or meeting.estate_id:
+        place = workorders.resolve_place(building=meeting.building, estate=meeting.estate)
+    elif meeting.division.level == "community":
+        place = workorders.resolve_place(community=meeting.division)
+    else:
+        place = workorders.resolve_place(street=meeting.division)
+    text = _("%(meeting)s 跟进任务：%(task)s（责任单位/人：%(who)s）") % {
+        "meeting": meeting.title, "task": task.title, "who": task.assignee}
+    if task.due:
+        text += _("，时限 %(due)s") % {"due": task.due.isoformat()}
+    order = workorders.workorder_create(channel="walk_in", kind="suggestion", title=task.title[:120], text=text,
+                                        place=place, actor=actor)
+    task.work_order_ref = order.code
+    task.save(update_fields=["work_order_ref"])
+    MeetingEvent.objects.create(meeting=meeting, kind="task_work_order", actor=actor,
+                                data={"task": task.pk, "work_order": order.code})
     return task
 
 

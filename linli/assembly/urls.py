@@ -19,6 +19,7 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes/", views.meeting_minutes, name="meeting_minutes"),
     path("meetings/<int:pk>/tasks/", views.meeting_task, name="meeting_task"),
     path("tasks/<int:pk>/done/", views.task_done, name="task_done"),
+    path("tasks/<int:pk>/work-order/", views.task_work_order, name="task_work_order"),
     path("notices/new/", views.notice_new, name="notice_new"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/ack/", views.notice_ack, name="notice_ack"),

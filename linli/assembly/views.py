@@ -320,6 +320,20 @@ def task_done(request, pk):
     return redirect("assembly:meeting_detail", pk=meeting.pk)
 
 
+@require_POST
+@staff_required
+def task_work_order(request, pk):
+    task = get_object_or_404(FollowUpTask, pk=pk)
+    meeting = get_visible_or_404(Meeting, request.user, pk=task.meeting_id)
+    _meeting_writer(request.user, meeting)
+    try:
+        task = services.task_to_work_order(task=task, actor=request.user)
+        messages.success(request, _("已转为工单 %(code)s") % {"code": task.work_order_ref})
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("assembly:meeting_detail", pk=meeting.pk)
+
+
 # -- notices -------------------------------------------------------------------------------------------------
 
 

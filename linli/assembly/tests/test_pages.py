@@ -373,3 +373,25 @@ def test_the_property_company_sees_who_voted_but_never_how(world, client_for, mo
     assert client_for("manager_a").get(reverse("assembly:ballot_sheet", args=[ballot.pk])).status_code == 404
     street_page = client_for("street_admin").get(reverse("assembly:motion_detail", args=[motion.pk])).content.decode()
     assert "反对" in street_page[street_page.index('id="electors"'):]
+
+
+def test_a_follow_up_task_becomes_a_work_order_from_the_meeting_page(world, client_for, meeting):
+    from linli.workorders.models import WorkOrder
+
+    client = client_for("community_admin")
+    client.post(reverse("assembly:meeting_minutes", args=[meeting.pk]),
+                {"minutes": "商定错时停车", "attendees": "周莲秀，业主", "decisions": "开放夜间错时停车"})
+    client.post(reverse("assembly:meeting_task", args=[meeting.pk]),
+                {"title": "划定错时停车位", "assignee": "锦绣物业", "due": (TODAY + 7 * DAY).isoformat()})
+    task = meeting.tasks.get()
+    url = reverse("assembly:task_work_order", args=[task.pk])
+    assert client_for("auditor").post(url).status_code == 403
+    assert client_for("other_street_admin").post(url).status_code == 404
+    assert WorkOrder.objects.count() == 0
+    client.post(url)
+    task.refresh_from_db()
+    order = WorkOrder.objects.get()
+    assert task.work_order_ref == order.code
+    assert order.estate == world.estate_a and "划定错时停车位" in order.text
+    client.post(url)
+    assert WorkOrder.objects.count() == 1
