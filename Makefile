@@ -35,6 +35,7 @@ bench: install
 	$(PY) bench/fees.py
 	$(PY) bench/assembly.py
 	$(PY) bench/volunteers.py
+	$(PY) bench/workorders.py
 
 # Browser tests need Debian's chromium (Playwright's own browser download does not work offline).
 chromium:

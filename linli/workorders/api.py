@@ -1,9 +1,290 @@
-"""API of work orders under /api/v1/."""
+"""API of work orders under /api/v1/: the orders, one POST action per step, and the 12345 push endpoint.
 
-from linli.workorders import api_meetings
+Who may do what (the same answers as the pages, because every step calls the same service function):
 
-extra_urls = [] + api_meetings.extra_urls
+* reads: members, limited to ``WorkOrder.objects.visible_to(user)``; strangers get 404, anonymous callers 401;
+* create: admins, grid workers and property staff for a place they serve, residents for their own estate/home;
+  read-only roles (auditor, department handler) 403;
+* steps: ``POST /api/v1/workorders/{code}/{step}/``; a step the caller may not take is 403 and changes nothing,
+  a step the order's status does not allow is 400 with the Chinese message (``{"detail": …}``), bad fields 400.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch, Q
+from django.urls import path
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from linli.core.api import IsMember, ScopedViewSetMixin
+from linli.core.text import normalize
+from linli.people.scopes import ADMIN_ROLES, PROPERTY_ROLES, scope_for
+from linli.places.models import Estate
+from linli.places.registry_io import FileError
+from linli.places.serializers import drf_validation_error
+from linli.workorders import api_meetings, hotline, services
+from linli.workorders import serializers as s
+from linli.workorders.models import (
+    ACTIVE_STATUSES,
+    Channel,
+    Kind,
+    Level,
+    Tier,
+    WorkOrder,
+    WorkOrderEvent,
+)
+
+# Roles that may record an order for a place they serve (the others only read).
+CREATOR_ROLES = ADMIN_ROLES | PROPERTY_ROLES | {"grid_worker"}
+
+
+class CommaChoicesFilter(filters.CharFilter):
+    """``?status=received,dispatched``: any of the listed values."""
+
+    def filter(self, qs, value):
+        values = [v.strip() for v in (value or "").split(",") if v.strip()]
+        return qs.filter(**{f"{self.field_name}__in": values}) if values else qs
+
+
+class WorkOrderFilterSet(filters.FilterSet):
+    status = CommaChoicesFilter(label="状态（可逗号分隔多个）")
+    channel = filters.ChoiceFilter(choices=Channel.choices)
+    kind = filters.ChoiceFilter(choices=Kind.choices)
+    category = filters.CharFilter()
+    tier = filters.ChoiceFilter(choices=Tier.choices)
+    level = filters.ChoiceFilter(choices=Level.choices)
+    urgent = filters.BooleanFilter()
+    needs_triage = filters.BooleanFilter()
+    estate = filters.NumberFilter(field_name="estate_id")
+    assignee_org = filters.NumberFilter(field_name="assignee_org_id")
+    overdue = filters.BooleanFilter(method="filter_overdue", label="已超期且未办结")
+    q = filters.CharFilter(method="filter_q", label="编号、标题或内容")
+
+    class Meta:
+        model = WorkOrder
+        fields = ["status", "channel", "kind", "category", "tier", "level", "urgent", "needs_triage", "estate",
+                  "assignee_org", "overdue", "q"]
+
+    def filter_overdue(self, qs, name, value):
+        if value is None:
+            return qs
+        active = Q(overdue=True, status__in=ACTIVE_STATUSES)
+        return qs.filter(active) if value else qs.exclude(active)
+
+    def filter_q(self, qs, name, value):
+        text = normalize(value)
+        if not text:
+            return qs
+        return qs.filter(Q(code__icontains=text) | Q(external_id=text) | Q(title__icontains=text)
+                         | Q(text__icontains=text))
+
+
+def _step_errors(exc: Exception) -> exceptions.APIException:
+    """A service's refusal as the API answers it."""
+    if isinstance(exc, services.IllegalStep):
+        return exceptions.ValidationError({"detail": exc.messages[0]})
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, DjangoValidationError) and not hasattr(exc, "error_dict"):
+        return exceptions.ValidationError({"detail": "；".join(exc.messages)})
+    return drf_validation_error(exc)
+
+
+def step(name: str, body, url_path: str | None = None, description: str = ""):
+    """Declare one step action: validated body → ``run(order, data, request)`` → the order as the detail answers."""
+
+    def decorate(run):
+        def view(self, request, code=None):
+            order = self.get_object()
+            serializer = body(data=request.data, context=self.get_serializer_context())
+            serializer.is_valid(raise_exception=True)
+            try:
+                run(self, order, serializer.validated_data, request)
+            except (DjangoPermissionDenied, DjangoValidationError) as exc:
+                raise _step_errors(exc) from exc
+            fresh = self.get_queryset().get(pk=order.pk)
+            return Response(s.WorkOrderDetailSerializer(fresh, context=self.get_serializer_context()).data)
+
+        view.__name__ = run.__name__  # DRF finds the handler by this name: it must be the attribute's name
+        view.__doc__ = description or run.__doc__
+        schema = extend_schema(request=body, responses=s.WorkOrderDetailSerializer, summary=description or run.__doc__)
+        slug = url_path or name.replace("_", "-")
+        return action(detail=True, methods=["post"], url_path=slug, url_name=slug)(schema(view))
+
+    return decorate
+
+
+class WorkOrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """工单: list and read the orders you may see, record a new one, and take one step at a time."""
+
+    queryset = WorkOrder.objects.select_related("street", "community", "estate", "assignee_org")
+    serializer_class = s.WorkOrderSerializer
+    filterset_class = WorkOrderFilterSet
+    permission_classes = [IsMember]
+    lookup_field = "code"
+    lookup_value_regex = r"[\w-]+"
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action != "list":
+            events = WorkOrderEvent.objects.select_related("actor")
+            qs = qs.prefetch_related(Prefetch("events", queryset=events), "attachments")
+        return qs
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return s.WorkOrderDetailSerializer
+        if self.action == "create":
+            return s.WorkOrderCreateSerializer
+        return s.WorkOrderSerializer
+
+    @extend_schema(request=s.WorkOrderCreateSerializer, responses={201: s.WorkOrderDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = s.WorkOrderCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        user = request.user
+        scope = scope_for(user)
+        place = services.resolve_place(home=data.pop("home", None), building=data.pop("building", None),
+                                       estate=data.pop("estate", None), community=data.pop("community", None))
+        reporter = None
+        if scope.roles & CREATOR_ROLES:
+            if not self._serves(scope, user, place):
+                raise exceptions.PermissionDenied("您无权在该地点登记工单")
+            channel = data.pop("channel")
+        elif scope.home_ids:
+            data.pop("channel")
+            if place.estate is None or place.estate.pk not in scope.resident_estate_ids:
+                raise exceptions.PermissionDenied("居民只能反映本人所住小区的问题")
+            if place.home is not None and place.home.pk not in scope.home_ids:
+                raise exceptions.PermissionDenied("居民只能反映本人所住小区的问题")
+            channel, reporter = Channel.RESIDENT, user.person
+        else:
+            raise exceptions.PermissionDenied("只读角色不能登记工单")
+        try:
+            order = services.workorder_create(channel=channel, actor=user, reporter=reporter, place=place, **data)
+        except DjangoValidationError as exc:
+            raise drf_validation_error(exc) from exc
+        fresh = self.get_queryset().filter(pk=order.pk).first() or order
+        return Response(s.WorkOrderDetailSerializer(fresh, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _serves(scope, user, place) -> bool:
+        if place.estate is not None:
+            return Estate.objects.managed_by_staff_of(user).filter(pk=place.estate.pk).exists()
+        division = place.community or place.street
+        return division is not None and any(division.path.startswith(p) for p in scope.paths)
+
+    # -- the steps ------------------------------------------------------------------------------------------
+
+    @step("dispatch", s.DispatchSerializer, description="派单：交给一个单位（可指定承办人）")
+    def dispatch_(self, order, data, request):
+        services.workorder_dispatch(order=order, to=data["to"], person=data.get("person"), note=data["note"],
+                                    actor=request.user)
+
+    @step("accept", s.NoteSerializer, description="签收")
+    def accept(self, order, data, request):
+        services.workorder_accept(order=order, actor=request.user, note=data["note"])
+
+    @step("start", s.NoteSerializer, description="开始办理")
+    def start(self, order, data, request):
+        services.workorder_start(order=order, actor=request.user, note=data["note"])
+
+    @step("return_", s.ReasonSerializer, url_path="return", description="退单（须说明理由）")
+    def return_(self, order, data, request):
+        services.workorder_return(order=order, actor=request.user, reason=data["reason"])
+
+    @step("reply", s.ReplySerializer, description="办结反馈（可附照片，multipart 字段 photos）")
+    def reply(self, order, data, request):
+        services.workorder_reply(order=order, actor=request.user, text=data["text"], files=data.get("photos", []))
+
+    @step("visit", s.VisitSerializer, description="回访：是否联系上、是否解决、满意度")
+    def visit(self, order, data, request):
+        services.workorder_visit(order=order, actor=request.user, solved=data["solved"],
+                                 satisfaction=data["satisfaction"], reached=data["reached"], note=data["note"])
+
+    @step("close", s.NoteSerializer, description="结案")
+    def close(self, order, data, request):
+        services.workorder_close(order=order, actor=request.user, note=data["note"])
+
+    @step("reopen", s.ReasonSerializer, description="重办（须说明理由）")
+    def reopen(self, order, data, request):
+        services.workorder_reopen(order=order, actor=request.user, reason=data["reason"])
+
+    @step("request_extension", s.ExtensionRequestSerializer, description="申请延期（1–30 个工作日）")
+    def request_extension(self, order, data, request):
+        services.workorder_request_extension(order=order, actor=request.user, days=data["days"],
+                                             reason=data["reason"])
+
+    @step("decide_extension", s.ExtensionDecisionSerializer, description="审批延期")
+    def decide_extension(self, order, data, request):
+        services.workorder_decide_extension(order=order, actor=request.user, approve=data["approve"],
+                                            note=data["note"])
+
+    @step("supervise", s.NoteSerializer, description="督办")
+    def supervise(self, order, data, request):
+        services.workorder_supervise(order=order, actor=request.user, note=data["note"])
+
+    @step("escalate", s.ReasonSerializer, description="升级一层（楼栋 → 小区 → 社区 → 街道）")
+    def escalate(self, order, data, request):
+        services.workorder_escalate(order=order, actor=request.user, reason=data["reason"])
+
+    @step("merge", s.MergeSerializer, description="合并到另一张工单（重复诉求）")
+    def merge(self, order, data, request):
+        into = WorkOrder.objects.visible_to(request.user).filter(code=data["into"]).first()
+        if into is None:
+            raise exceptions.ValidationError({"into": ["找不到该工单"]})
+        services.workorder_merge(order=order, into=into, actor=request.user, note=data["note"])
+
+    @step("cancel", s.ReasonSerializer, description="撤销（须说明理由）")
+    def cancel(self, order, data, request):
+        services.workorder_cancel(order=order, actor=request.user, reason=data["reason"])
+
+    @step("reclassify", s.ReclassifySerializer, description="分拣：确认或更正类别、难易、层级、紧急")
+    def reclassify(self, order, data, request):
+        services.workorder_reclassify(order=order, actor=request.user, category=data["category"],
+                                      subcategory=data["subcategory"], tier=data.get("tier"),
+                                      level=data.get("level"), urgent=data.get("urgent"))
+
+
+HOTLINE_ORDER = inline_serializer("HotlineOrder", fields={
+    header: serializers.CharField(required=header in ("工单编号", "主要内容", "被反映区/街乡镇"))
+    for header in ("工单编号", "标题", "主要内容", "问题分类", "来电时间", "被反映区/街乡镇", "社区", "小区点位", "联系人",
+                   "联系电话", "办理时限")
+})
+
+
+class HotlinePushView(APIView):
+    """12345 推送：one order object or a list of them; each is answered created, duplicate or rejected (with reason).
+
+    For admins of a district or street (e.g. an API key acting as the street's hotline account); orders can only be
+    filed in streets of the caller's area; everyone else who is a member gets 403. ``?dry_run=1`` checks without writing."""
+
+    permission_classes = [IsMember]
+
+    @extend_schema(request=HOTLINE_ORDER, responses=s.HotlineResultSerializer)
+    def post(self, request):
+        if not hotline.allowed_streets(request.user):
+            raise exceptions.PermissionDenied("只有区、街道管理员账号可以推送 12345 工单")
+        try:
+            records = hotline.records_from_json(request.data)
+        except FileError as exc:
+            raise exceptions.ValidationError({"detail": str(exc)}) from exc
+        dry_run = request.query_params.get("dry_run", "") in ("1", "true", "yes")
+        result = hotline.import_orders(records, actor=request.user, dry_run=dry_run)
+        return Response(result.as_dict())
+
+
+extra_urls = [path("hotline/orders/", HotlinePushView.as_view(), name="api-hotline-orders")] + api_meetings.extra_urls
 
 
 def register(router):
+    router.register("workorders", WorkOrderViewSet)
     api_meetings.register(router)
+

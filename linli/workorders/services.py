@@ -130,7 +130,8 @@ def _require(ok: bool) -> None:
 
 def _lock(order: WorkOrder) -> WorkOrder:
     """Re-read the order under a row lock so that two steps on one order are serialised."""
-    return WorkOrder.objects.select_for_update().select_related(
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins that select_related adds.
+    return WorkOrder.objects.select_for_update(of=("self",)).select_related(
         "assignee_org", "assignee_org__division", "community", "street", "estate"
     ).get(pk=order.pk)
 

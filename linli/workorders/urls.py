@@ -1,11 +1,37 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from linli.workorders import views
 from linli.workorders.urls_meetings import urlpatterns as meeting_urlpatterns
 
 app_name = "workorders"
 
+CODE = r"(?P<code>\d{8}-\d{4,})"
+
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("mine/", views.mine, name="mine"),
+    # the resident's phone page behind a poster's QR code (public)
+    path("r/<str:token>/", views.report, name="report"),
+    path("r/<str:token>/done/<str:code>/", views.reported, name="reported"),
+    path("posters/", views.poster_list, name="posters"),
+    path("posters/estate/<int:pk>.pdf", views.poster_estate, name="poster_estate"),
+    path("posters/building/<int:pk>.pdf", views.poster_building, name="poster_building"),
+    path("desk/", views.desk, name="desk"),
+    path("desk/people/", views.desk_people, name="desk_people"),
+    path("desk/people/<int:pk>/", views.desk_pick, name="desk_pick"),
+    path("places/options/", views.place_options, name="place_options"),
+    path("patrol/", views.patrol, name="patrol"),
+    path("bulk-dispatch/", views.bulk_dispatch, name="bulk_dispatch"),
+    path("board/", views.board, name="board"),
+    path("overdue/", views.overdue_board, name="overdue"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("routing/", views.routing_rules, name="routing"),
+    path("routing/new/", views.routing_edit, name="routing_new"),
+    path("routing/<int:pk>/", views.routing_edit, name="routing_edit"),
+    path("routing/defaults/", views.routing_defaults, name="routing_defaults"),
+    re_path(rf"^{CODE}/$", views.order_detail, name="order"),
+    re_path(rf"^{CODE}/act/(?P<action>[a-z_]+)/$", views.order_act, name="order_act"),
+    re_path(rf"^{CODE}/files/(?P<pk>\d+)/$", views.order_file, name="order_file"),
 ] + meeting_urlpatterns

@@ -1,11 +1,770 @@
-"""Work-order pages (filled in next)."""
+"""Work-order pages: the resident's phone page behind the poster QR code, the service desk, patrol reports,
+the staff inbox, the work order with its steps, the resident's own requests, boards, notifications, posters
+and the routing table. Every step calls the one function in services.py that the API and the CLI call too.
+"""
 
-from django.http import Http404
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.core.access import get_visible_or_404, staff_required
+from linli.core.htmx import is_htmx
+from linli.core.text import mask_name, mask_phone, normalize
+from linli.people.models import Occupancy, Organization, Person
+from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS, scope_for
+from linli.places.filters import search_q
+from linli.places.models import Building, Division, Estate, Home, Stewardship
+from linli.workorders import forms as f
+from linli.workorders import posters
+from linli.workorders import services as s
+from linli.workorders.models import (
+    ACTIVE_STATUSES,
+    Attachment,
+    Channel,
+    Notification,
+    RoutingRule,
+    Satisfaction,
+    Status,
+    WorkOrder,
+)
+from linli.workorders.routing import ensure_default_rules
+
+PAGE_SIZE = 30
+DESK_ROLES = ADMIN_ROLES | {"grid_worker"}
+# How many reports one visitor may send from the phone page: (count, seconds), per address and per session.
+REPORT_RATE = (5, 600)
+# What a resident sees of the timeline (internal steps such as reminders stay with the staff).
+PUBLIC_EVENTS = {"create", "dispatch", "accept", "start", "reply", "visit", "close", "reopen", "merge", "cancel",
+                 "escalate", "joint_meeting"}
+NOTE_FOR_RESIDENT = {"reply", "visit", "merge", "cancel", "joint_meeting"}
 
 
+def _page(request, qs, size=PAGE_SIZE):
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+def _error_text(exc: ValidationError) -> str:
+    return "；".join(str(m) for m in exc.messages)
+
+
+# -- the resident's phone page (H5) ---------------------------------------------------------------
+
+
+def _place_from_token(token):
+    found = posters.read_token(token)
+    if found is None:
+        raise Http404
+    kind, pk = found
+    if kind == "building":
+        building = Building.objects.select_related("estate__community__parent").filter(pk=pk).first()
+        if building is None:
+            raise Http404
+        return building.estate, building
+    estate = Estate.objects.select_related("community__parent").filter(pk=pk).first()
+    if estate is None:
+        raise Http404
+    return estate, None
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _rate_keys(request) -> list[str]:
+    if not request.session.session_key:
+        request.session.save()
+    return [f"wo-h5-ip:{_client_ip(request)}", f"wo-h5-s:{request.session.session_key}"]
+
+
+def _rate_limited(request) -> bool:
+    """True when this address or session already sent as many reports as the window allows."""
+    limit, _seconds = REPORT_RATE
+    return any((cache.get(key) or 0) >= limit for key in _rate_keys(request))
+
+
+def _rate_count(request) -> None:
+    """Count one accepted report (mistakes in the form do not count)."""
+    _limit, seconds = REPORT_RATE
+    for key in _rate_keys(request):
+        if cache.add(key, 1, seconds):
+            continue
+        try:
+            cache.incr(key)
+        except ValueError:  # expired in between
+            cache.set(key, 1, seconds)
+
+
+def report(request, token):
+    """Public: a resident scans the poster and writes what is wrong, with photos; no app, no account needed."""
+    estate, building = _place_from_token(token)
+    user = request.user if request.user.is_authenticated else None
+    person = user.person if user is not None and user.person_id else None
+    homes = []
+    if person is not None:
+        homes_qs = Home.objects.filter(
+            pk__in=Occupancy.objects.current().filter(person=person).values("home_id"), estate=estate
+        ).select_related("building")
+        if building is not None:
+            homes_qs = homes_qs.filter(building=building)
+        homes = list(homes_qs)
+    form = f.ResidentReportForm(request.POST or None, request.FILES or None, homes=homes,
+                                phone_known=bool(person and person.phone))
+    status = 200
+    if request.method == "POST":
+        if _rate_limited(request):
+            form.add_error(None, _("提交太频繁，请稍后再试；紧急情况请直接拨打电话。"))
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            home = data.get("home")
+            place = s.resolve_place(home=home) if home else s.resolve_place(building=building, estate=estate)
+            try:
+                order = s.workorder_create(
+                    channel=Channel.RESIDENT, text=data["text"], actor=user, reporter=person,
+                    contact_name=data["contact_name"] or (person.name if person else ""),
+                    contact_phone=data["contact_phone"] or (person.phone if person else ""),
+                    anonymous=data["anonymous"], place=place, category=data["category"], photos=data["photos"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, _error_text(exc))
+            else:
+                _rate_count(request)
+                reported = request.session.get("workorders_reported", [])[-9:]
+                request.session["workorders_reported"] = reported + [order.code]
+                return redirect("workorders:reported", token=token, code=order.code)
+    return render(request, "workorders/report.html", {
+        "form": form, "estate": estate, "building": building, "person": person, "token": token,
+    }, status=status)
+
+
+def reported(request, token, code):
+    """The confirmation after a report: its code, and for a signed-in resident a link to follow it."""
+    estate, building = _place_from_token(token)
+    if code not in request.session.get("workorders_reported", []):
+        raise Http404
+    order = WorkOrder.objects.select_related("assignee_org").filter(code=code).first()
+    if order is None:
+        raise Http404
+    can_follow = request.user.is_authenticated and WorkOrder.objects.visible_to(request.user).filter(
+        pk=order.pk).exists()
+    return render(request, "workorders/report_done.html", {
+        "order": order, "estate": estate, "building": building, "token": token, "can_follow": can_follow,
+    })
+
+
+# -- posters -----------------------------------------------------------------------------------------
+
+
+@staff_required
+def poster_list(request):
+    estates = Estate.objects.visible_to(request.user).filter(scope_for(request.user).estate_q(staff_only=True))
+    q = request.GET.get("q", "").strip()
+    if q:
+        estates = estates.filter(search_q(q, "name"))
+    page = _page(request, estates.select_related("community").prefetch_related(
+        Prefetch("buildings", queryset=Building.objects.order_by("number"))).order_by("community__path", "name"), 20)
+    return render(request, "workorders/posters.html", {"page": page, "q": q})
+
+
+def _pdf(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _staff_estates(user):
+    return Estate.objects.filter(scope_for(user).estate_q(staff_only=True))
+
+
+@staff_required
+def poster_estate(request, pk):
+    estate = get_visible_or_404(_staff_estates(request.user).select_related("community"), request.user, pk=pk)
+    return _pdf(posters.estate_poster(request, estate), f"poster-estate-{estate.pk}.pdf")
+
+
+@staff_required
+def poster_building(request, pk):
+    estates = _staff_estates(request.user)
+    building = get_visible_or_404(Building.objects.filter(estate__in=estates).select_related("estate__community"),
+                                  request.user, pk=pk)
+    return _pdf(posters.building_poster(request, building), f"poster-building-{building.pk}.pdf")
+
+
+# -- intake by staff: the service desk and patrols ----------------------------------------------------
+
+
+def _estates_for(user):
+    return _staff_estates(user).select_related("community").order_by("community__path", "name")
+
+
+def _require_desk(user):
+    if not scope_for(user).roles & DESK_ROLES:
+        raise PermissionDenied(_("只有社区、街道管理员和网格员可以登记窗口、来电和微信群诉求"))
+
+
+def _created(request, order):
+    if order.needs_triage:
+        messages.success(request, _("已受理工单 %(code)s，等待人工分拣派单") % {"code": order.code})
+    else:
+        messages.success(request, _("已受理工单 %(code)s，已派给 %(org)s") % {
+            "code": order.code, "org": order.assignee_org})
+    return redirect("workorders:order", code=order.code)
+
+
+@staff_required
+def desk(request):
+    """一站式服务窗口: walk-in, phone and WeChat-group requests, with resident look-up."""
+    user = request.user
+    _require_desk(user)
+    form = f.DeskForm(request.POST or None, request.FILES or None, estates=_estates_for(user),
+                      persons=Person.objects.visible_to(user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        place = s.resolve_place(home=data["home"]) if data["home"] else \
+            s.resolve_place(building=data["building"], estate=data["estate"])
+        reporter = data["reporter"]
+        try:
+            order = s.workorder_create(
+                channel=data["channel"], kind=data["kind"], text=data["text"], actor=user, reporter=reporter,
+                contact_name=data["contact_name"] or (reporter.name if reporter else ""),
+                contact_phone=data["contact_phone"] or (reporter.phone if reporter else ""),
+                place=place, address=data["address"], category=data["category"], urgent=data["urgent"],
+                photos=data["photos"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            return _created(request, order)
+    return render(request, "workorders/desk.html", {"form": form, "picked": form.cleaned_data.get("reporter")
+                                                    if form.is_bound and hasattr(form, "cleaned_data") else None})
+
+
+@staff_required
+def desk_people(request):
+    """htmx: residents matching a name, initials or phone digits, among those the user serves (phones masked)."""
+    _require_desk(request.user)
+    q = normalize(request.GET.get("q", ""))
+    people = []
+    if len(q) >= 2 or (q.isdigit() and len(q) >= 4):
+        qs = Person.objects.visible_to(request.user)
+        qs = qs.filter(phone__contains=q) if q.isdigit() else qs.filter(search_q(q, "name"))
+        people = list(qs.order_by("name", "pk")[:10])
+        homes = {}
+        for occ in Occupancy.objects.current().filter(person__in=people).select_related("home__building__estate"):
+            homes.setdefault(occ.person_id, []).append(occ.home)
+        for p in people:
+            p.homes = homes.get(p.pk, [])
+    return render(request, "workorders/_people_results.html", {"people": people, "q": q})
+
+
+@staff_required
+def desk_pick(request, pk):
+    """htmx: the chosen resident goes into the form, and their home into the place pickers."""
+    _require_desk(request.user)
+    person = get_visible_or_404(Person, request.user, pk=pk)
+    occ = Occupancy.objects.current().filter(person=person, home__estate__in=_staff_estates(request.user)) \
+        .select_related("home__building").first()
+    data = {}
+    if occ is not None:
+        data = {"estate": occ.home.estate_id, "building": occ.home.building_id, "home": occ.home_id}
+    form = f.DeskForm(data or None, estates=_estates_for(request.user), persons=Person.objects.visible_to(request.user))
+    return render(request, "workorders/_picked_person.html", {"person": person, "form": form, "oob": True})
+
+
+@staff_required
+def place_options(request):
+    """htmx: the buildings of an estate, or the homes of a building, as <option>s (only places the user serves)."""
+    estates = _staff_estates(request.user)
+    part = request.GET.get("part")
+    estate_id = f._int(request.GET.get("estate"))
+    if part == "buildings":
+        rows = Building.objects.filter(estate__in=estates, estate_id=estate_id).order_by("number")
+        options = [("", _("不涉及具体楼栋"))] + [(b.pk, b.number) for b in rows]
+    elif part == "homes":
+        rows = Home.objects.filter(estate__in=estates, estate_id=estate_id,
+                                   building_id=f._int(request.GET.get("building"))).select_related("building") \
+            .order_by("entrance", "floor", "number")
+        options = [("", _("不涉及具体房屋"))] + [(h.pk, str(h)) for h in rows]
+    else:
+        raise Http404
+    return render(request, "workorders/_options.html", {"options": options})
+
+
+@staff_required
+def patrol(request):
+    """巡查发现 / 网格员上报: what staff find on their rounds (channel grid for grid workers, else patrol)."""
+    user = request.user
+    scope = scope_for(user)
+    if scope.roles <= {"auditor", "resident"}:
+        raise PermissionDenied(_("只读角色不能上报"))
+    channel = Channel.GRID if "grid_worker" in scope.roles else Channel.PATROL
+    form = f.PatrolForm(request.POST or None, request.FILES or None, estates=_estates_for(user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        place = s.resolve_place(home=data["home"]) if data["home"] else \
+            s.resolve_place(building=data["building"], estate=data["estate"])
+        try:
+            order = s.workorder_create(
+                channel=channel, kind="report", text=data["text"], actor=user, place=place, address=data["address"],
+                category=data["category"], urgent=data["urgent"], photos=data["photos"],
+                contact_name=str(user),
+            )
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            return _created(request, order)
+    return render(request, "workorders/patrol.html", {"form": form, "channel": Channel(channel).label})
+
+
+# -- the staff inbox -----------------------------------------------------------------------------------
+
+
+def mine_q(user) -> Q:
+    """Orders assigned to the user, to their organisations, or to the committee/centre of the division they run."""
+    scope = scope_for(user)
+    q = Q(assignee_user_id=user.pk)
+    if scope.own_org_ids:
+        q |= Q(assignee_org_id__in=scope.own_org_ids)
+    if scope.admin_paths:
+        q |= Q(assignee_org__kind__in=DIVISION_ORG_KINDS, assignee_org__division__path__in=scope.admin_paths)
+    return q
+
+
+def inbox_tabs(user):
+    """(key, label, Q) for the tabs the user's roles call for; each Q applies on top of visible_to(user)."""
+    scope = scope_for(user)
+    mine = mine_q(user)
+    admin = bool(scope.roles & ADMIN_ROLES)
+    overdue = Q(overdue=True, status__in=ACTIVE_STATUSES)
+    tabs = [
+        ("to_sign", _("待签收"), mine & Q(status=Status.DISPATCHED)),
+        ("in_progress", _("办理中"), mine & Q(status__in=(Status.ACCEPTED, Status.IN_PROGRESS))),
+        ("overdue", _("已超期"), overdue if admin else mine & overdue),
+    ]
+    if admin:
+        tabs += [
+            ("to_visit", _("待回访"), Q(status=Status.REPLIED)),
+            ("to_triage", _("待分拣"), Q(needs_triage=True, status=Status.RECEIVED)),
+        ]
+    tabs.append(("all", _("全部"), Q()))
+    return tabs
+
+
+@staff_required
 def inbox(request):
+    user = request.user
+    scope = scope_for(user)
+    tabs = inbox_tabs(user)
+    keys = [t[0] for t in tabs]
+    default = "to_sign" if (scope.own_org_ids or scope.admin_paths) else "all"
+    tab = request.GET.get("tab") if request.GET.get("tab") in keys else default
+    visible = WorkOrder.objects.visible_to(user)
+    # All the tab counts in one pass over the visible orders.
+    counts = visible.aggregate(**{key: Count("pk", filter=q) if q else Count("pk") for key, _label, q in tabs})
+    qs = visible.filter(dict((k, q) for k, _label, q in tabs)[tab])
+    estates = _estates_for(user)
+    filters = f.InboxFilterForm(request.GET or None, estates=estates)
+    qs = filters.apply(qs).select_related("estate", "building", "assignee_org").order_by("-received_at", "-id")
+    page = _page(request, qs)
+    admin = bool(scope.roles & ADMIN_ROLES)
+    context = {
+        "tabs": [(k, label, counts[k]) for k, label, _q in tabs], "tab": tab, "filters": filters, "page": page,
+        "bulk": admin, "orgs": f.assignable_orgs(user) if admin else [], "now": timezone.now(),
+        "categories": f.CATEGORY_NAMES, "can_desk": bool(scope.roles & DESK_ROLES),
+        "can_patrol": not scope.roles <= {"auditor", "resident"},
+        "filters_active": any(request.GET.get(k) for k in f.InboxFilterForm.base_fields if k != "q"),
+    }
+    template = "workorders/_inbox_rows.html" if is_htmx(request) and request.htmx.target == "rows" else \
+        "workorders/inbox.html"
+    return render(request, template, context)
+
+
+@staff_required
+@require_POST
+def bulk_dispatch(request):
+    """Dispatch several orders to one organisation; each order is one call of workorder_dispatch."""
+    user = request.user
+    if not scope_for(user).roles & ADMIN_ROLES:
+        raise PermissionDenied(_("只有管理员可以批量派单"))
+    to = f.assignable_orgs(user).filter(pk=f._int(request.POST.get("to"))).first()
+    codes = request.POST.getlist("codes")
+    if to is None or not codes:
+        messages.error(request, _("请选择工单和承办单位"))
+        return redirect(request.POST.get("next") or reverse("workorders:inbox"))
+    done, failed = [], []
+    for order in WorkOrder.objects.visible_to(user).filter(code__in=codes).order_by("pk"):
+        try:
+            s.workorder_dispatch(order=order, to=to, actor=user, note=_("批量派单"))
+            done.append(order.code)
+        except (ValidationError, PermissionDenied) as exc:
+            text = _error_text(exc) if isinstance(exc, ValidationError) else str(exc)
+            failed.append(f"{order.code}（{text}）")
+    if done:
+        messages.success(request, _("已派给 %(org)s：%(codes)s") % {"org": to, "codes": "、".join(done)})
+    if failed:
+        messages.error(request, _("未能派单：%(rows)s") % {"rows": "；".join(failed)})
+    return redirect(request.POST.get("next") or reverse("workorders:inbox"))
+
+
+# -- one work order -----------------------------------------------------------------------------------
+
+
+def _order_qs():
+    return WorkOrder.objects.select_related(
+        "estate", "building", "home", "community", "street", "assignee_org", "assignee_org__division",
+        "assignee_user", "reporter", "duplicate_of", "created_by",
+    )
+
+
+def _get_order(user, code):
+    return get_visible_or_404(_order_qs(), user, code=code)
+
+
+def order_context(user, order, *, errors=None, forms_with_errors=None) -> dict:
+    scope = scope_for(user)
+    staff = scope.is_staff_member
+    manages = s.can_manage(user, order)
+    events = list(order.events.select_related("actor").prefetch_related("attachments").order_by("at", "id"))
+    if not staff:
+        events = [e for e in events if e.type in PUBLIC_EVENTS]
+        for e in events:
+            if e.type not in NOTE_FOR_RESIDENT:
+                e.note = ""
+            e.actor = None
+    satisfaction = dict(Satisfaction.choices)
+    for e in events:
+        if e.type == "visit":
+            e.satisfaction_label = satisfaction.get(e.data.get("satisfaction"), "")
+    photos = [a for a in order.attachments.all() if a.event_id is None or (events and a.event_id == events[0].pk)]
+    actions = []
+    forms_with_errors = forms_with_errors or {}
+    for action in s.allowed_actions(user, order):
+        form_class = f.ACTION_FORMS[action]
+        if action in forms_with_errors:
+            form = forms_with_errors[action]
+        elif form_class is f.DispatchForm:
+            form = form_class(user=user, prefix=action)
+        elif form_class is f.ReclassifyForm:
+            form = form_class(prefix=action, initial={k: getattr(order, k) for k in form_class.base_fields})
+        else:
+            form = form_class(prefix=action)
+        if action == "visit" and not manages:
+            del form.fields["reached"]
+        actions.append({"name": action, "label": s.ACTION_LABELS[action], "form": form,
+                        "multipart": action == "reply"})
+    if order.anonymous and not manages:
+        contact_name, contact_phone = _("匿名"), ""
+    else:
+        name = order.contact_name or (order.reporter.name if order.reporter else "")
+        phone = order.contact_phone or (order.reporter.phone if order.reporter else "")
+        contact_name = name if (manages or s.can_handle(user, order) or s.can_rate(user, order)) else mask_name(name)
+        contact_phone = phone if manages else mask_phone(phone)
+    return {
+        "order": order, "events": events, "photos": photos, "actions": actions, "errors": errors or [],
+        "staff_view": staff, "manages": manages, "contact_name": contact_name, "contact_phone": contact_phone,
+        "category_name": f.CATEGORY_NAMES.get(order.category, order.category), "now": timezone.now(),
+    }
+
+
+@login_required
+def order_detail(request, code):
+    order = _get_order(request.user, code)
+    return render(request, "workorders/order.html", order_context(request.user, order))
+
+
+def _run_action(action, order, user, data):
+    d = data
+    if action == "dispatch":
+        return s.workorder_dispatch(order=order, to=d["to"], actor=user, note=d["note"])
+    if action in ("accept", "start", "close"):
+        fn = {"accept": s.workorder_accept, "start": s.workorder_start, "close": s.workorder_close}[action]
+        return fn(order=order, actor=user, note=d["note"])
+    if action in ("return", "reopen", "escalate", "cancel"):
+        fn = {"return": s.workorder_return, "reopen": s.workorder_reopen, "escalate": s.workorder_escalate,
+              "cancel": s.workorder_cancel}[action]
+        return fn(order=order, actor=user, reason=d["reason"])
+    if action == "reply":
+        return s.workorder_reply(order=order, actor=user, text=d["text"], files=d["photos"])
+    if action == "visit":
+        reached = d.get("reached", True)
+        return s.workorder_visit(order=order, actor=user, solved=d["solved"], satisfaction=d["satisfaction"],
+                                 reached=True if reached is None else reached, note=d["note"])
+    if action == "request_extension":
+        return s.workorder_request_extension(order=order, actor=user, days=d["days"], reason=d["reason"])
+    if action == "decide_extension":
+        return s.workorder_decide_extension(order=order, actor=user, approve=d["approve"], note=d["note"])
+    if action == "supervise":
+        return s.workorder_supervise(order=order, actor=user, note=d["note"])
+    if action == "merge":
+        into = WorkOrder.objects.visible_to(user).filter(code=d["into"].strip()).first()
+        if into is None:
+            raise ValidationError({"into": _("找不到工单 %(c)s") % {"c": d["into"]}})
+        return s.workorder_merge(order=order, into=into, actor=user, note=d["note"])
+    if action == "reclassify":
+        return s.workorder_reclassify(order=order, actor=user, category=d["category"], subcategory=d["subcategory"],
+                                      tier=d["tier"], level=d["level"], urgent=d["urgent"])
     raise Http404
 
 
+@login_required
+@require_POST
+def order_act(request, code, action):
+    """One step on one order. IllegalStep and validation errors come back as a message; PermissionDenied → 403."""
+    if action not in f.ACTION_FORMS:
+        raise Http404
+    user = request.user
+    order = _get_order(user, code)
+    form_class = f.ACTION_FORMS[action]
+    kwargs = {"user": user} if form_class is f.DispatchForm else {}
+    form = form_class(request.POST, request.FILES, prefix=action, **kwargs)
+    view = request.POST.get("view", "detail")
+    errors, bad_forms = [], {}
+    if action not in _actions_in_status(user, order):
+        raise PermissionDenied(_("您无权对该工单执行此操作"))
+    if action not in s.allowed_actions(user, order):
+        # Say why: a status that does not allow it (IllegalStep), or a pending request.
+        try:
+            s._check_status(order, action)
+        except s.IllegalStep as exc:
+            errors.append(_error_text(exc))
+        else:
+            errors.append(_("当前不能%(a)s") % {"a": s.ACTION_LABELS[action]})
+    elif not form.is_valid():
+        bad_forms[action] = form
+        errors.append(_("请检查填写的内容"))
+    else:
+        try:
+            order = _run_action(action, order, user, form.cleaned_data)
+        except ValidationError as exc:
+            errors.append(_error_text(exc))
+    done = "" if errors else _("已%(a)s：%(code)s") % {"a": s.ACTION_LABELS[action], "code": order.code}
+    if not is_htmx(request):
+        for e in errors:
+            messages.error(request, e)
+        if done:
+            messages.success(request, done)
+        return redirect("workorders:mine" if view == "mine" else "workorders:order", **(
+            {} if view == "mine" else {"code": order.code}))
+    # The order may have left the user's sight (e.g. returned by its handler): show what they last saw.
+    order = _order_qs().filter(pk=order.pk).first() or order
+    context = order_context(user, order, errors=errors, forms_with_errors=bad_forms)
+    context["done"] = done
+    if view == "mine":
+        return render(request, "workorders/_mine_card.html", context)
+    return render(request, "workorders/_order.html", context)
+
+
+def _actions_in_status(user, order):
+    """Actions the user has the right to in principle (ignoring status), to tell 403 from an illegal step."""
+    out = set()
+    if s.can_manage(user, order):
+        out |= {"dispatch", "close", "reopen", "decide_extension", "supervise", "escalate", "merge", "cancel",
+                "reclassify"}
+    if s.can_handle(user, order):
+        out |= {"accept", "start", "return", "reply", "request_extension"}
+    if s.can_rate(user, order):
+        out.add("visit")
+    return out
+
+
+@login_required
+def order_file(request, code, pk):
+    """A photo of an order, to those who may see the order (files are not public under MEDIA_URL)."""
+    order = _get_order(request.user, code)
+    attachment = Attachment.objects.filter(order=order, pk=pk).first()
+    if attachment is None or not attachment.file:
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg" if attachment.file.name.endswith(".jpg") else None)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# -- the resident's own requests --------------------------------------------------------------------
+
+
+def _own_orders(user):
+    q = Q(created_by_id=user.pk, channel=Channel.RESIDENT)
+    if user.person_id:
+        q |= Q(reporter_id=user.person_id)
+    return WorkOrder.objects.filter(q)
+
+
+@login_required
 def mine(request):
-    raise Http404
+    """我的诉求: the orders I reported, each with its timeline and, once replied, the rating form."""
+    user = request.user
+    qs = _own_orders(user)
+    if not scope_for(user).is_member and not qs.exists():
+        raise Http404
+    page = _page(request, qs.select_related("estate", "building", "home", "assignee_org").order_by(
+        "-received_at", "-id"), 10)
+    cards = [order_context(user, order) for order in page]
+    return render(request, "workorders/mine.html", {"page": page, "cards": cards})
+
+
+# -- boards ------------------------------------------------------------------------------------------
+
+
+@staff_required
+def board(request):
+    """The street's dispatch board: what waits for dispatch, and what each organisation holds."""
+    visible = WorkOrder.objects.visible_to(request.user)
+    waiting = visible.filter(status=Status.RECEIVED)
+    counts = {
+        "received": waiting.count(),
+        "needs_triage": waiting.filter(needs_triage=True).count(),
+        "dispatched": visible.filter(status=Status.DISPATCHED).count(),
+        "overdue": visible.filter(overdue=True, status__in=ACTIVE_STATUSES).count(),
+    }
+    rows = (
+        visible.filter(status__in=ACTIVE_STATUSES, assignee_org__isnull=False)
+        .values("assignee_org", "assignee_org__name", "assignee_org__kind")
+        .annotate(
+            to_sign=Count("pk", filter=Q(status=Status.DISPATCHED)),
+            working=Count("pk", filter=Q(status__in=(Status.ACCEPTED, Status.IN_PROGRESS))),
+            replied=Count("pk", filter=Q(status=Status.REPLIED)),
+            overdue=Count("pk", filter=Q(overdue=True)),
+        )
+        .order_by("-overdue", "-to_sign", "assignee_org__name")
+    )
+    kinds = dict(Organization.Kind.choices)
+    rows = [dict(r, kind=kinds.get(r["assignee_org__kind"], "")) for r in rows]
+    recent = list(waiting.select_related("estate").order_by("received_at", "id")[:20])
+    for order in recent:
+        order.category_name = f.CATEGORY_NAMES.get(order.category, order.category)
+    return render(request, "workorders/board.html", {"counts": counts, "rows": rows, "recent": recent,
+                                                     "categories": f.CATEGORY_NAMES})
+
+
+@staff_required
+def overdue_board(request):
+    """超期督办: overdue orders, longest overdue first, with counts per organisation."""
+    qs = WorkOrder.objects.visible_to(request.user).filter(overdue=True, status__in=ACTIVE_STATUSES)
+    per_org = qs.values("assignee_org__name").annotate(n=Count("pk")).order_by("-n", "assignee_org__name")
+    page = _page(request, qs.select_related("estate", "assignee_org").order_by("reply_due", "id"))
+    now = timezone.now()
+    for order in page:
+        due = order.reply_due or order.accept_due
+        order.late_hours = int((now - due).total_seconds() // 3600) if due and due < now else 0
+    return render(request, "workorders/overdue.html", {"page": page, "per_org": per_org})
+
+
+# -- notifications -----------------------------------------------------------------------------------
+
+
+@login_required
+def notifications(request):
+    qs = Notification.objects.filter(user=request.user).select_related("order")
+    unread = qs.filter(read_at__isnull=True).count()
+    only_unread = request.GET.get("unread") == "1"
+    page = _page(request, qs.filter(read_at__isnull=True) if only_unread else qs)
+    return render(request, "workorders/notifications.html", {"page": page, "unread": unread,
+                                                             "only_unread": only_unread})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk):
+    note = Notification.objects.filter(user=request.user, pk=pk).first()
+    if note is None:
+        raise Http404
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    if is_htmx(request):
+        return render(request, "workorders/_notification.html", {"n": note})
+    if note.order_id and request.POST.get("open"):
+        return redirect("workorders:order", code=note.order.code)
+    return redirect("workorders:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    n = Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    messages.success(request, _("已将 %(n)s 条通知标为已读") % {"n": n})
+    return redirect("workorders:notifications")
+
+
+# -- the routing table ------------------------------------------------------------------------------
+
+
+def _streets(user):
+    return Division.objects.visible_to(user).filter(level=Division.Level.STREET).order_by("path")
+
+
+def _street_or_404(request):
+    streets = _streets(request.user)
+    code = request.GET.get("street") or request.POST.get("street")
+    street = streets.filter(code=code).first() if code else streets.first()
+    if street is None:
+        raise Http404
+    return street, streets
+
+
+def _require_street_writer(user, street):
+    if not scope_for(user).can_write_division(street):
+        raise PermissionDenied(_("只有街道（或区级）管理员可以修改派单规则"))
+
+
+@staff_required
+def routing_rules(request):
+    street, streets = _street_or_404(request)
+    rules = list(RoutingRule.objects.filter(street=street).select_related("organization").order_by("priority", "id"))
+    modes = dict(Stewardship.Mode.choices)
+    for rule in rules:
+        rule.category_name = f.CATEGORY_NAMES.get(rule.category, rule.category)
+        rule.mode_name = modes.get(rule.mode, rule.mode)
+    return render(request, "workorders/routing.html", {
+        "street": street, "streets": streets, "rules": rules, "can_write": scope_for(request.user).can_write_division(
+            street), "categories": f.CATEGORY_NAMES,
+    })
+
+
+@staff_required
+@require_POST
+def routing_defaults(request):
+    street, _streets_ = _street_or_404(request)
+    _require_street_writer(request.user, street)
+    n = ensure_default_rules(street)
+    if n:
+        messages.success(request, _("已为 %(s)s 载入 %(n)s 条默认派单规则") % {"s": street, "n": n})
+    else:
+        messages.error(request, _("%(s)s 已有派单规则，未做修改") % {"s": street})
+    return redirect(f"{reverse('workorders:routing')}?street={street.code}")
+
+
+@staff_required
+def routing_edit(request, pk=None):
+    if pk is None:
+        street, _streets_ = _street_or_404(request)
+        rule = RoutingRule(street=street)
+    else:
+        rule = RoutingRule.objects.filter(pk=pk, street__in=_streets(request.user)).select_related("street").first()
+        if rule is None:
+            raise Http404
+        street = rule.street
+    if request.method == "POST":
+        _require_street_writer(request.user, street)
+    form = f.RoutingRuleForm(request.POST or None, instance=rule, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("已保存派单规则 #%(p)s") % {"p": form.instance.priority})
+        return redirect(f"{reverse('workorders:routing')}?street={street.code}")
+    return render(request, "workorders/routing_form.html", {"form": form, "street": street, "rule": rule,
+                                                            "can_write": scope_for(request.user).can_write_division(
+                                                                street)})

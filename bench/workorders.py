@@ -1,0 +1,441 @@
+"""Benchmark of work-order intake over HTTP, on PostgreSQL behind gunicorn, empty and with 1,000,000 orders.
+
+    .venv/bin/python bench/workorders.py [--orders 1000000] [--homes 100000] [--requests 2000] [--clients 10]
+                                         [--workers 5] [--keep]
+
+1. A fresh PostgreSQL database ``linli_bench_workorders``: ``migrate``, ``linli seed --homes N`` (the estates).
+2. A street admin of one synthetic street with an API key, and a signed-in session for the pages.
+3. gunicorn (``linli.wsgi``, sync workers, persistent database connections) on 127.0.0.1.
+4. Intake: ``--clients`` threads POST ``/api/v1/workorders/`` (create → triage placeholder → route through the
+   routing table → dispatch, in the service function) until ``--requests`` are done; throughput and p50/p95/p99.
+   Also the service function ``workorder_create`` timed in-process, without HTTP.
+5. ``linli seed-orders --orders N`` (COPY), then the intake again, and the staff inbox page ``/workorders/`` and the
+   list ``/api/v1/workorders/`` with ``--clients`` threads.
+
+The figures are printed and written to bench/results/workorders.json with the machine and its load average
+(other processes on the machine make the figures worse, never better). The database is dropped at the end unless
+``--keep``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import platform
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+DATABASE = "linli_bench_workorders"
+PG = "postgres://postgres@127.0.0.1:5432"
+BIN = ROOT / ".venv" / "bin"
+GOALS = {"throughput_rps": 300, "p95_ms": 50, "p95_ratio_1m": 1.25, "inbox_p95_ms": 100}
+TEXTS = ["{b}楼道灯坏了，晚上看不见", "{b}门口垃圾没人清运", "{b}顶楼漏水，屋里滴水", "消防通道被私家车占用",
+         "{b}电梯停运，老人上下楼困难", "绿化带杂草丛生，蚊虫多", "{b}下水道堵塞，污水外溢"]
+
+
+def env(**extra) -> dict:
+    out = dict(os.environ, DATABASE_URL=f"{PG}/{DATABASE}", DEBUG="0", DB_CONN_MAX_AGE="600",
+               LINLI_INPROCESS_WORKER="0", PYTHONWARNINGS="ignore")
+    out.update(extra)
+    return out
+
+
+def sh(cmd: list[str], label: str) -> float:
+    print(f"$ {' '.join(map(str, cmd))}", flush=True)
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env(), text=True, capture_output=True)
+    for line in proc.stdout.splitlines():
+        print("  " + line, flush=True)
+    if proc.returncode:
+        print(proc.stderr, file=sys.stderr)
+        raise SystemExit(f"{label} failed")
+    return time.perf_counter() - start
+
+
+def psql(sql: str, db: str = "postgres") -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/{db}", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def machine() -> dict:
+    info = {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return info
+
+
+def load() -> list[float]:
+    try:
+        return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
+    except OSError:
+        return []
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def summary(latencies: list[float], seconds: float, errors: int) -> dict:
+    ms = [x * 1000 for x in latencies]
+    return {"requests": len(ms), "errors": errors, "seconds": round(seconds, 2),
+            "throughput_rps": round(len(ms) / seconds, 1), "p50_ms": round(percentile(ms, 50), 1),
+            "p95_ms": round(percentile(ms, 95), 1), "p99_ms": round(percentile(ms, 99), 1),
+            "max_ms": round(max(ms), 1), "load_avg": load()}
+
+
+# -- setup inside this process (Django pointed at the bench database) ---------------------------------------
+
+
+def django_setup():
+    os.environ.update(env())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def make_actors() -> dict:
+    """A street admin of the synthetic street with the most estates: an API key and a session cookie."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db.models import Count
+
+    from linli.core.testing import make_user
+    from linli.people.models import ApiKey, Role
+    from linli.places.models import Division, Estate
+
+    street = (Division.objects.filter(level="street", code__startswith="9")
+              .annotate(n=Count("children__estates")).order_by("-n", "code").first())
+    user = make_user("bench_street_admin", Role.STREET_ADMIN, division=street)
+    key = ApiKey.generate()
+    ApiKey.objects.create(name="bench", user=user, prefix=key[:10], key_hash=ApiKey.hash(key))
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0] if getattr(
+        settings, "AUTHENTICATION_BACKENDS", None) else "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    estates = list(Estate.objects.filter(community__parent=street).values_list("pk", flat=True))
+    return {"street": street.code, "street_name": street.name, "key": key, "session": session.session_key,
+            "cookie": settings.SESSION_COOKIE_NAME, "estates": estates, "user_id": user.pk}
+
+
+def service_timing(actors: dict, n: int = 300) -> dict:
+    """workorder_create called directly (no HTTP, no gunicorn): the floor under the HTTP figures."""
+    from linli.people.models import User
+    from linli.places.models import Estate
+    from linli.workorders import services
+
+    user = User.objects.get(pk=actors["user_id"])
+    estates = list(Estate.objects.filter(pk__in=actors["estates"]).select_related("community__parent"))
+    rng = random.Random(7)
+    times = []
+    for _ in range(n):
+        estate = rng.choice(estates)
+        start = time.perf_counter()
+        services.workorder_create(channel="api", text=rng.choice(TEXTS).format(b="1栋"), actor=user,
+                                  place=services.resolve_place(estate=estate), category="repair")
+        times.append(time.perf_counter() - start)
+    ms = [t * 1000 for t in times]
+    return {"calls": n, "p50_ms": round(percentile(ms, 50), 2), "p95_ms": round(percentile(ms, 95), 2),
+            "p99_ms": round(percentile(ms, 99), 2)}
+
+
+def rates_timing(actors: dict) -> dict:
+    """rates.compute for the bench street and for its district, this month (in-process, cold then warm)."""
+    from linli.places.models import Division
+    from linli.workorders import rates
+
+    street = Division.objects.get(code=actors["street"])
+    period = rates.parse_period(None)
+    out = {}
+    for name, division in (("street_month", street), ("district_month", street.parent)):
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            figures = rates.compute(division, period)
+            times.append(round((time.perf_counter() - start) * 1000, 1))
+        out[name] = {"cold_ms": times[0], "warm_ms": min(times[1:]), "dispatches": figures.total.dispatched,
+                     "callbacks": figures.total.visited, "received": figures.received}
+    return out
+
+
+# -- the HTTP load ------------------------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, workers: int):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.proc = subprocess.Popen(
+            [str(BIN / "gunicorn"), "linli.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
+             "--log-level", "warning", "--timeout", "120"],
+            cwd=ROOT, env=env(), start_new_session=True)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", "/api/v1/")
+                conn.getresponse().read()
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise SystemExit("gunicorn did not start")
+
+    def stop(self):
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(timeout=30)
+
+
+CLOCK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK  # utime + stime
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def server_pids(master: int) -> list[int]:
+    """The gunicorn master, its workers, and the PostgreSQL backends serving the bench database."""
+    pids = [master]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
+                pids.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        pids += [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [DATABASE])]
+    return pids
+
+
+def load_test(port: int, make_request, total: int, clients: int, master: int | None = None) -> dict:
+    """``clients`` threads, each with its own connection, share ``total`` requests; ``make_request(rng)`` gives
+    (method, path, body, headers, expected status)."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    left = [total]
+
+    def worker(i):
+        rng = random.Random(i)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine = []
+        while True:
+            with lock:
+                if left[0] <= 0:
+                    break
+                left[0] -= 1
+            method, path, body, headers, expected = make_request(rng)
+            start = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                data = response.read()
+                ok = response.status == expected
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                ok, data = False, b""
+            mine.append(time.perf_counter() - start)
+            if not ok:
+                with lock:
+                    errors[0] += 1
+                    if errors[0] <= 3:
+                        print(f"  unexpected answer: {data[:300]!r}", flush=True)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    before = {p: cpu_seconds(p) for p in server_pids(master)} if master else {}
+    client_before = sum(os.times()[:2])
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    out = summary(latencies, time.perf_counter() - start, errors[0])
+    if master:
+        # CPU actually spent by the server side (gunicorn + PostgreSQL backends) per request: independent of what
+        # else runs on the machine, so it gives the throughput two dedicated cores would reach.
+        after = {p: cpu_seconds(p) for p in server_pids(master)}
+        spent = sum(after[p] - before.get(p, 0.0) for p in after)
+        per = spent / max(len(latencies), 1) * 1000
+        out["server_cpu_ms_per_request"] = round(per, 2)
+        out["client_cpu_ms_per_request"] = round((sum(os.times()[:2]) - client_before) / max(len(latencies), 1)
+                                                 * 1000, 2)
+        out["capacity_rps_2_cores"] = round(2000 / per, 1) if per else None
+    return out
+
+
+def intake_request(actors):
+    headers = {"Authorization": f"Token {actors['key']}", "Content-Type": "application/json"}
+    estates = actors["estates"]
+
+    def make(rng):
+        body = json.dumps({"text": rng.choice(TEXTS).format(b=f"{rng.randint(1, 12)}栋"), "estate": rng.choice(estates),
+                           "category": rng.choice(["repair", "sanitation", "parking", "facility"]), "kind": "help"})
+        return "POST", "/api/v1/workorders/", body, headers, 201
+
+    return make
+
+
+def page_request(actors, path):
+    headers = {"Cookie": f"{actors['cookie']}={actors['session']}"}
+
+    def make(rng):
+        return "GET", path, None, headers, 200
+
+    return make
+
+
+def probe(port, actors, path) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", path, headers={"Cookie": f"{actors['cookie']}={actors['session']}"})
+    response = conn.getresponse()
+    response.read()
+    return response.status
+
+
+def run_intake(server, actors, args, label) -> dict:
+    print(f"intake ({label}): warm-up", flush=True)
+    load_test(server.port, intake_request(actors), 100, args.clients)
+    print(f"intake ({label}): {args.requests} requests, {args.clients} clients", flush=True)
+    figures = load_test(server.port, intake_request(actors), args.requests, args.clients, server.proc.pid)
+    print(f"  {figures}", flush=True)
+    return figures
+
+
+def run_pages(server, actors, args) -> dict:
+    out = {}
+    targets = [("inbox_page", "/workorders/"), ("list_api", "/api/v1/workorders/"),
+               ("list_api_dispatched", "/api/v1/workorders/?status=dispatched")]
+    for name, path in targets:
+        status = probe(server.port, actors, path)
+        if status != 200:
+            out[name] = {"path": path, "skipped": f"HTTP {status}"}
+            print(f"{name}: {path} answers {status}, skipped", flush=True)
+            continue
+        load_test(server.port, page_request(actors, path), 20, args.clients)
+        figures = load_test(server.port, page_request(actors, path), args.page_requests, args.clients,
+                            server.proc.pid)
+        figures["path"] = path
+        out[name] = figures
+        print(f"{name}: {figures}", flush=True)
+    return out
+
+
+def main() -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--homes", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--page-requests", type=int, default=300)
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+
+    result = {"when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "machine": machine(),
+              "load_avg_at_start": load(), "args": vars(args), "goals": GOALS}
+    psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    psql(f"CREATE DATABASE {DATABASE}")
+    try:
+        sh([str(BIN / "linli"), "migrate", "-v0"], "migrate")
+        result["seed_homes_seconds"] = round(sh([str(BIN / "linli"), "seed", "--homes", str(args.homes)], "seed"), 1)
+        django_setup()
+        from django.db import connection
+
+        actors = make_actors()
+        result["street"] = {"code": actors["street"], "name": actors["street_name"], "estates": len(actors["estates"])}
+        with connection.cursor() as cursor:
+            cursor.execute("show server_version")
+            result["machine"]["postgresql"] = cursor.fetchone()[0]
+        import gunicorn
+
+        result["machine"]["gunicorn"] = gunicorn.__version__
+        result["service_empty"] = service_timing(actors)
+        connection.close()
+
+        server = Server(args.workers)
+        try:
+            result["intake_empty"] = run_intake(server, actors, args, "empty")
+            result["pages_empty"] = run_pages(server, actors, args)
+        finally:
+            server.stop()
+
+        seconds = sh([str(BIN / "linli"), "seed-orders", "--orders", str(args.orders)], "seed-orders")
+        result["seed_orders_seconds"] = round(seconds, 1)
+        psql("VACUUM ANALYZE", DATABASE)
+        result["service_1m"] = service_timing(actors)
+        result["rates_1m"] = rates_timing(actors)
+        connection.close()
+
+        server = Server(args.workers)
+        try:
+            result["intake_1m"] = run_intake(server, actors, args, f"{args.orders:,} orders")
+            result["pages_1m"] = run_pages(server, actors, args)
+        finally:
+            server.stop()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM workorders_workorder")
+            result["orders_at_end"] = cursor.fetchone()[0]
+            cursor.execute("SELECT count(*) FROM workorders_workorder WHERE street_id = "
+                           "(SELECT id FROM places_division WHERE code = %s)", [actors["street"]])
+            result["street_orders_at_end"] = cursor.fetchone()[0]
+        connection.close()
+    finally:
+        if not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+
+    e, m = result["intake_empty"], result["intake_1m"]
+    result["p95_ratio_1m"] = round(m["p95_ms"] / e["p95_ms"], 2)
+    inbox = result["pages_1m"].get("inbox_page", {})
+    result["verdict"] = {
+        "throughput_empty": e["throughput_rps"] >= GOALS["throughput_rps"],
+        "throughput_1m": m["throughput_rps"] >= GOALS["throughput_rps"],
+        "p95_empty": e["p95_ms"] <= GOALS["p95_ms"],
+        "p95_1m": m["p95_ms"] <= GOALS["p95_ms"],
+        "p95_ratio_1m": result["p95_ratio_1m"] <= GOALS["p95_ratio_1m"],
+        "inbox_p95_1m": (inbox.get("p95_ms") or 1e9) <= GOALS["inbox_p95_ms"],
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "workorders.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,496 @@
+"""Open311 GeoReport v2 at /open311/v2/, so that existing Open311 apps and libraries can report and follow orders.
+
+Every resource answers in XML (``.xml``) and JSON (``.json``), with the spec's shapes and its error format
+(``[{"code": 403, "description": …}]`` / ``<errors><error>…``): 404 for a resource that does not exist, 403 for a
+missing or invalid ``api_key``, 400 for anything else.
+
+* services are the 12 triage categories; each has one optional attribute ``subcategory`` (singlevaluelist);
+* ``jurisdiction_id`` is a street's division code; POST needs it when more than one street exists;
+* POST requests.{fmt} needs an ``api_key`` (``linli apikey create``) whose account serves the street;
+  it returns the work order's code as ``service_request_id`` (type realtime; every code also works as a token);
+* GET requests without an ``api_key`` show the orders filed through Open311 only; with a key, also every order the
+  key's account may see. Reporters' names and phones are never shown (PIPL), nor home numbers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import xml.etree.ElementTree as ET
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Q, Subquery
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+from rest_framework.exceptions import AuthenticationFailed
+
+from linli.core.text import normalize
+from linli.people.api_auth import ApiKeyAuthentication
+from linli.people.scopes import scope_for
+from linli.places.models import Division, Estate
+from linli.workorders import hotline, services
+from linli.workorders.models import OPEN_STATUSES, Channel, Status, WorkOrder, WorkOrderEvent
+
+SPEC = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-22T00:00:00+08:00"  # bump when the service list or definitions change
+MAX_REQUESTS = 1000
+DEFAULT_DAYS = 90
+NEARBY_METRES = 500
+
+# The 12 triage categories (code, name, group, subcategories); the same codes as linli/triage.
+CATEGORIES = [
+    ("repair", "房屋与公共部位维修", "房屋与设施", [
+        ("repair.roof_leak", "屋面外墙渗漏"), ("repair.wall_damage", "外墙空鼓脱落开裂"),
+        ("repair.common_parts", "楼道台阶扶手破损"), ("repair.drain", "公共下水管道堵塞")]),
+    ("facility", "公共设施设备", "房屋与设施", [
+        ("facility.lift", "电梯故障"), ("facility.lighting", "楼道灯路灯不亮"), ("facility.access", "门禁与单元门"),
+        ("facility.pump", "二次供水水泵水箱"), ("facility.camera", "监控与道闸")]),
+    ("sanitation", "环境卫生", "环境与秩序", [
+        ("sanitation.garbage", "垃圾清运不及时"), ("sanitation.clutter", "楼道杂物堆放"),
+        ("sanitation.cleaning", "保洁不到位"), ("sanitation.pests", "蚊虫鼠害消杀")]),
+    ("greening", "绿化养护", "环境与秩序", [
+        ("greening.trim", "树木修剪"), ("greening.occupied", "毁绿种菜侵占绿地"), ("greening.upkeep", "草坪枯死补种打药")]),
+    ("parking", "停车与车辆秩序", "环境与秩序", [
+        ("parking.disorder", "乱停乱放"), ("parking.zombie", "僵尸车长期占位"), ("parking.spaces", "车位不足与车棚")]),
+    ("safety", "消防与治安安全", "安全", [
+        ("safety.fire_equipment", "消防设施与火灾隐患"), ("safety.fire_lane", "消防通道堵塞"),
+        ("safety.ebike", "电动车进楼飞线充电"), ("safety.falling", "高空抛物坠物"), ("safety.security", "盗窃与可疑人员")]),
+    ("utilities", "水电气暖", "房屋与设施", [
+        ("utilities.water", "停水与水质"), ("utilities.power", "停电与电路"), ("utilities.gas", "燃气"),
+        ("utilities.heating", "供暖")]),
+    ("fees", "物业收费", "物业服务", [
+        ("fees.standard", "收费标准与涨价"), ("fees.extra", "乱收费与额外收费"), ("fees.collection", "催缴方式"),
+        ("fees.payment", "缴费渠道与票据")]),
+    ("service", "物业服务质量", "物业服务", [
+        ("service.attitude", "服务态度差"), ("service.slow", "报修拖延不处理"), ("service.guard", "门岗保安不到位"),
+        ("service.handover", "物业撤场与交接")]),
+    ("governance", "业主自治与公共收益", "自治与邻里", [
+        ("governance.committee", "业委会成立与履职"), ("governance.assembly", "业主大会与表决"),
+        ("governance.repair_fund", "维修资金使用"), ("governance.public_income", "公共收益与账目公开")]),
+    ("neighbor", "邻里与装修", "自治与邻里", [
+        ("neighbor.noise", "噪音扰民"), ("neighbor.renovation", "违规装修"), ("neighbor.leak", "楼上渗水到楼下"),
+        ("neighbor.illegal_building", "违章搭建"), ("neighbor.pets", "宠物扰民")]),
+    ("other", "非物业事项", "非物业事项", [
+        ("other.municipal", "市政道路与公交"), ("other.business", "商铺油烟噪音占道"),
+        ("other.public_service", "社保户籍政务咨询"), ("other.assistance", "困难帮扶与养老")]),
+]
+CATEGORY = {code: (name, group, subs) for code, name, group, subs in CATEGORIES}
+
+# XML element names of list items (the Spark convention: a plural element holds its singular items).
+ITEM_NAMES = {"services": "service", "service_requests": "request", "attributes": "attribute", "values": "value",
+              "endpoints": "endpoint", "formats": "format", "errors": "error"}
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str):
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+# -- rendering ----------------------------------------------------------------------------------------------
+
+
+def _xml_value(parent: ET.Element, name: str, value) -> None:
+    element = ET.SubElement(parent, name)
+    if isinstance(value, list):
+        for item in value:
+            _xml_value(element, ITEM_NAMES.get(name, "item"), item)
+    elif isinstance(value, dict):
+        for key, sub in value.items():
+            _xml_value(element, key, sub)
+    elif isinstance(value, bool):
+        element.text = "true" if value else "false"
+    elif value is not None:
+        element.text = str(value)
+
+
+def render(fmt: str, root: str, payload, status: int = 200) -> HttpResponse:
+    """``payload`` as JSON, or as XML under ``root`` (a list becomes repeated items, a dict child elements)."""
+    if fmt == "json":
+        return HttpResponse(json.dumps(payload, ensure_ascii=False), status=status,
+                            content_type="application/json; charset=utf-8")
+    element = ET.Element(root)
+    if isinstance(payload, list):
+        for item in payload:
+            _xml_value(element, ITEM_NAMES[root], item)
+    else:
+        for key, value in payload.items():
+            _xml_value(element, key, value)
+    body = '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, encoding="unicode")
+    return HttpResponse(body.encode("utf-8"), status=status, content_type="text/xml; charset=utf-8")
+
+
+def error(fmt: str, status: int, description: str) -> HttpResponse:
+    return render(fmt, "errors", [{"code": status, "description": description}], status=status)
+
+
+def endpoint(view):
+    """Turn an Open311Error into the spec's error response in the requested format."""
+
+    def wrapper(request, fmt, *args, **kwargs):
+        try:
+            return view(request, fmt, *args, **kwargs)
+        except Open311Error as e:
+            return error(fmt, e.status, e.description)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def w3(moment: datetime.datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+
+# -- parameters ---------------------------------------------------------------------------------------------
+
+
+def _params(request):
+    if request.method == "POST":
+        if (request.content_type or "").startswith("application/json"):
+            try:
+                data = json.loads(request.body or b"{}")
+            except ValueError as e:
+                raise Open311Error(400, "request body is not valid JSON") from e
+            return {str(k): "" if v is None else str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        merged = request.GET.dict()
+        merged.update(request.POST.dict())
+        return merged
+    return request.GET.dict()
+
+
+def jurisdiction(params, *, required: bool) -> Division | None:
+    """The street named by jurisdiction_id; None when omitted and not required (or when only one street exists)."""
+    code = (params.get("jurisdiction_id") or "").strip()
+    streets = Division.objects.filter(level=Division.Level.STREET)
+    if code:
+        street = streets.filter(code=code).first()
+        if street is None:
+            raise Open311Error(404, f"jurisdiction_id provided was not found: {code}")
+        return street
+    if required:
+        only = list(streets[:2])
+        if len(only) == 1:
+            return only[0]
+        raise Open311Error(400, "jurisdiction_id was not provided (the street's division code)")
+    return None
+
+
+def api_user(params):
+    """The account of a valid api_key, None when no key was given; an invalid key is 403."""
+    key = (params.get("api_key") or "").strip()
+    if not key:
+        return None
+    try:
+        user, _key = ApiKeyAuthentication.authenticate_key(key)
+    except AuthenticationFailed as e:
+        raise Open311Error(403, "Invalid api_key received") from e
+    return user
+
+
+# -- discovery and services ----------------------------------------------------------------------------------
+
+
+@require_GET
+@endpoint
+def discovery(request, fmt):
+    base = request.build_absolute_uri("/open311/v2/").rstrip("/")
+    return render(fmt, "discovery", {
+        "changeset": CHANGESET,
+        "contact": getattr(settings, "LINLI_OPEN311_CONTACT", "请联系所在街道物业服务中心"),
+        "key_service": "API 密钥由管理员用 linli apikey create NAME 创建，并为其账号授予所在街道的角色",
+        "endpoints": [{"specification": SPEC, "url": base, "changeset": CHANGESET, "type": "production",
+                       "formats": ["text/xml", "application/json"]}],
+    })
+
+
+def _service(code: str) -> dict:
+    name, group, subs = CATEGORY[code]
+    return {"service_code": code, "service_name": name, "description": f"{group}：{name}",
+            "metadata": bool(subs), "type": "realtime", "keywords": ", ".join(n for _c, n in subs), "group": group}
+
+
+@require_GET
+@endpoint
+def service_list(request, fmt):
+    jurisdiction(request.GET, required=False)
+    return render(fmt, "services", [_service(code) for code, *_rest in CATEGORIES])
+
+
+@require_GET
+@endpoint
+def service_definition(request, fmt, code):
+    jurisdiction(request.GET, required=False)
+    if code not in CATEGORY:
+        raise Open311Error(404, f"service_code provided was not found: {code}")
+    _name, _group, subs = CATEGORY[code]
+    attributes = []
+    if subs:
+        attributes.append({
+            "variable": True, "code": "subcategory", "datatype": "singlevaluelist", "required": False,
+            "datatype_description": None, "order": 1, "description": "具体问题（可不选）",
+            "values": [{"key": key, "name": name} for key, name in subs],
+        })
+    return render(fmt, "service_definition", {"service_code": code, "attributes": attributes})
+
+
+# -- requests ------------------------------------------------------------------------------------------------
+
+
+def _decimal(value: str, name: str, limit: int) -> Decimal:
+    try:
+        number = Decimal(value.strip())
+    except (InvalidOperation, AttributeError) as e:
+        raise Open311Error(400, f"{name} is not a number") from e
+    if not number.is_finite() or abs(number) > limit:
+        raise Open311Error(400, f"{name} is out of range")
+    return number.quantize(Decimal("0.000001"))
+
+
+def _distance(lat1, lon1, lat2, lon2) -> float:
+    """Metres between two WGS84 points (haversine; good enough inside one street)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6_371_000 * 2 * math.asin(math.sqrt(a))
+
+
+def locate(street, params) -> tuple[services.Place, str, Decimal | None, Decimal | None, bool]:
+    """(place, address, lat, long, matched) from address_id, lat/long or address_string, within the street."""
+    estates = Estate.objects.filter(community__parent=street).select_related("community", "community__parent")
+    address_id = (params.get("address_id") or "").strip()
+    lat_text, long_text = (params.get("lat") or "").strip(), (params.get("long") or "").strip()
+    address = (params.get("address_string") or "").strip()[:200]
+    lat = long = None
+    if lat_text or long_text:
+        if not (lat_text and long_text):
+            raise Open311Error(400, "lat and long must both be sent")
+        lat, long = _decimal(lat_text, "lat", 90), _decimal(long_text, "long", 180)
+    if not (address_id or lat is not None or address):
+        raise Open311Error(400, "a location is required: lat & long, address_string or address_id")
+    if address_id:
+        estate = estates.filter(pk=int(address_id)).first() if address_id.isdigit() else None
+        if estate is None:
+            raise Open311Error(400, f"address_id was not found in this jurisdiction: {address_id}")
+        return services.resolve_place(estate=estate), address or estate.name, lat, long, True
+    if address:
+        rows = [(e, normalize(e.name).replace(" ", ""), normalize(e.address).replace(" ", ""))
+                for e in estates]
+        estate = hotline.match_estate(rows, address)
+        if estate is not None:
+            return services.resolve_place(estate=estate), address, lat, long, True
+    if lat is not None:
+        best = None
+        for estate in estates.exclude(latitude=None).exclude(longitude=None):
+            metres = _distance(float(lat), float(long), float(estate.latitude), float(estate.longitude))
+            if metres <= NEARBY_METRES and (best is None or metres < best[0]):
+                best = (metres, estate)
+        if best is not None:
+            return services.resolve_place(estate=best[1]), address or best[1].name, lat, long, True
+    return services.Place(street=street), address, lat, long, False
+
+
+def _serves(user, street) -> bool:
+    return any(street.path.startswith(p) or p.startswith(street.path) for p in scope_for(user).paths) or (
+        Estate.objects.managed_by_staff_of(user).filter(community__parent=street).exists())
+
+
+def create_request(request, fmt):
+    params = _params(request)
+    user = api_user(params)
+    if user is None:
+        raise Open311Error(403, "api_key is required to create a service request")
+    code = (params.get("service_code") or "").strip()
+    if not code:
+        raise Open311Error(400, "service_code was not provided")
+    street = jurisdiction(params, required=True)
+    if code not in CATEGORY:
+        raise Open311Error(404, f"service_code provided was not found: {code}")
+    if not _serves(user, street):
+        raise Open311Error(403, "this api_key may not create requests in this jurisdiction")
+    place, address, lat, long, matched = locate(street, params)
+    subcategory = (params.get("attribute[subcategory]") or "").strip()
+    if subcategory and subcategory not in {c for c, _n in CATEGORY[code][2]}:
+        raise Open311Error(400, f"attribute[subcategory] is not one of the values of {code}")
+    description = (params.get("description") or "").strip()[:4000] or CATEGORY[code][0]
+    name = "".join(p for p in ((params.get("last_name") or "").strip(), (params.get("first_name") or "").strip()) if p)
+    try:
+        order = services.workorder_create(
+            channel=Channel.OPEN311, text=description, actor=user, contact_name=name[:60],
+            contact_phone=(params.get("phone") or "").strip()[:20], place=place, address=address,
+            category=code, subcategory=subcategory, needs_triage=not matched,
+        )
+    except ValidationError as e:
+        raise Open311Error(400, "；".join(e.messages)) from e
+    updates = {}
+    if lat is not None:
+        updates.update(latitude=lat, longitude=long)
+    if updates:
+        WorkOrder.objects.filter(pk=order.pk).update(**updates)
+    media_url = (params.get("media_url") or "").strip()
+    if media_url:
+        WorkOrderEvent.objects.create(order=order, type=WorkOrderEvent.Type.NOTE, from_status=order.status,
+                                      to_status=order.status, actor=user, note="Open311 media_url",
+                                      data={"media_url": media_url[:500]})
+    return render(fmt, "service_requests", [{
+        "service_request_id": order.code, "service_notice": _notice(order), "account_id": None,
+    }])
+
+
+def _notice(order: WorkOrder) -> str:
+    if order.assignee_org_id:
+        due = timezone.localtime(order.reply_due).strftime("%Y-%m-%d %H:%M") if order.reply_due else ""
+        return f"已受理并交{order.assignee_org.name}办理" + (f"，办结时限 {due}" if due else "")
+    return "已受理，等待工作人员分派"
+
+
+def _public_q(user) -> Q:
+    q = Q(channel=Channel.OPEN311)
+    if user is not None:
+        q |= Q(pk__in=WorkOrder.objects.visible_to(user).values("pk"))
+    return q
+
+
+def _parse_w3(value: str, name: str) -> datetime.datetime:
+    text = value.strip().replace(" ", "+") if "T" in value else value.strip()
+    try:
+        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        day = parse_date(text)
+        if day is None:
+            raise Open311Error(400, f"{name} must use the w3 format, e.g. 2010-01-01T00:00:00Z") from None
+        moment = datetime.datetime.combine(day, datetime.time())
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def list_requests(request, fmt):
+    params = request.GET.dict()
+    user = api_user(params)
+    street = jurisdiction(params, required=False)
+    orders = WorkOrder.objects.filter(_public_q(user))
+    if street is not None:
+        orders = orders.filter(street=street)
+    ids = [i.strip() for i in (params.get("service_request_id") or "").split(",") if i.strip()]
+    if ids:
+        orders = orders.filter(code__in=ids)  # overrides all other arguments
+    else:
+        codes = [c.strip() for c in (params.get("service_code") or "").split(",") if c.strip()]
+        if codes:
+            orders = orders.filter(category__in=codes)
+        start = _parse_w3(params["start_date"], "start_date") if params.get("start_date") else None
+        end = _parse_w3(params["end_date"], "end_date") if params.get("end_date") else None
+        span = datetime.timedelta(days=DEFAULT_DAYS)
+        if start and end and end - start > span:
+            raise Open311Error(400, f"start_date and end_date may not span more than {DEFAULT_DAYS} days")
+        if start is None and end is None:
+            end = timezone.now()
+        start = start or end - span
+        end = end or start + span
+        orders = orders.filter(received_at__gte=start, received_at__lte=end)
+        wanted = {v.strip() for v in (params.get("status") or "").split(",") if v.strip()}
+        if wanted - {"open", "closed"}:
+            raise Open311Error(400, "status must be open or closed")
+        if wanted == {"open"}:
+            orders = orders.filter(status__in=OPEN_STATUSES)
+        elif wanted == {"closed"}:
+            orders = orders.exclude(status__in=OPEN_STATUSES)
+    orders = _with_details(orders).order_by("-received_at", "-id")[:MAX_REQUESTS]
+    return render(fmt, "service_requests", [_request_row(o) for o in orders])
+
+
+def _with_details(orders):
+    """The columns a request row needs, in one query (up to 1,000 rows per answer)."""
+    media = WorkOrderEvent.objects.filter(order=OuterRef("pk"), type=WorkOrderEvent.Type.NOTE,
+                                          data__has_key="media_url").order_by("id").values("data__media_url")[:1]
+    last = WorkOrderEvent.objects.filter(order=OuterRef("pk")).order_by("-at").values("at")[:1]
+    return orders.select_related("assignee_org", "estate", "building", "community", "street", "duplicate_of").annotate(
+        last_event_at=Subquery(last), media=Subquery(media))
+
+
+def _status_notes(order: WorkOrder) -> str | None:
+    if order.reply_text:
+        return order.reply_text
+    if order.status == Status.MERGED and order.duplicate_of_id:
+        return f"已合并到 {order.duplicate_of.code}"
+    if order.status in (Status.CANCELLED, Status.MERGED):
+        event = order.events.filter(type__in=("cancel", "merge")).order_by("-at", "-id").first()
+        return event.note if event else None
+    return None
+
+
+def _media_url(order: WorkOrder) -> str | None:
+    value = getattr(order, "media", None)
+    if isinstance(value, str) and value.startswith('"'):  # some backends hand back the JSON text
+        value = json.loads(value)
+    return value or None
+
+
+def _request_row(order: WorkOrder) -> dict:
+    """One order as Open311 shows it: nothing about the reporter, no home number."""
+    name = CATEGORY.get(order.category, ("未分类", "", []))[0]
+    place = " ".join(p for p in (order.estate and order.estate.name, order.building and order.building.number) if p)
+    address = place or order.address or " ".join(p.name for p in (order.community, order.street) if p)
+    lat = order.latitude if order.latitude is not None else (order.estate.latitude if order.estate else None)
+    long = order.longitude if order.longitude is not None else (order.estate.longitude if order.estate else None)
+    return {
+        "service_request_id": order.code,
+        "status": "open" if order.status in OPEN_STATUSES else "closed",
+        "status_notes": _status_notes(order),
+        "service_name": name,
+        "service_code": order.category or None,
+        "description": order.text,
+        "agency_responsible": order.assignee_org.name if order.assignee_org else None,
+        "service_notice": _notice(order) if order.status in OPEN_STATUSES else None,
+        "requested_datetime": w3(order.received_at),
+        "updated_datetime": w3(order.closed_at or getattr(order, "last_event_at", None) or order.received_at),
+        "expected_datetime": w3(order.reply_due),
+        "address": address,
+        "address_id": str(order.estate_id) if order.estate_id else None,
+        "zipcode": None,
+        "lat": float(lat) if lat is not None else None,
+        "long": float(long) if long is not None else None,
+        "media_url": _media_url(order),
+    }
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@endpoint
+def requests_view(request, fmt):
+    if request.method == "POST":
+        return create_request(request, fmt)
+    return list_requests(request, fmt)
+
+
+def _one(request, code):
+    params = request.GET.dict()
+    user = api_user(params)
+    street = jurisdiction(params, required=False)
+    orders = WorkOrder.objects.filter(_public_q(user), code=code)
+    if street is not None:
+        orders = orders.filter(street=street)
+    order = _with_details(orders).first()
+    if order is None:
+        raise Open311Error(404, f"service_request_id was not found: {code}")
+    return order
+
+
+@require_GET
+@endpoint
+def request_detail(request, fmt, code):
+    return render(fmt, "service_requests", [_request_row(_one(request, code))])
+
+
+@require_GET
+@endpoint
+def token_detail(request, fmt, token):
+    """Linli answers POST in real time; a code is its own token, for clients that always ask."""
+    order = _one(request, token)
+    return render(fmt, "service_requests", [{"service_request_id": order.code, "token": token}])

@@ -1,0 +1,205 @@
+"""Serializers of work orders for /api/v1/: the order, its timeline, and one request body per step."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from linli.core.text import mask_name, mask_phone
+from linli.people.models import Organization, User
+from linli.places.models import Building, Division, Estate, Home
+from linli.places.serializers import VisibleRelatedField
+from linli.workorders import services
+from linli.workorders.models import Channel, Kind, Level, Satisfaction, Tier, WorkOrder, WorkOrderEvent
+
+# Channels a member may choose when recording an order through the API (the others have their own adapters).
+API_CHANNELS = [Channel.WALK_IN, Channel.PHONE, Channel.WECHAT, Channel.PATROL, Channel.GRID, Channel.API]
+
+
+def _user_name(user) -> str:
+    if user is None:
+        return ""
+    return user.display_name or user.username
+
+
+class EventSerializer(serializers.ModelSerializer):
+    type_display = serializers.CharField(source="get_type_display", read_only=True)
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkOrderEvent
+        fields = ["id", "type", "type_display", "from_status", "to_status", "actor", "at", "note", "data"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_actor(self, event) -> str:
+        return _user_name(event.actor) or str(_("系统"))
+
+
+class WorkOrderSerializer(serializers.ModelSerializer):
+    """An order as a list shows it. The reporter's phone and name are masked unless the caller manages the order."""
+
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    channel_display = serializers.CharField(source="get_channel_display", read_only=True)
+    estate_name = serializers.CharField(source="estate.name", read_only=True, default="")
+    community_name = serializers.CharField(source="community.name", read_only=True, default="")
+    street_name = serializers.CharField(source="street.name", read_only=True, default="")
+    assignee_org_name = serializers.CharField(source="assignee_org.name", read_only=True, default="")
+    place_label = serializers.CharField(read_only=True)
+    # Plain strings in the schema (the *_display fields carry the labels), so that the enums of the request bodies
+    # are the only work-order enums and their names do not collide with other apps' "status" or "level".
+    channel = serializers.CharField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    tier = serializers.CharField(read_only=True)
+    level = serializers.CharField(read_only=True)
+    satisfaction = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = WorkOrder
+        fields = [
+            "code", "channel", "channel_display", "external_id", "kind", "title", "text", "status", "status_display",
+            "category", "subcategory", "tier", "level", "urgent", "needs_triage", "overdue", "supervised",
+            "street", "street_name", "community", "community_name", "estate", "estate_name", "building", "home",
+            "address", "place_label", "contact_name", "contact_phone", "anonymous",
+            "assignee_org", "assignee_org_name", "received_at", "accept_due", "reply_due", "replied_at", "closed_at",
+            "satisfaction",
+        ]
+        read_only_fields = fields
+
+    def _manages(self, order) -> bool:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        cache = self.context.setdefault("_manages", {})
+        if order.pk not in cache:
+            cache[order.pk] = services.can_manage(user, order)
+        return cache[order.pk]
+
+    def to_representation(self, order):
+        data = super().to_representation(order)
+        if not self._manages(order):
+            data["contact_phone"] = mask_phone(order.contact_phone)
+            data["contact_name"] = mask_name(order.contact_name)
+        return data
+
+
+class WorkOrderDetailSerializer(WorkOrderSerializer):
+    """One order with its timeline and the steps the caller may take now."""
+
+    events = EventSerializer(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+    duplicate_of = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    photos = serializers.SerializerMethodField()
+
+    class Meta(WorkOrderSerializer.Meta):
+        fields = WorkOrderSerializer.Meta.fields + [
+            "reply_text", "reached", "solved", "reopen_count", "extension_pending", "duplicate_of", "dispatched_at",
+            "accepted_at", "photos", "allowed_actions", "events",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_actions(self, order) -> list[str]:
+        request = self.context.get("request")
+        return [a.replace("_", "-") for a in services.allowed_actions(request.user, order)] if request else []
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_photos(self, order) -> list[str]:
+        return [a.file.url for a in order.attachments.all()]
+
+
+class WorkOrderCreateSerializer(serializers.Serializer):
+    """A new order. Give the most precise place you know: a home, a building, an estate, or a community."""
+
+    text = serializers.CharField(max_length=4000)
+    title = serializers.CharField(max_length=120, required=False, default="")
+    kind = serializers.ChoiceField(Kind.choices, default=Kind.HELP)
+    channel = serializers.ChoiceField(API_CHANNELS, default=Channel.API,
+                                      help_text="residents always report as 居民扫码 (resident)")
+    category = serializers.CharField(max_length=32, required=False, default="", allow_blank=True)
+    subcategory = serializers.CharField(max_length=48, required=False, default="", allow_blank=True)
+    urgent = serializers.BooleanField(default=False)
+    estate = VisibleRelatedField(queryset=Estate.objects.all(), required=False, allow_null=True)
+    building = VisibleRelatedField(queryset=Building.objects.all(), required=False, allow_null=True)
+    home = VisibleRelatedField(queryset=Home.objects.all(), required=False, allow_null=True)
+    community = VisibleRelatedField(queryset=Division.objects.filter(level=Division.Level.COMMUNITY), required=False,
+                                    allow_null=True)
+    address = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    contact_name = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
+    contact_phone = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
+    anonymous = serializers.BooleanField(default=False)
+
+    def validate(self, attrs):
+        if not any(attrs.get(k) for k in ("home", "building", "estate", "community")):
+            raise serializers.ValidationError({"estate": "请指定小区、楼栋、房屋或社区"})
+        return attrs
+
+
+# -- one body per step ----------------------------------------------------------------------------------
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class DispatchSerializer(NoteSerializer):
+    to = VisibleRelatedField(queryset=Organization.objects.all(), help_text="承办单位 id")
+    person = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False,
+                                                allow_null=True, help_text="承办人（账号 id），可不填")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class ReplySerializer(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True)
+    photos = serializers.ListField(child=serializers.ImageField(), required=False, default=list, write_only=True)
+
+
+class VisitSerializer(NoteSerializer):
+    solved = serializers.BooleanField()
+    satisfaction = serializers.ChoiceField(Satisfaction.choices)
+    reached = serializers.BooleanField(default=True)
+
+
+class ExtensionRequestSerializer(serializers.Serializer):
+    days = serializers.IntegerField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+class ExtensionDecisionSerializer(NoteSerializer):
+    approve = serializers.BooleanField()
+
+
+class MergeSerializer(NoteSerializer):
+    into = serializers.CharField(help_text="合并到的工单编号")
+
+
+class ReclassifySerializer(serializers.Serializer):
+    category = serializers.CharField(max_length=32, allow_blank=True)
+    subcategory = serializers.CharField(max_length=48, required=False, default="", allow_blank=True)
+    tier = serializers.ChoiceField(Tier.choices, required=False, allow_null=True)
+    level = serializers.ChoiceField(Level.choices, required=False, allow_null=True)
+    urgent = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+# -- 12345 push ----------------------------------------------------------------------------------------
+
+
+class HotlineItemSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    external_id = serializers.CharField()
+    status = serializers.CharField(help_text="created, duplicate or rejected")
+    reason = serializers.CharField()
+    code = serializers.CharField()
+    needs_triage = serializers.BooleanField()
+
+
+class HotlineResultSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    created = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    items = HotlineItemSerializer(many=True)

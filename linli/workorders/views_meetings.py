@@ -1,0 +1,416 @@
+"""Pages of joint meetings (吹哨报到) and of the assessment rates (响应率/解决率/满意率)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from linli.core.access import get_visible_or_404, staff_required
+from linli.core.htmx import is_htmx
+from linli.people.models import Organization
+from linli.people.scopes import scope_for
+from linli.places.models import Division
+from linli.workorders import meetings as svc
+from linli.workorders import rates as rates_mod
+from linli.workorders.models import JointMeeting, JointMeetingInvite, Tier, WorkOrder
+
+# -- helpers -------------------------------------------------------------------------------------------------
+
+
+def order_url(order) -> str | None:
+    """The work order's page, once the pages engineer's URL exists (names tried in turn)."""
+    for name, arg in (("workorders:detail", order.pk), ("workorders:order_detail", order.pk),
+                      ("workorders:order", order.pk), ("workorders:detail", order.code)):
+        try:
+            return reverse(name, args=[arg])
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def convenable_streets(user):
+    """The streets ``user`` may convene meetings in."""
+    return [s for s in Division.objects.visible_to(user).filter(level=Division.Level.STREET).order_by("path")
+            if svc.can_convene(user, s)]
+
+
+def departments_for(street):
+    """Departments of the street's district (or inside the street)."""
+    ancestors = [p for p in _prefixes(street.path)]
+    return Organization.objects.filter(kind=Organization.Kind.DEPARTMENT).filter(
+        division__path__in=ancestors).order_by("field", "name") | Organization.objects.filter(
+        kind=Organization.Kind.DEPARTMENT, division__path__startswith=street.path).order_by("field", "name")
+
+
+def _prefixes(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["".join(f"{c}/" for c in parts[: i + 1]) for i in range(len(parts))]
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    if hasattr(exc, "message_dict"):
+        for key, errors in exc.message_dict.items():
+            form.add_error(key if key in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _orders_from_codes(user, street, text: str) -> list[WorkOrder]:
+    codes = [c.strip() for c in (text or "").replace("，", ",").replace("\n", ",").replace(" ", ",").split(",")
+             if c.strip()]
+    found = {o.code: o for o in WorkOrder.objects.visible_to(user).filter(code__in=codes)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise ValidationError({"orders": _("找不到工单：%(c)s") % {"c": "、".join(missing)}})
+    return [found[c] for c in codes]
+
+
+# -- forms ---------------------------------------------------------------------------------------------------
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def format_value(self, value):
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+        return value
+
+
+class MeetingForm(forms.Form):
+    street = forms.ModelChoiceField(label=gettext_lazy("街道"), queryset=Division.objects.none())
+    title = forms.CharField(label=gettext_lazy("会议名称"), max_length=120)
+    topic = forms.CharField(label=gettext_lazy("议题"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    scheduled_at = forms.DateTimeField(label=gettext_lazy("召开时间"), widget=DateTimeInput,
+                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    place = forms.CharField(label=gettext_lazy("地点"), max_length=120, required=False)
+    orders = forms.CharField(label=gettext_lazy("关联工单编号"), required=False,
+                             help_text=gettext_lazy("多个编号用逗号或空格分隔"))
+    departments = forms.ModelMultipleChoiceField(label=gettext_lazy("邀请部门"), queryset=Organization.objects.none(),
+                                                 widget=forms.CheckboxSelectMultiple, required=False)
+
+    def __init__(self, *args, streets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["street"].queryset = Division.objects.filter(pk__in=[s.pk for s in streets])
+        depts = Organization.objects.none()
+        for s in streets:
+            depts = depts | departments_for(s)
+        self.fields["departments"].queryset = depts.distinct().order_by("field", "name")
+        if len(streets) == 1:
+            self.fields["street"].initial = streets[0].pk
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=gettext_lazy("会议纪要"), widget=forms.Textarea(attrs={"rows": 5}))
+    decisions = forms.CharField(label=gettext_lazy("议定事项"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class TaskForm(forms.Form):
+    department = forms.ModelChoiceField(label=gettext_lazy("承办部门"), queryset=Organization.objects.none())
+    text = forms.CharField(label=gettext_lazy("任务内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = forms.DateField(label=gettext_lazy("完成期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    about = forms.ModelChoiceField(label=gettext_lazy("关联工单"), queryset=WorkOrder.objects.none(), required=False)
+    tier = forms.ChoiceField(label=gettext_lazy("难易"), choices=Tier.choices, initial=Tier.HARD)
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Organization.objects.filter(
+            pk__in=meeting.invites.values("department_id")).order_by("name")
+        self.fields["about"].queryset = WorkOrder.objects.filter(meeting_links__meeting=meeting).order_by("pk")
+
+
+class InviteForm(forms.Form):
+    departments = forms.ModelMultipleChoiceField(label=gettext_lazy("邀请部门"), queryset=Organization.objects.none(),
+                                                 widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].queryset = departments_for(meeting.street).exclude(
+            pk__in=meeting.invites.values("department_id"))
+
+
+class LinkForm(forms.Form):
+    orders = forms.CharField(label=gettext_lazy("关联工单编号"), help_text=gettext_lazy("多个编号用逗号或空格分隔"))
+
+
+# -- meetings ------------------------------------------------------------------------------------------------
+
+
+@staff_required
+def meeting_list(request):
+    qs = JointMeeting.objects.visible_to(request.user).select_related("street", "convened_by")
+    status = request.GET.get("status", "")
+    if status in JointMeeting.Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "workorders/meetings/list.html", {
+        "page": page, "status": status, "statuses": JointMeeting.Status.choices,
+        "can_convene": bool(convenable_streets(request.user)),
+    })
+
+
+@staff_required
+def meeting_new(request):
+    streets = convenable_streets(request.user)
+    if not streets:
+        raise PermissionDenied(_("只有街道管理员可以召集吹哨报到会议"))
+    initial = {}
+    if request.method == "GET" and request.GET.get("orders"):
+        initial["orders"] = request.GET["orders"]
+    form = MeetingForm(request.POST or None, streets=streets, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            orders = _orders_from_codes(request.user, data["street"], data["orders"])
+            meeting = svc.meeting_convene(
+                street=data["street"], title=data["title"], topic=data["topic"], scheduled_at=data["scheduled_at"],
+                place=data["place"], orders=orders, departments=data["departments"], actor=request.user)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已召集会议「%(t)s」") % {"t": meeting.title})
+            return redirect("workorders:meeting_detail", pk=meeting.pk)
+    return render(request, "workorders/meetings/form.html", {"form": form})
+
+
+def _meeting(request, pk):
+    return get_visible_or_404(JointMeeting.objects.select_related("street", "convened_by"), request.user, pk=pk)
+
+
+def _detail_context(request, meeting, **extra):
+    invites = list(meeting.invites.select_related("department", "reported_by").order_by("id"))
+    for invite in invites:
+        invite.meeting = meeting
+    links = list(meeting.links.select_related("order", "order__assignee_org").order_by("id"))
+    for link in links:
+        link.url = order_url(link.order)
+    tasks = list(meeting.tasks.select_related("order", "department").order_by("id"))
+    for task in tasks:
+        task.url = order_url(task.order)
+    actions = svc.meeting_actions(request.user, meeting)
+    context = {
+        "meeting": meeting, "invites": invites, "links": links, "tasks": tasks, "actions": actions,
+        "reported": sum(1 for i in invites if i.reported_at), "can_report": set(actions["report"]),
+    }
+    if actions["manage"]:
+        context.setdefault("minutes_form", MinutesForm(initial={"minutes": meeting.minutes,
+                                                                "decisions": meeting.decisions}))
+        context.setdefault("task_form", TaskForm(meeting=meeting))
+        context.setdefault("invite_form", InviteForm(meeting=meeting))
+        context.setdefault("link_form", LinkForm())
+    context.update(extra)
+    return context
+
+
+@staff_required
+def meeting_detail(request, pk):
+    meeting = _meeting(request, pk)
+    return render(request, "workorders/meetings/detail.html", _detail_context(request, meeting))
+
+
+def _write(request, pk):
+    """A POST on a meeting: visible (else 404), and a manager of it (else 403)."""
+    if request.method != "POST":
+        raise Http404
+    meeting = _meeting(request, pk)
+    if not svc.can_manage_meeting(request.user, meeting):
+        raise PermissionDenied(_("您无权对该会议执行此操作"))
+    return meeting
+
+
+def _refused(request, meeting, exc, **forms_):
+    messages.error(request, "；".join(exc.messages))
+    return render(request, "workorders/meetings/detail.html", _detail_context(request, meeting, **forms_), status=400)
+
+
+@staff_required
+def meeting_report(request, pk):
+    """报到 of one invited department (htmx: the invite's row)."""
+    if request.method != "POST":
+        raise Http404
+    invite = get_visible_or_404(JointMeetingInvite.objects.select_related("meeting", "department"), request.user,
+                                pk=pk)
+    if not svc.can_report(request.user, invite):
+        raise PermissionDenied(_("只有被邀请部门的人员可以报到"))
+    try:
+        invite = svc.meeting_report(invite=invite, actor=request.user, attendees=request.POST.get("attendees", ""))
+    except ValidationError as exc:
+        if is_htmx(request):
+            return render(request, "workorders/meetings/_invite_row.html",
+                          {"invite": invite, "error": "；".join(exc.messages), "can_report": set()}, status=400)
+        messages.error(request, "；".join(exc.messages))
+        return redirect("workorders:meeting_detail", pk=invite.meeting_id)
+    if is_htmx(request):
+        return render(request, "workorders/meetings/_invite_row.html", {"invite": invite, "can_report": set()})
+    messages.success(request, _("%(d)s 已报到") % {"d": invite.department})
+    return redirect("workorders:meeting_detail", pk=invite.meeting_id)
+
+
+@staff_required
+def meeting_minutes(request, pk):
+    meeting = _write(request, pk)
+    form = MinutesForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.meeting_record_minutes(meeting=meeting, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            return _refused(request, meeting, exc, minutes_form=form)
+        messages.success(request, _("已登记会议纪要，议定事项已写入关联工单"))
+        return redirect("workorders:meeting_detail", pk=meeting.pk)
+    return render(request, "workorders/meetings/detail.html", _detail_context(request, meeting, minutes_form=form),
+                  status=400)
+
+
+@staff_required
+def meeting_task_new(request, pk):
+    meeting = _write(request, pk)
+    form = TaskForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            task = svc.meeting_add_task(meeting=meeting, department=data["department"], text=data["text"],
+                                        deadline=data["deadline"], about=data["about"], tier=data["tier"],
+                                        actor=request.user)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已向 %(d)s 交办任务工单 %(c)s") % {"d": task.department, "c": task.order.code})
+            return redirect("workorders:meeting_detail", pk=meeting.pk)
+    return render(request, "workorders/meetings/detail.html", _detail_context(request, meeting, task_form=form),
+                  status=400)
+
+
+@staff_required
+def meeting_invite(request, pk):
+    meeting = _write(request, pk)
+    form = InviteForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        try:
+            svc.meeting_invite(meeting=meeting, departments=form.cleaned_data["departments"], actor=request.user)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已邀请部门"))
+            return redirect("workorders:meeting_detail", pk=meeting.pk)
+    return render(request, "workorders/meetings/detail.html", _detail_context(request, meeting, invite_form=form),
+                  status=400)
+
+
+@staff_required
+def meeting_link(request, pk):
+    meeting = _write(request, pk)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        try:
+            orders = _orders_from_codes(request.user, meeting.street, form.cleaned_data["orders"])
+            svc.meeting_link_orders(meeting=meeting, orders=orders, actor=request.user)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已关联工单"))
+            return redirect("workorders:meeting_detail", pk=meeting.pk)
+    return render(request, "workorders/meetings/detail.html", _detail_context(request, meeting, link_form=form),
+                  status=400)
+
+
+@staff_required
+def meeting_close(request, pk):
+    meeting = _write(request, pk)
+    try:
+        svc.meeting_close(meeting=meeting, actor=request.user, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        return _refused(request, meeting, exc)
+    messages.success(request, _("会议已结束"))
+    return redirect("workorders:meeting_detail", pk=meeting.pk)
+
+
+# -- rates ---------------------------------------------------------------------------------------------------
+
+
+def rates_divisions(user):
+    """Divisions whose figures ``user`` may see: those under a division the user serves as staff
+    (admins, grid workers, department handlers, auditors); property companies and residents see none."""
+    scope = scope_for(user)
+    if not scope.is_staff_member or not scope.paths:
+        return Division.objects.none()
+    qs = Division.objects.none()
+    for p in scope.paths:
+        qs = qs | Division.objects.filter(path__startswith=p)
+    return qs
+
+
+BAR_COLOURS = {"response": "#3b78c4", "resolution": "#2e9a56", "satisfaction": "#d9a21b", "score": "#8a5cc7"}
+
+
+def rate_bars(rows, *, width: int = 460, label_width: int = 96) -> str:
+    """Grouped horizontal bars (response, resolution, satisfaction per row) as inline SVG, 0–100 %."""
+    keys = [("response", _("响应率")), ("resolution", _("解决率")), ("satisfaction", _("满意率"))]
+    bar, gap = 8, 12
+    block = bar * len(keys) + gap
+    height = max(block * len(rows), block)
+    plot = width - label_width - 52
+    out = [f'<svg class="chart" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" role="img">']
+    for i, row in enumerate(rows):
+        y = i * block
+        out.append(f'<text x="0" y="{y + bar * 2:.0f}" font-size="12">{escape(row.name[:7])}</text>')
+        for j, (key, label) in enumerate(keys):
+            value = getattr(row.tally, f"{key}_rate")
+            yy = y + j * bar
+            if value is None:
+                out.append(f'<text x="{label_width}" y="{yy + bar - 1}" font-size="8" fill="#777">—</text>')
+                continue
+            w = float(Decimal(plot) * value)
+            out.append(f'<rect x="{label_width}" y="{yy}" width="{w:.1f}" height="{bar - 1}" '
+                       f'fill="{BAR_COLOURS[key]}"><title>{escape(label)}: {value * 100:.2f}%</title></rect>')
+            out.append(f'<text x="{label_width + w + 3:.1f}" y="{yy + bar - 1}" font-size="8">{value * 100:.1f}%</text>')
+    out.append("</svg>")
+    out.append('<p class="legend">')
+    for key, label in keys:
+        out.append(f'<span><i style="background:{BAR_COLOURS[key]}"></i>{escape(label)}</span>')
+    out.append("</p>")
+    return mark_safe("".join(out))
+
+
+@staff_required
+def rates_page(request, code=None):
+    divisions = rates_divisions(request.user)
+    if code is None:
+        top = divisions.order_by("path").first()
+        if top is None:
+            raise Http404
+        return redirect("workorders:rates_division", code=top.code)
+    division = divisions.filter(code=code).first()
+    if division is None:
+        raise Http404
+    try:
+        period = rates_mod.parse_period(request.GET.get("period"))
+        error = ""
+    except ValueError as exc:
+        period, error = rates_mod.parse_period(None), str(exc)
+    figures = rates_mod.compute(division, period)
+    children = list(divisions.filter(parent=division).order_by("path"))
+    ancestors = list(divisions.filter(path__in=_prefixes(division.path)).exclude(pk=division.pk).order_by("path"))
+    today = timezone.localdate()
+    shortcuts = [(f"{today:%Y-%m}", _("本月")),
+                 (f"{(today.replace(day=1) - datetime.timedelta(days=1)):%Y-%m}", _("上月")),
+                 (f"{today.year}-Q{(today.month - 1) // 3 + 1}", _("本季度")), (str(today.year), _("本年"))]
+    chart_rows = figures.by_community if division.level != Division.Level.COMMUNITY else figures.by_org
+    return render(request, "workorders/rates.html", {
+        "division": division, "period": period, "figures": figures, "error": error, "children": children,
+        "ancestors": ancestors, "shortcuts": shortcuts, "chart": rate_bars(chart_rows),
+        "org_chart": rate_bars(figures.by_org) if figures.by_org else "",
+        "weights": rates_mod.score_weights(),
+    })
