@@ -117,7 +117,8 @@ def django_setup():
 
 
 def make_actors() -> dict:
-    """A street admin of the synthetic street with the most estates: an API key and a session cookie."""
+    """A street admin of the synthetic street with the most estates (its committees and centre made): an API key
+    and a session cookie."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -129,6 +130,15 @@ def make_actors() -> dict:
 
     street = (Division.objects.filter(level="street", code__startswith="9")
               .annotate(n=Count("children__estates")).order_by("-n", "code").first())
+    # Like a real street: every community has its committee and the street its property service centre, so that
+    # the routing table finds a hand for every order (self-managed estates fall back to the community).
+    from linli.people.models import Organization
+
+    for community in Division.objects.filter(parent=street):
+        Organization.objects.get_or_create(kind="community_committee", name=f"{community.name}居委会",
+                                           defaults={"division": community})
+    Organization.objects.get_or_create(kind="property_centre", name=f"{street.name}物业服务中心",
+                                       defaults={"division": street})
     user = make_user("bench_street_admin", Role.STREET_ADMIN, division=street)
     key = ApiKey.generate()
     ApiKey.objects.create(name="bench", user=user, prefix=key[:10], key_hash=ApiKey.hash(key))

@@ -26,6 +26,19 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason="chromium is not installed (make chromium)"))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_memos():
+    """Rows cached by an earlier test must not reach this one (see linli/core/memo.py), nor its rate-limit counts."""
+    from django.core.cache import cache
+
+    from linli.core.memo import clear_all
+
+    clear_all()
+    cache.clear()
+    yield
+    clear_all()
+
+
 @pytest.fixture
 def world(transactional_db):
     return build_world()

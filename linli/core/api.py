@@ -1,5 +1,7 @@
 """API building blocks shared by every app's ``api.py``."""
 
+import copy
+
 from django.http import Http404
 from rest_framework import permissions
 
@@ -35,3 +37,20 @@ class ScopedViewSetMixin:
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
+
+
+class CachedFieldsMixin:
+    """Build a serializer class's fields once per process and give each instance a copy.
+
+    DRF builds a ModelSerializer's fields from the model on every instance; on a busy endpoint (the work-order
+    intake) that costs more than the rest of the request. Only for serializers whose fields do not depend on the
+    instance or the context (a field may still read the context when it runs, e.g. a scoped queryset).
+    """
+
+    def get_fields(self):
+        cls = type(self)
+        cached = cls.__dict__.get("_linli_fields")
+        if cached is None:
+            cached = super().get_fields()
+            cls._linli_fields = cached
+        return copy.deepcopy(cached)

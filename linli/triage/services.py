@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.core.memo import Memo
 from linli.core.text import mask_phone
 from linli.people.scopes import ADMIN_ROLES, scope_for
 from linli.places.models import Division, Estate
@@ -30,6 +31,9 @@ from linli.triage.models import (
     TriageCorrection,
     street_q,
 )
+
+# A street's own tier/level/limit per subcategory, read by every work-order intake (linli/core/memo.py).
+overrides_memo = Memo("street taxonomy", ttl=10, watch=["triage.StreetSubcategory"])
 
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 # Roles that triage complaints and may correct the classifier (auditors and departments only read).
@@ -58,12 +62,12 @@ def street_of(*, estate: Estate | None = None, division: Division | None = None)
 def overrides_for(street: Division | None) -> dict:
     if street is None:
         return {}
-    return {
+    return overrides_memo.get(street.pk, lambda: {
         row["code"]: {"tier": row["tier"], "level": row["level"], "limit_hours": row["limit_hours"],
                       "name": row["name"]}
         for row in StreetSubcategory.objects.filter(street=street).values("code", "tier", "level", "limit_hours",
                                                                           "name")
-    }
+    })
 
 
 def classify(text: str, *, street: Division | None = None, model_path=None) -> dict:
@@ -85,6 +89,7 @@ def taxonomy_seed(*, street: Division) -> list[StreetSubcategory]:
     ]
     if missing:
         StreetSubcategory.objects.bulk_create(missing, ignore_conflicts=True)
+        overrides_memo.clear()  # bulk_create sends no post_save
     return list(StreetSubcategory.objects.filter(street=street).order_by("position"))
 
 

@@ -31,7 +31,7 @@ from linli.people.scopes import scope_for
 from linli.places.models import Division, Estate
 from linli.places.registry_io import FileError, cell_text, read_table
 from linli.workorders import calendar, services
-from linli.workorders.models import Channel, Kind, Status, WorkOrder, WorkOrderEvent
+from linli.workorders.models import Channel, Kind, Status, WorkOrder
 
 MAP_CSV = Path(__file__).parent / "data" / "hotline_category_map.csv"
 MAX_ROWS = 20_000
@@ -492,11 +492,9 @@ def _import_one(number, record, *, index, known, seen, actor, dry_run, now) -> I
                 channel=Channel.HOTLINE, external_id=external_id, kind=kind, title=title[:120], text=text,
                 contact_name=_text(record, "contact_name")[:60], contact_phone=_text(record, "contact_phone")[:20],
                 place=place, address=address, category=category, subcategory=subcategory, urgent=urgent,
-                received_at=received_at, needs_triage=needs_triage, actor=actor, now=now,
+                received_at=received_at, reply_due=reply_due, needs_triage=needs_triage, actor=actor, now=now,
                 triage={"hotline_category": _text(record, "category")} if _text(record, "category") else None,
             )
-            if reply_due is not None:
-                _set_hotline_deadline(order, reply_due, actor=actor, now=now)
     except IntegrityError:
         # Pushed twice at the same moment: the other request created it.
         item.status = "duplicate"
@@ -509,16 +507,6 @@ def _import_one(number, record, *, index, known, seen, actor, dry_run, now) -> I
     item.code = order.code
     item.reason = "" if not needs_triage else "未能匹配到小区，已建在街道/社区层级，待人工分拣"
     return item
-
-
-def _set_hotline_deadline(order: WorkOrder, reply_due: datetime.datetime, *, actor, now) -> None:
-    """The hotline's own deadline (办理时限) binds: it replaces the computed one, recorded as an event."""
-    WorkOrder.objects.filter(pk=order.pk).update(reply_due=reply_due)
-    order.reply_due = reply_due
-    WorkOrderEvent.objects.create(order=order, type=WorkOrderEvent.Type.NOTE, from_status=order.status,
-                                  to_status=order.status, actor=actor, at=now,
-                                  note=f"12345 办理时限：{timezone.localtime(reply_due):%Y-%m-%d %H:%M}",
-                                  data={"reply_due": reply_due.isoformat()})
 
 
 def import_file(data: bytes, filename: str, *, actor=None, dry_run: bool = False, now=None) -> ImportResult:

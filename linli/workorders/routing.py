@@ -2,11 +2,19 @@
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
+from linli.core.memo import Memo
 from linli.people.models import Organization
 from linli.places.models import Stewardship
 from linli.workorders.models import LEVEL_ORDER, Level, RoutingRule
 
 Target = RoutingRule.Target
+
+# Read on every intake; a street admin's edit shows at once in the process that saved it, within ten seconds in
+# the others (linli/core/memo.py).
+rules_memo = Memo("routing rules", ttl=10, watch=["workorders.RoutingRule", "people.Organization"])
+orgs_memo = Memo("division organisations", ttl=10, watch=["people.Organization"])
 
 # The table a street starts with (street admins can edit it afterwards):
 # non-property matters and street-level items go to the street's property service centre, community-level
@@ -28,6 +36,7 @@ def ensure_default_rules(street) -> int:
     if RoutingRule.objects.filter(street=street).exists():
         return 0
     RoutingRule.objects.bulk_create([RoutingRule(street=street, **rule) for rule in DEFAULT_RULES])
+    rules_memo.clear()  # bulk_create sends no post_save
     return len(DEFAULT_RULES)
 
 
@@ -39,9 +48,18 @@ class Route:
     reason: str
 
 
+stewardship_memo = Memo("current stewardship", ttl=10, watch=["places.Stewardship", "people.Organization"])
+
+
 def current_mode_and_provider(estate):
+    """(management mode, provider organisation) of the estate today; a bundled estate (打包) takes its lead
+    estate's provider."""
     if estate is None:
         return None, None
+    return stewardship_memo.get((estate.pk, timezone.localdate()), lambda: _mode_and_provider(estate))
+
+
+def _mode_and_provider(estate):
     stewardship = estate.current_stewardship()
     if stewardship is None:
         return None, None
@@ -52,18 +70,39 @@ def current_mode_and_provider(estate):
     return stewardship.mode, provider
 
 
+def _division_org(kinds: tuple[str, ...], division_id) -> Organization | None:
+    """The first organisation of the first kind that the division has (its committee, its centre)."""
+    if not division_id:
+        return None
+
+    def find():
+        for kind in kinds:
+            found = Organization.objects.filter(kind=kind, division=division_id).select_related("division").first()
+            if found is not None:
+                return found
+        return None
+
+    return orgs_memo.get((kinds, division_id), find)
+
+
 def _resolve(rule, order, provider) -> Organization | None:
     if rule.target == Target.PROVIDER:
         return provider
     if rule.target == Target.COMMUNITY:
-        return Organization.objects.filter(kind="community_committee", division=order.community_id).first() if (
-            order.community_id) else None
+        return _division_org(("community_committee",), order.community_id)
     if rule.target == Target.STREET_CENTRE:
-        return (
-            Organization.objects.filter(kind="property_centre", division=order.street_id).first()
-            or Organization.objects.filter(kind="street_office", division=order.street_id).first()
-        ) if order.street_id else None
+        return _division_org(("property_centre", "street_office"), order.street_id)
     return rule.organization
+
+
+def street_rules(street_id) -> list[RoutingRule]:
+    """The street's routing table in priority order, or the default table (unsaved rows) when it has none."""
+
+    def load():
+        rules = list(RoutingRule.objects.filter(street_id=street_id).select_related("organization__division"))
+        return rules or [RoutingRule(street_id=street_id, **r) for r in DEFAULT_RULES]
+
+    return rules_memo.get(street_id, load)
 
 
 def route(order, *, level: str | None = None) -> Route:
@@ -72,10 +111,7 @@ def route(order, *, level: str | None = None) -> Route:
     mode, provider = current_mode_and_provider(order.estate)
     if order.street_id is None:
         return Route(None, None, mode, "工单没有所属街道，需人工派单")
-    rules = RoutingRule.objects.filter(street_id=order.street_id).select_related("organization")
-    if not rules.exists():
-        rules = [RoutingRule(street_id=order.street_id, **r) for r in DEFAULT_RULES]
-    for rule in rules:
+    for rule in street_rules(order.street_id):
         if rule.category and rule.category != order.category:
             continue
         if rule.level and rule.level != level:

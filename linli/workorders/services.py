@@ -6,25 +6,29 @@ status allows it, changes the order in a transaction, writes the append-only eve
 """
 
 import datetime
+import logging
 import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.core.memo import Memo
 from linli.people.models import Membership, Organization, Role, User
 from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS, scope_for
 from linli.workorders import calendar, routing
 from linli.workorders.models import (
+    LEVEL_ORDER,
     OPEN_STATUSES,
     Attachment,
     Channel,
     Level,
     Satisfaction,
     Status,
+    Tier,
     TimeLimit,
     WorkOrder,
     WorkOrderEvent,
@@ -32,6 +36,7 @@ from linli.workorders.models import (
 from linli.workorders.notify import notify
 
 Event = WorkOrderEvent.Type
+logger = logging.getLogger(__name__)
 
 # action → the statuses it may start from (and the status it leads to, or None to keep the status)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
@@ -152,10 +157,11 @@ def _handlers(order) -> list[User]:
         users.append(order.assignee_user)
     org = order.assignee_org
     if org is not None:
-        users += list(User.objects.filter(memberships__organization=org, is_active=True).distinct())
+        # The organisation's people; a committee or centre also acts through the admins of its division.
+        q = Q(memberships__organization=org)
         if org.kind in DIVISION_ORG_KINDS and org.division_id:
-            users += list(User.objects.filter(memberships__division=org.division_id,
-                                              memberships__role__in=ADMIN_ROLES, is_active=True).distinct())
+            q |= Q(memberships__division=org.division_id, memberships__role__in=ADMIN_ROLES)
+        users += [u for u in User.objects.filter(q, is_active=True).distinct() if u not in users]
     return users
 
 
@@ -174,13 +180,17 @@ def _reporter_users(order) -> list[User]:
     return users
 
 
+limits_memo = Memo("time limits", ttl=10, watch=["workorders.TimeLimit"])
+
+
 def time_limits(order: WorkOrder) -> tuple[int, int, int]:
     """(accept hours, reply working days, reply hours) for the order, most specific row first."""
-    rows = TimeLimit.objects.filter(urgent=order.urgent).filter(
-        Q(street_id=order.street_id) | Q(street__isnull=True), Q(category=order.category) | Q(category="")
-    )
+    rows = limits_memo.get(order.street_id, lambda: list(
+        TimeLimit.objects.filter(Q(street_id=order.street_id) | Q(street__isnull=True))))
     best = None
     for row in rows:
+        if row.urgent != order.urgent or row.category not in ("", order.category):
+            continue
         rank = (row.street_id is not None, row.category != "")
         if best is None or rank > best[0]:
             best = (rank, row)
@@ -191,9 +201,13 @@ def time_limits(order: WorkOrder) -> tuple[int, int, int]:
 
 
 def set_deadlines(order: WorkOrder, now: datetime.datetime) -> None:
+    """Sign and reply deadlines from the time limits, counted from ``now``. A deadline the source channel set
+    (12345's 办理时限) binds the reply until the order is reopened."""
     accept_hours, reply_days, reply_hours = time_limits(order)
     order.accept_due = now + datetime.timedelta(hours=accept_hours)
-    if reply_hours:
+    if order.source_reply_due is not None and not order.reopen_count:
+        order.reply_due = order.source_reply_due
+    elif reply_hours:
         order.reply_due = now + datetime.timedelta(hours=reply_hours)
     else:
         order.reply_due = calendar.add_working_days(now, reply_days)
@@ -226,6 +240,89 @@ def resolve_place(*, estate=None, building=None, home=None, community=None, stre
     return Place(street=street, community=community, estate=estate, building=building, home=home)
 
 
+def _place_level(place: Place) -> str:
+    """The lowest level the place allows: a building (not a home) → 楼栋; an estate or a home → 小区; else the
+    community or the street."""
+    if place.estate is not None:
+        return Level.BUILDING if place.building is not None and place.home is None else Level.ESTATE
+    return Level.COMMUNITY if place.community is not None else Level.STREET
+
+
+def _higher(a: str, b: str) -> str:
+    return a if LEVEL_ORDER.index(a) >= LEVEL_ORDER.index(b) else b
+
+
+def intake_triage(text: str, *, street=None) -> dict | None:
+    """The triage engine's proposal for a new order, as stored on it (``WorkOrder.triage``); None when the engine
+    cannot run (a missing or broken model file must never stop a resident's request from being received)."""
+    from linli.triage import services as triage_services
+
+    try:
+        result = triage_services.classify(text, street=street)
+    except (OSError, ValueError, KeyError):
+        logger.exception("triage failed; an order without a category goes to the human triage queue")
+        return None
+    explanation = result.get("explanation") or {}
+    return {
+        "source": "engine", "category": result["category"], "subcategory": result["subcategory"] or "",
+        "confidence": result["confidence"], "tier": result["tier"] or "", "level": result["level"] or "",
+        "urgent": result["urgent"], "uncertain": result["uncertain"], "keywords": result["keywords"][:8],
+        "alternatives": explanation.get("alternatives", [])[:3], "urgency": explanation.get("urgency", []),
+        "limit_hours": explanation.get("limit_hours"),
+    }
+
+
+REPEAT_CANDIDATES = 40  # open orders of the same estate compared with a new one (the most recent first)
+
+
+def intake_repeats(order: WorkOrder, *, now) -> dict:
+    """Open orders of the same estate in the last days that the new one may repeat, and whether its phone number
+    called in the last days (重复来电). Proposals only: a person merges. Called before the new order is written."""
+    from linli.triage import services as triage_services
+    from linli.triage.engine import repeats
+
+    since = now - datetime.timedelta(days=repeats.DAYS)
+    fields = ("id", "code", "text", "estate_id", "building_id", "received_at", "contact_phone", "category")
+    candidates = []
+    if order.estate_id:
+        candidates = list(WorkOrder.objects.filter(estate_id=order.estate_id, received_at__gte=since,
+                                                   status__in=OPEN_STATUSES)
+                          .order_by("-received_at").values(*fields)[:REPEAT_CANDIDATES])
+    if order.contact_phone:
+        seen = {c["id"] for c in candidates}
+        candidates += [c for c in WorkOrder.objects.filter(contact_phone=order.contact_phone, received_at__gte=since)
+                       .order_by("-received_at").values(*fields)[:REPEAT_CANDIDATES]
+                       if c["id"] not in seen]
+    if not candidates:
+        return {}
+    codes = {c["id"]: c["code"] for c in candidates}
+    for c in candidates:
+        c["phone"] = c.pop("contact_phone")
+    found = triage_services.propose_repeats(
+        {"id": None, "text": order.text, "estate_id": order.estate_id, "building_id": order.building_id,
+         "received_at": order.received_at, "phone": order.contact_phone, "category": order.category},
+        candidates, now=now)
+    out = {}
+    if found["proposals"]:
+        out["repeats"] = [{"code": codes[p["id"]], "score": p["score"], "reasons": p["reasons"]}
+                          for p in found["proposals"][:5]]
+    if found["repeated_caller"]:
+        out["repeated_caller"] = [codes[i] for i in found["caller_items"][:5] if i in codes]
+    return out
+
+
+def _next_id() -> int | None:
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [WorkOrder._meta.db_table])
+        return cursor.fetchone()[0]
+
+
+def _code(order) -> str:
+    return f"{timezone.localtime(order.received_at):%Y%m%d}-{order.pk:04d}"
+
+
 @transaction.atomic
 def workorder_create(
     *,
@@ -242,18 +339,29 @@ def workorder_create(
     address: str = "",
     category: str = "",
     subcategory: str = "",
-    tier: str = "easy",
+    tier: str = "",
     level: str = "",
     urgent: bool = False,
     external_id: str = "",
     received_at: datetime.datetime | None = None,
+    reply_due: datetime.datetime | None = None,
     photos=(),
     auto_route: bool = True,
     triage: dict | None = None,
+    classify: bool = True,
     needs_triage: bool = False,
     now: datetime.datetime | None = None,
 ) -> WorkOrder:
-    """Receive a request from any channel; route it at once when the routing table can, else queue it for a person."""
+    """Receive a request from any channel: triage it, route it through the street's table and dispatch it at once;
+    what the triage is unsure of, or the table cannot place, waits in the human triage queue (待分拣).
+
+    What the caller gives wins over the triage: a category chosen by the resident or by staff stays (and the
+    level follows the place, as chosen); the engine then only fills in the subcategory and tier when it agrees.
+    Without a category the engine's confident proposal sets category, subcategory, tier and level. An urgent signal (gas, fire,
+    people trapped …) makes the order urgent whatever the caller said. ``reply_due`` is a deadline the source set
+    (12345's 办理时限): it binds the reply. ``triage``: what the source said about the matter (the hotline's own
+    classification), stored beside the engine's proposal; ``classify=False`` skips the engine.
+    """
     now = now or timezone.now()
     text = (text or "").strip()
     if not text:
@@ -263,34 +371,95 @@ def workorder_create(
     place = place or Place()
     if place.street is None and place.estate is None:
         raise ValidationError({"estate": _("请选择小区或所属街道")})
-    if not level:
-        level = Level.BUILDING if place.building is not None and place.home is None else Level.ESTATE
-        if place.estate is None:
-            level = Level.COMMUNITY if place.community is not None else Level.STREET
-    order = WorkOrder.objects.create(
+    if place.street is None:
+        place = resolve_place(estate=place.estate, building=place.building, home=place.home)
+    place_level = _place_level(place)
+    proposal = None
+    if classify:
+        proposal = intake_triage(text, street=place.street)
+        if proposal is None and not category:
+            needs_triage = True  # nobody classified it and the engine could not: a person does
+    if proposal:
+        if not category:
+            if proposal["uncertain"] or not proposal["category"]:
+                needs_triage = True
+            else:
+                # The engine decides what nobody chose: the category, and with it the level where such a
+                # matter is settled (never below what the place allows).
+                category, subcategory = proposal["category"], proposal["subcategory"]
+                if not level and proposal["level"] in LEVEL_ORDER:
+                    level = _higher(place_level, proposal["level"])
+        if proposal["category"] == category and not proposal["uncertain"]:
+            subcategory = subcategory or proposal["subcategory"]
+            tier = tier or proposal["tier"]
+        urgent = urgent or proposal["urgent"]
+    order = WorkOrder(
         code=f"tmp-{uuid.uuid4().hex[:18]}",
         channel=channel, external_id=external_id, kind=kind, title=title[:120], text=text,
         reporter=reporter, contact_name=contact_name, contact_phone=contact_phone, anonymous=anonymous,
         street=place.street, community=place.community, estate=place.estate, building=place.building, home=place.home,
-        address=address, category=category, subcategory=subcategory, tier=tier, level=level, urgent=urgent,
-        triage=triage or {}, needs_triage=needs_triage,
-        received_at=received_at or now, created_by=actor, created_at=now,
+        address=address, category=category, subcategory=subcategory, tier=tier or Tier.EASY,
+        level=level or place_level, urgent=urgent, triage={**(triage or {}), **(proposal or {})}, needs_triage=needs_triage,
+        received_at=received_at or now, source_reply_due=reply_due, created_by=actor, created_at=now,
     )
-    # A readable code from the day and the row number: unique, no daily cap, no counter to contend on.
-    order.code = f"{timezone.localtime(order.received_at):%Y%m%d}-{order.pk:04d}"
-    WorkOrder.objects.filter(pk=order.pk).update(code=order.code)
-    _event(order, Event.CREATE, actor=actor, note=_("渠道：%(c)s") % {"c": order.get_channel_display()},
-           data={"channel": channel}, files=photos, now=now)
-    if auto_route and not needs_triage:
-        found = routing.route(order)
-        if found.organization is not None:
-            return _dispatch(order, to=found.organization, actor=None, note=found.reason, now=now)
-        order.needs_triage = True
-        order.save(update_fields=["needs_triage"])
+    found = routing.route(order) if auto_route and not needs_triage else None
+    if found is not None and found.organization is not None:
+        # Routed: the order is written once, already dispatched, with its deadlines.
+        order.assignee_org = found.organization
+        order.status = Status.DISPATCHED
+        order.dispatched_at = now
+        set_deadlines(order, now)
+    else:
+        order.needs_triage = order.needs_triage or auto_route
+        order.reply_due = reply_due  # the source's deadline runs even while the order waits for a person
+    if order.estate_id or order.contact_phone:
+        found_repeats = intake_repeats(order, now=now)
+        if found_repeats:
+            order.triage = {**order.triage, **found_repeats}
+    # A readable code from the day and the row number: unique, no daily cap, no counter to contend on. On
+    # PostgreSQL the row number is drawn first so that the order is written once (every write of this row
+    # touches all its indexes); elsewhere the code follows the insert.
+    order.pk = _next_id()
+    if order.pk is not None:
+        order.code = _code(order)
+        order.save(force_insert=True)
+    else:
+        order.save(force_insert=True)
+        order.code = _code(order)
+        WorkOrder.objects.filter(pk=order.pk).update(code=order.code)
+    create_data = {"channel": channel}
+    create_note = _("渠道：%(c)s") % {"c": order.get_channel_display()}
+    if reply_due is not None:
+        create_data["source_reply_due"] = reply_due.isoformat()
+        create_note += _("；来源办理时限：%(t)s") % {"t": f"{timezone.localtime(reply_due):%Y-%m-%d %H:%M}"}
+    events = [WorkOrderEvent(order=order, type=Event.CREATE, to_status=Status.RECEIVED, actor=actor, at=now,
+                             note=create_note, data=create_data)]
+    if order.status == Status.DISPATCHED:
+        events.append(_dispatch_event(order, Event.DISPATCH, actor=None, before=Status.RECEIVED, note=found.reason,
+                                      now=now))
+    events = WorkOrderEvent.objects.bulk_create(events)
+    order._created_events = events  # the API answers from these without reading the order back
+    order._created_attachments = [Attachment.objects.create(order=order, event=events[0], file=f) for f in photos]
+    if order.status == Status.DISPATCHED:
+        _notify_dispatch(order)
     return order
 
 
 # -- the steps --------------------------------------------------------------------------------------
+
+
+def _dispatch_event(order, event_type, *, actor, before, note, now) -> WorkOrderEvent:
+    to = order.assignee_org
+    person = order.assignee_user
+    return WorkOrderEvent(
+        order=order, type=event_type, from_status=before, to_status=order.status, actor=actor, at=now, note=note,
+        data={"to": to.pk if to else None, "to_name": str(to) if to else "", "person": person.pk if person else None,
+              "accept_due": order.accept_due.isoformat(), "reply_due": order.reply_due.isoformat()})
+
+
+def _notify_dispatch(order) -> None:
+    notify(users=_handlers(order), order=order, title=_("新工单 %(code)s：%(text)s") % {
+        "code": order.code, "text": order.title or order.text[:30]})
 
 
 def _dispatch(order, *, to, person=None, actor, note="", now=None, event_type=Event.DISPATCH) -> WorkOrder:
@@ -303,11 +472,9 @@ def _dispatch(order, *, to, person=None, actor, note="", now=None, event_type=Ev
     order.needs_triage = False
     set_deadlines(order, now)
     order.save()
-    _event(order, event_type, actor=actor, from_status=before, note=note,
-           data={"to": to.pk if to else None, "to_name": str(to) if to else "", "person": person.pk if person else None,
-                 "accept_due": order.accept_due.isoformat(), "reply_due": order.reply_due.isoformat()}, now=now)
-    notify(users=_handlers(order), order=order, title=_("新工单 %(code)s：%(text)s") % {
-        "code": order.code, "text": order.title or order.text[:30]})
+    event = _dispatch_event(order, event_type, actor=actor, before=before, note=note, now=now)
+    event.save()
+    _notify_dispatch(order)
     return order
 
 

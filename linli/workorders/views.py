@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from linli.core.access import get_visible_or_404, staff_required
 from linli.core.htmx import is_htmx
+from linli.core.paging import Pager, capped_counts
 from linli.core.text import mask_name, mask_phone, normalize
 from linli.people.models import Occupancy, Organization, Person
 from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS, scope_for
@@ -40,6 +41,8 @@ from linli.workorders.models import (
 from linli.workorders.routing import ensure_default_rules
 
 PAGE_SIZE = 30
+# Inbox tabs count their orders up to this many and show more as "99+" (the board has the exact figures).
+TAB_COUNT_CAP = 99
 DESK_ROLES = ADMIN_ROLES | {"grid_worker"}
 # How many reports one visitor may send from the phone page: (count, seconds), per address and per session.
 REPORT_RATE = (5, 600)
@@ -49,8 +52,10 @@ PUBLIC_EVENTS = {"create", "dispatch", "accept", "start", "reply", "visit", "clo
 NOTE_FOR_RESIDENT = {"reply", "visit", "merge", "cancel", "joint_meeting"}
 
 
-def _page(request, qs, size=PAGE_SIZE):
-    return Paginator(qs, size).get_page(request.GET.get("page"))
+def _page(request, qs, size=PAGE_SIZE, *, count=True):
+    """A page of ``qs``; ``count=False`` for lists that may be long (no COUNT, a "next page" link instead)."""
+    paginator = Paginator(qs, size) if count else Pager(qs, size)
+    return paginator.get_page(request.GET.get("page"))
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -332,16 +337,20 @@ def patrol(request):
 def mine_q(user) -> Q:
     """Orders assigned to the user, to their organisations, or to the committee/centre of the division they run."""
     scope = scope_for(user)
-    q = Q(assignee_user_id=user.pk)
-    if scope.own_org_ids:
-        q |= Q(assignee_org_id__in=scope.own_org_ids)
+    orgs = set(scope.own_org_ids)
     if scope.admin_paths:
-        q |= Q(assignee_org__kind__in=DIVISION_ORG_KINDS, assignee_org__division__path__in=scope.admin_paths)
+        # As ids (a handful of organisations): no join to the organisation and its division for every order.
+        orgs.update(Organization.objects.filter(kind__in=DIVISION_ORG_KINDS, division__path__in=scope.admin_paths)
+                    .values_list("pk", flat=True))
+    q = Q(assignee_user_id=user.pk)
+    if orgs:
+        q |= Q(assignee_org_id__in=sorted(orgs))
     return q
 
 
 def inbox_tabs(user):
-    """(key, label, Q) for the tabs the user's roles call for; each Q applies on top of visible_to(user)."""
+    """(key, label, Q) for the tabs the user's roles call for; each Q applies on top of visible_to(user).
+    Every tab but "all" holds work in hand only (active statuses), which the ``workorder_active_idx`` index serves."""
     scope = scope_for(user)
     mine = mine_q(user)
     admin = bool(scope.roles & ADMIN_ROLES)
@@ -360,6 +369,13 @@ def inbox_tabs(user):
     return tabs
 
 
+def inbox_counts(visible, tabs) -> dict:
+    """{tab: count} for the tabs of work in hand, each counted up to TAB_COUNT_CAP + 1 (shown as "99+");
+    "all" is not counted (None): at a busy street it is hundreds of thousands of closed orders."""
+    counts = capped_counts({key: visible.filter(q) for key, _label, q in tabs if key != "all"}, TAB_COUNT_CAP)
+    return {key: counts.get(key) for key, _label, _q in tabs}
+
+
 @staff_required
 def inbox(request):
     user = request.user
@@ -369,23 +385,28 @@ def inbox(request):
     default = "to_sign" if (scope.own_org_ids or scope.admin_paths) else "all"
     tab = request.GET.get("tab") if request.GET.get("tab") in keys else default
     visible = WorkOrder.objects.visible_to(user)
-    # All the tab counts in one pass over the visible orders.
-    counts = visible.aggregate(**{key: Count("pk", filter=q) if q else Count("pk") for key, _label, q in tabs})
+    htmx_rows = is_htmx(request) and request.htmx.target == "rows"
+    counts = {} if htmx_rows else inbox_counts(visible, tabs)  # the tabs are not part of the rows
     qs = visible.filter(dict((k, q) for k, _label, q in tabs)[tab])
     estates = _estates_for(user)
     filters = f.InboxFilterForm(request.GET or None, estates=estates)
     qs = filters.apply(qs).select_related("estate", "building", "assignee_org").order_by("-received_at", "-id")
-    page = _page(request, qs)
+    page = _page(request, qs, count=False)
+    # Labels looked up once per page: get_FOO_display() rebuilds and translates the whole choice list per call.
+    status_labels, channel_labels = ({k: str(v) for k, v in c.choices} for c in (Status, Channel))
+    for order in page:
+        order.status_label = status_labels.get(order.status, order.status)
+        order.channel_label = channel_labels.get(order.channel, order.channel)
     admin = bool(scope.roles & ADMIN_ROLES)
     context = {
-        "tabs": [(k, label, counts[k]) for k, label, _q in tabs], "tab": tab, "filters": filters, "page": page,
+        "tabs": [(k, label, counts.get(k)) for k, label, _q in tabs], "tab": tab, "tab_cap": TAB_COUNT_CAP,
+        "filters": filters, "page": page,
         "bulk": admin, "orgs": f.assignable_orgs(user) if admin else [], "now": timezone.now(),
         "categories": f.CATEGORY_NAMES, "can_desk": bool(scope.roles & DESK_ROLES),
         "can_patrol": not scope.roles <= {"auditor", "resident"},
         "filters_active": any(request.GET.get(k) for k in f.InboxFilterForm.base_fields if k != "q"),
     }
-    template = "workorders/_inbox_rows.html" if is_htmx(request) and request.htmx.target == "rows" else \
-        "workorders/inbox.html"
+    template = "workorders/_inbox_rows.html" if htmx_rows else "workorders/inbox.html"
     return render(request, template, context)
 
 
@@ -430,6 +451,32 @@ def _get_order(user, code):
     return get_visible_or_404(_order_qs(), user, code=code)
 
 
+def _subcategory_name(code: str) -> str:
+    from linli.triage.engine import taxonomy
+
+    sub = taxonomy.default().get(code or "")
+    return sub.name if sub else (code or "")
+
+
+def _triage_view(order) -> dict | None:
+    """What the intake's triage proposed, for staff: the category it read, how sure, the words that decided it,
+    and the open orders it may repeat."""
+    from linli.triage.engine import taxonomy
+
+    t = order.triage or {}
+    if t.get("source") != "engine" and not t.get("repeats") and not t.get("repeated_caller"):
+        return None
+    sub = taxonomy.default().get(t.get("subcategory") or "")
+    return {
+        "engine": t.get("source") == "engine",
+        "category": f.CATEGORY_NAMES.get(t.get("category"), t.get("category") or ""),
+        "subcategory": sub.name if sub else (t.get("subcategory") or ""),
+        "confidence": round((t.get("confidence") or 0) * 100), "keywords": t.get("keywords") or [],
+        "uncertain": t.get("uncertain"), "urgent": t.get("urgent"), "urgency": t.get("urgency") or [],
+        "repeats": t.get("repeats") or [], "repeated_caller": t.get("repeated_caller") or [],
+    }
+
+
 def order_context(user, order, *, errors=None, forms_with_errors=None) -> dict:
     scope = scope_for(user)
     staff = scope.is_staff_member
@@ -455,7 +502,14 @@ def order_context(user, order, *, errors=None, forms_with_errors=None) -> dict:
         elif form_class is f.DispatchForm:
             form = form_class(user=user, prefix=action)
         elif form_class is f.ReclassifyForm:
-            form = form_class(prefix=action, initial={k: getattr(order, k) for k in form_class.base_fields})
+            initial = {k: getattr(order, k) for k in form_class.base_fields}
+            proposal = order.triage or {}
+            if not order.category and proposal.get("category"):  # start from the engine's guess
+                initial.update({k: proposal.get(k) or initial.get(k) for k in ("category", "subcategory", "tier",
+                                                                              "level")})
+            form = form_class(prefix=action, initial=initial)
+        elif form_class is f.MergeForm and (order.triage or {}).get("repeats"):
+            form = form_class(prefix=action, initial={"into": order.triage["repeats"][0]["code"]})
         else:
             form = form_class(prefix=action)
         if action == "visit" and not manages:
@@ -470,9 +524,11 @@ def order_context(user, order, *, errors=None, forms_with_errors=None) -> dict:
         contact_name = name if (manages or s.can_handle(user, order) or s.can_rate(user, order)) else mask_name(name)
         contact_phone = phone if manages else mask_phone(phone)
     return {
+        "triage": _triage_view(order) if staff else None,
         "order": order, "events": events, "photos": photos, "actions": actions, "errors": errors or [],
         "staff_view": staff, "manages": manages, "contact_name": contact_name, "contact_phone": contact_phone,
         "category_name": f.CATEGORY_NAMES.get(order.category, order.category), "now": timezone.now(),
+        "subcategory_name": _subcategory_name(order.subcategory),
     }
 
 
@@ -624,25 +680,29 @@ def board(request):
     """The street's dispatch board: what waits for dispatch, and what each organisation holds."""
     visible = WorkOrder.objects.visible_to(request.user)
     waiting = visible.filter(status=Status.RECEIVED)
-    counts = {
-        "received": waiting.count(),
-        "needs_triage": waiting.filter(needs_triage=True).count(),
-        "dispatched": visible.filter(status=Status.DISPATCHED).count(),
-        "overdue": visible.filter(overdue=True, status__in=ACTIVE_STATUSES).count(),
-    }
-    rows = (
-        visible.filter(status__in=ACTIVE_STATUSES, assignee_org__isnull=False)
-        .values("assignee_org", "assignee_org__name", "assignee_org__kind")
-        .annotate(
-            to_sign=Count("pk", filter=Q(status=Status.DISPATCHED)),
-            working=Count("pk", filter=Q(status__in=(Status.ACCEPTED, Status.IN_PROGRESS))),
-            replied=Count("pk", filter=Q(status=Status.REPLIED)),
-            overdue=Count("pk", filter=Q(overdue=True)),
-        )
-        .order_by("-overdue", "-to_sign", "assignee_org__name")
-    )
+    # One pass over the work in hand, grouped (read from the active index alone); the figures are summed here.
+    groups = (visible.active().values_list("assignee_org_id", "status", "overdue", "needs_triage")
+              .annotate(n=Count("pk")).order_by())
+    counts = {"received": 0, "needs_triage": 0, "dispatched": 0, "overdue": 0}
+    columns = {Status.DISPATCHED: "to_sign", Status.ACCEPTED: "working", Status.IN_PROGRESS: "working",
+               Status.REPLIED: "replied"}
+    held = {}
+    for org_id, status, overdue, needs_triage, n in groups:
+        counts["received"] += n if status == Status.RECEIVED else 0
+        counts["needs_triage"] += n if status == Status.RECEIVED and needs_triage else 0
+        counts["dispatched"] += n if status == Status.DISPATCHED else 0
+        counts["overdue"] += n if overdue else 0
+        if org_id is None:
+            continue
+        row = held.setdefault(org_id, {"to_sign": 0, "working": 0, "replied": 0, "overdue": 0})
+        if status in columns:
+            row[columns[status]] += n
+        row["overdue"] += n if overdue else 0
     kinds = dict(Organization.Kind.choices)
-    rows = [dict(r, kind=kinds.get(r["assignee_org__kind"], "")) for r in rows]
+    orgs = Organization.objects.in_bulk(list(held))
+    rows = [dict(r, assignee_org=k, assignee_org__name=orgs[k].name, assignee_org__kind=orgs[k].kind,
+                 kind=kinds.get(orgs[k].kind, "")) for k, r in held.items() if k in orgs]
+    rows.sort(key=lambda r: (-r["overdue"], -r["to_sign"], r["assignee_org__name"]))
     recent = list(waiting.select_related("estate").order_by("received_at", "id")[:20])
     for order in recent:
         order.category_name = f.CATEGORY_NAMES.get(order.category, order.category)
@@ -653,9 +713,9 @@ def board(request):
 @staff_required
 def overdue_board(request):
     """超期督办: overdue orders, longest overdue first, with counts per organisation."""
-    qs = WorkOrder.objects.visible_to(request.user).filter(overdue=True, status__in=ACTIVE_STATUSES)
+    qs = WorkOrder.objects.visible_to(request.user).overdue()  # the workorder_overdue_idx index, most late first
     per_org = qs.values("assignee_org__name").annotate(n=Count("pk")).order_by("-n", "assignee_org__name")
-    page = _page(request, qs.select_related("estate", "assignee_org").order_by("reply_due", "id"))
+    page = _page(request, qs.select_related("estate", "assignee_org").order_by("reply_due", "id"), count=False)
     now = timezone.now()
     for order in page:
         due = order.reply_due or order.accept_due

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -30,15 +30,9 @@ from linli.workorders.models import JointMeeting, JointMeetingInvite, Tier, Work
 # -- helpers -------------------------------------------------------------------------------------------------
 
 
-def order_url(order) -> str | None:
-    """The work order's page, once the pages engineer's URL exists (names tried in turn)."""
-    for name, arg in (("workorders:detail", order.pk), ("workorders:order_detail", order.pk),
-                      ("workorders:order", order.pk), ("workorders:detail", order.code)):
-        try:
-            return reverse(name, args=[arg])
-        except NoReverseMatch:
-            continue
-    return None
+def order_url(order) -> str:
+    """The work order's page."""
+    return reverse("workorders:order", args=[order.code])
 
 
 def convenable_streets(user):
@@ -90,7 +84,15 @@ class DateTimeInput(forms.DateTimeInput):
         return value
 
 
-class MeetingForm(forms.Form):
+class _Form(forms.Form):
+    """Chinese labels carry no trailing colon (as the work-order forms)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class MeetingForm(_Form):
     street = forms.ModelChoiceField(label=gettext_lazy("街道"), queryset=Division.objects.none())
     title = forms.CharField(label=gettext_lazy("会议名称"), max_length=120)
     topic = forms.CharField(label=gettext_lazy("议题"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -113,16 +115,18 @@ class MeetingForm(forms.Form):
             self.fields["street"].initial = streets[0].pk
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(_Form):
     minutes = forms.CharField(label=gettext_lazy("会议纪要"), widget=forms.Textarea(attrs={"rows": 5}))
     decisions = forms.CharField(label=gettext_lazy("议定事项"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class TaskForm(forms.Form):
-    department = forms.ModelChoiceField(label=gettext_lazy("承办部门"), queryset=Organization.objects.none())
+class TaskForm(_Form):
+    department = forms.ModelChoiceField(label=gettext_lazy("承办部门"), queryset=Organization.objects.none(),
+                                        empty_label=gettext_lazy("请选择已邀请的部门"))
     text = forms.CharField(label=gettext_lazy("任务内容"), widget=forms.Textarea(attrs={"rows": 3}))
     deadline = forms.DateField(label=gettext_lazy("完成期限"), widget=forms.DateInput(attrs={"type": "date"}))
-    about = forms.ModelChoiceField(label=gettext_lazy("关联工单"), queryset=WorkOrder.objects.none(), required=False)
+    about = forms.ModelChoiceField(label=gettext_lazy("关联工单"), queryset=WorkOrder.objects.none(), required=False,
+                                   empty_label=gettext_lazy("不关联（地点为本街道）"))
     tier = forms.ChoiceField(label=gettext_lazy("难易"), choices=Tier.choices, initial=Tier.HARD)
 
     def __init__(self, *args, meeting=None, **kwargs):
@@ -132,7 +136,7 @@ class TaskForm(forms.Form):
         self.fields["about"].queryset = WorkOrder.objects.filter(meeting_links__meeting=meeting).order_by("pk")
 
 
-class InviteForm(forms.Form):
+class InviteForm(_Form):
     departments = forms.ModelMultipleChoiceField(label=gettext_lazy("邀请部门"), queryset=Organization.objects.none(),
                                                  widget=forms.CheckboxSelectMultiple)
 
@@ -142,7 +146,7 @@ class InviteForm(forms.Form):
             pk__in=meeting.invites.values("department_id"))
 
 
-class LinkForm(forms.Form):
+class LinkForm(_Form):
     orders = forms.CharField(label=gettext_lazy("关联工单编号"), help_text=gettext_lazy("多个编号用逗号或空格分隔"))
 
 
@@ -167,9 +171,9 @@ def meeting_new(request):
     streets = convenable_streets(request.user)
     if not streets:
         raise PermissionDenied(_("只有街道管理员可以召集吹哨报到会议"))
-    initial = {}
+    initial, about = {}, []
     if request.method == "GET" and request.GET.get("orders"):
-        initial["orders"] = request.GET["orders"]
+        initial, about = _initial_from_orders(request.user, streets, request.GET["orders"])
     form = MeetingForm(request.POST or None, streets=streets, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -183,7 +187,24 @@ def meeting_new(request):
         else:
             messages.success(request, _("已召集会议「%(t)s」") % {"t": meeting.title})
             return redirect("workorders:meeting_detail", pk=meeting.pk)
-    return render(request, "workorders/meetings/form.html", {"form": form})
+    return render(request, "workorders/meetings/form.html", {
+        "form": form, "about": about, "back": order_url(about[0]) if len(about) == 1 else None})
+
+
+def _initial_from_orders(user, streets, text: str) -> tuple[dict, list[WorkOrder]]:
+    """``?orders=CODE,CODE`` (the "提请吹哨" link of an order's page): the codes, the street of the orders and
+    their texts as the topic. Codes the user cannot see are kept as typed, for the form to refuse on submit."""
+    initial = {"orders": text}
+    try:
+        about = _orders_from_codes(user, None, text)
+    except ValidationError:
+        return initial, []
+    by_pk = {st.pk: st for st in streets}
+    street_ids = {o.street_id for o in about}
+    if len(street_ids) == 1 and next(iter(street_ids)) in by_pk:
+        initial["street"] = next(iter(street_ids))
+    initial["topic"] = "\n".join(f"{o.code}：{(o.title or o.text)[:200]}" for o in about)
+    return initial, about
 
 
 def _meeting(request, pk):

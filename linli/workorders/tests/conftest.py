@@ -1,4 +1,5 @@
 import pytest
+from django.db import transaction
 
 from linli.people.models import Organization
 from linli.workorders.routing import ensure_default_rules
@@ -14,3 +15,21 @@ def desk(world):
                                                division=world.street)
     ensure_default_rules(world.street)
     return world
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """The demo street with the demo work orders and joint meetings, loaded once per test module and rolled back
+    after it (the other apps' demos are left out: these modules test the work orders)."""
+    from linli.core import demo as core
+    from linli.workorders import demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        others, core.DEMO_EXTENSIONS[:] = core.DEMO_EXTENSIONS[:], []
+        try:
+            core.load_demo()
+        finally:
+            core.DEMO_EXTENSIONS[:] = others
+        demo.load(out=lambda line: None)
+        yield
+        transaction.set_rollback(True)

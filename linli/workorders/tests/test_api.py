@@ -236,7 +236,7 @@ def test_the_list_filters_like_the_pages(desk, client_for):
 
 
 def test_a_resident_reports_for_their_own_home(desk, client_for):
-    response = post(client_for("resident_a"), URL, {"text": "水管漏水", "home": desk.home_a1.pk, "channel": "phone"})
+    response = post(client_for("resident_a"), URL, {"text": "家里楼道灯不亮", "home": desk.home_a1.pk, "channel": "phone"})
     assert response.status_code == 201, response.content
     order = WorkOrder.objects.get(code=response.json()["code"])
     assert (order.channel, order.reporter, order.home, order.estate, order.created_by) == (

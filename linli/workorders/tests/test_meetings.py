@@ -28,7 +28,8 @@ def cast(desk):
     desk.parks = Organization.objects.create(name="大渡口区园林绿化局", kind="department", field="landscaping",
                                              division=desk.district)
     desk.parks_handler = make_user("parks_handler", Role.DEPARTMENT_HANDLER, organization=desk.parks)
-    desk.order = s.workorder_create(channel="resident", text="小区围墙倒塌，占用人行道", reporter=desk.resident,
+    desk.order = s.workorder_create(channel="resident", text="小区围墙倒塌，占用人行道", category="repair",
+                                    reporter=desk.resident,
                                     place=s.resolve_place(estate=desk.estate_a), now=NOON)
     return desk
 
@@ -284,6 +285,40 @@ def test_inviting_and_linking_from_the_page(cast, client_for):
     assert meeting.invites.count() == 2 and meeting.links.count() == 1
     assert client_for("auditor").post(f"/workorders/meetings/{meeting.pk}/orders/",
                                       {"orders": cast.order.code}).status_code == 403
+
+
+def test_the_order_page_offers_a_meeting_to_the_admins_of_its_street(cast, client_for):
+    url, link = f"/workorders/{cast.order.code}/", f'href="/workorders/meetings/new/?orders={cast.order.code}"'
+    for who in ("street_admin", "district_admin"):
+        html = client_for(who).get(url).content.decode()
+        assert link in html and "提请吹哨" in html, who
+    for who in ("community_admin", "department_handler", "auditor", "manager_a", "resident_a"):
+        response = client_for(who).get(url)
+        assert response.status_code == 200 and link not in response.content.decode(), who
+    assert client_for("stranger").get(url).status_code == 404
+    assert client_for("other_street_admin").get(url).status_code == 404
+
+
+def test_the_new_meeting_page_is_prefilled_with_the_order(cast, client_for):
+    response = client_for("street_admin").get(f"/workorders/meetings/new/?orders={cast.order.code}")
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["orders"].value() == cast.order.code and form["street"].value() == cast.street.pk
+    assert form["topic"].value() == f"{cast.order.code}：小区围墙倒塌，占用人行道"
+    html = response.content.decode()
+    assert f'value="{cast.order.code}"' in html and f'href="/workorders/{cast.order.code}/"' in html
+    # an order the user cannot see is left as typed, for the form to refuse on submit
+    response = client_for("other_street_admin").get(f"/workorders/meetings/new/?orders={cast.order.code}")
+    assert response.context["form"]["orders"].value() == cast.order.code and response.context["about"] == []
+    assert "小区围墙倒塌" not in response.content.decode()
+
+
+def test_the_meeting_page_links_its_orders_and_tasks(cast, client_for):
+    meeting = convene(cast)
+    task = m.meeting_add_task(meeting=meeting, department=cast.department, text="清运", about=cast.order,
+                              deadline=datetime.date(2099, 12, 31), actor=cast.street_admin)
+    html = client_for("street_admin").get(f"/workorders/meetings/{meeting.pk}/").content.decode()
+    assert f'href="/workorders/{cast.order.code}/"' in html and f'href="/workorders/{task.order.code}/"' in html
 
 
 # -- API ---------------------------------------------------------------------------------------------------

@@ -118,7 +118,8 @@ def test_the_confirmation_is_shown_only_to_the_visitor_who_reported(desk):
 
 
 def test_an_estate_poster_reports_about_the_estate_without_a_building(desk):
-    Client().post(h5_url(desk, estate=desk.estate_b), {"text": "院坝积水", "contact_phone": "13900002222"})
+    Client().post(h5_url(desk, estate=desk.estate_b), {"text": "院坝积水", "contact_phone": "13900002222",
+                                                       "category": "sanitation"})
     order = WorkOrder.objects.get()
     assert (order.estate, order.building, order.assignee_org) == (desk.estate_b, None, desk.committee2)
 
@@ -142,7 +143,7 @@ def test_too_many_reports_from_one_visitor_are_refused(desk):
 
 
 def desk_data(world, **kw):
-    data = {"channel": "walk_in", "kind": "help", "text": "家门口下水道反味", "category": "", "estate": world.estate_a.pk,
+    data = {"channel": "walk_in", "kind": "help", "text": "家门口下水道反味", "category": "repair", "estate": world.estate_a.pk,
             "building": world.building_a.pk, "home": world.home_a1.pk, "reporter": world.resident.pk,
             "contact_name": "", "contact_phone": "", "address": ""}
     data.update(kw)

@@ -12,7 +12,7 @@ T0 = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)  # a Monday
 
 
 def report(world, now=T0, **kw):
-    return s.workorder_create(channel="resident", text="电梯异响", place=s.resolve_place(building=world.building_a),
+    return s.workorder_create(channel="resident", text="电梯异响", category="facility", place=s.resolve_place(building=world.building_a),
                               reporter=world.resident, now=now, **kw)
 
 
