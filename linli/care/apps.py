@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CareConfig(AppConfig):
@@ -8,4 +9,4 @@ class CareConfig(AppConfig):
     def ready(self):
         from linli.core.nav import NavItem, register
 
-        register(NavItem("关爱探访", "care:subject_list", lambda scope, user: scope.sees_sensitive, order=62))
+        register(NavItem(_("关爱探访"), "care:subject_list", lambda scope, user: scope.sees_sensitive, order=62))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TriageConfig(AppConfig):
@@ -8,4 +9,4 @@ class TriageConfig(AppConfig):
     def ready(self):
         from linli.core.nav import NavItem, register
 
-        register(NavItem("智能分拣", "triage:index", lambda scope, user: scope.is_staff_member, order=25))
+        register(NavItem(_("智能分拣"), "triage:index", lambda scope, user: scope.is_staff_member, order=25))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class VolunteersConfig(AppConfig):
@@ -8,5 +9,5 @@ class VolunteersConfig(AppConfig):
     def ready(self):
         from linli.core.nav import NavItem, register
 
-        register(NavItem("志愿服务", "volunteers:me", lambda scope, user: scope.is_member, order=60))
-        register(NavItem("微心愿", "volunteers:wish_pool", lambda scope, user: scope.is_member, order=61))
+        register(NavItem(_("志愿服务"), "volunteers:me", lambda scope, user: scope.is_member, order=60))
+        register(NavItem(_("微心愿"), "volunteers:wish_pool", lambda scope, user: scope.is_member, order=61))

@@ -6,6 +6,7 @@ import time
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 log = logging.getLogger("linli.worker")
 
@@ -17,11 +18,11 @@ class WorkordersConfig(AppConfig):
     def ready(self):
         from linli.core.nav import NavItem, register
 
-        register(NavItem("工单", "workorders:inbox", lambda scope, user: scope.is_staff_member, order=20))
-        register(NavItem("我的诉求", "workorders:mine", lambda scope, user: bool(scope.home_ids), order=21))
-        register(NavItem("吹哨报到", "workorders:meeting_list", lambda scope, user: bool(scope.paths), order=23))
-        register(NavItem("考评", "workorders:rates", lambda scope, user: bool(scope.paths), order=24))
-        register(NavItem("通知", "workorders:notifications", lambda scope, user: scope.is_member, order=22, on_home=False))
+        register(NavItem(_("工单"), "workorders:inbox", lambda scope, user: scope.is_staff_member, order=20))
+        register(NavItem(_("我的诉求"), "workorders:mine", lambda scope, user: bool(scope.home_ids), order=21))
+        register(NavItem(_("吹哨报到"), "workorders:meeting_list", lambda scope, user: bool(scope.paths), order=23))
+        register(NavItem(_("考评"), "workorders:rates", lambda scope, user: bool(scope.paths), order=24))
+        register(NavItem(_("通知"), "workorders:notifications", lambda scope, user: scope.is_member, order=22, on_home=False))
         # The one-command demo runs the sweep in-process; production runs `linli worker` instead.
         if getattr(settings, "LINLI_INPROCESS_WORKER", False) and "runserver" in sys.argv and \
                 os.environ.get("RUN_MAIN") == "true":

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linli.core.memo import Memo
 from linli.people.models import Membership, Organization, Role, User
@@ -57,11 +58,13 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "reclassify": (OPEN_STATUSES, None),
 }
 
+# Lazy: the module is imported once, the labels are shown in the language of each request.
 ACTION_LABELS = {
-    "dispatch": _("派单"), "accept": _("签收"), "start": _("开始办理"), "return": _("退单"), "reply": _("办结反馈"),
-    "visit": _("回访"), "close": _("结案"), "reopen": _("重办"), "request_extension": _("申请延期"),
-    "decide_extension": _("审批延期"), "supervise": _("督办"), "escalate": _("升级"), "merge": _("合并"),
-    "cancel": _("撤销"), "reclassify": _("分拣"),
+    "dispatch": gettext_lazy("派单"), "accept": gettext_lazy("签收"), "start": gettext_lazy("开始办理"),
+    "return": gettext_lazy("退单"), "reply": gettext_lazy("办结反馈"), "visit": gettext_lazy("回访"),
+    "close": gettext_lazy("结案"), "reopen": gettext_lazy("重办"), "request_extension": gettext_lazy("申请延期"),
+    "decide_extension": gettext_lazy("审批延期"), "supervise": gettext_lazy("督办"), "escalate": gettext_lazy("升级"),
+    "merge": gettext_lazy("合并"), "cancel": gettext_lazy("撤销"), "reclassify": gettext_lazy("分拣"),
 }
 
 DEFAULT_LIMITS = {False: (2, 5, 0), True: (1, 0, 24)}  # urgent → (accept hours, reply working days, reply hours)

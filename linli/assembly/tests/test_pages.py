@@ -363,6 +363,13 @@ def test_a_notice_is_withdrawn_with_a_reason_by_its_community_only(world, client
         "notices"]] == []
 
 
+def test_the_notice_page_has_one_withdraw_form_in_its_body(world, client_for, notice):
+    body = client_for("community_admin").get(reverse("assembly:notice_detail", args=[notice.pk])).content.decode()
+    title = body[body.index("<title>"):body.index("</title>")]
+    assert "<form" not in title and body.count('name="reason"') == 1
+    assert body.index('name="reason"') > body.index("<main")
+
+
 def test_the_property_company_sees_who_voted_but_never_how(world, client_for, motion):
     elector = motion.electors.get(persons=world.neighbour)
     ballot = services.ballot_cast(motion=motion, elector=elector, choice="against", actor=world.street_admin,
