@@ -352,8 +352,9 @@ class InboxFilterForm(BaseForm):
     until = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, estates=(), **kwargs):
+        """``estates``: (id, name) pairs of the estates the user may filter by."""
         super().__init__(*args, **kwargs)
-        self.fields["estate"].choices = [("", _("全部"))] + [(e.pk, e.name) for e in estates]
+        self.fields["estate"].choices = [("", _("全部")), *estates]
 
     def apply(self, qs):
         if not self.is_valid():

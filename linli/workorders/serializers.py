@@ -1,17 +1,28 @@
 """Serializers of work orders for /api/v1/: the order, its timeline, and one request body per step."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from linli.core.api import CachedFieldsMixin
+from linli.core.choices import label
 from linli.core.text import mask_name, mask_phone
 from linli.people.models import Organization, User
 from linli.places.models import Building, Division, Estate, Home
 from linli.places.serializers import VisibleRelatedField
 from linli.workorders import services
-from linli.workorders.models import Channel, Kind, Level, Satisfaction, Tier, WorkOrder, WorkOrderEvent
+from linli.workorders.models import (
+    Channel,
+    Kind,
+    Level,
+    Satisfaction,
+    Status,
+    Tier,
+    WorkOrder,
+    WorkOrderEvent,
+)
 
 # Channels a member may choose when recording an order through the API (the others have their own adapters).
 API_CHANNELS = [Channel.WALK_IN, Channel.PHONE, Channel.WECHAT, Channel.PATROL, Channel.GRID, Channel.API]
@@ -21,8 +32,12 @@ _DATETIME = serializers.DateTimeField()
 
 
 def _when(value):
-    """A datetime as the declared DateTimeFields give it (ISO 8601 in the current time zone)."""
-    return None if value is None else _DATETIME.to_representation(value)
+    """A datetime as the declared DateTimeFields give it (ISO 8601 in the current time zone), without the field's
+    generic path (a list page formats 250 of them)."""
+    if value is None or timezone.is_naive(value):
+        return None if value is None else _DATETIME.to_representation(value)
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _user_name(user) -> str:
@@ -47,7 +62,7 @@ class EventSerializer(CachedFieldsMixin, serializers.ModelSerializer):
         # The same dict as the declared fields give (tests/test_api_representation.py checks), without building
         # the fields: timelines are long and the intake answers with one.
         return {
-            "id": event.pk, "type": event.type, "type_display": event.get_type_display(),
+            "id": event.pk, "type": event.type, "type_display": label(WorkOrderEvent.Type, event.type),
             "from_status": event.from_status, "to_status": event.to_status, "actor": self.get_actor(event),
             "at": _when(event.at), "note": event.note, "data": event.data,
         }
@@ -110,9 +125,9 @@ class WorkOrderSerializer(CachedFieldsMixin, serializers.ModelSerializer):
             return related.name if related is not None else ""
 
         return {
-            "code": order.code, "channel": order.channel, "channel_display": order.get_channel_display(),
+            "code": order.code, "channel": order.channel, "channel_display": label(Channel, order.channel),
             "external_id": order.external_id, "kind": order.kind, "title": order.title, "text": order.text,
-            "status": order.status, "status_display": order.get_status_display(), "category": order.category,
+            "status": order.status, "status_display": label(Status, order.status), "category": order.category,
             "subcategory": order.subcategory, "tier": order.tier, "level": order.level, "urgent": order.urgent,
             "needs_triage": order.needs_triage, "overdue": order.overdue, "supervised": order.supervised,
             "street": order.street_id, "street_name": name(order.street) if order.street_id else "",

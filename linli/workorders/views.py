@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.access import get_visible_or_404, staff_required
+from linli.core.choices import labels
 from linli.core.htmx import is_htmx
 from linli.core.paging import Pager, capped_counts
 from linli.core.text import mask_name, mask_phone, normalize
@@ -388,12 +389,12 @@ def inbox(request):
     htmx_rows = is_htmx(request) and request.htmx.target == "rows"
     counts = {} if htmx_rows else inbox_counts(visible, tabs)  # the tabs are not part of the rows
     qs = visible.filter(dict((k, q) for k, _label, q in tabs)[tab])
-    estates = _estates_for(user)
+    estates = _staff_estates(user).order_by("community__path", "name").values_list("pk", "name")
     filters = f.InboxFilterForm(request.GET or None, estates=estates)
     qs = filters.apply(qs).select_related("estate", "building", "assignee_org").order_by("-received_at", "-id")
     page = _page(request, qs, count=False)
-    # Labels looked up once per page: get_FOO_display() rebuilds and translates the whole choice list per call.
-    status_labels, channel_labels = ({k: str(v) for k, v in c.choices} for c in (Status, Channel))
+    # Labels from a dict (linli.core.choices): get_FOO_display() rebuilds and translates the choice list per call.
+    status_labels, channel_labels = labels(Status), labels(Channel)
     for order in page:
         order.status_label = status_labels.get(order.status, order.status)
         order.channel_label = channel_labels.get(order.channel, order.channel)
@@ -401,7 +402,7 @@ def inbox(request):
     context = {
         "tabs": [(k, label, counts.get(k)) for k, label, _q in tabs], "tab": tab, "tab_cap": TAB_COUNT_CAP,
         "filters": filters, "page": page,
-        "bulk": admin, "orgs": f.assignable_orgs(user) if admin else [], "now": timezone.now(),
+        "bulk": admin, "orgs": list(f.assignable_orgs(user).values_list("pk", "name")) if admin else [], "now": timezone.now(),
         "categories": f.CATEGORY_NAMES, "can_desk": bool(scope.roles & DESK_ROLES),
         "can_patrol": not scope.roles <= {"auditor", "resident"},
         "filters_active": any(request.GET.get(k) for k in f.InboxFilterForm.base_fields if k != "q"),

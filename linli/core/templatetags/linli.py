@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from linli.core.text import mask_name, mask_phone
 
@@ -30,3 +32,13 @@ def query_with(context, **kwargs):
     for key, val in kwargs.items():
         params[key] = val
     return params.urlencode()
+
+
+@register.filter
+def options(choices, current=""):
+    """``<option>`` elements of (value, label) pairs, the one equal to ``current`` selected. Written in Python: a
+    template loop per option (a street's estates, its organisations) cost more than the rest of a list page."""
+    current = "" if current is None else str(current)
+    return mark_safe("".join(
+        f'<option value="{escape(value)}"{" selected" if str(value) == current else ""}>{escape(label)}</option>'
+        for value, label in choices))

@@ -14,6 +14,7 @@ the open candidates it fetched; nothing here knows what a work order is.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -65,14 +66,17 @@ class RepeatCheck:
         }
 
 
-def bigrams(text: str) -> set[str]:
+@functools.lru_cache(maxsize=8192)
+def bigrams(text: str) -> frozenset[str]:
+    """The character bigrams of a text (single characters standing alone), normalised. Cached: at intake the same
+    open orders of an estate are compared with every new one."""
     cleaned = _FILLER.sub(" ", clean(text).lower())
     out = set()
     for run in _HAN.findall(cleaned):
         if len(run) == 1:
             out.add(run)
         out.update(run[i:i + 2] for i in range(len(run) - 1))
-    return out
+    return frozenset(out)
 
 
 def similarity(a: str, b: str) -> float:

@@ -61,3 +61,19 @@ def test_masking_still_applies_to_those_who_do_not_manage_the_order(desk):
     request.user = desk.manager_a
     data = s.WorkOrderSerializer(routed, context={"request": request}).data
     assert (data["contact_phone"], data["contact_name"]) == ("139****5678", s.mask_name("王小明"))
+
+
+def test_the_labels_follow_the_active_language_as_get_display_does(desk):
+    from django.utils import translation
+
+    routed = next(o for o in orders(desk) if o.channel == "resident")
+    request = RequestFactory().get("/")
+    request.user = desk.street_admin
+    for language in ("zh-hans", "en", "zh-hans"):
+        with translation.override(language):
+            data = s.WorkOrderDetailSerializer(routed, context={"request": request}).data
+            assert (data["status_display"], data["channel_display"]) == (
+                routed.get_status_display(), routed.get_channel_display())
+            assert [e["type_display"] for e in data["events"]] == [e.get_type_display() for e in routed.events.all()]
+    with translation.override("en"):
+        assert s.WorkOrderSerializer(routed, context={"request": request}).data["status_display"] == "Called back"

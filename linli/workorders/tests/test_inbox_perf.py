@@ -179,3 +179,34 @@ def test_the_path_rule_holds_for_an_order_whose_street_and_community_disagree(de
                     "district_admin": True, "manager_a": True}
     sql = str(WorkOrder.objects.visible_to(desk.users["street_admin"]).query)
     assert "places_division" not in sql and "LIKE" not in sql.upper()
+
+
+# -- what a page reads does not grow with its rows ------------------------------------------------------------
+
+
+def queries_of(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+def test_the_list_and_the_inbox_read_a_fixed_number_of_statements_whatever_the_rows(desk, client_for):
+    client = client_for("street_admin")
+    bulk(desk, 2, day=4)
+    few = {url: queries_of(client, url)[0] for url in (URL, "/workorders/?tab=all")}
+    bulk(desk, 25, day=5, estate=desk.estate_b)
+    many = {url: queries_of(client, url) for url in (URL, "/workorders/?tab=all")}
+    assert len(many[URL][1].json()["results"]) == 27
+    assert len(many["/workorders/?tab=all"][1].context["page"]) == 27
+    assert {url: n for url, (n, _r) in many.items()} == few  # no statement per order (deferred columns, places)
+
+
+def test_the_list_answers_the_place_names_and_masks_for_staff_who_do_not_manage(desk, client_for):
+    bulk(desk, 1, day=6, contact_phone="13912345678", contact_name="王小明")
+    row = client_for("street_admin").get(URL).json()["results"][0]
+    assert (row["estate_name"], row["street_name"], row["community_name"]) == (
+        desk.estate_a.name, desk.estate_a.community.parent.name, desk.estate_a.community.name)
+    assert row["contact_phone"] == "13912345678"  # the street admin manages it
+    row = client_for("manager_a").get(URL).json()["results"]
+    assert all(r["contact_phone"] in ("", "139****5678") for r in row)
