@@ -1,0 +1,127 @@
+"""Every work-order page, walked from the URL table itself: a visitor who is not signed in is sent to sign in (or
+refused), a signed-in stranger (no role) is refused on GET and on POST and changes nothing, and the street admin
+opens every page. A new URL that is not given its objects below fails here, so it cannot ship untested."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, reverse
+from django.utils import timezone
+
+from linli.people.models import Organization, Person
+from linli.workorders import meetings as m
+from linli.workorders import services as s
+from linli.workorders.models import Attachment, Notification, RoutingRule, WorkOrder, WorkOrderEvent
+from linli.workorders.urls import urlpatterns
+
+# The resident's QR page is public by design (the token is the poster); tests/test_pages_intake.py covers it.
+PUBLIC = {"report", "reported"}
+# Pages that only take a POST (the stranger's POST is tested on every URL).
+POST_ONLY = {"bulk_dispatch", "notification_read", "notifications_read_all", "order_act", "meeting_minutes",
+             "meeting_task_new", "meeting_invite", "meeting_link", "meeting_close", "meeting_report",
+             "routing_defaults"}
+# Everyone's own notifications: a stranger opens theirs (empty) and marks only theirs read.
+OWN = {"notifications", "notifications_read_all"}
+# Query strings the street admin's GET needs; and pages that redirect to their first view.
+QUERY = {"place_options": "?part=buildings&estate={estate}"}
+REDIRECTS = {"rates": "/workorders/rates/"}
+# Pages for roles other than the street admin (what they answer the admin is checked in their own tests).
+NOT_FOR_THE_ADMIN = {"mine", "meeting_report"}
+
+
+def names(patterns=urlpatterns):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from names(p.url_patterns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield p.name
+
+
+@pytest.fixture
+def objects(desk):
+    """One object of each kind a URL names, in the desk street, made through the services."""
+    noon = timezone.now() - datetime.timedelta(hours=2)
+    order = s.workorder_create(channel="resident", text="楼道灯坏了", reporter=desk.resident,
+                               place=s.resolve_place(building=desk.building_a), category="facility", now=noon)
+    event = WorkOrderEvent.objects.filter(order=order).first()
+    attachment = Attachment.objects.create(order=order, event=event, file=SimpleUploadedFile("a.jpg", b"jpegbytes"))
+    department = Organization.objects.filter(kind="department").first()
+    meeting = m.meeting_convene(street=desk.street, title="楼道照明", scheduled_at=noon + datetime.timedelta(days=1),
+                                actor=desk.street_admin, orders=[order], departments=[department], now=noon)
+    notification = Notification.objects.filter(user=desk.street_admin).first() or Notification.objects.create(
+        user=desk.street_admin, order=order, title="test")
+    return {
+        "code": order.code, "token": "x", "action": "accept",
+        "poster_estate": desk.estate_a.pk, "poster_building": desk.building_a.pk,
+        "desk_pick": Person.objects.filter(occupancies__home__building__estate=desk.estate_a).first().pk,
+        "notification_read": notification.pk, "routing_edit": RoutingRule.objects.filter(street=desk.street).first().pk,
+        "order_file": attachment.pk, "meeting_report": meeting.invites.first().pk, "meeting": meeting.pk,
+        "rates_division": desk.street.code, "estate": desk.estate_a.pk,
+    }
+
+
+def url_of(name, objects):
+    kwargs = {}
+    if name in ("order", "order_act", "order_file"):
+        kwargs["code"] = objects["code"]
+    if name == "order_act":
+        kwargs["action"] = objects["action"]
+    if name in ("report", "reported"):
+        kwargs["token"] = objects["token"]
+    if name == "reported":
+        kwargs["code"] = objects["code"]
+    if name == "rates_division":
+        kwargs["code"] = objects["rates_division"]
+    if name in ("poster_estate", "poster_building", "desk_pick", "notification_read", "routing_edit", "order_file",
+                "meeting_report"):
+        kwargs["pk"] = objects[name]
+    elif name.startswith("meeting_") and name not in ("meeting_list", "meeting_new"):
+        kwargs["pk"] = objects["meeting"]
+    return reverse(f"workorders:{name}", kwargs=kwargs)
+
+
+ALL = sorted(set(names()) - PUBLIC)
+
+
+def test_the_table_is_walked_whole():
+    assert {"inbox", "order", "order_act", "board", "overdue", "routing", "meeting_list", "rates"} <= set(ALL)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in_or_refused(objects, client, name):
+    for method in ("get", "post"):
+        response = getattr(client, method)(url_of(name, objects))
+        assert response.status_code in (302, 403, 404, 405), (name, method, response.status_code)
+        if response.status_code == 302:
+            assert "/login/" in response["Location"], (name, method, response["Location"])
+
+
+@pytest.mark.parametrize("name", sorted(set(ALL) - OWN))
+def test_a_stranger_is_refused_and_changes_nothing(objects, client_for, name):
+    client = client_for("stranger")
+    before = (WorkOrder.objects.count(), WorkOrderEvent.objects.count(), RoutingRule.objects.count())
+    for method in ("get", "post"):
+        response = getattr(client, method)(url_of(name, objects), {"note": "x", "reason": "x", "to": "1"})
+        assert response.status_code in (403, 404, 405), (name, method, response.status_code)
+    assert (WorkOrder.objects.count(), WorkOrderEvent.objects.count(), RoutingRule.objects.count()) == before
+
+
+def test_a_stranger_sees_and_marks_only_their_own_notifications(objects, client_for):
+    unread = Notification.objects.filter(read_at__isnull=True).count()
+    assert unread  # the street admin's, from the new order
+    client = client_for("stranger")
+    page = client.get(url_of("notifications", objects))
+    assert page.status_code == 200 and objects["code"] not in page.content.decode()
+    assert client.post(url_of("notifications_read_all", objects)).status_code == 302
+    assert Notification.objects.filter(read_at__isnull=True).count() == unread
+
+
+@pytest.mark.parametrize("name", sorted(set(ALL) - POST_ONLY - NOT_FOR_THE_ADMIN))
+def test_the_street_admin_opens_every_page(objects, client_for, name):
+    url = url_of(name, objects) + QUERY.get(name, "").format(**objects)
+    response = client_for("street_admin").get(url)
+    if name in REDIRECTS:
+        assert response.status_code == 302 and response["Location"].startswith(REDIRECTS[name]), name
+        response = client_for("street_admin").get(response["Location"])
+    assert response.status_code == 200, (name, response.status_code)
