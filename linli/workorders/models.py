@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.memo import Memo
 from linli.people.scopes import scope_for
 
 
@@ -93,12 +94,22 @@ class WorkOrderQuerySet(models.QuerySet):
 MAX_LITERAL_DIVISIONS = 1000
 
 
+# The division tree changes rarely and every staff request asks it: the ids under a user's paths are kept for a few
+# seconds per process (a saved or deleted division clears them at once in the process that saved it).
+divisions_memo = Memo("divisions under paths", ttl=10, watch=["places.Division"])
+
+
 def _division_ids_under(paths):
     from linli.places.models import Division
 
     under = Division.objects.filter(reduce(or_, (Q(path__startswith=p) for p in paths))).order_by().values("pk")
-    ids = [row["pk"] for row in under[: MAX_LITERAL_DIVISIONS + 1]]
-    return ids if len(ids) <= MAX_LITERAL_DIVISIONS else under
+
+    def compute():
+        ids = [row["pk"] for row in under[: MAX_LITERAL_DIVISIONS + 1]]
+        return ids if len(ids) <= MAX_LITERAL_DIVISIONS else None
+
+    ids = divisions_memo.get(tuple(sorted(paths)), compute)
+    return under if ids is None else ids
 
 
 def scope_for_orders(user) -> Q:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from linli.core.access import get_visible_or_404, staff_required
 from linli.core.choices import labels
 from linli.core.htmx import is_htmx
+from linli.core.memo import Memo
 from linli.core.paging import Pager, capped_counts
 from linli.core.text import mask_name, mask_phone, normalize
 from linli.people.models import Occupancy, Organization, Person
@@ -335,14 +336,20 @@ def patrol(request):
 # -- the staff inbox -----------------------------------------------------------------------------------
 
 
+# The committees and centres of the divisions an admin runs (a few ids, read on every inbox request).
+division_orgs_memo = Memo("division organisations by path", ttl=10, watch=["people.Organization", "places.Division"])
+
+
 def mine_q(user) -> Q:
     """Orders assigned to the user, to their organisations, or to the committee/centre of the division they run."""
     scope = scope_for(user)
     orgs = set(scope.own_org_ids)
     if scope.admin_paths:
         # As ids (a handful of organisations): no join to the organisation and its division for every order.
-        orgs.update(Organization.objects.filter(kind__in=DIVISION_ORG_KINDS, division__path__in=scope.admin_paths)
-                    .values_list("pk", flat=True))
+        paths = tuple(sorted(scope.admin_paths))
+        orgs.update(division_orgs_memo.get(paths, lambda: list(
+            Organization.objects.filter(kind__in=DIVISION_ORG_KINDS, division__path__in=paths)
+            .values_list("pk", flat=True))))
     q = Q(assignee_user_id=user.pk)
     if orgs:
         q |= Q(assignee_org_id__in=sorted(orgs))

@@ -194,6 +194,8 @@ def queries_of(client, url):
 def test_the_list_and_the_inbox_read_a_fixed_number_of_statements_whatever_the_rows(desk, client_for):
     client = client_for("street_admin")
     bulk(desk, 2, day=4)
+    for url in (URL, "/workorders/?tab=all"):
+        queries_of(client, url)  # warm: the per-process memos (divisions, organisations) are filled once
     few = {url: queries_of(client, url)[0] for url in (URL, "/workorders/?tab=all")}
     bulk(desk, 25, day=5, estate=desk.estate_b)
     many = {url: queries_of(client, url) for url in (URL, "/workorders/?tab=all")}
@@ -210,3 +212,15 @@ def test_the_list_answers_the_place_names_and_masks_for_staff_who_do_not_manage(
     assert row["contact_phone"] == "13912345678"  # the street admin manages it
     row = client_for("manager_a").get(URL).json()["results"]
     assert all(r["contact_phone"] in ("", "139****5678") for r in row)
+
+
+def test_a_new_community_is_seen_at_once_by_the_process_that_made_it(desk, client_for):
+    from linli.places.models import Division, Estate
+
+    client = client_for("street_admin")
+    assert client.get(URL).json()["results"] == []  # the memo of the street's divisions is filled
+    community = Division.objects.create(name="新建社区", code="500104001099", level="community", parent=desk.street)
+    estate = Estate.objects.create(name="新建小区", community=community)
+    bulk(desk, 1, day=7, estate=estate)
+    WorkOrder.objects.filter(estate=estate).update(street=None)  # found through its community alone
+    assert [r["code"] for r in client.get(URL).json()["results"]] == [code(0, 7)]
