@@ -396,7 +396,7 @@ def inbox(request):
     htmx_rows = is_htmx(request) and request.htmx.target == "rows"
     counts = {} if htmx_rows else inbox_counts(visible, tabs)  # the tabs are not part of the rows
     qs = visible.filter(dict((k, q) for k, _label, q in tabs)[tab])
-    estates = _staff_estates(user).order_by("community__path", "name").values_list("pk", "name")
+    estates = _estates_for(user).values_list("pk", "name")
     filters = f.InboxFilterForm(request.GET or None, estates=estates)
     qs = filters.apply(qs).select_related("estate", "building", "assignee_org").order_by("-received_at", "-id")
     page = _page(request, qs, count=False)
@@ -409,7 +409,8 @@ def inbox(request):
     context = {
         "tabs": [(k, label, counts.get(k)) for k, label, _q in tabs], "tab": tab, "tab_cap": TAB_COUNT_CAP,
         "filters": filters, "page": page,
-        "bulk": admin, "orgs": list(f.assignable_orgs(user).values_list("pk", "name")) if admin else [], "now": timezone.now(),
+        "bulk": admin, "orgs": list(f.assignable_orgs(user).values_list("pk", "name")) if admin else [],
+        "now": timezone.now(),
         "categories": f.CATEGORY_NAMES, "can_desk": bool(scope.roles & DESK_ROLES),
         "can_patrol": not scope.roles <= {"auditor", "resident"},
         "filters_active": any(request.GET.get(k) for k in f.InboxFilterForm.base_fields if k != "q"),
