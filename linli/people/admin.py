@@ -1,7 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from linli.people.models import AccessLog, ApiKey, Membership, Occupancy, Organization, Person, User
+from linli.people.models import (
+    AccessLog,
+    ApiKey,
+    AuditEvent,
+    Membership,
+    Occupancy,
+    Organization,
+    Person,
+    User,
+)
 from linli.people.services import log_sensitive_access
 
 
@@ -59,6 +68,22 @@ class MembershipAdmin(admin.ModelAdmin):
 class AccessLogAdmin(admin.ModelAdmin):
     list_display = ["at", "user", "person", "action", "path"]
     list_filter = ["action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "username", "action", "target", "count", "ip", "path"]
+    list_filter = ["action"]
+    search_fields = ["username", "target"]
 
     def has_add_permission(self, request):
         return False

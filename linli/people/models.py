@@ -246,6 +246,50 @@ class AccessLog(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} → {self.person}"
 
 
+class AuditEvent(models.Model):
+    """One line of the security audit log (等保 2.0, PIPL): sign-ins, exports and lists of personal data,
+    retention runs. Append-only: a row is never changed or deleted by the application."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("登录")
+        LOGOUT = "logout", _("退出")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKOUT = "lockout", _("账号锁定")
+        PASSWORD_CHANGE = "password_change", _("修改密码")
+        EXPORT = "export", _("导出个人信息")
+        LIST_PERSONAL = "list_personal", _("查看个人信息列表")
+        VIEW_SENSITIVE = "view_sensitive", _("查看敏感记录")
+        RETENTION = "retention", _("到期个人信息清理")
+        APIKEY = "apikey", _("API 密钥变更")
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(User, verbose_name=_("账号"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=24, choices=Action.choices, db_index=True)
+    target = models.CharField(_("对象"), max_length=120, blank=True)
+    count = models.PositiveIntegerField(_("条数"), null=True, blank=True)
+    path = models.CharField(_("页面或接口"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    data = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("安全审计记录")
+        verbose_name_plural = _("安全审计记录")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("audit events are append-only")
+
+
 class ApiKey(models.Model):
     """A key for a machine client; only its hash is stored, the key is shown once when created."""
 
