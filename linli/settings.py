@@ -172,3 +172,21 @@ LINLI_INPROCESS_WORKER = env_bool("LINLI_INPROCESS_WORKER", True)
 # Rates (响应率/解决率/满意率): 基本满意 counts at this weight; the overall score weighs the three rates.
 LINLI_SATISFACTION_BASIC_WEIGHT = os.environ.get("LINLI_SATISFACTION_BASIC_WEIGHT", "0.8")
 LINLI_SCORE_WEIGHTS = {"response": "0.10", "resolution": "0.45", "satisfaction": "0.45"}
+
+# --- issue 12: auth settings (owned by that part; keep other parts' settings out) ---
+# --- end of issue 12: auth settings ---
+
+# --- issue 12: uploads settings (owned by that part; keep other parts' settings out) ---
+# --- end of issue 12: uploads settings ---
+
+# --- issue 12: public settings (owned by that part; keep other parts' settings out) ---
+# --- end of issue 12: public settings ---
+
+# --- issue 12: exports settings (owned by that part; keep other parts' settings out) ---
+# --- end of issue 12: exports settings ---
+
+# --- issue 12: authz settings (owned by that part; keep other parts' settings out) ---
+# --- end of issue 12: authz settings ---
+
+# --- issue 12: fuzz settings (owned by that part; keep other parts' settings out) ---
+# --- end of issue 12: fuzz settings ---

@@ -1892,4 +1892,23 @@ NEW = {
     # navigation
     "志愿服务": "Volunteering",
     "考评": "Ratings",
+
+    # issue 12: auth (new strings of this part go right below this line)
+    # end of issue 12: auth
+
+    # issue 12: uploads (new strings of this part go right below this line)
+    # end of issue 12: uploads
+
+    # issue 12: public (new strings of this part go right below this line)
+    # end of issue 12: public
+
+    # issue 12: exports (new strings of this part go right below this line)
+    # end of issue 12: exports
+
+    # issue 12: authz (new strings of this part go right below this line)
+    # end of issue 12: authz
+
+    # issue 12: fuzz (new strings of this part go right below this line)
+    # end of issue 12: fuzz
+
 }
