@@ -31,8 +31,9 @@ def order(code, *, status, closed_at=None, event_at=None, **fields):
 
 
 @pytest.fixture
-def old_data(world):
+def old_data(world, settings):
     """A world with personal data on both sides of every period."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"  # the sessions below live in the database
     w = add_volunteers(world)
     data = {
         "closed_old": order("WO-1", status=Status.CLOSED, closed_at=YEARS_AGO, reporter=w.resident),
