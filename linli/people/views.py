@@ -20,7 +20,9 @@ def person_list(request):
     page = Paginator(qs.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
     # Each page of names shown is a line of the audit log (PIPL): who listed how many people, from where.
     audit(action=AuditEvent.Action.LIST_PERSONAL, user=request.user, request=request, target="people.persons",
-          count=len(page.object_list), data={"page": page.number, "search": bool(q)})
+          count=len(page.object_list),
+          # The kind of search, to find at a glance a run of number searches (how masked phones are rebuilt).
+          data={"page": page.number, "search": ("number" if q.isdigit() else "name") if q else ""})
     template = "people/_person_rows.html" if is_htmx(request) else "people/person_list.html"
     return render(request, template, {"page": page, "q": q})
 

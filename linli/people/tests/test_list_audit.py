@@ -16,7 +16,7 @@ def test_each_page_of_the_person_list_is_logged_with_the_rows_shown(world, clien
     assert response.status_code == 200
     assert only_event() == ("list_personal", "manager_a", "people.persons", 1, "127.0.0.1")
     event = AuditEvent.objects.get(action="list_personal")
-    assert (event.path, event.data) == ("/people/persons/?q=zlx", {"page": 1, "search": True})
+    assert (event.path, event.data) == ("/people/persons/?q=zlx", {"page": 1, "search": "name"})
 
 
 def test_the_second_page_of_a_long_list_is_logged_with_its_own_count(world, client_for):
@@ -27,7 +27,13 @@ def test_the_second_page_of_a_long_list_is_logged_with_its_own_count(world, clie
                                    for p in Person.objects.filter(name__startswith="张")])
     client_for("street_admin").get(reverse("people:person_list"), {"page": 2})
     event = AuditEvent.objects.get(action="list_personal")
-    assert (event.count, event.data) == (12, {"page": 2, "search": False})
+    assert (event.count, event.data) == (12, {"page": 2, "search": ""})
+
+
+def test_a_number_search_is_logged_as_one(world, client_for):
+    client_for("street_admin").get(reverse("people:person_list"), {"q": "1381234"})
+    event = AuditEvent.objects.get(action="list_personal")
+    assert (event.path, event.data) == ("/people/persons/?q=1381234", {"page": 1, "search": "number"})
 
 
 def test_a_stranger_is_refused_the_person_list_and_nothing_is_logged(world, client_for):
