@@ -183,6 +183,14 @@ LINLI_SCORE_WEIGHTS = {"response": "0.10", "resolution": "0.45", "satisfaction":
 # --- end of issue 12: public settings ---
 
 # --- issue 12: exports settings (owned by that part; keep other parts' settings out) ---
+# Personal-data retention (PIPL art. 19: kept no longer than needed), in days; `linli retention` applies them
+# (docs/deploy.md, "Exports, audit log and personal-data retention"). 0 turns a kind off (kept for ever).
+LINLI_RETAIN_WORKORDER_CONTACT_DAYS = int(os.environ.get("LINLI_RETAIN_WORKORDER_CONTACT_DAYS", "1095"))
+LINLI_RETAIN_CARE_DAYS = int(os.environ.get("LINLI_RETAIN_CARE_DAYS", "730"))
+LINLI_RETAIN_ACCESS_LOG_DAYS = int(os.environ.get("LINLI_RETAIN_ACCESS_LOG_DAYS", "1095"))
+# At least 180: the Cybersecurity Law (网络安全法 art. 21) asks for network logs of six months or more.
+LINLI_RETAIN_AUDIT_LOG_DAYS = int(os.environ.get("LINLI_RETAIN_AUDIT_LOG_DAYS", "1095"))
+LINLI_RETAIN_REVOKED_APIKEY_DAYS = int(os.environ.get("LINLI_RETAIN_REVOKED_APIKEY_DAYS", "365"))
 # --- end of issue 12: exports settings ---
 
 # --- issue 12: authz settings (owned by that part; keep other parts' settings out) ---

@@ -62,6 +62,8 @@ class CareSubject(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    # When care ended: the retention period of the record (linli/care/retention.py) runs from here.
+    closed_at = models.DateTimeField(_("结束关护时间"), null=True, blank=True)
 
     objects = CareSubjectQuerySet.as_manager()
 

@@ -63,8 +63,9 @@ def subject_close(*, actor, subject: CareSubject, reason: str) -> CareSubject:
     if not reason.strip():
         raise ValidationError({"reason": _("请写明原因")})
     subject.active = False
+    subject.closed_at = timezone.now()
     subject.note = (subject.note + "\n" if subject.note else "") + _("结束关护：%(r)s") % {"r": reason.strip()}
-    subject.save(update_fields=["active", "note"])
+    subject.save(update_fields=["active", "closed_at", "note"])
     subject.plans.update(active=False)
     return subject
 

@@ -15,10 +15,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.styles import Font
 
+from linli.core.exports import append_row, new_workbook, workbook_bytes
 from linli.core.text import normalize
+from linli.people.models import AuditEvent
+from linli.people.services import audit
 from linli.places.models import Estate, Home
 
 from . import rules
@@ -86,16 +89,14 @@ def _date(value) -> datetime.date:
 
 
 def template_bytes() -> bytes:
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "历史缴费"
-    ws.append([h for _, h, _ in COLUMNS])
+    append_row(ws, [h for _, h, _ in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    ws.append(["1栋", "1", "101", 120, "2025-06-30", "现金", "HJ-2025-0001", "", "2025年上半年物业费"])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    append_row(ws, ["1栋", "1", "101", 120, "2025-06-30", "现金", "HJ-2025-0001", "", "2025年上半年物业费"])
+    return workbook_bytes(wb)
 
 
 def import_payments(*, estate: Estate, data: bytes, actor, now=None) -> ImportResult:
@@ -193,19 +194,22 @@ def import_payments(*, estate: Estate, data: bytes, actor, now=None) -> ImportRe
     return result
 
 
-def statement_bytes(*, estate: Estate, month: str) -> bytes:
-    """收支月报: the month's ledger by category, the bills of the month, and the payments received."""
+def statement_bytes(*, estate: Estate, month: str, user=None, request=None) -> bytes:
+    """收支月报: the month's ledger by category, the bills of the month, and the payments received.
+
+    The bills and payments are per home (who owes and paid what), so the export is written to the audit log.
+    """
     period = parse_period(month)
     if period.frequency != "monthly":
         raise ValidationError("月份格式应为 2026-12")
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "收支汇总"
     bold = Font(bold=True)
-    ws.append([f"{estate.name} {period.code} 收支月报"])
+    append_row(ws, [f"{estate.name} {period.code} 收支月报"])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([])
-    ws.append(["收支", "类别", "金额(元)"])
+    append_row(ws, [])
+    append_row(ws, ["收支", "类别", "金额(元)"])
     for c in ws[3]:
         c.font = bold
     labels = dict(Category.choices)
@@ -215,33 +219,37 @@ def statement_bytes(*, estate: Estate, month: str) -> bytes:
     for direction, category, amount in entries.values_list("direction", "category", "amount"):
         sums[(direction, category)] = sums.get((direction, category), ZERO) + amount
     for (direction, category), amount in sorted(sums.items()):
-        ws.append(["收入" if direction == "income" else "支出", str(labels[category]), amount])
+        append_row(ws, ["收入" if direction == "income" else "支出", str(labels[category]), amount])
         totals[direction] += amount
-    ws.append(["收入合计", "", totals["income"]])
-    ws.append(["支出合计", "", totals["expense"]])
-    ws.append(["结余", "", totals["income"] - totals["expense"]])
+    append_row(ws, ["收入合计", "", totals["income"]])
+    append_row(ws, ["支出合计", "", totals["expense"]])
+    append_row(ws, ["结余", "", totals["income"] - totals["expense"]])
     ws.column_dimensions["B"].width = 24
     ws.column_dimensions["C"].width = 14
 
     bills = wb.create_sheet("本月账单")
-    bills.append(["房屋", "收费项目", "账期", "计费天数", "应收", "减免", "已收", "欠缴"])
+    append_row(bills, ["房屋", "收费项目", "账期", "计费天数", "应收", "减免", "已收", "欠缴"])
     for c in bills[1]:
         c.font = bold
     rows = (Bill.objects.filter(estate=estate, period_start__gte=period.start, period_start__lte=period.end)
             .select_related("home__building", "plan").order_by("home__building__number", "home__entrance", "home__number"))
+    lines = 0
     for b in rows.iterator(chunk_size=2000):
-        bills.append([str(b.home), b.plan.name, b.period, b.days, b.amount, b.relief, b.paid, b.outstanding])
+        lines += 1
+        append_row(bills, [str(b.home), b.plan.name, b.period, b.days, b.amount, b.relief, b.paid, b.outstanding])
     bills.column_dimensions["A"].width = 18
 
     pays = wb.create_sheet("本月收款")
-    pays.append(["收据号", "房屋", "方式", "缴费日期", "金额", "状态", "作废原因"])
+    append_row(pays, ["收据号", "房屋", "方式", "缴费日期", "金额", "状态", "作废原因"])
     for c in pays[1]:
         c.font = bold
     for p in (Payment.objects.filter(estate=estate, paid_on__gte=period.start, paid_on__lte=period.end)
               .select_related("home__building").order_by("receipt_no")):
-        pays.append([p.receipt_no, str(p.home), p.get_method_display(), p.paid_on, p.amount,
-                     "已作废" if p.is_void else "有效", p.void_reason])
+        lines += 1
+        append_row(pays, [p.receipt_no, str(p.home), p.get_method_display(), p.paid_on, p.amount,
+                          "已作废" if p.is_void else "有效", p.void_reason])
     pays.column_dimensions["A"].width = 20
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    data = workbook_bytes(wb)
+    audit(action=AuditEvent.Action.EXPORT, user=user, request=request, target=f"fees.statement:{estate.pk}:{period.code}",
+          count=lines, data={"format": "xlsx", "estate": estate.name[:60]})
+    return data

@@ -455,7 +455,7 @@ def statement(request, pk):
     today = timezone.localdate()
     month = request.GET.get("month") or f"{today.year}-{today.month:02d}"
     try:
-        data = excel.statement_bytes(estate=est, month=month)
+        data = excel.statement_bytes(estate=est, month=month, user=request.user, request=request)
     except (ValueError, ValidationError) as exc:
         raise Http404 from exc
     return _xlsx(data, f"{est.name}-{month}-收支月报.xlsx")

@@ -1903,6 +1903,7 @@ NEW = {
     # end of issue 12: public
 
     # issue 12: exports (new strings of this part go right below this line)
+    "结束关护时间": "Care ended at",
     # end of issue 12: exports
 
     # issue 12: authz (new strings of this part go right below this line)

@@ -6,9 +6,9 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from linli.people import serializers
-from linli.people.models import Occupancy, Organization, Person
+from linli.people.models import AuditEvent, Occupancy, Organization, Person
 from linli.people.scopes import scope_for
-from linli.people.services import log_sensitive_access
+from linli.people.services import audit, log_sensitive_access
 from linli.places.api import DivisionTreeFilter, RegistryViewSet
 from linli.places.filters import search_q
 from linli.places.models import Estate
@@ -52,6 +52,19 @@ class OrganizationViewSet(RegistryViewSet):
         return obj.division is not None and scope.can_write_division(obj.division)
 
 
+class AuditedListMixin:
+    """Each list request of people's names is a line of the audit log (PIPL), with the rows returned."""
+
+    audit_target = ""
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        rows = response.data.get("results", []) if isinstance(response.data, dict) else response.data
+        audit(action=AuditEvent.Action.LIST_PERSONAL, user=request.user, request=request, target=self.audit_target,
+              count=len(rows))
+        return response
+
+
 class PersonFilterSet(filters.FilterSet):
     q = filters.CharFilter(method="filter_q", label="姓名或拼音首字母")
     estate = filters.NumberFilter(field_name="occupancies__home__estate", distinct=True, label="小区")
@@ -65,9 +78,10 @@ class PersonFilterSet(filters.FilterSet):
         return qs.filter(search_q(value, "name"))
 
 
-class PersonViewSet(RegistryViewSet):
+class PersonViewSet(AuditedListMixin, RegistryViewSet):
     """人员. Phones are masked and sensitive flags hidden unless the caller's role may see them."""
 
+    audit_target = "people.persons"
     queryset = Person.objects.all()
     serializer_class = serializers.PersonSerializer
     filterset_class = PersonFilterSet
@@ -111,9 +125,10 @@ class OccupancyFilterSet(filters.FilterSet):
         return qs.filter(pk__in=current) if value else qs.exclude(pk__in=current)
 
 
-class OccupancyViewSet(RegistryViewSet):
+class OccupancyViewSet(AuditedListMixin, RegistryViewSet):
     """居住关系: who lives in which home, from when to when. Moving out is a PATCH of ``end``."""
 
+    audit_target = "people.occupancies"
     queryset = Occupancy.objects.select_related("person", "home__building", "home__estate")
     serializer_class = serializers.OccupancySerializer
     filterset_class = OccupancyFilterSet

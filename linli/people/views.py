@@ -5,9 +5,9 @@ from django.shortcuts import render
 
 from linli.core.access import get_visible_or_404, member_required, staff_required
 from linli.core.htmx import is_htmx
-from linli.people.models import Occupancy, Person
+from linli.people.models import AuditEvent, Occupancy, Person
 from linli.people.scopes import scope_for
-from linli.people.services import log_sensitive_access
+from linli.people.services import audit, log_sensitive_access
 from linli.places.filters import search_q
 
 
@@ -18,6 +18,11 @@ def person_list(request):
     if q:
         qs = qs.filter(search_q(q, "name") | (search_q(q, "phone") if q.isdigit() else search_q(q, "name")))
     page = Paginator(qs.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
+    # Each page of names shown is a line of the audit log (PIPL): who listed how many people, from where.
+    audit(action=AuditEvent.Action.LIST_PERSONAL, user=request.user, request=request, target="people.persons",
+          count=len(page.object_list),
+          # The kind of search, to find at a glance a run of number searches (how masked phones are rebuilt).
+          data={"page": page.number, "search": ("number" if q.isdigit() else "name") if q else ""})
     template = "people/_person_rows.html" if is_htmx(request) else "people/person_list.html"
     return render(request, template, {"page": page, "q": q})
 

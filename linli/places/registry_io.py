@@ -26,9 +26,11 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from linli.core.exports import append_row, append_rows, csv_bytes, new_workbook, workbook_bytes
 from linli.core.text import initials, mask_phone, normalize
-from linli.people.models import Occupancy, Person
+from linli.people.models import AuditEvent, Occupancy, Person
 from linli.people.scopes import Scope, scope_for
+from linli.people.services import audit
 from linli.places.models import Building, Division, Estate, Home
 
 FORMATS = ("xlsx", "csv")
@@ -802,27 +804,20 @@ def export_table(*, user=None, division: Division | None = None) -> tuple[list[l
 
 
 def _csv_bytes(rows: list[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-    # With a BOM, Excel on Chinese Windows opens UTF-8 correctly.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    # Formula-like text is neutralised and UTF-8 gets a BOM (Excel on Chinese Windows) in linli.core.exports.
+    return csv_bytes(HEADERS, rows)
 
 
 def _workbook(rows: list[list], *, styled: bool) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = DATA_SHEET
-    ws.append(HEADERS)
-    for row in rows:
-        ws.append(row)
+    append_row(ws, HEADERS)
+    append_rows(ws, rows)
     bold = Font(bold=True)
     required_fill = PatternFill("solid", fgColor="FDE2E0")
     for index, col in enumerate(COLUMNS, start=1):
@@ -844,10 +839,10 @@ def _workbook(rows: list[list], *, styled: bool) -> bytes:
             ws.add_data_validation(dv)
 
     help_ws = wb.create_sheet(HELP_SHEET)
-    help_ws.append(["列名", "英文列名", "是否必填", "说明", "可填的值"])
+    append_row(help_ws, ["列名", "英文列名", "是否必填", "说明", "可填的值"])
     for col in COLUMNS:
-        help_ws.append([col.header, col.key, "必填" if col.required else "选填", col.help, col.allowed])
-    help_ws.append([])
+        append_row(help_ws, [col.header, col.key, "必填" if col.required else "选填", col.help, col.allowed])
+    append_row(help_ws, [])
     for line in (
         "一行登记一户房屋，可同时登记一位与该户有关的人；同一户有多人时，每人一行，房屋各列照抄。",
         "表头必须在第一行，列的顺序可以调整；不认识的列会被忽略。",
@@ -857,7 +852,7 @@ def _workbook(rows: list[list], *, styled: bool) -> bytes:
         "重复导入同一文件不会重复登记：小区按社区+名称、楼栋按小区+楼栋号、房屋按楼栋+单元+门牌号、"
         "人员按手机号+姓名（没有手机号时按同一户内的姓名）识别。",
     ):
-        help_ws.append([line])
+        append_row(help_ws, [line])
     for cell in help_ws[1]:
         cell.font = bold
     for letter, width in zip("ABCDE", (10, 16, 10, 60, 44), strict=True):
@@ -865,17 +860,25 @@ def _workbook(rows: list[list], *, styled: bool) -> bytes:
     for row in help_ws.iter_rows(min_row=2, max_col=5):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
-def export_registry(fmt: str, *, user=None, division: Division | None = None) -> tuple[bytes, int]:
-    """The registry as .xlsx or .csv bytes, in the template's columns, and the number of homes in it."""
+def export_registry(fmt: str, *, user=None, division: Division | None = None, request=None,
+                    username: str = "") -> tuple[bytes, int]:
+    """The registry as .xlsx or .csv bytes, in the template's columns, and the number of homes in it.
+
+    Names and phones leave the system here, so every export is written to the audit log (PIPL): the page
+    passes its ``request``, the command a ``username`` such as ``cli:<os user>``.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     rows, homes = export_table(user=user, division=division)
-    return (_workbook(rows, styled=False) if fmt == "xlsx" else _csv_bytes(rows)), homes
+    data = _workbook(rows, styled=False) if fmt == "xlsx" else _csv_bytes(rows)
+    audit(action=AuditEvent.Action.EXPORT, user=user, request=request, username=username,
+          target=f"places.registry:{division.code if division else 'all'}", count=len(rows),
+          data={"format": fmt, "homes": homes,
+                "phones": "full" if user is None or scope_for(user).is_registry_admin else "masked"})
+    return data, homes
 
 
 def example_row(community: Division | None = None) -> list:

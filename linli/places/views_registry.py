@@ -174,7 +174,7 @@ def registry_export(request, fmt):
     division = None
     if request.GET.get("division"):
         division = get_visible_or_404(Division, request.user, code=request.GET["division"])
-    data, _homes = registry_io.export_registry(fmt, user=request.user, division=division)
+    data, _homes = registry_io.export_registry(fmt, user=request.user, division=division, request=request)
     stamp = timezone.localdate().strftime("%Y%m%d")
     scope_name = f"{division.name}-" if division else ""
     return _download(data, fmt, f"房屋登记-{scope_name}{stamp}.{fmt}")

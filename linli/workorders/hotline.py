@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from linli.core.exports import append_row, append_rows, csv_bytes, new_workbook, workbook_bytes
 from linli.core.text import normalize
 from linli.people.scopes import scope_for
 from linli.places.models import Division, Estate
@@ -545,24 +545,13 @@ def export_bytes(fmt: str, rows: list[list[str]], *, encoding: str = "utf-8") ->
         return json.dumps([dict(zip(EXPORT_HEADERS, r, strict=True)) for r in rows], ensure_ascii=False,
                           indent=2).encode("utf-8")
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook()
+        wb = new_workbook()
         ws = wb.active
         ws.title = "办理结果"
-        ws.append(EXPORT_HEADERS)
-        for row in rows:
-            ws.append(row)
-        out = io.BytesIO()
-        wb.save(out)
-        return out.getvalue()
+        append_row(ws, EXPORT_HEADERS)
+        append_rows(ws, rows)
+        return workbook_bytes(wb)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(EXPORT_HEADERS)
-        writer.writerows(rows)
-        text = out.getvalue()
-        if encoding.lower().replace("-", "") in ("utf8", "utf8sig"):
-            return ("\ufeff" + text).encode("utf-8")  # with a BOM Excel on Chinese Windows opens it correctly
-        return text.encode(encoding, errors="replace")
+        # UTF-8 with a BOM (Excel on Chinese Windows) or the hotline's own encoding, e.g. gbk.
+        return csv_bytes(EXPORT_HEADERS, rows, encoding=encoding)
     raise ValueError(f"unknown format {fmt!r}")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from linli.core.exports import command_username
 from linli.people.models import User
 from linli.places.models import Division
 from linli.places.registry_io import FORMATS, export_registry
@@ -35,6 +36,6 @@ class Command(BaseCommand):
             account = User.objects.filter(username=user, is_active=True).first()
             if account is None:
                 raise CommandError(f"没有账号 {user}")
-        data, homes = export_registry(fmt, user=account, division=node)
+        data, homes = export_registry(fmt, user=account, division=node, username=command_username())
         path.write_bytes(data)
         self.stdout.write(self.style.SUCCESS(f"已导出 {homes} 户到 {path}"))

@@ -9,6 +9,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from linli.core.exports import command_username
+from linli.people.models import AuditEvent
+from linli.people.services import audit
 from linli.workorders import hotline
 
 
@@ -32,4 +35,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--since 应为日期，如 2026-01-31：{since}") from e
         rows = hotline.export_rows(since=day)
         Path(file).write_bytes(hotline.export_bytes(fmt, rows, encoding=encoding))
+        # Replies may name residents and their homes: the export is a line of the audit log (PIPL).
+        audit(action=AuditEvent.Action.EXPORT, username=command_username(), target="workorders.12345",
+              count=len(rows), data={"format": fmt, "since": since or ""})
         self.stdout.write(f"已导出 {len(rows)} 条办理结果到 {file}")

@@ -1,0 +1,40 @@
+"""Retention of the people app's logs, keys and sessions (PIPL art. 19), called by ``linli retention``.
+
+Logs are kept for their period and then deleted, oldest first; the retention run itself is a new line of the
+audit log. Deleting here is the one exception to "audit rows are never deleted", and it goes through a
+queryset (``AuditEvent.delete()`` refuses on purpose).
+"""
+
+from __future__ import annotations
+
+import datetime
+from importlib import import_module
+
+from django.conf import settings
+
+from linli.people.models import AccessLog, ApiKey, AuditEvent
+
+
+def _delete(qs, dry_run: bool) -> int:
+    return qs.count() if dry_run else qs.delete()[0]
+
+
+def delete_access_logs(*, before: datetime.datetime, dry_run: bool = False) -> dict[str, int]:
+    return {"access_logs": _delete(AccessLog.objects.filter(at__lt=before), dry_run)}
+
+
+def delete_audit_events(*, before: datetime.datetime, dry_run: bool = False) -> dict[str, int]:
+    return {"audit_events": _delete(AuditEvent.objects.filter(at__lt=before), dry_run)}
+
+
+def delete_revoked_api_keys(*, before: datetime.datetime, dry_run: bool = False) -> dict[str, int]:
+    """A revoked key is kept a while so that the audit log's mentions of it can be looked up, then deleted."""
+    return {"revoked_api_keys": _delete(ApiKey.objects.filter(revoked_at__lt=before), dry_run)}
+
+
+def delete_expired_sessions(*, now: datetime.datetime, dry_run: bool = False) -> dict[str, int]:
+    """Sessions past their expiry (what ``clearsessions`` does); cache and cookie sessions expire by themselves."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        return {"sessions": 0}
+    return {"sessions": _delete(store.get_model_class().objects.filter(expire_date__lt=now), dry_run)}
