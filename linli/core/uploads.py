@@ -400,10 +400,10 @@ def read_csv(data: bytes, *, rows: int, label: str = "", delimiter: str = "", ce
         first = text.split("\n", 1)[0]
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
     cap = _cell_cap(Limits(rows, cell_chars))
-    out, filled = [], 0
-    # csv's own field limit (131072 characters) bounds one cell while it is read; ours is checked per row.
+    out, filled, number = [], 0, 0
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        for number, values in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+        for number, values in enumerate(reader, start=1):
             if any(v.strip() for v in values):
                 filled += 1
                 if filled > rows:
@@ -411,6 +411,9 @@ def read_csv(data: bytes, *, rows: int, label: str = "", delimiter: str = "", ce
                 _check_row(number, values, cap, label)
             out.append((number, values))
     except csv.Error as exc:
+        # csv's own field limit (131072 characters) stops a huge cell while it is read: the same answer as ours.
+        if "field limit" in str(exc):
+            _refuse(_t("%(label)s第%(row)s行有单元格超过 %(n)s 个字符", label=label, row=number + 1, n=cap))
         _refuse(_t("%(label)s格式有误：%(error)s", label=label, error=clip(exc, 80)))
     return out
 
