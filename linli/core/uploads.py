@@ -302,6 +302,30 @@ def document(upload, *, label: str = "", stem: str = ""):
     return ContentFile(data, name=new_name(kind, stem))
 
 
+METADATA_KEYS = ("exif", "xmp", "icc_profile", "comment", "photoshop", "XML:com.adobe.xmp")
+
+
+def strip_metadata(data: bytes) -> bytes | None:
+    """A stored JPEG/PNG/WebP with metadata (EXIF, GPS, XMP, comments) → the same picture re-encoded without it,
+    upright, at its own size, in its own type; None when there is nothing to strip (so running twice is a no-op).
+    """
+    from PIL import Image
+
+    kind = sniff(data[:16])
+    if kind not in INLINE:
+        return None
+    Image.MAX_IMAGE_PIXELS = int(setting("LINLI_UPLOAD_MAX_PIXELS"))
+    try:
+        picture = _open_image(io.BytesIO(data), "")
+        if not dict(picture.getexif()) and not any(k in picture.info for k in METADATA_KEYS) and not any(
+                isinstance(k, str) and k.lower().startswith(("exif", "xmp", "gps")) for k in picture.info):
+            return None
+        out, _kind = _reencode(picture, max_edge=max(picture.size), keep_png=kind == "png")
+    except (UploadError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+    return out
+
+
 # -- spreadsheets ------------------------------------------------------------------------------------------
 
 

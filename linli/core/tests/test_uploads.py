@@ -242,3 +242,13 @@ def test_a_missing_file_is_404():
 
     with pytest.raises(Http404):
         uploads.serve(Missing())
+
+
+def test_strip_metadata_rewrites_only_images_that_carry_some():
+    clean = uploads.strip_metadata(samples.jpeg_with_gps(400, 300, orientation=6))
+    with Image.open(io.BytesIO(clean)) as image:
+        assert (image.format, image.size, dict(image.getexif())) == ("JPEG", (300, 400), {})
+    assert uploads.strip_metadata(clean) is None
+    assert uploads.strip_metadata(samples.png()) is None
+    assert uploads.strip_metadata(b"%PDF-1.4") is None
+    assert uploads.strip_metadata(samples.png_bomb()) is None

@@ -64,3 +64,28 @@ def test_a_pixel_bomb_or_a_page_named_jpg_is_refused_and_the_wish_stays_claimed(
 
 def test_the_photo_of_a_wish_that_is_not_public_is_404(claimed):
     assert Client().get(reverse("volunteers:wish_photo", args=[claimed.pk])).status_code == 404
+
+
+def test_the_command_strips_gps_from_wish_photos_stored_before_the_gate(claimed, vworld):
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+
+    wish = Wish.objects.get()
+    wish.photo.save("old.jpg", ContentFile(samples.jpeg_with_gps()), save=False)
+    Wish.objects.filter(pk=wish.pk).update(photo=wish.photo.name, status="fulfilled")
+    out = io.StringIO()
+    call_command("strip-image-metadata", "volunteers.Wish.photo", stdout=out)
+    assert out.getvalue() == "volunteers.Wish.photo：1 个文件，已去除元数据 1 个\n"
+    image = public_photo(Wish.objects.get())
+    assert (image.size, dict(image.getexif())) == ((400, 300), {})
+    again = io.StringIO()
+    call_command("strip-image-metadata", "volunteers.Wish.photo", stdout=again)
+    assert again.getvalue() == "volunteers.Wish.photo：1 个文件，已去除元数据 0 个\n"
+
+
+def test_the_command_refuses_ledger_evidence_whose_digest_is_kept(db):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError) as error:
+        call_command("strip-image-metadata", "fees.LedgerEntry.evidence")
+    assert str(error.value) == "fees.LedgerEntry.evidence 保存了文件摘要（evidence_sha256），不能改写"
