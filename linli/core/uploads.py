@@ -25,7 +25,6 @@ import csv
 import io
 import uuid
 import zipfile
-from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
@@ -153,7 +152,7 @@ def new_name(ext: str, stem: str = "") -> str:
 
 
 def sniff(head: bytes) -> str | None:
-    """The allow-listed type of a file from its first bytes (and, for a zip, its table of contents), or None."""
+    """The type of a file from its first bytes: "jpg", "png", "webp", "pdf", "zip" (an Office file or not), or None."""
     if head.startswith(b"\xff\xd8\xff"):
         return "jpg"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -329,16 +328,8 @@ def strip_metadata(data: bytes) -> bytes | None:
 # -- spreadsheets ------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Limits:
-    """How much of a sheet an import reads: rows with data, and the characters of one cell."""
-
-    rows: int
-    cell_chars: int = 0
-
-
-def _cell_cap(limits: Limits) -> int:
-    return limits.cell_chars or int(setting("LINLI_UPLOAD_MAX_CELL_CHARS"))
+def _cell_cap(cell_chars: int) -> int:
+    return cell_chars or int(setting("LINLI_UPLOAD_MAX_CELL_CHARS"))
 
 
 def _check_row(number: int, values: list, cap: int, label: str) -> None:
@@ -361,7 +352,7 @@ def read_xlsx(data: bytes, *, rows: int, sheet: str = "", label: str = "", cell_
         _refuse(_t("%(label)s过大（最大 %(mb)s MB），请拆分后分批导入", label=label, mb=_mb("LINLI_UPLOAD_MAX_SHEET_MB") // MB))
     if sniff(data[:8]) != "zip" or check_zip(data, label) != "xlsx":
         _refuse(_t("%(label)s不是 .xlsx 格式的 Excel 文件", label=label))
-    cap = _cell_cap(Limits(rows, cell_chars))
+    cap = _cell_cap(cell_chars)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, SyntaxError):
@@ -423,7 +414,7 @@ def read_csv(data: bytes, *, rows: int, label: str = "", delimiter: str = "", ce
     if not delimiter:
         first = text.split("\n", 1)[0]
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    cap = _cell_cap(Limits(rows, cell_chars))
+    cap = _cell_cap(cell_chars)
     out, filled, number = [], 0, 0
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
