@@ -177,6 +177,22 @@ LINLI_SCORE_WEIGHTS = {"response": "0.10", "resolution": "0.45", "satisfaction":
 # --- end of issue 12: auth settings ---
 
 # --- issue 12: uploads settings (owned by that part; keep other parts' settings out) ---
+# Every upload goes through linli/core/uploads.py (docs/deploy.md, "Uploads"). Caps per kind, in MB:
+LINLI_UPLOAD_MAX_IMAGE_MB = int(os.environ.get("LINLI_UPLOAD_MAX_IMAGE_MB", "10"))  # photos
+LINLI_UPLOAD_MAX_DOCUMENT_MB = int(os.environ.get("LINLI_UPLOAD_MAX_DOCUMENT_MB", "20"))  # attachments, scans
+LINLI_UPLOAD_MAX_SHEET_MB = int(os.environ.get("LINLI_UPLOAD_MAX_SHEET_MB", "20"))  # .xlsx/.csv imports
+# Checked from the image header before any decoding (a 12 KB PNG can hold 10000×10000 pixels).
+LINLI_UPLOAD_MAX_PIXELS = int(os.environ.get("LINLI_UPLOAD_MAX_PIXELS", "50000000"))
+# .xlsx/.docx: checked on the zip's table of contents before openpyxl unpacks anything.
+LINLI_UPLOAD_MAX_UNZIPPED_MB = int(os.environ.get("LINLI_UPLOAD_MAX_UNZIPPED_MB", "100"))
+LINLI_UPLOAD_MAX_ZIP_RATIO = int(os.environ.get("LINLI_UPLOAD_MAX_ZIP_RATIO", "100"))
+LINLI_UPLOAD_MAX_SHARED_STRINGS_MB = int(os.environ.get("LINLI_UPLOAD_MAX_SHARED_STRINGS_MB", "20"))
+LINLI_UPLOAD_MAX_CELL_CHARS = int(os.environ.get("LINLI_UPLOAD_MAX_CELL_CHARS", "32767"))
+# Django's own caps: form fields and JSON bodies held in memory; larger files spill to a temporary file; the
+# number of files in one request. The size of a whole request is capped at the web server (client_max_body_size).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(10 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024)))
+DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FILES", "20"))
 # --- end of issue 12: uploads settings ---
 
 # --- issue 12: public settings (owned by that part; keep other parts' settings out) ---

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.assembly.models import MATTER_CHOICES, Choice, Level, Meeting, Notice, SelectionCase
+from linli.core import uploads
 from linli.people.models import Organization
 from linli.places.models import Building, Division, Estate
 
@@ -36,6 +37,10 @@ class PaperBallotForm(forms.Form):
     def __init__(self, *args, motion, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["elector"].queryset = motion.electors.order_by("id")
+
+    def clean_sheet(self):
+        # A scan is a PDF or a picture, recognised by its bytes; pictures are re-encoded, the name generated.
+        return uploads.document(self.cleaned_data["sheet"], label=_("纸质票扫描件"))
 
 
 class MeetingForm(forms.Form):
@@ -89,6 +94,16 @@ class NoticeForm(forms.Form):
     posted_on = forms.DateField(label=_("公示开始"), widget=DATE)
     ends_on = forms.DateField(label=_("公示结束"), widget=DATE)
     attachment = forms.FileField(label=_("附件"), required=False)
+
+    def clean_attachment(self):
+        """(name shown on the notice, the file checked by content), or None."""
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        stored = uploads.document(upload, label=_("附件"))
+        # The uploaded name is only a label (never a path); the stored name is generated.
+        shown = "".join(ch for ch in upload.name.replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable()).strip()
+        return uploads.clip(shown or _("附件"), 100), stored
 
     def __init__(self, *args, estates, divisions, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
 """Serializers of owners' decisions for /api/v1/assembly/. References must name objects the caller can see."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from linli.assembly import rules
@@ -14,6 +15,7 @@ from linli.assembly.models import (
     SelectionCase,
     SelectionEvent,
 )
+from linli.core import uploads
 from linli.places.models import Building, Division, Estate
 from linli.places.serializers import VisibleRelatedField
 
@@ -49,6 +51,9 @@ class AssemblyVoteSerializer(serializers.Serializer):
 
 class AssemblyPaperBallotSerializer(AssemblyVoteSerializer):
     sheet = serializers.FileField()
+
+    def validate_sheet(self, value):
+        return uploads.document(value, label=_("纸质票扫描件"))
 
 
 class AssemblyBallotRowSerializer(serializers.Serializer):

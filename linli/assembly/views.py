@@ -8,7 +8,7 @@ and reads notices; everyone else gets 404. The public estate page needs no sign-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ from linli.assembly.models import (
     SelectionCase,
 )
 from linli.assembly.selectors import sees_choices
+from linli.core import uploads
 from linli.core.access import get_visible_or_404, member_required, require_estate_writer, staff_required
 from linli.people.scopes import scope_for
 from linli.places.models import Division, Estate
@@ -202,7 +203,7 @@ def ballot_sheet(request, pk):
         raise Http404
     if not sees_choices(request.user, ballot.motion) or not ballot.sheet:
         raise Http404
-    return FileResponse(ballot.sheet.open("rb"), filename=ballot.sheet.name.rsplit("/", 1)[-1])
+    return uploads.serve(ballot.sheet, name=f"ballot-{ballot.pk}", inline=True, cache="private, no-store")
 
 
 @member_required
@@ -350,7 +351,7 @@ def notice_new(request):
         data = dict(form.cleaned_data)
         file = data.pop("attachment")
         try:
-            notice = services.notice_post(actor=user, attachments=[(file.name, file)] if file else [], **data)
+            notice = services.notice_post(actor=user, attachments=[file] if file else [], **data)
         except ValidationError as exc:
             _errors(form, exc)
         else:
@@ -402,7 +403,8 @@ def attachment(request, pk):
     notice = att.notice
     if not notice.is_current() and not Notice.objects.visible_to(request.user).filter(pk=notice.pk).exists():
         raise Http404
-    return FileResponse(att.file.open("rb"), filename=att.file.name.rsplit("/", 1)[-1])
+    # Type from the bytes, never the name: an .html or .svg stored here is a sandboxed download, never a page.
+    return uploads.serve(att.file, name=att.name, inline=True)
 
 
 def public_estate(request, pk):

@@ -8,16 +8,15 @@ so importing the same sheet again changes nothing.
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import load_workbook
 from openpyxl.styles import Font
 
+from linli.core import uploads
 from linli.core.exports import append_row, new_workbook, workbook_bytes
 from linli.core.text import normalize
 from linli.people.models import AuditEvent
@@ -106,11 +105,12 @@ def import_payments(*, estate: Estate, data: bytes, actor, now=None) -> ImportRe
     now = now or timezone.now()
     today = timezone.localdate(now)
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable file is the same answer to the user
-        result.errors.append(RowError(None, "", "无法读取文件，请上传 .xlsx 格式的 Excel 文件"))
+        # Through the upload gate: the zip is checked before openpyxl unpacks it; the header row plus MAX_ROWS.
+        table = uploads.read_xlsx(data, rows=MAX_ROWS + 1)
+    except uploads.UploadError as exc:
+        result.errors.append(RowError(None, "", exc.messages[0]))
         return result
-    rows = wb.worksheets[0].iter_rows(values_only=True)
+    rows = (values for _number, values in table)
     header = next(rows, None) or ()
     index = {}
     for i, cell in enumerate(header):
@@ -148,7 +148,8 @@ def import_payments(*, estate: Estate, data: bytes, actor, now=None) -> ImportRe
         entrance = entrance.removesuffix("单元")
         home_id = homes.get((building, entrance, number))
         if home_id is None:
-            result.errors.append(RowError(rownum, "门牌号", f"本小区没有 {building} {entrance or '—'}单元 {number}"))
+            result.errors.append(RowError(rownum, "门牌号", f"本小区没有 {uploads.clip(building)} "
+                                                         f"{uploads.clip(entrance) or '—'}单元 {uploads.clip(number)}"))
         try:
             amount = parse_money(cell("amount"))
         except (ValueError, ArithmeticError):

@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import uploads
+
 from .models import EXPENSE_CATEGORIES, INCOME_CATEGORIES, Category, FeePlan, Frequency, Payment, Relief
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -89,6 +91,10 @@ class LedgerForm(forms.Form):
     description = forms.CharField(label=_("摘要"), max_length=200)
     evidence = forms.FileField(label=_("凭证(照片或文件)"))
 
+    def clean_evidence(self):
+        # Checked by content (PDF, image, .xlsx, .docx); photos re-encoded without metadata; the name generated.
+        return uploads.document(self.cleaned_data["evidence"], label=_("凭证"))
+
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=200)
@@ -96,3 +102,8 @@ class ReasonForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel 文件(.xlsx)"))
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        uploads.check_size(file, kind="sheet", label=_("Excel 文件"))
+        return file

@@ -1,7 +1,9 @@
 """Serializers of the fees API. Writes validate here and then call the service functions."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from linli.core import uploads
 from linli.places.models import Estate, Home
 from linli.places.serializers import VisibleRelatedField
 
@@ -86,6 +88,9 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
                   "created_at", "prev_hash", "row_hash"]
         read_only_fields = ["id", "seq", "evidence_sha256", "approved_by", "approver_role", "payment", "reverses",
                             "created_at", "prev_hash", "row_hash"]
+
+    def validate_evidence(self, value):
+        return uploads.document(value, label=_("凭证"))
 
     def get_has_evidence(self, obj) -> bool:
         return bool(obj.evidence)

@@ -1897,6 +1897,28 @@ NEW = {
     # end of issue 12: auth
 
     # issue 12: uploads (new strings of this part go right below this line)
+    "Excel 文件": "Excel file",
+    "第%(n)s张照片": "Photo %(n)s",
+    "图片已损坏，无法读取": "The image is damaged and cannot be read",
+    "JPG、PNG、WebP 图片": "JPG, PNG or WebP images",
+    "PDF、JPG、PNG、WebP、Excel（.xlsx）、Word（.docx）": "PDF, JPG, PNG, WebP, Excel (.xlsx) or Word (.docx)",
+    "%(label)s过大（最大 %(mb)s MB）": "%(label)s is too large (at most %(mb)s MB)",
+    "%(label)s过大（最大 %(mb)s MB），请拆分后分批导入": "%(label)s is too large (at most %(mb)s MB); split it and import the parts one by one",
+    "%(label)s无法读取：文件已损坏或不是 Excel/Word 文件": "%(label)s cannot be read: the file is damaged or not an Excel/Word file",
+    "%(label)s结构异常：压缩包内文件过多": "%(label)s has an unusual structure: too many parts in the archive",
+    "%(label)s解压后过大（最大 %(mb)s MB），请拆分后再上传": "%(label)s is too large once unpacked (at most %(mb)s MB); split it and upload again",
+    "%(label)s压缩比异常（超过 %(ratio)s 倍），疑似压缩炸弹，已拒绝": "%(label)s is compressed more than %(ratio)s times, like a zip bomb; refused",
+    "%(label)s中的文字过多（共享字符串超过 %(mb)s MB）": "%(label)s holds too much text (shared strings over %(mb)s MB)",
+    "%(label)s不是 Excel（.xlsx）或 Word（.docx）文件": "%(label)s is not an Excel (.xlsx) or Word (.docx) file",
+    "%(label)s像素过多（最多 %(n)s 万像素）": "%(label)s has too many pixels (at most %(n)s × 10,000)",
+    "%(label)s文件类型不允许：只接受 %(types)s": "%(label)s: file type not allowed; only %(types)s are accepted",
+    "%(label)s已损坏，无法读取": "%(label)s is damaged and cannot be read",
+    "%(label)s第%(row)s行有单元格超过 %(n)s 个字符": "%(label)s: a cell in row %(row)s is longer than %(n)s characters",
+    "%(label)s不是 .xlsx 格式的 Excel 文件": "%(label)s is not an Excel file in .xlsx format",
+    "%(label)s无法读取，请确认是 .xlsx 格式且没有损坏": "%(label)s cannot be read; check that it is an undamaged .xlsx file",
+    "%(label)s行数过多（最多 %(n)s 行），请拆分后分批导入": "%(label)s has too many rows (at most %(n)s); split it and import the parts one by one",
+    "无法识别%(label)s的编码，请保存为 UTF-8 或 GBK 编码": "Cannot tell the encoding of %(label)s; save it as UTF-8 or GBK",
+    "%(label)s格式有误：%(error)s": "%(label)s is malformed: %(error)s",
     # end of issue 12: uploads
 
     # issue 12: public (new strings of this part go right below this line)

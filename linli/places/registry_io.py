@@ -12,11 +12,8 @@ No HTTP here: the import page and the ``import-registry`` / ``export-registry`` 
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -28,6 +25,7 @@ from django.utils import timezone
 
 from linli.core.exports import append_row, append_rows, csv_bytes, new_workbook, workbook_bytes
 from linli.core.text import initials, mask_phone, normalize
+from linli.core.uploads import UploadError, clip, read_csv, read_xlsx
 from linli.people.models import AuditEvent, Occupancy, Person
 from linli.people.scopes import Scope, scope_for
 from linli.people.services import audit
@@ -188,54 +186,19 @@ def read_table(data: bytes, filename: str) -> list[tuple[int, list]]:
 
 
 def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
+    # Through the upload gate: the zip is checked before openpyxl unpacks it; rows and cells are capped.
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as e:
-        raise FileError("无法读取该 Excel 文件，请确认是 .xlsx 格式且没有损坏") from e
-    try:
-        ws = wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
-        out = []
-        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            out.append((number, list(values)))
-            if len(out) > MAX_ROWS + 20:
-                break
-        return out
-    finally:
-        wb.close()
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        # What Chinese Excel writes for "CSV"; GB18030 is a superset of GBK and GB2312.
-        return data.decode("gb18030")
-    except UnicodeDecodeError as e:
-        raise FileError("无法识别 CSV 文件的编码，请保存为 UTF-8 或 GBK 编码") from e
+        return read_xlsx(data, rows=MAX_ROWS + 20, sheet=DATA_SHEET)
+    except UploadError as e:
+        raise FileError(e.messages[0]) from e
 
 
 def _read_csv(data: bytes) -> list[tuple[int, list]]:
-    try:
-        text = _decode(data)
-    except UnicodeDecodeError as e:
-        raise FileError("无法识别 CSV 文件的编码，请保存为 UTF-8 或 GBK 编码") from e
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as e:
-        raise FileError(f"CSV 文件格式有误：{e}") from e
     # One record is one row in Excel, even when a quoted cell spans several lines.
-    return [(number, values) for number, values in enumerate(records, start=1)]
+    try:
+        return read_csv(data, rows=MAX_ROWS + 20)
+    except UploadError as e:
+        raise FileError(e.messages[0]) from e
 
 
 @lru_cache(maxsize=200_000)
@@ -360,7 +323,7 @@ def _parse_row(number: int, cells: dict[str, str], result: ImportResult) -> Row 
             cells["estate_kind"].lower() if cells["estate_kind"].lower() in KIND_LABEL else None
         )
         if kind is None:
-            err("estate_kind", f"未知的小区类型“{cells['estate_kind']}”，可填：{'、'.join(KIND_BY_LABEL)}")
+            err("estate_kind", f"未知的小区类型“{clip(cells['estate_kind'])}”，可填：{'、'.join(KIND_BY_LABEL)}")
     built_year = None
     if cells.get("built_year"):
         built_year = parse_year(cells["built_year"])
@@ -388,7 +351,7 @@ def _parse_row(number: int, cells: dict[str, str], result: ImportResult) -> Row 
         value = cells["relation"]
         relation = RELATION_BY_LABEL.get(value) or (value.lower() if value.lower() in RELATION_LABEL else None)
         if relation is None:
-            err("relation", f"未知的关系“{value}”，可填：{'、'.join(RELATION_BY_LABEL)}")
+            err("relation", f"未知的关系“{clip(value)}”，可填：{'、'.join(RELATION_BY_LABEL)}")
     name = cells.get("name", "")
     if not name and (cells.get("phone") or cells.get("relation")):
         err("name", "填写了手机或关系时必须填写姓名")
@@ -434,7 +397,7 @@ def parse_table(table: list[tuple[int, list]], result: ImportResult) -> list[Row
             result.ignored_columns.append(text)
             continue
         if col.key in seen:
-            result.error(header_row, col.header, f"列“{seen[col.key]}”和“{text}”重复，请只保留一列")
+            result.error(header_row, col.header, f"列“{clip(seen[col.key])}”和“{clip(text)}”重复，请只保留一列")
             continue
         seen[col.key] = text
         columns[index] = col
@@ -507,10 +470,10 @@ def _plan(rows: list[Row], scope: Scope | None, result: ImportResult) -> _Plan:
     for r in rows:
         d = divisions.get(r.community_code)
         if d is None:
-            result.error(r.number, "community_code", f"社区代码“{r.community_code}”不存在")
+            result.error(r.number, "community_code", f"社区代码“{clip(r.community_code)}”不存在")
         elif d.level != Division.Level.COMMUNITY:
             result.error(r.number, "community_code",
-                         f"“{r.community_code}”是{level_label[d.level]}（{d.name}），不是社区")
+                         f"“{clip(r.community_code)}”是{level_label[d.level]}（{d.name}），不是社区")
         elif r.community_name and r.community_name != _norm(d.name):
             result.error(r.number, "community", f"社区名称与社区代码不符：{d.code} 是{d.name}")
         else:
@@ -572,7 +535,7 @@ def _plan(rows: list[Row], scope: Scope | None, result: ImportResult) -> _Plan:
                 estate_values[ek][attr] = (value, r.number)
             elif first[0] != value:
                 shown = KIND_LABEL.get(first[0], first[0]) if attr == "kind" else first[0]
-                result.error(r.number, key, f"同一小区在第{first[1]}行填写的{header(key)}为“{shown}”，前后不一致")
+                result.error(r.number, key, f"同一小区在第{first[1]}行填写的{header(key)}为“{clip(shown)}”，前后不一致")
                 conflict = True
         if conflict:
             continue

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
+from linli.core import uploads
 from linli.core.access import get_visible_or_404, require_registry_admin, staff_required
 from linli.people.scopes import scope_for
 from linli.places import registry_io
@@ -24,7 +25,6 @@ from linli.places.models import Division
 SESSION_KEY = "registry_imports"
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 EXTENSIONS = (".xlsx", ".csv")
-MAX_UPLOAD = 20 * 1024 * 1024
 KEEP_SECONDS = 24 * 3600
 MAX_PENDING = 5
 CONTENT_TYPES = {
@@ -68,7 +68,7 @@ def _page(request, *, result=None, token=None, error=None):
         "token": token,
         "error": error,
         "max_errors": 500,
-        "max_mb": MAX_UPLOAD // (1024 * 1024),
+        "max_mb": uploads.max_bytes("sheet") // (1024 * 1024),
     })
 
 
@@ -96,8 +96,8 @@ def _dry_run(request):
         return _page(request, error="不支持旧版 .xls 文件，请在 Excel 中“另存为” .xlsx 或 CSV 后再导入")
     if ext not in EXTENSIONS:
         return _page(request, error="只支持 .xlsx 和 .csv 文件")
-    if upload.size > MAX_UPLOAD:
-        return _page(request, error=f"文件太大，最大 {MAX_UPLOAD // (1024 * 1024)} MB，请拆分后分批导入")
+    if upload.size > uploads.max_bytes("sheet"):  # the cap of the upload gate, before the file is read
+        return _page(request, error=f"文件太大，最大 {uploads.max_bytes('sheet') // (1024 * 1024)} MB，请拆分后分批导入")
     data = upload.read()
     result = registry_io.import_registry(data, upload.name, user=request.user, commit=False)
     token = None

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from linli.core import uploads
 from linli.core.access import get_visible_or_404, member_required
 from linli.people.models import Occupancy, Organization, Person
 from linli.people.scopes import scope_for
@@ -246,12 +247,10 @@ def wish_detail(request, pk):
 
 def wish_photo(request, pk):
     """The photo of a fulfilled wish, served by the app (public like the wall; no media server needed)."""
-    from django.http import FileResponse
-
     wish = Wish.objects.public().filter(pk=pk).exclude(photo="").first()
     if wish is None:
         raise Http404
-    return FileResponse(wish.photo.open("rb"))
+    return uploads.serve(wish.photo, name=f"wish-{wish.pk}", inline=True)
 
 
 @require_POST

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from linli.core.exports import append_row, append_rows, csv_bytes, new_workbook, workbook_bytes
 from linli.core.text import normalize
+from linli.core.uploads import clip, max_bytes
 from linli.people.scopes import scope_for
 from linli.places.models import Division, Estate
 from linli.places.registry_io import FileError, cell_text, read_table
@@ -110,11 +111,13 @@ class ImportResult:
 def read_rows(data: bytes, filename: str) -> list[tuple[int, dict]]:
     """(row number as the hotline staff see it, raw record keyed by header) from .csv/.xlsx/.json bytes."""
     ext = Path(filename).suffix.lower()
+    if len(data) > max_bytes("sheet"):  # the sheet cap of the upload gate, for JSON too
+        raise FileError(f"文件过大（最大 {max_bytes('sheet') // (1024 * 1024)} MB），请拆分后分批导入")
     if ext == ".json":
         try:
             payload = json.loads(_decode_json(data))
         except ValueError as e:
-            raise FileError(f"JSON 格式有误：{e}") from e
+            raise FileError(f"JSON 格式有误：{clip(e, 80)}") from e
         return records_from_json(payload)
     if ext not in (".csv", ".xlsx", ".xls"):
         raise FileError("只支持 .csv、.xlsx 和 .json 文件")
@@ -329,8 +332,8 @@ class PlaceIndex:
         if len(found) == 1:
             return found[0], ""
         if found:
-            return None, f"街道“{text}”不唯一，请写明所属区"
-        return None, f"找不到街道“{text}”"
+            return None, f"街道“{clip(text)}”不唯一，请写明所属区"
+        return None, f"找不到街道“{clip(text)}”"
 
     def communities(self, street) -> list:
         if street.pk not in self._communities:
@@ -458,13 +461,13 @@ def _import_one(number, record, *, index, known, seen, actor, dry_run, now) -> I
     try:
         received_at, _had_time = parse_datetime(record.get("received_at"))
     except ValueError:
-        item.reason = f"来电时间“{_text(record, 'received_at')}”无法识别"
+        item.reason = f"来电时间“{clip(_text(record, 'received_at'))}”无法识别"
         return item
     received_at = received_at or now
     try:
         reply_due = parse_reply_due(record.get("reply_due"), received_at)
     except ValueError:
-        item.reason = f"办理时限“{_text(record, 'reply_due')}”无法识别"
+        item.reason = f"办理时限“{clip(_text(record, 'reply_due'))}”无法识别"
         return item
     street, why = index.street(record.get("street"))
     if street is None:

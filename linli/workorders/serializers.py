@@ -231,7 +231,15 @@ class ReasonSerializer(serializers.Serializer):
 
 class ReplySerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True)
-    photos = serializers.ListField(child=serializers.ImageField(), required=False, default=list, write_only=True)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, write_only=True)
+
+    def validate_photos(self, files):
+        # The same gate as the pages: type from the bytes, pixels checked before decoding, re-encoded without EXIF.
+        from linli.workorders.forms import MAX_PHOTOS, resize_photo
+
+        if len(files) > MAX_PHOTOS:
+            raise serializers.ValidationError(_("最多上传 %(n)s 张照片") % {"n": MAX_PHOTOS})
+        return [resize_photo(f, i) for i, f in enumerate(files, start=1)]
 
 
 class VisitSerializer(NoteSerializer):

@@ -10,13 +10,14 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.core import uploads
 from linli.core.access import get_visible_or_404, staff_required
 from linli.core.choices import labels
 from linli.core.htmx import is_htmx
@@ -649,13 +650,8 @@ def order_file(request, code, pk):
     attachment = Attachment.objects.filter(order=order, pk=pk).first()
     if attachment is None or not attachment.file:
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg" if attachment.file.name.endswith(".jpg") else None)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    # Type from the bytes, never the name; anything but a photo is a sandboxed download.
+    return uploads.serve(attachment.file, name=f"{order.code}-{attachment.pk}", inline=True)
 
 
 # -- the resident's own requests --------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from linli.core.testing import post, results
+from linli.core.tests import samples
 from linli.fees import services
 from linli.fees.models import Bill, BillingRun, FeePlan, LedgerEntry, Payment, PaymentIntent, Relief
 
@@ -108,7 +109,7 @@ def test_ledger_entries_by_api(world, client_for, settings, tmp_path):
             "occurred_on": "2026-11-30", "description": "社区食堂11月结余"}
 
     def upload():
-        return SimpleUploadedFile("食堂.jpg", b"jpeg", content_type="image/jpeg")
+        return SimpleUploadedFile("食堂.jpg", samples.jpeg_with_gps(), content_type="image/jpeg")
 
     assert client_for("auditor").post("/api/v1/ledger-entries/", dict(body, evidence=upload())).status_code == 403
     assert client_for("manager_a").post("/api/v1/ledger-entries/", body).status_code == 400  # no evidence

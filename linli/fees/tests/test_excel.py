@@ -68,7 +68,7 @@ def test_a_sheet_without_the_required_columns_is_refused(world):
     result = excel.import_payments(estate=world.estate_a, data=sheet(("1栋",), header=["楼栋"]), actor=world.staff_a)
     assert [str(e) for e in result.errors] == ["第1行：缺少列：门牌号、金额、缴费日期、方式、流水号"]
     garbage = excel.import_payments(estate=world.estate_a, data=b"not excel", actor=world.staff_a)
-    assert [str(e) for e in garbage.errors] == ["文件：无法读取文件，请上传 .xlsx 格式的 Excel 文件"]
+    assert [str(e) for e in garbage.errors] == ["文件：文件不是 .xlsx 格式的 Excel 文件"]
 
 
 def test_a_reference_already_used_for_another_payment_is_an_error(world):

@@ -2,39 +2,40 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus.csv"
 HOLDOUT_MOD = 5  # a fifth of the template instances is held out
+MAX_ROWS = 500_000  # rows of one labelled file
 
 
 def read_table(path) -> list[dict]:
-    """Rows of a CSV (any common encoding), TSV or XLSX file as dicts keyed by the header row."""
+    """Rows of a CSV (any common encoding), TSV or XLSX file as dicts keyed by the header row.
+
+    Read through the upload gate (linli/core/uploads.py, which needs no Django settings): the zip of an .xlsx is
+    checked before openpyxl opens it; size, rows and cells are capped. Its refusals come back as ValueError.
+    """
+    from linli.core import uploads
+
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=True, data_only=True)
-        rows = wb.active.iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
-        out = [{h: ("" if v is None else str(v)) for h, v in zip(header, row, strict=False)} for row in rows]
-        wb.close()
-        return [r for r in out if any(v.strip() for v in r.values())]
     raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValueError(f"{path}: 无法识别文件编码 (not UTF-8 or GB18030)")
-    delimiter = "\t" if suffix in (".tsv", ".tab") else ","
-    return [{(k or "").strip(): (v or "") for k, v in row.items()}
-            for row in csv.DictReader(io.StringIO(text), delimiter=delimiter)]
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            table = uploads.read_xlsx(raw, rows=MAX_ROWS)
+        else:
+            table = uploads.read_csv(raw, rows=MAX_ROWS, delimiter="\t" if suffix in (".tsv", ".tab") else ",")
+    except uploads.UploadError as exc:
+        raise ValueError(f"{path.name}: {exc.messages[0]}") from None
+    if not table:
+        return []
+    header = [str(h).strip() if h is not None else "" for h in table[0][1]]
+    out = []
+    for _number, values in table[1:]:
+        cells = ["" if v is None else str(v) for v in values]
+        cells += [""] * (len(header) - len(cells))
+        out.append(dict(zip(header, cells, strict=False)))
+    return [r for r in out if any(v.strip() for v in r.values())]
 
 
 def read_labelled(path, text_column: str, label_column: str) -> tuple[list[str], list[str]]:

@@ -6,11 +6,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from linli.core.tests import samples
 from linli.volunteers import wishes as w
 from linli.volunteers.models import Wish
 
 T0 = datetime.datetime(2026, 3, 1, 9, 0, tzinfo=datetime.UTC)
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+PNG = samples.png()
 
 
 def photo(name="done.png"):
@@ -39,7 +40,7 @@ def test_a_wish_goes_from_posted_to_fulfilled_with_a_photo_and_a_thank_you(vworl
     wish = w.wish_fulfil(actor=vworld.volunteer_a, wish=wish, photo=photo(), note="已送到",
                          now=T0 + datetime.timedelta(days=2))
     wish = w.wish_thank(actor=vworld.resident_a, wish=wish, thanks="谢谢小李！", now=T0 + datetime.timedelta(days=2))
-    assert (wish.status, wish.thanks, wish.photo.name.endswith(".png")) == ("fulfilled", "谢谢小李！", True)
+    assert (wish.status, wish.thanks, wish.photo.name.endswith(".jpg")) == ("fulfilled", "谢谢小李！", True)
     assert list(wish.events.values_list("kind", flat=True)) == ["posted", "approved", "claimed", "fulfilled", "thanked"]
 
 
