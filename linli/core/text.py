@@ -160,10 +160,19 @@ def redact(text: str | None, *, names=(), keep=()) -> str:
         return ""
     kept = {_digits(str(k)) for k in keep if k and _digits(str(k))}
     text = _NUMBER.sub(lambda m: _mask_number(m, kept), text)
-    for name in sorted({str(n).strip() for n in names if n and len(str(n).strip()) >= 2}, key=len, reverse=True):
+    # A name found once (张三先生) is masked wherever else it appears (欠费户：张三).
+    known = {str(n).strip() for n in names if n} | names_in(text)
+    for name in sorted((n for n in known if len(n) >= 2), key=len, reverse=True):
         text = text.replace(name, mask_name(name))
     text = _CUE_NAME.sub(lambda m: m.group("cue") + m.group("sep") + mask_name(m.group("name")), text)
     return _TITLED_NAME.sub(lambda m: mask_name(m.group("name")), text)
+
+
+def names_in(text: str) -> set[str]:
+    """Names written in ``text`` in the usual patterns (我叫X, 联系人X, 姓名：X, X先生/女士/阿姨…), two characters or
+    more (a surname alone names nobody)."""
+    found = {m.group("name") for m in _CUE_NAME.finditer(text)} | {m.group("name") for m in _TITLED_NAME.finditer(text)}
+    return {name for name in found if len(name) >= 2}
 
 
 # C0 and C1 control characters (but tab and newline), lone surrogates and the two non-characters: none of them

@@ -98,3 +98,7 @@ def test_only_absolute_http_and_https_links_are_published():
     assert [safe_url(u) for u in ("https://x.cn/a.jpg", "HTTP://x.cn/", "javascript:alert(1)", "data:text/html,x",
                                   "//x.cn/a", "http:///a", "https://x.cn/a b", "https://x.cn/\x00", "")] == [
         "https://x.cn/a.jpg", "HTTP://x.cn/", "", "", "", "", "", "", ""]
+
+
+def test_a_name_found_once_is_masked_wherever_else_it_appears():
+    assert redact("张三先生欠费；欠费户：张三") == "张*先生欠费；欠费户：张*"
