@@ -78,3 +78,31 @@ def test_the_checks_refuse_a_cache_of_one_process_and_warn_of_the_database_cache
     settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": "x"}}
     assert [e.id for e in ratelimit.check_rate_limit_cache(None)] == errors
     assert [e.id for e in ratelimit.check_rate_limit_cache_deploy(None)] == deploy_warnings
+
+
+def _views(patterns):
+    from django.urls import URLPattern, URLResolver
+
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _views(p.url_patterns)
+        elif isinstance(p, URLPattern):
+            yield p
+
+
+def test_every_api_view_open_to_anonymous_writers_is_rate_limited():
+    """A new AllowAny endpoint that accepts POST/PUT/PATCH/DELETE must name its limit (ratelimit.throttle)."""
+    from django.urls import get_resolver
+    from rest_framework.permissions import AllowAny
+
+    unlimited = []
+    for pattern in _views(get_resolver().url_patterns):
+        cls = getattr(pattern.callback, "cls", None)
+        if cls is None or not any(p is AllowAny for p in getattr(cls, "permission_classes", [])):
+            continue
+        actions = getattr(pattern.callback, "actions", None)
+        methods = set(actions) if actions else {m for m in ("post", "put", "patch", "delete") if hasattr(cls, m)}
+        if methods & {"post", "put", "patch", "delete"} and not any(
+                t.__name__.endswith("Throttle") and t.__module__ == ratelimit.__name__ for t in cls.throttle_classes):
+            unlimited.append(f"{cls.__module__}.{cls.__name__}")
+    assert unlimited == []
