@@ -250,7 +250,8 @@ def discovery(request, fmt):
     return render(fmt, "discovery", {
         "changeset": CHANGESET,
         "contact": getattr(settings, "LINLI_OPEN311_CONTACT", "请联系所在街道物业服务中心"),
-        "key_service": "API 密钥由管理员用 linli apikey create NAME 创建，并为其账号授予所在街道的角色",
+        "key_service": "API 密钥由管理员用 linli apikey create NAME 创建，并为其账号授予所在街道的角色；"
+                       "密钥放在请求头 X-Api-Key 中发送，不得放在网址或请求体中",
         "endpoints": [{"specification": SPEC, "url": base, "changeset": CHANGESET, "type": "production",
                        "formats": ["text/xml", "application/json"]}],
     })

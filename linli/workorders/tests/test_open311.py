@@ -479,3 +479,9 @@ def test_every_post_counts_against_the_limit_of_the_address_and_the_next_one_is_
 def test_an_error_repeats_at_most_forty_characters_of_what_it_was_sent(db):
     response = Client().get(f"{BASE}/services/{'x' * 5000}.json")
     assert response.json() == [{"code": 404, "description": f"service_code provided was not found: {'x' * 40}…"}]
+
+
+def test_discovery_tells_clients_to_send_the_key_in_a_header(db):
+    assert Client().get(BASE + "/discovery.json").json()["key_service"] == (
+        "API 密钥由管理员用 linli apikey create NAME 创建，并为其账号授予所在街道的角色；"
+        "密钥放在请求头 X-Api-Key 中发送，不得放在网址或请求体中")
