@@ -114,7 +114,10 @@ _HAN = "\u4e00-\u9fff"
 # Characters that end a name written after 我叫/联系人/姓名 (what usually follows a name in a complaint).
 _NAME_STOP = "住在是的了电手号家楼栋单元室和与及同我你他她们请，。、；：:,.!！?？ 0-9"
 _NAME_CHAR = f"(?:[{_HAN}·](?<![{_NAME_STOP}]))"
-_SURNAME = "|".join(sorted(SURNAMES, key=len, reverse=True))
+# Compound surnames first, then one character class for the single ones (a class is matched far faster than 400
+# alternatives, and the feed redacts up to 1,000 texts per answer).
+_SURNAME = "|".join(sorted((s for s in SURNAMES if len(s) > 1), key=len, reverse=True)) + "|[" + "".join(
+    sorted(s for s in SURNAMES if len(s) == 1)) + "]"
 _CUE_NAME = re.compile(rf"(?P<cue>我叫|我的名字叫|名叫|联系人|姓名|称呼)(?P<sep>[：:\s是为]*)(?P<name>{_NAME_CHAR}{{2,3}})")
 _TITLED_NAME = re.compile(rf"(?P<name>(?:{_SURNAME})[{_HAN}]{{0,2}}?)(?=先生|女士|小姐|阿姨|大爷|大妈|大姐|大哥|师傅|老师|奶奶|爷爷|婆婆)")
 # Public service numbers that are never personal (police, fire, ambulance, citizen hotlines, utilities).
@@ -122,12 +125,13 @@ PUBLIC_NUMBERS = {"110", "112", "119", "120", "122", "12110", "12315", "12319", 
                   "12348", "12358", "12365", "12369", "95598", "96777"}
 _SEP = r"[\s-]?"
 _NUMBER = re.compile(
-    r"(?<![\dA-Za-z])(?P<id>\d{17}[\dXx]|\d{15,19})(?![\dA-Za-z])"  # ID numbers (18 or 15 digits), bank cards
+    r"(?=[\d(（+电手短分座号联tT])"  # fails fast where no alternative can start (most of a Chinese text)
+    r"(?:(?<![\dA-Za-z])(?P<id>\d{17}[\dXx]|\d{15,19})(?![\dA-Za-z])"  # ID numbers (18 or 15 digits), bank cards
     rf"|(?<!\d)(?P<hotline>[48]00{_SEP}\d{{3}}{_SEP}\d{{4}})(?!\d)"  # 400/800: a company's, kept
     rf"|(?<!\d)(?P<mobile>(?:(?:\+|00)?86{_SEP})?1[3-9]\d(?:{_SEP}\d{{4}}){{2}})(?!\d)"
     rf"|(?<!\d)(?P<landline>(?:\(0\d{{2,3}}\)|（0\d{{2,3}}）|0\d{{2,3}}){_SEP}\d{{3,4}}{_SEP}\d{{4}})(?!\d)"
     r"|(?P<cue>电话|手机|短号|分机|座机|号码|联系方式|tel|TEL|Tel)(?P<sep>[：:\s号是为]*)(?P<short>\d{3,6})(?![\d]|[\s-]\d)"
-    rf"|(?<![\d.])(?P<local>[2-9]\d{{2,3}}{_SEP}\d{{4}})(?![\d.年元号米个次户人天日月万千百%])"
+    rf"|(?<![\d.])(?P<local>[2-9]\d{{2,3}}{_SEP}\d{{4}})(?![\d.年元号米个次户人天日月万千百%]))"
 )
 _DATE = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])")
 
