@@ -27,8 +27,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_memos():
-    """Rows cached by an earlier test must not reach this one (see linli/core/memo.py), nor its rate-limit counts."""
+def _fresh_memos(transactional_db):
+    """Rows cached by an earlier test must not reach this one (see linli/core/memo.py), nor its rate-limit counts
+    (kept in the database cache, which a transactional test's flush leaves alone)."""
     from django.core.cache import cache
 
     from linli.core.memo import clear_all

@@ -196,6 +196,26 @@ DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FILES"
 # --- end of issue 12: uploads settings ---
 
 # --- issue 12: public settings (owned by that part; keep other parts' settings out) ---
+# The cache holds the rate-limit counters of anonymous writes, so every process must share it: Redis in production
+# (REDIS_URL or CACHE_URL, e.g. redis://127.0.0.1:6379/1), else a table in the database, which `linli migrate`
+# creates (linli/core/migrations/0001_cache_table.py) so that `make run` needs no configuration.
+_CACHE_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
+if _CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL,
+                          "KEY_PREFIX": "linli"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "linli_cache"}}
+# Limits of anonymous writes per client address ("count/period", period s, m, h or d; empty = no limit). Every
+# attempt counts, a refused or invalid one too. See linli/core/ratelimit.py and docs/deploy.md.
+LINLI_RATELIMIT_REPORT = os.environ.get("LINLI_RATELIMIT_REPORT", "10/h")  # the resident's H5 report page
+LINLI_RATELIMIT_OPEN311 = os.environ.get("LINLI_RATELIMIT_OPEN311", "120/h")  # Open311 POST requests
+LINLI_RATELIMIT_CALLBACK = os.environ.get("LINLI_RATELIMIT_CALLBACK", "120/h")  # payment gateway callbacks
+# django-ratelimit: counters in the cache above; the client is REMOTE_ADDR unless a header set by the reverse proxy
+# is named here (e.g. HTTP_X_REAL_IP; only when every request passes that proxy, else clients could pick their own).
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = os.environ.get("LINLI_CLIENT_IP_META") or None
+# A cache that is down lets reports through (and logs an error) rather than closing the complaint channel.
+RATELIMIT_FAIL_OPEN = True
 # --- end of issue 12: public settings ---
 
 # --- issue 12: exports settings (owned by that part; keep other parts' settings out) ---

@@ -337,9 +337,10 @@ class PublicNoticesView(APIView):
     def get(self, request, pk):
         from django.utils import timezone
 
-        estate = get_object_or_404(Estate, pk=pk)
-        today = timezone.localdate()
-        notices = Notice.objects.public_for(estate, today).filter(ends_on__gte=today).prefetch_related("attachments")
+        from linli.assembly.selectors import public_notices
+
+        estate = get_object_or_404(Estate.objects.select_related("community"), pk=pk)
+        notices = public_notices(estate, timezone.localdate())
         return Response(serializers.AssemblyPublicNoticeSerializer(notices, many=True).data)
 
 

@@ -139,7 +139,11 @@ class AssemblyWithdrawSerializer(serializers.Serializer):
 
 
 class AssemblyPublicNoticeSerializer(serializers.ModelSerializer):
+    """A notice of the public board: title and body as selectors.public_notices masks them."""
+
     attachments = AssemblyAttachmentSerializer(many=True, read_only=True)
+    title = serializers.CharField(source="public_title", read_only=True)
+    body = serializers.CharField(source="public_body", read_only=True)
 
     class Meta:
         model = Notice

@@ -34,7 +34,7 @@ from linli.assembly.models import (
     NoticeAttachment,
     SelectionCase,
 )
-from linli.assembly.selectors import sees_choices
+from linli.assembly.selectors import public_notices, sees_choices
 from linli.core import uploads
 from linli.core.access import get_visible_or_404, member_required, require_estate_writer, staff_required
 from linli.people.scopes import scope_for
@@ -411,7 +411,7 @@ def public_estate(request, pk):
     """The estate's public notice board (公示栏) for a phone: no sign-in, no personal data."""
     estate = get_object_or_404(Estate.objects.select_related("community"), pk=pk)
     today = timezone.localdate()
-    notices = Notice.objects.public_for(estate, today).filter(ends_on__gte=today).prefetch_related("attachments")
+    notices = public_notices(estate, today)
     return render(request, "assembly/public_estate.html", {
         "estate": estate, "notices": notices, "current": estate.current_stewardship(today),
     })

@@ -22,6 +22,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from linli.core import ratelimit
 from linli.core.api import IsMember
 from linli.places.models import Division, Estate
 
@@ -224,6 +225,7 @@ class SandboxCallbackView(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
+    throttle_classes = [ratelimit.throttle("callback")]  # an anonymous write: every attempt counts per address
 
     @extend_schema(request=serializers.CallbackSerializer, responses=serializers.PaymentSerializer)
     def post(self, request):
@@ -290,8 +292,7 @@ class PublicAccountsView(APIView):
             "estate": link.estate.name,
             "year": year,
             "provider": data["provider"].name if data["provider"] else None,
-            "plans": [{"name": p.name, "standard": p.describe(), "decision": p.decision, "services": p.services,
-                       "quality": p.quality, "responsible": p.responsible} for p in data["plans"]],
+            "plans": [{"name": p.name, "standard": p.describe(), **p.public} for p in data["plans"]],
             "income": {key: str(amount) for key, _label, amount in data["income_rows"]},
             "expense": {key: str(amount) for key, _label, amount in data["expense_rows"]},
             "common_parts_income": str(data["common_income"]),

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from linli.core.text import redact
 from linli.places.models import Estate
 
 from .models import (
@@ -223,6 +224,9 @@ def plans_in_force(estate: Estate, on: datetime.date):
     return list(FeePlan.objects.filter(cluster_id=estate.cluster_id).in_effect(on, on))
 
 
+PUBLIC_PLAN_TEXT = ("decision", "services", "quality", "responsible")
+
+
 def public_accounts(estate: Estate, year: int, *, today: datetime.date | None = None) -> dict:
     """Everything art. 943 asks to be made public for one estate and year; no personal data at all."""
     today = today or timezone.localdate()
@@ -249,12 +253,18 @@ def public_accounts(estate: Estate, year: int, *, today: datetime.date | None = 
     reliefs = Relief.objects.active().filter(estate=estate, start__lte=end, end__gte=start)
     income_rows = [(c, LABELS[c], by_category["income"].get(c, ZERO)) for c in INCOME_CATEGORIES]
     expense_rows = [(c, LABELS[c], by_category["expense"].get(c, ZERO)) for c in EXPENSE_CATEGORIES]
+    provider = stewardship.provider if stewardship else None
+    plans = list(plans_in_force(estate, min(end, today) if year <= today.year else start))
+    # What a person typed is published masked (phones, ID numbers, names after 联系人…); the provider's own line stays.
+    keep = [provider.phone] if provider is not None and provider.phone else []
+    for plan in plans:
+        plan.public = {field: redact(getattr(plan, field), keep=keep) for field in PUBLIC_PLAN_TEXT}
     return {
         "estate": estate,
         "year": year,
-        "provider": stewardship.provider if stewardship else None,
+        "provider": provider,
         "stewardship": stewardship,
-        "plans": plans_in_force(estate, min(end, today) if year <= today.year else start),
+        "plans": plans,
         "months": list(months.values()),
         "income_rows": income_rows,
         "expense_rows": expense_rows,

@@ -460,7 +460,8 @@ class WishPoolViewSet(viewsets.ReadOnlyModelViewSet):
     """The public wish wall: checked wishes without personal details, open to anyone."""
 
     permission_classes = [permissions.AllowAny]
-    queryset = m.Wish.objects.public().select_related("community", "claimed_by_org", "claimed_by_user__person")
+    queryset = m.Wish.objects.public().select_related("community", "claimed_by_org", "claimed_by_user__person",
+                                                      "beneficiary")
     serializer_class = s.PublicWishSerializer
     filterset_fields = ["community", "status", "category"]
 

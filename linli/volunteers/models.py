@@ -439,6 +439,13 @@ class BoardEntry(models.Model):
             return mask_name(self.person.name)
         return self.organization.name  # organisations are named in full: they are not private persons
 
+    @property
+    def public_reason(self) -> str:
+        """The reason as the public board shows it: the person's own name and any phone or ID number masked."""
+        from linli.core.text import redact
+
+        return redact(self.reason, names=[self.person.name] if self.person_id else [])
+
 
 # -- the three lists (三张清单) --------------------------------------------------------------------------
 
@@ -656,6 +663,28 @@ class Wish(models.Model):
 
     def __str__(self):
         return self.title
+
+    def _public(self, text: str) -> str:
+        """Free text of a wish as the public wall shows it: the beneficiary's and the claimant's names, phones and
+        ID numbers masked (the title is checked by a person, but a phone slips through)."""
+        from linli.core.text import redact
+
+        names = [self.beneficiary.name]
+        if self.claimed_by_user_id and self.claimed_by_user.person_id:
+            names.append(self.claimed_by_user.person.name)
+        return redact(text, names=names)
+
+    @property
+    def public_title(self) -> str:
+        return self._public(self.title)
+
+    @property
+    def public_thanks(self) -> str:
+        return self._public(self.thanks)
+
+    @property
+    def public_fulfil_note(self) -> str:
+        return self._public(self.fulfil_note)
 
     @property
     def claimant_public_name(self) -> str:

@@ -199,7 +199,7 @@ class RankedSerializer(serializers.Serializer):
 
 class BoardLineSerializer(serializers.Serializer):
     name = serializers.CharField(source="public_name")
-    reason = serializers.CharField()
+    reason = serializers.CharField(source="public_reason")
     start = serializers.DateField()
     end = serializers.DateField(allow_null=True)
 
@@ -291,6 +291,8 @@ class PublicWishSerializer(Out):
 
     community_name = serializers.CharField(source="community.name", read_only=True)
     claimant = serializers.CharField(source="claimant_public_name", read_only=True)
+    title = serializers.CharField(source="public_title", read_only=True)
+    thanks = serializers.CharField(source="public_thanks", read_only=True)
     photo = serializers.SerializerMethodField()
 
     class Meta:

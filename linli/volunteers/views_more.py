@@ -176,7 +176,7 @@ class WishForm(djforms.Form):
 
 def wish_pool(request):
     """The public wish wall: checked wishes, no personal details (anyone may look; volunteers claim)."""
-    qs = Wish.objects.public().select_related("community", "claimed_by_org", "claimed_by_user__person")
+    qs = Wish.objects.public().select_related("community", "claimed_by_org", "claimed_by_user__person", "beneficiary")
     status = request.GET.get("status", "open")
     if status in Wish.Status.values:
         qs = qs.filter(status=status)

@@ -6,10 +6,15 @@ missing or invalid ``api_key``, 400 for anything else.
 
 * services are the 12 triage categories; each has one optional attribute ``subcategory`` (singlevaluelist);
 * ``jurisdiction_id`` is a street's division code; POST needs it when more than one street exists;
-* POST requests.{fmt} needs an ``api_key`` (``linli apikey create``) whose account serves the street;
-  it returns the work order's code as ``service_request_id`` (type realtime; every code also works as a token);
-* GET requests without an ``api_key`` show the orders filed through Open311 only; with a key, also every order the
-  key's account may see. Reporters' names and phones are never shown (PIPL), nor home numbers.
+* the API key is sent in a header, ``X-Api-Key: <key>`` or ``Authorization: Token <key>``; an ``api_key`` in the
+  query string or the body is refused with 400 before anything else is done (a URL ends up in access logs);
+* POST requests.{fmt} needs a key (``linli apikey create``) whose account serves the street; it returns the work
+  order's code as ``service_request_id`` (type realtime; every code also works as a token); every POST counts
+  against the per-address limit ``LINLI_RATELIMIT_OPEN311`` (429 beyond it);
+* GET requests without a key show the orders filed through Open311 only; with a key, also every order the key's
+  account may see. Reporters' names and phones are never shown (PIPL), nor home numbers; names, phone and ID
+  numbers written in the text are masked (``linli.core.text.redact``), control characters removed and links
+  limited to http(s).
 """
 
 from __future__ import annotations
@@ -30,7 +35,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.exceptions import AuthenticationFailed
 
-from linli.core.text import normalize
+from linli.core import ratelimit
+from linli.core.text import clean_text, normalize, redact, safe_url
 from linli.people.api_auth import ApiKeyAuthentication
 from linli.people.scopes import scope_for
 from linli.places.models import Division, Estate
@@ -87,6 +93,17 @@ ITEM_NAMES = {"services": "service", "service_requests": "request", "attributes"
               "endpoints": "endpoint", "formats": "format", "errors": "error"}
 
 
+KEY_IN_REQUEST = ("api_key must be sent in the X-Api-Key header (or Authorization: Token <key>), "
+                  "never in the URL or the body")
+ECHO = 40  # characters of a caller's value that an error message repeats
+
+
+def _echo(value: str) -> str:
+    """A caller's value as an error message may repeat it: bounded and without control characters."""
+    value = clean_text(value)
+    return value if len(value) <= ECHO else value[:ECHO] + "…"
+
+
 class Open311Error(Exception):
     def __init__(self, status: int, description: str):
         super().__init__(description)
@@ -111,8 +128,20 @@ def _xml_value(parent: ET.Element, name: str, value) -> None:
         element.text = str(value)
 
 
+def _clean(value):
+    """Every string of a payload without control characters (XML 1.0 cannot carry them; JSON readers choke)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    return value
+
+
 def render(fmt: str, root: str, payload, status: int = 200) -> HttpResponse:
     """``payload`` as JSON, or as XML under ``root`` (a list becomes repeated items, a dict child elements)."""
+    payload = _clean(payload)
     if fmt == "json":
         return HttpResponse(json.dumps(payload, ensure_ascii=False), status=status,
                             content_type="application/json; charset=utf-8")
@@ -136,6 +165,9 @@ def endpoint(view):
 
     def wrapper(request, fmt, *args, **kwargs):
         try:
+            # Before anything else: a key in the URL is in some access log already; the client must stop sending it.
+            if "api_key" in request.GET:
+                raise Open311Error(400, KEY_IN_REQUEST)
             return view(request, fmt, *args, **kwargs)
         except Open311Error as e:
             return error(fmt, e.status, e.description)
@@ -159,10 +191,13 @@ def _params(request):
                 data = json.loads(request.body or b"{}")
             except ValueError as e:
                 raise Open311Error(400, "request body is not valid JSON") from e
-            return {str(k): "" if v is None else str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-        merged = request.GET.dict()
-        merged.update(request.POST.dict())
-        return merged
+            params = {str(k): "" if v is None else str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        else:
+            params = request.GET.dict()
+            params.update(request.POST.dict())
+        if "api_key" in params:
+            raise Open311Error(400, KEY_IN_REQUEST)
+        return params
     return request.GET.dict()
 
 
@@ -173,7 +208,7 @@ def jurisdiction(params, *, required: bool) -> Division | None:
     if code:
         street = streets.filter(code=code).first()
         if street is None:
-            raise Open311Error(404, f"jurisdiction_id provided was not found: {code}")
+            raise Open311Error(404, f"jurisdiction_id provided was not found: {_echo(code)}")
         return street
     if required:
         only = list(streets[:2])
@@ -183,9 +218,19 @@ def jurisdiction(params, *, required: bool) -> Division | None:
     return None
 
 
-def api_user(params):
-    """The account of a valid api_key, None when no key was given; an invalid key is 403."""
-    key = (params.get("api_key") or "").strip()
+def api_key_of(request) -> str:
+    """The key from ``X-Api-Key`` or ``Authorization: Token|Bearer <key>``; "" when neither is sent."""
+    key = request.headers.get("X-Api-Key", "").strip()
+    if not key:
+        parts = request.headers.get("Authorization", "").split()
+        if len(parts) == 2 and parts[0].lower() in ("token", "bearer"):
+            key = parts[1]
+    return key
+
+
+def api_user(request):
+    """The account of a valid API key, None when no key was given; an invalid key is 403."""
+    key = api_key_of(request)
     if not key:
         return None
     try:
@@ -205,7 +250,8 @@ def discovery(request, fmt):
     return render(fmt, "discovery", {
         "changeset": CHANGESET,
         "contact": getattr(settings, "LINLI_OPEN311_CONTACT", "请联系所在街道物业服务中心"),
-        "key_service": "API 密钥由管理员用 linli apikey create NAME 创建，并为其账号授予所在街道的角色",
+        "key_service": "API 密钥由管理员用 linli apikey create NAME 创建，并为其账号授予所在街道的角色；"
+                       "密钥放在请求头 X-Api-Key 中发送，不得放在网址或请求体中",
         "endpoints": [{"specification": SPEC, "url": base, "changeset": CHANGESET, "type": "production",
                        "formats": ["text/xml", "application/json"]}],
     })
@@ -229,7 +275,7 @@ def service_list(request, fmt):
 def service_definition(request, fmt, code):
     jurisdiction(request.GET, required=False)
     if code not in CATEGORY:
-        raise Open311Error(404, f"service_code provided was not found: {code}")
+        raise Open311Error(404, f"service_code provided was not found: {_echo(code)}")
     _name, _group, subs = CATEGORY[code]
     attributes = []
     if subs:
@@ -278,7 +324,7 @@ def locate(street, params) -> tuple[services.Place, str, Decimal | None, Decimal
     if address_id:
         estate = estates.filter(pk=int(address_id)).first() if address_id.isdigit() else None
         if estate is None:
-            raise Open311Error(400, f"address_id was not found in this jurisdiction: {address_id}")
+            raise Open311Error(400, f"address_id was not found in this jurisdiction: {_echo(address_id)}")
         return services.resolve_place(estate=estate), address or estate.name, lat, long, True
     if address:
         rows = [(e, normalize(e.name).replace(" ", ""), normalize(e.address).replace(" ", ""))
@@ -304,27 +350,31 @@ def _serves(user, street) -> bool:
 
 def create_request(request, fmt):
     params = _params(request)
-    user = api_user(params)
+    user = api_user(request)
     if user is None:
-        raise Open311Error(403, "api_key is required to create a service request")
+        raise Open311Error(403, "api_key is required to create a service request (header X-Api-Key)")
     code = (params.get("service_code") or "").strip()
     if not code:
         raise Open311Error(400, "service_code was not provided")
     street = jurisdiction(params, required=True)
     if code not in CATEGORY:
-        raise Open311Error(404, f"service_code provided was not found: {code}")
+        raise Open311Error(404, f"service_code provided was not found: {_echo(code)}")
     if not _serves(user, street):
         raise Open311Error(403, "this api_key may not create requests in this jurisdiction")
     place, address, lat, long, matched = locate(street, params)
     subcategory = (params.get("attribute[subcategory]") or "").strip()
     if subcategory and subcategory not in {c for c, _n in CATEGORY[code][2]}:
         raise Open311Error(400, f"attribute[subcategory] is not one of the values of {code}")
-    description = (params.get("description") or "").strip()[:4000] or CATEGORY[code][0]
-    name = "".join(p for p in ((params.get("last_name") or "").strip(), (params.get("first_name") or "").strip()) if p)
+    media_url = (params.get("media_url") or "").strip()
+    if media_url and not safe_url(media_url):
+        raise Open311Error(400, "media_url must be an absolute http or https URL of at most 500 characters")
+    # Stored text too is free of control characters (PostgreSQL refuses NUL; no reader wants the others).
+    description = clean_text(params.get("description") or "").strip()[:4000] or CATEGORY[code][0]
+    name = "".join(clean_text(p).strip() for p in (params.get("last_name") or "", params.get("first_name") or ""))
     try:
         order = services.workorder_create(
             channel=Channel.OPEN311, text=description, actor=user, contact_name=name[:60],
-            contact_phone=(params.get("phone") or "").strip()[:20], place=place, address=address,
+            contact_phone=clean_text(params.get("phone") or "").strip()[:20], place=place, address=clean_text(address),
             category=code, subcategory=subcategory, needs_triage=not matched,
         )
     except ValidationError as e:
@@ -334,11 +384,10 @@ def create_request(request, fmt):
         updates.update(latitude=lat, longitude=long)
     if updates:
         WorkOrder.objects.filter(pk=order.pk).update(**updates)
-    media_url = (params.get("media_url") or "").strip()
     if media_url:
         WorkOrderEvent.objects.create(order=order, type=WorkOrderEvent.Type.NOTE, from_status=order.status,
                                       to_status=order.status, actor=user, note="Open311 media_url",
-                                      data={"media_url": media_url[:500]})
+                                      data={"media_url": media_url})
     return render(fmt, "service_requests", [{
         "service_request_id": order.code, "service_notice": _notice(order), "account_id": None,
     }])
@@ -372,7 +421,7 @@ def _parse_w3(value: str, name: str) -> datetime.datetime:
 
 def list_requests(request, fmt):
     params = request.GET.dict()
-    user = api_user(params)
+    user = api_user(request)
     street = jurisdiction(params, required=False)
     orders = WorkOrder.objects.filter(_public_q(user))
     if street is not None:
@@ -410,7 +459,8 @@ def _with_details(orders):
     media = WorkOrderEvent.objects.filter(order=OuterRef("pk"), type=WorkOrderEvent.Type.NOTE,
                                           data__has_key="media_url").order_by("id").values("data__media_url")[:1]
     last = WorkOrderEvent.objects.filter(order=OuterRef("pk")).order_by("-at").values("at")[:1]
-    return orders.select_related("assignee_org", "estate", "building", "community", "street", "duplicate_of").annotate(
+    return orders.select_related("assignee_org", "estate", "building", "community", "street", "duplicate_of",
+                                 "reporter").annotate(
         last_event_at=Subquery(last), media=Subquery(media))
 
 
@@ -432,8 +482,18 @@ def _media_url(order: WorkOrder) -> str | None:
     return value or None
 
 
+def _public(order: WorkOrder, text: str | None) -> str | None:
+    """Free text of an order as it may be published: the names it gives and any name, phone or ID number written in
+    it masked (the handling organisation's own number is kept)."""
+    if not text:
+        return text
+    names = (order.contact_name, order.reporter.name if order.reporter_id else "")
+    keep = (order.assignee_org.phone,) if order.assignee_org_id else ()
+    return redact(text, names=names, keep=keep)
+
+
 def _request_row(order: WorkOrder) -> dict:
-    """One order as Open311 shows it: nothing about the reporter, no home number."""
+    """One order as Open311 shows it: nothing about the reporter, no home number, no personal data in its text."""
     name = CATEGORY.get(order.category, ("未分类", "", []))[0]
     place = " ".join(p for p in (order.estate and order.estate.name, order.building and order.building.number) if p)
     address = place or order.address or " ".join(p.name for p in (order.community, order.street) if p)
@@ -442,21 +502,21 @@ def _request_row(order: WorkOrder) -> dict:
     return {
         "service_request_id": order.code,
         "status": "open" if order.status in OPEN_STATUSES else "closed",
-        "status_notes": _status_notes(order),
+        "status_notes": _public(order, _status_notes(order)),
         "service_name": name,
         "service_code": order.category or None,
-        "description": order.text,
+        "description": _public(order, order.text),
         "agency_responsible": order.assignee_org.name if order.assignee_org else None,
         "service_notice": _notice(order) if order.status in OPEN_STATUSES else None,
         "requested_datetime": w3(order.received_at),
         "updated_datetime": w3(order.closed_at or getattr(order, "last_event_at", None) or order.received_at),
         "expected_datetime": w3(order.reply_due),
-        "address": address,
+        "address": _public(order, address),
         "address_id": str(order.estate_id) if order.estate_id else None,
         "zipcode": None,
         "lat": float(lat) if lat is not None else None,
         "long": float(long) if long is not None else None,
-        "media_url": _media_url(order),
+        "media_url": safe_url(_media_url(order)) or None,
     }
 
 
@@ -465,20 +525,23 @@ def _request_row(order: WorkOrder) -> dict:
 @endpoint
 def requests_view(request, fmt):
     if request.method == "POST":
+        # Every attempt counts (a wrong key or a bad request too), per address, in the cache all processes share.
+        if ratelimit.limited(request, "open311"):
+            raise Open311Error(429, f"{ratelimit.MESSAGE}（too many requests from this address; try again later）")
         return create_request(request, fmt)
     return list_requests(request, fmt)
 
 
 def _one(request, code):
     params = request.GET.dict()
-    user = api_user(params)
+    user = api_user(request)
     street = jurisdiction(params, required=False)
     orders = WorkOrder.objects.filter(_public_q(user), code=code)
     if street is not None:
         orders = orders.filter(street=street)
     order = _with_details(orders).first()
     if order is None:
-        raise Open311Error(404, f"service_request_id was not found: {code}")
+        raise Open311Error(404, f"service_request_id was not found: {_echo(code)}")
     return order
 
 

@@ -6,7 +6,6 @@ and the routing table. Every step calls the one function in services.py that the
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.core import uploads
+from linli.core import ratelimit, uploads
 from linli.core.access import get_visible_or_404, staff_required
 from linli.core.choices import labels
 from linli.core.htmx import is_htmx
@@ -47,8 +46,6 @@ PAGE_SIZE = 30
 # Inbox tabs count their orders up to this many and show more as "99+" (the board has the exact figures).
 TAB_COUNT_CAP = 99
 DESK_ROLES = ADMIN_ROLES | {"grid_worker"}
-# How many reports one visitor may send from the phone page: (count, seconds), per address and per session.
-REPORT_RATE = (5, 600)
 # What a resident sees of the timeline (internal steps such as reminders stay with the staff).
 PUBLIC_EVENTS = {"create", "dispatch", "accept", "start", "reply", "visit", "close", "reopen", "merge", "cancel",
                  "escalate", "joint_meeting"}
@@ -84,34 +81,6 @@ def _place_from_token(token):
     return estate, None
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _rate_keys(request) -> list[str]:
-    if not request.session.session_key:
-        request.session.save()
-    return [f"wo-h5-ip:{_client_ip(request)}", f"wo-h5-s:{request.session.session_key}"]
-
-
-def _rate_limited(request) -> bool:
-    """True when this address or session already sent as many reports as the window allows."""
-    limit, _seconds = REPORT_RATE
-    return any((cache.get(key) or 0) >= limit for key in _rate_keys(request))
-
-
-def _rate_count(request) -> None:
-    """Count one accepted report (mistakes in the form do not count)."""
-    _limit, seconds = REPORT_RATE
-    for key in _rate_keys(request):
-        if cache.add(key, 1, seconds):
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:  # expired in between
-            cache.set(key, 1, seconds)
-
-
 def report(request, token):
     """Public: a resident scans the poster and writes what is wrong, with photos; no app, no account needed."""
     estate, building = _place_from_token(token)
@@ -129,8 +98,9 @@ def report(request, token):
                                 phone_known=bool(person and person.phone))
     status = 200
     if request.method == "POST":
-        if _rate_limited(request):
-            form.add_error(None, _("提交太频繁，请稍后再试；紧急情况请直接拨打电话。"))
+        # Every attempt counts (a wrong one too), per address, in the cache that all processes share.
+        if ratelimit.limited(request, "report"):
+            form.add_error(None, ratelimit.MESSAGE)
             status = 429
         elif form.is_valid():
             data = form.cleaned_data
@@ -146,7 +116,6 @@ def report(request, token):
             except ValidationError as exc:
                 form.add_error(None, _error_text(exc))
             else:
-                _rate_count(request)
                 reported = request.session.get("workorders_reported", [])[-9:]
                 request.session["workorders_reported"] = reported + [order.code]
                 return redirect("workorders:reported", token=token, code=order.code)

@@ -22,10 +22,15 @@ def make_key(user, name="app"):
     return key
 
 
-def form_post(path, data):
+def form_post(path, data, key=""):
     from urllib.parse import urlencode
 
-    return Client().post(BASE + path, urlencode(data), content_type=FORM)
+    return Client().post(BASE + path, urlencode(data), content_type=FORM, headers=keyed(key))
+
+
+def keyed(key: str) -> dict:
+    """The headers that carry an API key (never the URL or the body)."""
+    return {"X-Api-Key": key} if key else {}
 
 
 def xml(response):
@@ -42,11 +47,12 @@ def app(desk):
 
 
 def report(app, **extra):
-    data = {"api_key": app.key, "jurisdiction_id": "500104001", "service_code": "facility",
+    key = extra.pop("api_key", app.key)
+    data = {"jurisdiction_id": "500104001", "service_code": "facility",
             "address_string": "锦霞小区3栋门口", "description": "路灯不亮", "first_name": "三", "last_name": "张",
             "phone": "13700001234", "email": "zs@example.com"}
     data.update(extra)
-    return form_post("/requests.json", data)
+    return form_post("/requests.json", data, key)
 
 
 # -- discovery and services ----------------------------------------------------------------------------------
@@ -133,8 +139,9 @@ def test_a_post_answers_in_xml_too(app):
     from urllib.parse import urlencode
 
     response = Client().post(BASE + "/requests.xml", urlencode({
-        "api_key": app.key, "jurisdiction_id": "500104001", "service_code": "sanitation", "lat": "29.48",
-        "long": "106.48", "description": "垃圾", "media_url": "http://example.com/a.jpg"}), content_type=FORM)
+        "jurisdiction_id": "500104001", "service_code": "sanitation", "lat": "29.48",
+        "long": "106.48", "description": "垃圾", "media_url": "http://example.com/a.jpg"}), content_type=FORM,
+        headers={"Authorization": f"Token {app.key}"})
     root = xml(response)
     order = WorkOrder.objects.get()
     assert root.tag == "service_requests"
@@ -158,7 +165,7 @@ def test_address_id_is_an_estate_id(app):
 
 
 @pytest.mark.parametrize("extra, status, description", [
-    ({"api_key": ""}, 403, "api_key is required to create a service request"),
+    ({"api_key": ""}, 403, "api_key is required to create a service request (header X-Api-Key)"),
     ({"api_key": "wrong"}, 403, "Invalid api_key received"),
     ({"service_code": ""}, 400, "service_code was not provided"),
     ({"service_code": "potholes"}, 404, "service_code provided was not found: potholes"),
@@ -188,9 +195,10 @@ def test_a_revoked_key_is_403_in_xml(app):
     ApiKey.objects.update(revoked_at=timezone.now())
     from urllib.parse import urlencode
 
-    response = Client().post(BASE + "/requests.xml", urlencode({"api_key": app.key, "service_code": "repair",
+    response = Client().post(BASE + "/requests.xml", urlencode({"service_code": "repair",
                                                                  "jurisdiction_id": "500104001",
-                                                                 "address_string": "锦霞小区"}), content_type=FORM)
+                                                                 "address_string": "锦霞小区"}), content_type=FORM,
+                             headers=keyed(app.key))
     assert response.status_code == 403
     assert xml(response).findtext("error/description") == "Invalid api_key received"
 
@@ -239,10 +247,10 @@ def test_orders_from_other_channels_are_not_public(app):
     assert Client().get(f"{BASE}/requests/{other.code}.json").status_code == 404
     assert Client().get(f"{BASE}/requests.json").json() == []
     # a key whose account may see the order sees it too
-    assert Client().get(f"{BASE}/requests/{other.code}.json?api_key={app.key}").status_code == 200
+    assert Client().get(f"{BASE}/requests/{other.code}.json", headers=keyed(app.key)).status_code == 200
     stranger_key = make_key(app.stranger, "stranger")
-    assert Client().get(f"{BASE}/requests/{other.code}.json?api_key={stranger_key}").status_code == 404
-    assert Client().get(f"{BASE}/requests.json?api_key=nope").status_code == 403
+    assert Client().get(f"{BASE}/requests/{other.code}.json", headers=keyed(stranger_key)).status_code == 404
+    assert Client().get(f"{BASE}/requests.json", headers=keyed("nope")).status_code == 403
 
 
 def test_the_media_url_is_kept(app):
@@ -357,7 +365,123 @@ def test_a_json_body_is_accepted_too(app):
     import json
 
     response = Client().post(BASE + "/requests.json", json.dumps({
-        "api_key": app.key, "jurisdiction_id": "500104001", "service_code": "greening", "address_id": app.estate_a.pk,
-        "description": "树枝挡窗"}), content_type="application/json")
+        "jurisdiction_id": "500104001", "service_code": "greening", "address_id": app.estate_a.pk,
+        "description": "树枝挡窗"}), content_type="application/json", headers=keyed(app.key))
     assert response.status_code == 200
     assert WorkOrder.objects.get().category == "greening"
+
+
+# -- personal data, control characters, links, keys and limits (issue 12) ------------------------------------------
+
+ID_NUMBER = "110101199003071234"
+CONFESSION = f"我叫张三，电话13812345678，身份证{ID_NUMBER}"
+
+
+def test_the_feed_masks_names_phones_and_id_numbers_in_the_text_and_staff_still_see_them(app, client_for):
+    code = report(app, description=CONFESSION, first_name="", last_name="").json()[0]["service_request_id"]
+    published = [Client().get(f"{BASE}/requests{path}").content.decode()
+                 for path in (".json", ".xml", f"/{code}.json", f"/{code}.xml")]
+    for body in published:
+        assert "张三" not in body and "13812345678" not in body and ID_NUMBER not in body
+    assert Client().get(f"{BASE}/requests/{code}.json").json()[0]["description"] == (
+        "我叫张*，电话138****5678，身份证1****************4")
+    staff = client_for("street_admin").get(f"/api/v1/workorders/{code}/").json()
+    assert staff["text"] == CONFESSION
+
+
+def test_the_reporters_own_name_and_a_phone_in_the_reply_are_masked(app):
+    code = report(app, description="李秀英家门口路灯不亮", first_name="秀英", last_name="李").json()[0]["service_request_id"]
+    order = s.workorder_accept(order=WorkOrder.objects.get(), actor=app.manager_a)
+    s.workorder_reply(order=order, actor=app.manager_a, text="已联系李秀英（13912345678），灯已修好")
+    body = Client().get(f"{BASE}/requests/{code}.json").json()[0]
+    assert (body["description"], body["status_notes"]) == ("李**家门口路灯不亮", "已联系李**（139****5678），灯已修好")
+
+
+def test_control_characters_sent_in_a_description_are_dropped_and_the_xml_feed_parses(app):
+    code = report(app, description="路灯" + "".join(chr(c) for c in range(0x20)) + "不亮").json()[0]["service_request_id"]
+    assert WorkOrder.objects.get().text == "路灯\t\n不亮"
+    root = xml(Client().get(f"{BASE}/requests/{code}.xml"))
+    assert root.findtext("request/description") == "路灯\t\n不亮"
+
+
+def test_control_characters_already_stored_do_not_break_the_xml_feed(app):
+    order = s.workorder_create(channel="open311", text="井盖" + "".join(chr(c) for c in range(1, 0x20)) + "丢了",
+                               place=s.resolve_place(estate=app.estate_a), actor=app.street_admin)
+    WorkOrder.objects.filter(pk=order.pk).update(address="锦霞\x07小区")
+    for path in (".xml", f"/{order.code}.xml"):
+        root = xml(Client().get(f"{BASE}/requests{path}"))
+        assert root.findtext("request/description") == "井盖\t\n丢了"
+    body = Client().get(f"{BASE}/requests/{order.code}.json").content.decode()
+    assert "\\u0007" not in body and "\\u0001" not in body
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(document.cookie)", "data:text/html,<script>", "//evil.example/x",
+                                 "ftp://example.com/a.jpg", "https://example.com/" + "a" * 500])
+def test_a_media_url_that_is_not_http_or_https_is_refused_and_nothing_is_created(app, url):
+    response = report(app, media_url=url)
+    assert (response.status_code, response.json()) == (400, [{
+        "code": 400, "description": "media_url must be an absolute http or https URL of at most 500 characters"}])
+    assert WorkOrder.objects.count() == 0
+
+
+def test_a_stored_javascript_link_is_not_published(app):
+    code = report(app).json()[0]["service_request_id"]
+    WorkOrderEvent.objects.create(order=WorkOrder.objects.get(), type=WorkOrderEvent.Type.NOTE, from_status="received",
+                                  to_status="received", note="Open311 media_url",
+                                  data={"media_url": "javascript:alert(1)"})
+    assert Client().get(f"{BASE}/requests/{code}.json").json()[0]["media_url"] is None
+
+
+KEY_IN_REQUEST = ("api_key must be sent in the X-Api-Key header (or Authorization: Token <key>), "
+                  "never in the URL or the body")
+
+
+@pytest.mark.parametrize("path", ["/requests.json", "/requests/20260101-0001.json", "/services.json",
+                                  "/tokens/20260101-0001.json"])
+def test_an_api_key_in_the_query_string_is_refused_before_any_work(app, path, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = Client().get(f"{BASE}{path}?api_key={app.key}")
+    assert (response.status_code, response.json()) == (400, [{"code": 400, "description": KEY_IN_REQUEST}])
+
+
+def test_an_api_key_in_the_query_string_of_a_post_is_refused_and_nothing_is_created(app):
+    from urllib.parse import urlencode
+
+    data = {"jurisdiction_id": "500104001", "service_code": "facility", "address_string": "锦霞小区"}
+    response = Client().post(f"{BASE}/requests.xml?api_key={app.key}", urlencode(data), content_type=FORM)
+    assert (response.status_code, xml(response).findtext("error/description")) == (400, KEY_IN_REQUEST)
+    assert WorkOrder.objects.count() == 0
+
+
+@pytest.mark.parametrize("body", ["form", "json"])
+def test_an_api_key_in_the_body_is_refused_too(app, body):
+    import json
+    from urllib.parse import urlencode
+
+    data = {"api_key": app.key, "jurisdiction_id": "500104001", "service_code": "facility", "address_string": "锦霞小区"}
+    response = (Client().post(f"{BASE}/requests.json", urlencode(data), content_type=FORM) if body == "form" else
+                Client().post(f"{BASE}/requests.json", json.dumps(data), content_type="application/json"))
+    assert (response.status_code, response.json()) == (400, [{"code": 400, "description": KEY_IN_REQUEST}])
+    assert WorkOrder.objects.count() == 0
+
+
+def test_every_post_counts_against_the_limit_of_the_address_and_the_next_one_is_429(app, settings):
+    settings.LINLI_RATELIMIT_OPEN311 = "3/h"
+    codes = [report(app, api_key="wrong").status_code for _ in range(3)]
+    refused = report(app)
+    assert (codes, refused.status_code, WorkOrder.objects.count()) == ([403, 403, 403], 429, 0)
+    assert refused.json()[0]["code"] == 429 and "提交太频繁" in refused.json()[0]["description"]
+    assert Client().get(f"{BASE}/requests.json").status_code == 200  # reading is not limited
+    other = Client(REMOTE_ADDR="10.0.0.9").post(f"{BASE}/requests.json", "", content_type=FORM)
+    assert other.status_code == 403  # another address is not affected
+
+
+def test_an_error_repeats_at_most_forty_characters_of_what_it_was_sent(db):
+    response = Client().get(f"{BASE}/services/{'x' * 5000}.json")
+    assert response.json() == [{"code": 404, "description": f"service_code provided was not found: {'x' * 40}…"}]
+
+
+def test_discovery_tells_clients_to_send_the_key_in_a_header(db):
+    assert Client().get(BASE + "/discovery.json").json()["key_service"] == (
+        "API 密钥由管理员用 linli apikey create NAME 创建，并为其账号授予所在街道的角色；"
+        "密钥放在请求头 X-Api-Key 中发送，不得放在网址或请求体中")

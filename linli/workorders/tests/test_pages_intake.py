@@ -12,7 +12,7 @@ from linli.workorders.models import Attachment, Status, WorkOrder
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache(settings, tmp_path):
+def fresh_cache(settings, tmp_path, db):
     settings.MEDIA_ROOT = tmp_path
     cache.clear()
     yield
@@ -124,19 +124,36 @@ def test_an_estate_poster_reports_about_the_estate_without_a_building(desk):
     assert (order.estate, order.building, order.assignee_org) == (desk.estate_b, None, desk.committee2)
 
 
-def test_mistakes_in_the_form_do_not_count_towards_the_limit(desk):
+def test_the_eleventh_attempt_within_the_hour_is_refused_even_when_the_first_ten_were_invalid(desk, settings):
+    settings.LINLI_RATELIMIT_REPORT = "10/h"
     client = Client()
-    for _ in range(6):
-        client.post(h5_url(desk), {"text": "问题", "contact_phone": "123"})
-    assert client.post(h5_url(desk), {"text": "问题", "contact_phone": "13900002222"}).status_code == 302
+    codes = [client.post(h5_url(desk), {"text": "问题", "contact_phone": "123"}).status_code for _ in range(10)]
+    refused = client.post(h5_url(desk), {"text": "路灯不亮", "contact_phone": "13900002222"})
+    assert (codes, refused.status_code, WorkOrder.objects.count()) == ([200] * 10, 429, 0)
+    assert "提交太频繁" in refused.content.decode()
 
 
-def test_too_many_reports_from_one_visitor_are_refused(desk):
+def test_a_new_session_does_not_reset_the_limit_of_an_address(desk, settings):
+    settings.LINLI_RATELIMIT_REPORT = "3/h"
+    codes = [Client().post(h5_url(desk), {"text": f"问题{i}", "contact_phone": "13900002222"}).status_code
+             for i in range(4)]
+    assert codes == [302, 302, 302, 429]
+    assert WorkOrder.objects.count() == 3
+
+
+def test_another_address_is_not_affected_by_the_limit_of_one(desk, settings):
+    settings.LINLI_RATELIMIT_REPORT = "2/h"
+    for _ in range(3):
+        Client(REMOTE_ADDR="10.0.0.1").post(h5_url(desk), {"text": "问题", "contact_phone": "123"})
+    other = Client(REMOTE_ADDR="10.0.0.2").post(h5_url(desk), {"text": "路灯不亮", "contact_phone": "13900002222"})
+    assert (other.status_code, WorkOrder.objects.count()) == (302, 1)
+
+
+def test_reading_the_page_does_not_count(desk, settings):
+    settings.LINLI_RATELIMIT_REPORT = "1/h"
     client = Client()
-    codes = [client.post(h5_url(desk), {"text": f"问题{i}", "contact_phone": "13900002222"}).status_code
-             for i in range(6)]
-    assert codes == [302, 302, 302, 302, 302, 429]
-    assert WorkOrder.objects.count() == 5
+    assert [client.get(h5_url(desk)).status_code for _ in range(3)] == [200, 200, 200]
+    assert client.post(h5_url(desk), {"text": "路灯不亮", "contact_phone": "13900002222"}).status_code == 302
 
 
 # -- the service desk ----------------------------------------------------------------------------------
