@@ -157,8 +157,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", LINLI_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-# Sessions end after this much inactivity (linli.core.middleware.SessionIdleMiddleware): staff (anyone with a
-# role, and admins) after LINLI_SESSION_IDLE_MINUTES, residents after LINLI_RESIDENT_SESSION_IDLE_MINUTES.
+# Sessions end after this much inactivity (linli.core.middleware.SessionIdleMiddleware): staff (any role but
+# resident, and admins) after LINLI_SESSION_IDLE_MINUTES, residents after LINLI_RESIDENT_SESSION_IDLE_MINUTES.
 LINLI_SESSION_IDLE_MINUTES = env_int("LINLI_SESSION_IDLE_MINUTES", 30)
 LINLI_RESIDENT_SESSION_IDLE_MINUTES = env_int("LINLI_RESIDENT_SESSION_IDLE_MINUTES", 3 * 24 * 60)
 SESSION_COOKIE_AGE = 60 * max(LINLI_SESSION_IDLE_MINUTES, LINLI_RESIDENT_SESSION_IDLE_MINUTES)

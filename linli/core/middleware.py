@@ -31,10 +31,11 @@ class TrustedProxyMiddleware:
 
 
 def idle_seconds(user) -> int:
-    """How long a session of ``user`` may stay unused: short for staff and admins, longer for residents."""
+    """How long a session of ``user`` may stay unused: short for staff (any role but resident) and admins,
+    longer for residents, who use Linli on their own phones to report, pay and vote."""
     from linli.people.scopes import scope_for
 
-    if user.is_staff or user.is_superuser or scope_for(user).roles:
+    if user.is_staff or user.is_superuser or scope_for(user).is_staff_member:
         return 60 * settings.LINLI_SESSION_IDLE_MINUTES
     return 60 * settings.LINLI_RESIDENT_SESSION_IDLE_MINUTES
 
