@@ -17,8 +17,9 @@ urlpatterns = [
     path("accounts/login/", views_account.LoginView.as_view(), name="login"),
     path("accounts/logout/", views_account.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views_account.PasswordChangeView.as_view(), name="password_change"),
-    # The admin signs in through the same audited, lockout-guarded page.
+    # The admin signs in and out through the same audited (and, for sign-in, lockout-guarded) pages.
     path("admin/login/", views_account.LoginView.as_view()),
+    path("admin/logout/", views_account.LogoutView.as_view()),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("places/", include("linli.places.urls")),

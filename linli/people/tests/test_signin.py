@@ -83,6 +83,13 @@ def test_the_admin_signs_in_through_the_same_guarded_page(world):
     assert [a for a, _u, _i in actions()] == ["login_failed"] * 4 + ["lockout", "lockout"]
 
 
+def test_signing_out_of_the_admin_is_audited(world, client_for):
+    client = client_for("district_admin")
+    response = client.post("/admin/logout/", REMOTE_ADDR="10.0.5.3")
+    assert response.status_code == 302 and "_auth_user_id" not in client.session
+    assert actions() == [("logout", "district_admin", "10.0.5.3")]
+
+
 def test_behind_a_trusted_proxy_the_client_address_comes_from_x_forwarded_for(world, settings):
     settings.LINLI_TRUSTED_PROXIES = 1
     Client().post(LOGIN, {"username": "staff_a", "password": "x"}, REMOTE_ADDR="10.0.0.254",
