@@ -32,7 +32,7 @@ DEBUG = env_bool("DEBUG", False)
 # Without SECRET_KEY a random key is made once per installation and kept in LINLI_DATA_DIR/secret_key (0600),
 # so `make run` needs no configuration and no two installations share a key. Production sets SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY") or ("" if LINLI_PRODUCTION else installation_secret_key(DATA_DIR))
-SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
+SECRET_KEY_FALLBACKS = [k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
