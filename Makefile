@@ -17,10 +17,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# The demo turns the sandbox payment gateway on (off by default: it would let anyone mark bills paid).
 run: install
 	$(LINLI) migrate --noinput
 	$(LINLI) demo
-	$(LINLI) runserver --insecure $(HOST)
+	LINLI_PAYMENT_SANDBOX=true $(LINLI) runserver --insecure $(HOST)
 
 test: install
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)

@@ -1,6 +1,8 @@
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
+from linli.core.middleware import start_idle_clock
 from linli.core.testing import PASSWORD, build_world
 
 
@@ -26,7 +28,9 @@ def client_for(world):
 
     def make(name: str) -> Client:
         client = Client()
-        assert client.login(username=name, password=PASSWORD)
+        # django-axes guards authenticate() and needs a request (Django's test client passes none).
+        assert client.login(username=name, password=PASSWORD, request=HttpRequest())
+        start_idle_clock(client)
         return client
 
     return make

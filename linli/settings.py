@@ -1,10 +1,14 @@
 """Linli settings: one module, driven by the environment (see README, "Configuration")."""
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from linli.core.crypto import installation_secret_key, weak_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("LINLI_DATA_DIR", Path.cwd() / "var"))
@@ -14,9 +18,21 @@ def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number") from exc
+
+
+# A production installation (see docs/deploy.md): settings refuse to start unsafe, and the defaults below
+# turn secure cookies, HTTPS redirect and HSTS on.
+LINLI_PRODUCTION = env_bool("LINLI_PRODUCTION", False)
 DEBUG = env_bool("DEBUG", False)
-# A fixed key is only acceptable for a laptop demo; production must set SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "linli-insecure-development-key-set-SECRET_KEY-in-production"
+# Without SECRET_KEY a random key is made once per installation and kept in LINLI_DATA_DIR/secret_key (0600),
+# so `make run` needs no configuration and no two installations share a key. Production sets SECRET_KEY.
+SECRET_KEY = os.environ.get("SECRET_KEY") or ("" if LINLI_PRODUCTION else installation_secret_key(DATA_DIR))
+SECRET_KEY_FALLBACKS = [k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
@@ -33,6 +49,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "axes",
+    "csp",
     "linli.core",
     "linli.people",
     "linli.places",
@@ -45,15 +63,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "linli.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "linli.core.middleware.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "linli.core.middleware.ApiNoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused for lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "linli.urls"
@@ -96,9 +120,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "people.User"
+# 等保 2.0: length, three kinds of character, no common or look-alike passwords.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": max(8, env_int("LINLI_PASSWORD_MIN_LENGTH", 10))}},
+    {"NAME": "linli.people.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes counts failed sign-ins (per account and per address) in the database, so every process shares them.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -121,8 +155,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", LINLI_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Sessions end after this much inactivity (linli.core.middleware.SessionIdleMiddleware): staff (any role but
+# resident, and admins) after LINLI_SESSION_IDLE_MINUTES, residents after LINLI_RESIDENT_SESSION_IDLE_MINUTES.
+LINLI_SESSION_IDLE_MINUTES = env_int("LINLI_SESSION_IDLE_MINUTES", 30)
+LINLI_RESIDENT_SESSION_IDLE_MINUTES = env_int("LINLI_RESIDENT_SESSION_IDLE_MINUTES", 3 * 24 * 60)
+SESSION_COOKIE_AGE = 60 * max(LINLI_SESSION_IDLE_MINUTES, LINLI_RESIDENT_SESSION_IDLE_MINUTES)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -168,12 +207,77 @@ LINLI_NOTIFICATION_BACKENDS = [
 # poster was downloaded from.
 LINLI_PUBLIC_URL = os.environ.get("LINLI_PUBLIC_URL", "")
 # Run the deadline sweep inside `runserver` (the one-command demo); production runs `linli worker`.
-LINLI_INPROCESS_WORKER = env_bool("LINLI_INPROCESS_WORKER", True)
+LINLI_INPROCESS_WORKER = env_bool("LINLI_INPROCESS_WORKER", not LINLI_PRODUCTION)
 # Rates (响应率/解决率/满意率): 基本满意 counts at this weight; the overall score weighs the three rates.
 LINLI_SATISFACTION_BASIC_WEIGHT = os.environ.get("LINLI_SATISFACTION_BASIC_WEIGHT", "0.8")
 LINLI_SCORE_WEIGHTS = {"response": "0.10", "resolution": "0.45", "satisfaction": "0.45"}
 
 # --- issue 12: auth settings (owned by that part; keep other parts' settings out) ---
+# Payment gateways (linli.fees.services.PaymentGateway subclasses, by dotted path). The sandbox gateway marks bills
+# paid on a signed callback: for the demo and tests only (`make run` turns it on).
+LINLI_PAYMENT_GATEWAYS = [g.strip() for g in os.environ.get("LINLI_PAYMENT_GATEWAYS", "").split(",") if g.strip()]
+LINLI_PAYMENT_SANDBOX = env_bool("LINLI_PAYMENT_SANDBOX", False)
+
+# Sign-in lockout (django-axes): after LINLI_LOGIN_FAILURE_LIMIT failures for one account, or from one address,
+# sign-in is refused for LINLI_LOGIN_LOCKOUT_MINUTES. A success clears the count.
+AXES_FAILURE_LIMIT = env_int("LINLI_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LINLI_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "linli.people.views_account.lockout_response"
+# The lockout runs from the failure that caused it; further tries do not extend it (or an attacker could keep
+# a resident locked out for ever), they are refused and audited.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins and sign-outs go to Linli's own audit log (people.AuditEvent)
+AXES_VERBOSE = False
+# Behind a reverse proxy: how many proxies of our own stand in front (each appends to X-Forwarded-For). The
+# client address is then read from that header (linli.core.middleware.TrustedProxyMiddleware); 0 = REMOTE_ADDR.
+LINLI_TRUSTED_PROXIES = env_int("LINLI_TRUSTED_PROXIES", 0)
+
+# HTTPS (on by default under LINLI_PRODUCTION). SECURE_PROXY_SSL_HEADER only when the proxy sets X-Forwarded-Proto.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", LINLI_PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if LINLI_PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): nothing inline, nothing from another origin. The API docs pages widen
+# style-src for themselves only (linli/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+if LINLI_PRODUCTION:
+    # Refuse to start rather than run unsafe: each of these is a way in for anyone who reads the source.
+    _unsafe = []
+    if not os.environ.get("SECRET_KEY"):
+        _unsafe.append("SECRET_KEY is not set")
+    elif weak_secret_key(SECRET_KEY):
+        _unsafe.append("SECRET_KEY is a known or short key (use 50+ random characters)")
+    if DEBUG:
+        _unsafe.append("DEBUG is on")
+    if LINLI_PAYMENT_SANDBOX:
+        _unsafe.append("LINLI_PAYMENT_SANDBOX is on")
+    if "*" in ALLOWED_HOSTS:
+        _unsafe.append("ALLOWED_HOSTS contains *")
+    if _unsafe:
+        raise ImproperlyConfigured("LINLI_PRODUCTION is on but " + "; ".join(_unsafe) + " (see docs/deploy.md)")
 # --- end of issue 12: auth settings ---
 
 # --- issue 12: uploads settings (owned by that part; keep other parts' settings out) ---

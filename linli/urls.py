@@ -1,9 +1,12 @@
+from csp.decorators import csp_update
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from linli.core import views as core_views
+from linli.people import views_account
+
+API_DOCS_CSP = {"style-src": ["'unsafe-inline'"], "img-src": ["data:"], "worker-src": ["blob:"]}
 
 admin.site.site_header = "邻里 管理后台"
 admin.site.site_title = "邻里"
@@ -11,8 +14,12 @@ admin.site.index_title = "登记与配置"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", views_account.LoginView.as_view(), name="login"),
+    path("accounts/logout/", views_account.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", views_account.PasswordChangeView.as_view(), name="password_change"),
+    # The admin signs in and out through the same audited (and, for sign-in, lockout-guarded) pages.
+    path("admin/login/", views_account.LoginView.as_view()),
+    path("admin/logout/", views_account.LogoutView.as_view()),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("places/", include("linli.places.urls")),
@@ -26,6 +33,10 @@ urlpatterns = [
     path("care/", include("linli.care.urls")),
     path("api/v1/", include("linli.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # Swagger UI with its start-up script as a file (no inline script); it and Redoc style themselves inline, so
+    # these two pages (and only they) allow inline styles and data: images.
+    path("api/docs/", csp_update(API_DOCS_CSP)(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+         name="api-docs"),
+    path("api/redoc/", csp_update(API_DOCS_CSP)(SpectacularRedocView.as_view(
+        url_name="api-schema", template_name="core/redoc.html")), name="api-redoc"),
 ]

@@ -6,5 +6,5 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self):
-        # Registers the system checks of the rate-limit cache (linli.E120, linli.W120 with --deploy).
-        from linli.core import ratelimit  # noqa: F401
+        # Registers Linli's system checks: the deploy checks (linli.W001…) and the rate-limit cache's (E120, W120).
+        from linli.core import checks, ratelimit  # noqa: F401

@@ -5,7 +5,8 @@
 * writes call the service functions: a role that may read but not write gets 403 and nothing changes;
 * nothing is deleted (no PUT, PATCH or DELETE): payments are voided, reliefs revoked, ledger entries
   reversed — each by an action with a reason;
-* ``fees/public/<token>/`` (the public accounts) and the sandbox gateway callback need no sign-in.
+* ``fees/public/<token>/`` (the public accounts) and the payment gateways' callbacks need no sign-in (the sandbox
+  gateway is off unless ``LINLI_PAYMENT_SANDBOX`` is on).
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -216,22 +217,27 @@ class PaymentIntentViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, v
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = _call(services.GATEWAYS["sandbox"].create_intent, home=data["home"],
-                                    amount=data["amount"], actor=self.request.user)
+        gateway = services.gateway()
+        if gateway is None:  # no online channel is turned on (the sandbox is off outside the demo)
+            raise Http404
+        serializer.instance = _call(gateway.create_intent, home=data["home"], amount=data["amount"],
+                                    actor=self.request.user)
 
 
-class SandboxCallbackView(APIView):
-    """The sandbox gateway's callback: confirms an intent once; repeats answer with the same payment."""
+class GatewayCallbackView(APIView):
+    """A payment gateway's callback (the sandbox's when it is on): confirms an intent once; repeats answer with
+    the same payment. The gateway's signature is the only credential; a gateway that is off answers 404."""
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
     throttle_classes = [ratelimit.throttle("callback")]  # an anonymous write: every attempt counts per address
 
     @extend_schema(request=serializers.CallbackSerializer, responses=serializers.PaymentSerializer)
-    def post(self, request):
-        body = serializers.CallbackSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        payment = _call(services.GATEWAYS["sandbox"].confirm, payload=body.validated_data)
+    def post(self, request, name):
+        gateway = services.gateway(name)
+        if gateway is None:
+            raise Http404
+        payment = _call(gateway.confirm, payload=gateway.parse_callback(request))
         return Response({"receipt_no": payment.receipt_no, "amount": str(payment.amount)})
 
 
@@ -308,7 +314,7 @@ class PublicAccountsView(APIView):
 extra_urls = [
     path("fees/collection/", CollectionView.as_view(), name="api-fees-collection"),
     path("fees/public/<str:token>/", PublicAccountsView.as_view(), name="api-fees-public"),
-    path("fees/gateway/sandbox/callback/", SandboxCallbackView.as_view(), name="api-fees-sandbox-callback"),
+    path("fees/gateway/<slug:name>/callback/", GatewayCallbackView.as_view(), name="api-fees-gateway-callback"),
 ]
 
 

@@ -8,18 +8,22 @@ so two payments on one home at the same moment are serialised.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from linli.core import crypto
 from linli.people.models import Occupancy
 from linli.places.models import Cluster, Estate, Home
 
@@ -524,26 +528,39 @@ def prepayment_quote(*, home: Home, months: int, on: datetime.date | None = None
 
 
 class PaymentGateway:
-    """An online payment channel (WeChat Pay, Alipay …): create an intent, then confirm it by callback."""
+    """An online payment channel (WeChat Pay, Alipay …): create an intent, then confirm it by callback.
+
+    A real channel subclasses this, sets ``name`` (a slug: its callback is ``/api/v1/fees/gateway/<name>/callback/``)
+    and is listed by dotted path in ``LINLI_PAYMENT_GATEWAYS``. ``parse_callback`` turns the channel's HTTP
+    callback into a dict (verifying the channel's signature there or in ``confirm``); ``confirm`` must be
+    idempotent and record the money with ``payment_record(..., method=Payment.Method.ONLINE, _gateway=True)``.
+    """
 
     name = ""
 
     def create_intent(self, *, home: Home, amount: Decimal, actor) -> PaymentIntent:
         raise NotImplementedError
 
+    def parse_callback(self, request) -> dict:
+        return dict(request.data.items())
+
     def confirm(self, payload: dict) -> Payment:
         raise NotImplementedError
 
 
+SANDBOX_PURPOSE = "fees.gateway.sandbox"
+
+
 class SandboxGateway(PaymentGateway):
-    """A gateway for development and tests: the "callback" is signed with the site's secret key."""
+    """A gateway for development and tests: the "callback" carries an HMAC with a key derived for it alone.
+
+    Off unless ``LINLI_PAYMENT_SANDBOX`` is on (``make run`` turns it on): whoever can compute the signature
+    can mark bills paid, so it has no place in production (settings refuse it under ``LINLI_PRODUCTION``)."""
 
     name = "sandbox"
 
     def sign(self, reference: str, amount: str) -> str:
-        from django.conf import settings
-
-        return hashlib.sha256(f"{settings.SECRET_KEY}|{reference}|{amount}".encode()).hexdigest()
+        return crypto.sign(SANDBOX_PURPOSE, f"{reference}|{amount}")
 
     def create_intent(self, *, home: Home, amount: Decimal, actor) -> PaymentIntent:
         from linli.people.scopes import scope_for
@@ -558,9 +575,16 @@ class SandboxGateway(PaymentGateway):
         return PaymentIntent.objects.create(gateway=self.name, reference="SBX" + secrets.token_hex(12), home=home,
                                             amount=amount, created_by=actor)
 
+    def parse_callback(self, request) -> dict:
+        from .serializers import CallbackSerializer
+
+        body = CallbackSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return body.validated_data
+
     def confirm(self, payload: dict) -> Payment:
         reference, amount = str(payload.get("reference", "")), str(payload.get("amount", ""))
-        if payload.get("signature") != self.sign(reference, amount):
+        if not crypto.verify(SANDBOX_PURPOSE, f"{reference}|{amount}", str(payload.get("signature") or "")):
             raise ValidationError(_("签名无效"))
         with transaction.atomic():
             intent = PaymentIntent.objects.select_for_update().filter(reference=reference, gateway=self.name).first()
@@ -578,7 +602,26 @@ class SandboxGateway(PaymentGateway):
             return payment
 
 
-GATEWAYS = {"sandbox": SandboxGateway()}
+@functools.cache
+def _load_gateways(paths: tuple[str, ...], sandbox: bool) -> dict[str, PaymentGateway]:
+    found = {"sandbox": SandboxGateway()} if sandbox else {}
+    for path in paths:
+        gateway = import_string(path)()
+        found[gateway.name] = gateway
+    return found
+
+
+def gateways() -> dict[str, PaymentGateway]:
+    """The payment channels turned on, by name: ``LINLI_PAYMENT_GATEWAYS``, then the sandbox if it is on."""
+    return _load_gateways(tuple(settings.LINLI_PAYMENT_GATEWAYS), bool(settings.LINLI_PAYMENT_SANDBOX))
+
+
+def gateway(name: str | None = None) -> PaymentGateway | None:
+    """The channel called ``name`` (or the first one turned on), or None when it is not turned on."""
+    found = gateways()
+    if name is None:
+        return next(iter(found.values()), None)
+    return found.get(name)
 
 
 # -- relief ------------------------------------------------------------------------------------------

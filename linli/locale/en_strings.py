@@ -1894,6 +1894,17 @@ NEW = {
     "考评": "Ratings",
 
     # issue 12: auth (new strings of this part go right below this line)
+    "修改密码": "Change password",
+    "密码已修改": "Your password has been changed",
+    "暂时无法登录": "Sign-in temporarily blocked",
+    "密码连续输错%(n)s次，这个账号或网络地址已被暂时锁定。":
+        "The password was wrong %(n)s times in a row: this account or network address is locked for a while.",
+    "请在 %(t)s 之后（约 %(m)s 分钟后）再试。": "Please try again after %(t)s (in about %(m)s minutes).",
+    "如果忘记了密码，请联系社区或物业的管理员重置。":
+        "If you have forgotten your password, ask your community or property administrator to reset it.",
+    "密码至少要包含大写字母、小写字母、数字、符号中的%(n)d种":
+        "The password must contain at least %(n)d of: capital letters, small letters, digits, symbols",
+    "已上传，正在检查每一行，大文件需要几十秒…": "Uploaded; checking every row, a large file takes a few tens of seconds…",
     # end of issue 12: auth
 
     # issue 12: uploads (new strings of this part go right below this line)

@@ -36,6 +36,6 @@ def stacked_bars(rows, *, width: int = 420, bar: int = 22, label_width: int = 96
     out.append("</svg>")
     out.append('<p class="legend">')
     for key, name in keys:
-        out.append(f'<span><i style="background:{MODE_COLOURS.get(key, "#777")}"></i>{escape(name)}</span>')
+        out.append(f'<span><i class="sw-{escape(key)}"></i>{escape(name)}</span>')
     out.append("</p>")
     return mark_safe("".join(out))

@@ -400,7 +400,7 @@ def rate_bars(rows, *, width: int = 460, label_width: int = 96) -> str:
     out.append("</svg>")
     out.append('<p class="legend">')
     for key, label in keys:
-        out.append(f'<span><i style="background:{BAR_COLOURS[key]}"></i>{escape(label)}</span>')
+        out.append(f'<span><i class="sw-{key}"></i>{escape(label)}</span>')
     out.append("</p>")
     return mark_safe("".join(out))
 

@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
+from django.http import HttpRequest
 
 from linli.core.demo import LOGINS, PASSWORD
 from linli.core.text import initials
@@ -119,7 +120,7 @@ def test_most_homes_have_an_owner_and_some_residents_are_flagged(street):
 
 @pytest.mark.parametrize("login", LOGINS, ids=lambda lg: lg.username)
 def test_each_demo_login_signs_in_with_its_role(street, login):
-    user = authenticate(username=login.username, password=PASSWORD)
+    user = authenticate(HttpRequest(), username=login.username, password=PASSWORD)
     assert user is not None
     if login.role:
         assert login.role in scope_for(user).roles

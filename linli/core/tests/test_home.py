@@ -1,3 +1,4 @@
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
@@ -40,7 +41,7 @@ def test_the_admin_site_is_in_chinese(world, client_for):
 
     User.objects.create_superuser("root", password="x-long-pass-1")
     client = Client()
-    client.login(username="root", password="x-long-pass-1")
+    client.login(username="root", password="x-long-pass-1", request=HttpRequest())
     body = client.get("/admin/").content.decode()
     assert "邻里 管理后台" in body and "小区" in body
 
@@ -62,7 +63,7 @@ def test_opening_a_person_with_sensitive_flags_in_the_admin_is_logged(world):
 
     User.objects.create_superuser("root", password="x-long-pass-1")
     client = Client()
-    client.login(username="root", password="x-long-pass-1")
+    client.login(username="root", password="x-long-pass-1", request=HttpRequest())
     assert client.get(f"/admin/people/person/{world.resident.pk}/change/").status_code == 200
     assert list(AccessLog.objects.values_list("user__username", "person__name", "action")) == [
         ("root", "周莲秀", "admin_view")

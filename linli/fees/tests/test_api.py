@@ -148,11 +148,12 @@ def test_collection_figures_by_api(world, billed, client_for):
     assert client_for("other_street_admin").get("/api/v1/fees/collection/?division=500104001").status_code == 404
 
 
-def test_online_payment_through_the_sandbox(world, billed, client_for):
+def test_online_payment_through_the_sandbox(world, billed, client_for, settings):
+    settings.LINLI_PAYMENT_SANDBOX = True
     intent = post(client_for("resident_a"), "/api/v1/payment-intents/", {"home": world.home_a1.pk, "amount": "20"})
     assert intent.status_code == 201
     reference = intent.json()["reference"]
-    gateway = services.GATEWAYS["sandbox"]
+    gateway = services.gateway("sandbox")
     body = {"reference": reference, "amount": "20.00", "signature": gateway.sign(reference, "20.00")}
     first = post(Client(), "/api/v1/fees/gateway/sandbox/callback/", body)
     second = post(Client(), "/api/v1/fees/gateway/sandbox/callback/", body)

@@ -90,8 +90,9 @@ def test_a_payment_in_the_future_is_refused(world, three_months, now):
         pay(world, world.home_a1, "10", "k1", now, paid_on=D(2026, 12, 21))
 
 
-def test_the_sandbox_gateway_confirms_once(world, three_months, now):
-    gateway = services.GATEWAYS["sandbox"]
+def test_the_sandbox_gateway_confirms_once(world, three_months, now, settings):
+    settings.LINLI_PAYMENT_SANDBOX = True
+    gateway = services.gateway("sandbox")
     intent = gateway.create_intent(home=world.home_a1, amount=Decimal("20"), actor=world.resident_a)
     payload = {"reference": intent.reference, "amount": "20.00",
                "signature": gateway.sign(intent.reference, "20.00")}
@@ -105,9 +106,10 @@ def test_the_sandbox_gateway_confirms_once(world, three_months, now):
         gateway.confirm(dict(payload, signature="forged"))
 
 
-def test_a_resident_cannot_start_an_online_payment_for_a_neighbour(world, three_months):
+def test_a_resident_cannot_start_an_online_payment_for_a_neighbour(world, three_months, settings):
+    settings.LINLI_PAYMENT_SANDBOX = True
     with pytest.raises(ValidationError):
-        services.GATEWAYS["sandbox"].create_intent(home=world.home_a2, amount=Decimal("20"), actor=world.resident_a)
+        services.gateway("sandbox").create_intent(home=world.home_a2, amount=Decimal("20"), actor=world.resident_a)
 
 
 @pytest.mark.django_db(transaction=True)
