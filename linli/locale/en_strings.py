@@ -1906,6 +1906,8 @@ NEW = {
     # end of issue 12: exports
 
     # issue 12: authz (new strings of this part go right below this line)
+    "您的角色只能看到脱敏手机号，不能按手机号查找人员；请按姓名或拼音首字母查找。":
+        "Your role sees masked phone numbers only and cannot search people by phone; search by name or initials.",
     # end of issue 12: authz
 
     # issue 12: fuzz (new strings of this part go right below this line)

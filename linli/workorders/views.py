@@ -23,6 +23,7 @@ from linli.core.htmx import is_htmx
 from linli.core.memo import Memo
 from linli.core.paging import Pager, capped_counts
 from linli.core.text import mask_name, mask_phone, normalize
+from linli.people import permissions as people_permissions
 from linli.people.models import Occupancy, Organization, Person
 from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS, scope_for
 from linli.places.filters import search_q
@@ -264,7 +265,11 @@ def desk_people(request):
     people = []
     if len(q) >= 2 or (q.isdigit() and len(q) >= 4):
         qs = Person.objects.visible_to(request.user)
-        qs = qs.filter(phone__contains=q) if q.isdigit() else qs.filter(search_q(q, "name"))
+        if q.isdigit():
+            # Only roles that see full numbers search by digits (the results show masked numbers).
+            qs = qs.filter(phone__contains=q) if people_permissions.can_search_by_phone(request.user) else qs.none()
+        else:
+            qs = qs.filter(search_q(q, "name"))
         people = list(qs.order_by("name", "pk")[:10])
         homes = {}
         for occ in Occupancy.objects.current().filter(person__in=people).select_related("home__building__estate"):
