@@ -24,12 +24,12 @@ from linli.core.memo import Memo
 from linli.core.paging import Pager, capped_counts
 from linli.core.text import mask_name, mask_phone, normalize
 from linli.people import permissions as people_permissions
-from linli.people.models import Occupancy, Organization, Person
+from linli.people.models import Occupancy, Organization, Person, Role
 from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS, scope_for
 from linli.places.filters import search_q
 from linli.places.models import Building, Division, Estate, Home, Stewardship
 from linli.workorders import forms as f
-from linli.workorders import posters
+from linli.workorders import permissions, posters
 from linli.workorders import services as s
 from linli.workorders.models import (
     ACTIVE_STATUSES,
@@ -46,7 +46,6 @@ from linli.workorders.routing import ensure_default_rules
 PAGE_SIZE = 30
 # Inbox tabs count their orders up to this many and show more as "99+" (the board has the exact figures).
 TAB_COUNT_CAP = 99
-DESK_ROLES = ADMIN_ROLES | {"grid_worker"}
 # How many reports one visitor may send from the phone page: (count, seconds), per address and per session.
 REPORT_RATE = (5, 600)
 # What a resident sees of the timeline (internal steps such as reminders stay with the staff).
@@ -216,7 +215,7 @@ def _estates_for(user):
 
 
 def _require_desk(user):
-    if not scope_for(user).roles & DESK_ROLES:
+    if not permissions.can_use_desk(user):
         raise PermissionDenied(_("只有社区、街道管理员和网格员可以登记窗口、来电和微信群诉求"))
 
 
@@ -416,8 +415,8 @@ def inbox(request):
         "filters": filters, "page": page,
         "bulk": admin, "orgs": list(f.assignable_orgs(user).values_list("pk", "name")) if admin else [],
         "now": timezone.now(),
-        "categories": f.CATEGORY_NAMES, "can_desk": bool(scope.roles & DESK_ROLES),
-        "can_patrol": not scope.roles <= {"auditor", "resident"},
+        "categories": f.CATEGORY_NAMES, "can_desk": permissions.can_use_desk(user),
+        "can_patrol": not scope.roles <= {Role.AUDITOR, Role.RESIDENT},
         "filters_active": any(request.GET.get(k) for k in f.InboxFilterForm.base_fields if k != "q"),
     }
     template = "workorders/_inbox_rows.html" if htmx_rows else "workorders/inbox.html"
