@@ -186,6 +186,9 @@ LINLI_SCORE_WEIGHTS = {"response": "0.10", "resolution": "0.45", "satisfaction":
 # --- end of issue 12: exports settings ---
 
 # --- issue 12: authz settings (owned by that part; keep other parts' settings out) ---
+# API keys that stand for a superuser are refused (at creation and on use) unless this is on AND the key was
+# created with `linli apikey create … --allow-superuser`.
+LINLI_APIKEY_ALLOW_SUPERUSER = env_bool("LINLI_APIKEY_ALLOW_SUPERUSER", False)
 # --- end of issue 12: authz settings ---
 
 # --- issue 12: fuzz settings (owned by that part; keep other parts' settings out) ---

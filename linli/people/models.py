@@ -291,7 +291,8 @@ class AuditEvent(models.Model):
 
 
 class ApiKey(models.Model):
-    """A key for a machine client; only its hash is stored, the key is shown once when created."""
+    """A key for a machine client; only its hash is stored, the key is shown once when created. It may expire,
+    may be read-only, and stands for a superuser only when created so and allowed by the settings."""
 
     name = models.CharField(_("名称"), max_length=80, unique=True)
     user = models.ForeignKey(User, verbose_name=_("代表账号"), on_delete=models.PROTECT, related_name="api_keys")
@@ -300,6 +301,12 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True,
+                                      help_text=_("为空表示不过期；过期后密钥失效"))
+    read_only = models.BooleanField(_("只读"), default=False, help_text=_("只读密钥只能读取，任何修改请求都返回 403"))
+    allow_superuser = models.BooleanField(
+        _("允许代表超级用户"), default=False,
+        help_text=_("仅在设置 LINLI_APIKEY_ALLOW_SUPERUSER 开启时有效；否则代表超级用户的密钥一律拒绝"))
 
     class Meta:
         verbose_name = _("API 密钥")

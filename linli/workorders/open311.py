@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 
 from linli.core.text import normalize
 from linli.people.api_auth import ApiKeyAuthentication
@@ -183,14 +183,15 @@ def jurisdiction(params, *, required: bool) -> Division | None:
     return None
 
 
-def api_user(params):
-    """The account of a valid api_key, None when no key was given; an invalid key is 403."""
+def api_user(params, method: str = "GET"):
+    """The account of a valid api_key, None when no key was given; an invalid key (or a read-only key on a
+    write) is 403."""
     key = (params.get("api_key") or "").strip()
     if not key:
         return None
     try:
-        user, _key = ApiKeyAuthentication.authenticate_key(key)
-    except AuthenticationFailed as e:
+        user, _key = ApiKeyAuthentication.authenticate_key(key, method=method)
+    except (AuthenticationFailed, PermissionDenied) as e:
         raise Open311Error(403, "Invalid api_key received") from e
     return user
 
@@ -304,7 +305,7 @@ def _serves(user, street) -> bool:
 
 def create_request(request, fmt):
     params = _params(request)
-    user = api_user(params)
+    user = api_user(params, method=request.method)
     if user is None:
         raise Open311Error(403, "api_key is required to create a service request")
     code = (params.get("service_code") or "").strip()
