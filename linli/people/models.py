@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.text import initials, mask_name, mask_phone
+from linli.people.roles import Role  # noqa: F401 (the choices live beside the scopes; imported from here too)
 from linli.people.scopes import scope_for
 
 
@@ -185,18 +186,6 @@ class Organization(models.Model):
     def save(self, *args, **kwargs):
         self.initials = initials(self.name)
         super().save(*args, **kwargs)
-
-
-class Role(models.TextChoices):
-    RESIDENT = "resident", _("居民")
-    PROPERTY_STAFF = "property_staff", _("物业服务人员")
-    PROPERTY_MANAGER = "property_manager", _("物业项目经理")
-    GRID_WORKER = "grid_worker", _("网格员")
-    COMMUNITY_ADMIN = "community_admin", _("社区管理员")
-    STREET_ADMIN = "street_admin", _("街道管理员")
-    DEPARTMENT_HANDLER = "department_handler", _("部门承办人")
-    DISTRICT_ADMIN = "district_admin", _("区级管理员")
-    AUDITOR = "auditor", _("审计(只读)")
 
 
 class Membership(models.Model):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from linli.core.memo import Memo
 from linli.core.text import mask_phone
+from linli.people.roles import Role
 from linli.people.scopes import ADMIN_ROLES, scope_for
 from linli.places.models import Division, Estate
 from linli.triage import engine
@@ -37,7 +38,7 @@ overrides_memo = Memo("street taxonomy", ttl=10, watch=["triage.StreetSubcategor
 
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 # Roles that triage complaints and may correct the classifier (auditors and departments only read).
-CORRECTOR_ROLES = ADMIN_ROLES | {"grid_worker", "property_manager", "property_staff"}
+CORRECTOR_ROLES = ADMIN_ROLES | {Role.GRID_WORKER, Role.PROPERTY_MANAGER, Role.PROPERTY_STAFF}
 
 
 # -- the model ----------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS, scope_for
 from linli.places.filters import search_q
 from linli.places.models import Building, Division, Estate, Home, Stewardship
 from linli.workorders import forms as f
-from linli.workorders import permissions, posters
+from linli.workorders import meetings, permissions, posters
 from linli.workorders import services as s
 from linli.workorders.models import (
     ACTIVE_STATUSES,
@@ -316,9 +316,9 @@ def patrol(request):
     """巡查发现 / 网格员上报: what staff find on their rounds (channel grid for grid workers, else patrol)."""
     user = request.user
     scope = scope_for(user)
-    if scope.roles <= {"auditor", "resident"}:
+    if scope.roles <= {Role.AUDITOR, Role.RESIDENT}:
         raise PermissionDenied(_("只读角色不能上报"))
-    channel = Channel.GRID if "grid_worker" in scope.roles else Channel.PATROL
+    channel = Channel.GRID if Role.GRID_WORKER in scope.roles else Channel.PATROL
     form = f.PatrolForm(request.POST or None, request.FILES or None, estates=_estates_for(user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -540,6 +540,7 @@ def order_context(user, order, *, errors=None, forms_with_errors=None) -> dict:
         "triage": _triage_view(order) if staff else None,
         "order": order, "events": events, "photos": photos, "actions": actions, "errors": errors or [],
         "staff_view": staff, "manages": manages, "contact_name": contact_name, "contact_phone": contact_phone,
+        "can_convene": staff and meetings.can_convene(user, order.street),
         "category_name": f.CATEGORY_NAMES.get(order.category, order.category), "now": timezone.now(),
         "subcategory_name": _subcategory_name(order.subcategory),
     }
