@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from linli.assembly import services
 from linli.assembly.models import Ballot
 from linli.assembly.tests.helpers import after_close, open_motion, sheet
+from linli.people.actors import system_actor
 
 
 def test_a_resident_votes_and_the_result_is_posted_on_the_public_board(world, live_server, sign_in, shot):
@@ -41,7 +42,7 @@ def test_a_resident_votes_and_the_result_is_posted_on_the_public_board(world, li
     # The neighbour's paper ballot is entered by the community; the deadline passes and the vote is counted.
     services.ballot_cast(motion=motion, elector=motion.electors.get(persons=world.neighbour), choice="for",
                          actor=world.community_admin, channel="paper", sheet=sheet())
-    assert [m.pk for m in services.close_due_motions(now=after_close(motion))] == [motion.pk]
+    assert [m.pk for m in services.close_due_motions(actor=system_actor(), now=after_close(motion))] == [motion.pk]
 
     page.reload()
     expect(page.locator(".result")).to_contain_text("表决通过")

@@ -334,6 +334,9 @@ LINLI_RETAIN_REVOKED_APIKEY_DAYS = int(os.environ.get("LINLI_RETAIN_REVOKED_APIK
 # --- end of issue 12: exports settings ---
 
 # --- issue 12: authz settings (owned by that part; keep other parts' settings out) ---
+# API keys that stand for a superuser are refused (at creation and on use) unless this is on AND the key was
+# created with `linli apikey create … --allow-superuser`.
+LINLI_APIKEY_ALLOW_SUPERUSER = env_bool("LINLI_APIKEY_ALLOW_SUPERUSER", False)
 # --- end of issue 12: authz settings ---
 
 # --- issue 12: fuzz settings (owned by that part; keep other parts' settings out) ---

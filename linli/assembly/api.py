@@ -22,7 +22,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linli.assembly import rules, serializers, services
+from linli.assembly import permissions as assembly_permissions
+from linli.assembly import serializers, services, tally
 from linli.assembly.models import Ballot, Meeting, Motion, Notice, SelectionCase
 from linli.assembly.selectors import sees_choices
 from linli.core.api import IsMember, ScopedViewSetMixin
@@ -117,7 +118,9 @@ class MotionViewSet(AssemblyViewSet):
     def paper(self, request, pk=None):
         """Staff enter a paper ballot with its scanned sheet."""
         motion = self.get_object()
-        _writer(request, estate=motion.estate)
+        # Refused before the upload is read; the service decides the same (linli/assembly/permissions.py).
+        if not assembly_permissions.can_record_paper_ballot(request.user, motion):
+            raise exceptions.PermissionDenied("只读角色或范围外不能修改")
         s = serializers.AssemblyPaperBallotSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         elector = get_object_or_404(motion.electors, pk=s.validated_data["elector"])
@@ -321,8 +324,8 @@ class TallyView(APIView):
                 if isinstance(row, dict) and isinstance(row.get("area"), float):
                     row["area"] = Decimal(repr(row["area"]))
         try:
-            result = rules.tally_document(doc)
-        except rules.TallyError as exc:
+            result = tally.tally_document(doc)
+        except tally.TallyError as exc:
             raise exceptions.ValidationError({"detail": str(exc)}) from None
         return Response(result.as_dict())
 

@@ -79,14 +79,16 @@ def load(*, out) -> None:
         ("party_mass", "street", {"division": street}, "南门交通拥堵", ["南门只进不出，东门、西门统一进出"]),
     ]
     for kind, level, where, title, decisions in rows:
-        meeting = services.meeting_schedule(kind=kind, level=level, title=title, actor=community_admin,
+        # The street's own meeting is run by the street (the services check who may write where).
+        host = admin if level == "street" else community_admin
+        meeting = services.meeting_schedule(kind=kind, level=level, title=title, actor=host,
                                             notified_on=today - datetime.timedelta(days=10),
                                             held_on=today - datetime.timedelta(days=7), **where)
         services.meeting_record(meeting=meeting, minutes=f"围绕“{title}”听取居民意见并形成决定。",
                                 attendees=[("社区党委", "党组织"), ("居民代表", "业主"), ("物业服务中心", "物业")],
-                                decisions=decisions, actor=community_admin)
+                                decisions=decisions, actor=host)
         services.task_add(meeting=meeting, decision=meeting.decisions.first(), title=decisions[0],
-                          assignee="物业服务中心", due=today + datetime.timedelta(days=14), actor=community_admin)
+                          assignee="物业服务中心", due=today + datetime.timedelta(days=14), actor=host)
     services.meeting_schedule(kind="assembly", level="estate", title="业主大会：审议管理规约修订", estate=estate,
                               notified_on=today, held_on=today + datetime.timedelta(days=20), actor=community_admin)
 

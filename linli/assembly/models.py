@@ -6,10 +6,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.assembly import rules
+from linli.assembly import tally
 from linli.people.scopes import scope_for
 
-MATTER_CHOICES = [(m.code, m.label) for m in rules.MATTERS.values()]
+MATTER_CHOICES = [(m.code, m.label) for m in tally.MATTERS.values()]
 
 
 def _estates_visible(user):
@@ -244,12 +244,12 @@ class Motion(models.Model):
         return self.title
 
     @property
-    def rule(self) -> rules.Matter:
-        return rules.MATTERS[self.matter]
+    def rule(self) -> tally.Matter:
+        return tally.MATTERS[self.matter]
 
     @property
     def threshold_label(self) -> str:
-        return rules.THRESHOLD_LABELS[self.rule.threshold]
+        return tally.THRESHOLD_LABELS[self.rule.threshold]
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
@@ -298,9 +298,9 @@ class ElectorHome(models.Model):
 
 
 class Choice(models.TextChoices):
-    FOR = rules.FOR, _("同意")
-    AGAINST = rules.AGAINST, _("反对")
-    ABSTAIN = rules.ABSTAIN, _("弃权")
+    FOR = tally.FOR, _("同意")
+    AGAINST = tally.AGAINST, _("反对")
+    ABSTAIN = tally.ABSTAIN, _("弃权")
 
 
 class Channel(models.TextChoices):

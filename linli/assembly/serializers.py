@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from linli.assembly import rules
+from linli.assembly import tally
 from linli.assembly.models import (
     Attendance,
     Decision,
@@ -37,7 +37,7 @@ class AssemblyMotionSerializer(serializers.ModelSerializer):
                             "abstain_area", "abstain_owners", "explanation", "closed_at"]
 
     def get_threshold(self, obj) -> str:
-        return rules.MATTERS[obj.matter].threshold
+        return tally.MATTERS[obj.matter].threshold
 
 
 class AssemblyOpenSerializer(serializers.Serializer):
@@ -46,7 +46,7 @@ class AssemblyOpenSerializer(serializers.Serializer):
 
 class AssemblyVoteSerializer(serializers.Serializer):
     elector = serializers.IntegerField()
-    choice = serializers.ChoiceField(choices=rules.CHOICES)
+    choice = serializers.ChoiceField(choices=tally.CHOICES)
 
 
 class AssemblyPaperBallotSerializer(AssemblyVoteSerializer):

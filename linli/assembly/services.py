@@ -1,7 +1,8 @@
 """State changes of owners' decisions. Pages, the API, the CLI and the demo all call these.
 
 Every function is keyword-only, validates, runs in a transaction, writes its append-only event row and returns
-the object. Who may call it (scope) is checked by the caller (pages and API), the rules of the vote here.
+the object. Who may call it is checked here too, through linli/assembly/permissions.py (403 otherwise); pages and
+the API only turn strangers away (404).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.assembly import rules
+from linli.assembly import permissions, tally
 from linli.assembly.models import (
     Acknowledgement,
     Attendance,
@@ -59,6 +60,8 @@ def meeting_schedule(
     agenda: str = "",
 ) -> Meeting:
     """Give notice of a meeting. An owners' assembly is notified 15 days or more before it meets."""
+    permissions.require(permissions.can_write(actor, estate=estate or (building.estate if building else None),
+                                              division=division))
     if kind not in Meeting.Kind.values:
         raise ValidationError({"kind": _("未知的会议类型")})
     if level not in Level.values:
@@ -102,6 +105,7 @@ def meeting_record(
     *, meeting: Meeting, minutes: str, attendees: list[tuple[str, str]], actor, decisions: list[str] = ()
 ) -> Meeting:
     """Record that the meeting was held: attendance (name, capacity), minutes and decisions."""
+    permissions.require(permissions.can_write_meeting(actor, meeting))
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("会议已取消"))
@@ -127,6 +131,7 @@ def meeting_record(
 
 @transaction.atomic
 def meeting_decide(*, meeting: Meeting, text: str, actor) -> Decision:
+    permissions.require(permissions.can_write_meeting(actor, meeting))
     if meeting.status != Meeting.Status.HELD:
         raise ValidationError(_("会议召开后才能登记决定"))
     if not text.strip():
@@ -138,6 +143,7 @@ def meeting_decide(*, meeting: Meeting, text: str, actor) -> Decision:
 
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, reason: str, actor) -> Meeting:
+    permissions.require(permissions.can_write_meeting(actor, meeting))
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError(_("只有尚未召开的会议可以取消"))
     if not reason.strip():
@@ -154,6 +160,7 @@ def task_add(
     decision: Decision | None = None,
 ) -> FollowUpTask:
     """A follow-up task of a meeting; ``task_to_work_order`` turns it into a work order when it needs handling."""
+    permissions.require(permissions.can_write_meeting(actor, meeting))
     if meeting.status != Meeting.Status.HELD:
         raise ValidationError(_("会议召开后才能分派跟进任务"))
     if decision is not None and decision.meeting_id != meeting.pk:
@@ -168,6 +175,7 @@ def task_add(
 
 @transaction.atomic
 def task_done(*, task: FollowUpTask, actor, now=None) -> FollowUpTask:
+    permissions.require(permissions.can_write_meeting(actor, task.meeting))
     if task.status == FollowUpTask.Status.DONE:
         return task
     task.status = FollowUpTask.Status.DONE
@@ -183,6 +191,7 @@ def task_to_work_order(*, task: FollowUpTask, actor) -> FollowUpTask:
     from linli.workorders import services as workorders
 
     task = FollowUpTask.objects.select_for_update().select_related("meeting").get(pk=task.pk)
+    permissions.require(permissions.can_write_meeting(actor, task.meeting))
     if task.status != FollowUpTask.Status.OPEN or task.work_order_ref:
         raise ValidationError(_("该任务已完成或已转为工单"))
     meeting = task.meeting
@@ -214,7 +223,8 @@ def motion_create(
     body: str = "", secret: bool = False, meeting: Meeting | None = None,
 ) -> Motion:
     """A draft motion; the electorate is fixed when it is opened."""
-    if matter not in rules.MATTERS:
+    permissions.require(permissions.can_write(actor, estate=estate))
+    if matter not in tally.MATTERS:
         raise ValidationError({"matter": _("未知的表决事项")})
     if not title.strip():
         raise ValidationError({"title": _("请填写标题")})
@@ -267,6 +277,7 @@ def motion_open(*, motion: Motion, actor, developer_home_ids=(), now=None) -> Mo
     """Open the vote: fix the electorate from the registry as it stands today."""
     now = now or timezone.now()
     motion = Motion.objects.select_for_update().get(pk=motion.pk)
+    permissions.require(permissions.can_write_motion(actor, motion))
     if motion.status != Motion.Status.DRAFT:
         raise ValidationError(_("只有草稿可以开始表决"))
     if motion.closes_at <= now:
@@ -321,12 +332,14 @@ def ballot_cast(
         raise ValidationError(_("该业主不在本次表决的业主名册中"))
     if not motion.is_open(now):
         raise ValidationError(_("表决未开始或已截止，不能投票"))
-    if choice not in rules.CHOICES:
+    if choice not in tally.CHOICES:
         raise ValidationError({"choice": _("表决意见只能是同意、反对或弃权")})
     if channel == Channel.ONLINE:
-        if not elector.persons.filter(pk=getattr(actor, "person_id", None) or 0).exists():
+        if not permissions.can_vote_online(actor, elector):
             raise ValidationError(_("只能为自己名下的房屋投票"))
     elif channel == Channel.PAPER:
+        # A paper ballot speaks for an owner who is not there: only the staff who run the vote enter it.
+        permissions.require(permissions.can_record_paper_ballot(actor, motion), _("只有组织表决的管理员可以录入纸质票"))
         if not sheet:
             raise ValidationError({"sheet": _("纸质票须上传扫描件")})
     else:
@@ -343,12 +356,12 @@ def ballot_cast(
     return ballot
 
 
-def count(motion: Motion) -> rules.Result:
+def count(motion: Motion) -> tally.Result:
     """Count the ballots of ``motion`` over its electorate with the rules of art. 278."""
-    homes = [rules.OwnedHome(id=str(eh.home_id), owner=eh.elector.key, area=eh.area)
+    homes = [tally.OwnedHome(id=str(eh.home_id), owner=eh.elector.key, area=eh.area)
              for eh in ElectorHome.objects.filter(elector__motion=motion).select_related("elector")]
-    votes = [rules.Vote(owner=b.elector.key, choice=b.choice) for b in motion.ballots.select_related("elector")]
-    return rules.tally(motion.matter, homes, votes)
+    votes = [tally.Vote(owner=b.elector.key, choice=b.choice) for b in motion.ballots.select_related("elector")]
+    return tally.tally(motion.matter, homes, votes)
 
 
 @transaction.atomic
@@ -356,6 +369,7 @@ def motion_close(*, motion: Motion, actor, now=None) -> Motion:
     """Close the vote after its deadline, count it, and post the result as a notice (the same day)."""
     now = now or timezone.now()
     motion = Motion.objects.select_for_update().get(pk=motion.pk)
+    permissions.require(permissions.can_write_motion(actor, motion))
     if motion.status != Motion.Status.OPEN:
         raise ValidationError(_("只有表决中的事项可以计票"))
     if now < motion.closes_at:
@@ -386,8 +400,10 @@ def motion_close(*, motion: Motion, actor, now=None) -> Motion:
     return motion
 
 
-def close_due_motions(*, now=None, actor=None) -> list[Motion]:
-    """Close every open motion whose deadline has passed (safe to run twice: a closed motion is skipped)."""
+def close_due_motions(*, actor, now=None) -> list[Motion]:
+    """Close every open motion whose deadline has passed (safe to run twice: a closed motion is skipped). The CLI
+    runs it as the system actor."""
+    permissions.require(actor is not None)
     now = now or timezone.now()
     closed = []
     for motion in Motion.objects.filter(status=Motion.Status.OPEN, closes_at__lte=now).order_by("pk"):
@@ -408,6 +424,8 @@ def notice_post(
     meeting: Meeting | None = None, attachments=(),
 ) -> Notice:
     """Post a notice (公示) for a building, an estate or a community; ``attachments`` are (name, file) pairs."""
+    permissions.require(permissions.can_write(
+        actor, estate=building.estate if building is not None else estate, division=community))
     if not title.strip() or not body.strip():
         raise ValidationError(_("请填写标题和正文"))
     if ends_on < posted_on:
@@ -443,6 +461,7 @@ def notice_post(
 @transaction.atomic
 def notice_withdraw(*, notice: Notice, reason: str, actor, now=None) -> Notice:
     """Take a notice down (it is kept, with who and why)."""
+    permissions.require(permissions.can_write_notice(actor, notice))
     if notice.withdrawn_at is not None:
         raise ValidationError(_("公示已撤回"))
     if notice.motion_id:
@@ -456,6 +475,7 @@ def notice_withdraw(*, notice: Notice, reason: str, actor, now=None) -> Notice:
 
 def notice_acknowledge(*, notice: Notice, user, now=None) -> Acknowledgement:
     """A resident has read the notice; acknowledging twice changes nothing."""
+    permissions.require(permissions.can_acknowledge(user), _("只有居民可以确认已阅"))
     ack, _created = Acknowledgement.objects.get_or_create(notice=notice, user=user,
                                                           defaults={"at": now or timezone.now()})
     return ack
@@ -485,6 +505,7 @@ def _require_decision(case: SelectionCase, motion: Motion | None, field: str = "
 @transaction.atomic
 def selection_open(*, estate: Estate, actor, deadline: datetime.date, now=None) -> SelectionCase:
     """Open a case for an estate without a manager (脱管 or nothing recorded)."""
+    permissions.require(permissions.can_write(actor, estate=estate))
     now = now or timezone.now()
     current = estate.current_stewardship(timezone.localdate(now))
     if current is not None and current.mode != Stewardship.Mode.NONE:
@@ -505,6 +526,7 @@ def selection_decide_mode(
 ) -> SelectionCase:
     """The assembly decided the mode: hire a company (then select one), or self-manage (recorded at once)."""
     case = SelectionCase.objects.select_for_update().get(pk=case.pk)
+    permissions.require(permissions.can_write(actor, estate=case.estate))
     if case.status != SelectionCase.Status.OPEN:
         raise ValidationError(_("管理方式已经决定"))
     if mode not in SelectionCase.Mode.values:
@@ -531,6 +553,7 @@ def selection_hire(
 ) -> SelectionCase:
     """The owners (by vote) or their committee (at a held meeting) selected a company: record its stewardship."""
     case = SelectionCase.objects.select_for_update().get(pk=case.pk)
+    permissions.require(permissions.can_write(actor, estate=case.estate))
     if case.status != SelectionCase.Status.SELECTING:
         raise ValidationError(_("业主大会尚未决定选聘物业服务企业"))
     if committee_meeting is not None:
@@ -563,6 +586,7 @@ def selection_appoint_custodian(
     (托底), with the assembly's consent (seed 000)."""
     today = today or timezone.localdate(now)
     case = SelectionCase.objects.select_for_update().get(pk=case.pk)
+    permissions.require(permissions.can_write(actor, estate=case.estate))
     if case.is_closed:
         raise ValidationError(_("选聘案已结案"))
     if case.mode == SelectionCase.Mode.SELF:
@@ -584,8 +608,10 @@ def selection_appoint_custodian(
     return case
 
 
-def open_renewal_cases(today: datetime.date | None = None, *, actor=None) -> list[SelectionCase]:
-    """Open a renewal case for every contract ending within 90 days (art. 947); running it twice opens nothing new."""
+def open_renewal_cases(today: datetime.date | None = None, *, actor) -> list[SelectionCase]:
+    """Open a renewal case for every contract ending within 90 days (art. 947) in the estates ``actor`` may write
+    (all of them for the system actor, as the CLI runs it); running it twice opens nothing new."""
+    permissions.require(actor is not None)
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=SelectionCase.RENEWAL_DAYS)
     due = (Stewardship.objects.current(today)
@@ -594,6 +620,8 @@ def open_renewal_cases(today: datetime.date | None = None, *, actor=None) -> lis
            .select_related("estate").order_by("pk"))
     opened = []
     for stewardship in due:
+        if not permissions.can_write(actor, estate=stewardship.estate):
+            continue
         with transaction.atomic():
             case, created = SelectionCase.objects.get_or_create(
                 expiring=stewardship,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.assembly import rules, services
+from linli.assembly import permissions, services, tally
 from linli.assembly.forms import (
     CaseForm,
     CaseStepForm,
@@ -181,7 +181,8 @@ def motion_close(request, pk):
 @staff_required
 def paper_ballot(request, pk):
     motion = get_visible_or_404(Motion, request.user, pk=pk)
-    require_estate_writer(request.user, motion.estate)
+    # Refused before the form is read; the service decides the same (linli/assembly/permissions.py).
+    permissions.require(permissions.can_record_paper_ballot(request.user, motion))
     form = PaperBallotForm(request.POST, request.FILES, motion=motion)
     if form.is_valid():
         try:
@@ -230,7 +231,7 @@ def vote(request, pk):
         e.history = list(e.current.events.order_by("id")) if e.current else []
     return render(request, "assembly/vote.html", {
         "motion": motion, "electors": electors, "is_open": motion.is_open(),
-        "choices": [(c, rules.CHOICE_LABELS[c]) for c in rules.CHOICES],
+        "choices": [(c, tally.CHOICE_LABELS[c]) for c in tally.CHOICES],
         "notice": Notice.objects.filter(motion=motion).first(),
     })
 

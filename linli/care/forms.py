@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.care.models import CareSubject, Visit, VisitPlan
-from linli.people.models import Person, User
+from linli.people.models import Person, Role, User
 from linli.people.scopes import scope_for
 
 
@@ -32,7 +32,7 @@ class PlanForm(forms.Form):
 
         community = subject.community
         volunteers = Volunteer.objects.filter(community=community, active=True).values("person_id")
-        staff = User.objects.filter(memberships__role__in=["community_admin", "grid_worker"],
+        staff = User.objects.filter(memberships__role__in=[Role.COMMUNITY_ADMIN, Role.GRID_WORKER],
                                     memberships__division=community)
         self.fields["visitors"].queryset = (User.objects.filter(person_id__in=volunteers) | staff).distinct().order_by(
             "username")

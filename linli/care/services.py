@@ -14,22 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.care.models import CareSubject, Notification, Problem, Visit, VisitPlan
-from linli.people.models import Membership, Occupancy
+from linli.care.permissions import (  # noqa: F401 (is_assigned re-exported for the pages)
+    can_read_notification,
+    can_record_visit,
+    is_assigned,
+    is_care_staff,
+    require_care_staff,
+)
+from linli.people.models import Membership, Occupancy, Role
 from linli.people.scopes import scope_for
-
-
-def is_care_staff(user, community) -> bool:
-    scope = scope_for(user)
-    return scope.sees_sensitive and any(community.path.startswith(p) for p in scope.paths)
-
-
-def require_care_staff(user, community) -> None:
-    if not is_care_staff(user, community):
-        raise PermissionDenied(_("只有社区、街道、区级管理员和网格员可以管理关护对象"))
-
-
-def is_assigned(user, subject) -> bool:
-    return VisitPlan.objects.filter(subject=subject, active=True, visitors__pk=getattr(user, "pk", None) or 0).exists()
 
 
 def kinds_from_flags(person) -> list[str]:
@@ -100,7 +93,7 @@ def visit_record(*, actor, subject: CareSubject, visited_at: datetime.datetime, 
                  problems=(), urgent_problems=(), now=None) -> Visit:
     """Record a visit; every active plan of the subject moves its next due date on from this visit."""
     now = now or timezone.now()
-    if not (is_assigned(actor, subject) or is_care_staff(actor, subject.community)):
+    if not can_record_visit(actor, subject):
         raise PermissionDenied(_("只有指派的探访人或社区工作人员可以登记探访"))
     if condition not in Visit.Condition.values:
         raise ValidationError({"condition": _("请选择状况")})
@@ -138,7 +131,7 @@ def problem_to_work_order(*, actor, problem: Problem) -> Problem:
     subject = problem.visit.subject
     place = workorders.resolve_place(home=subject.home, estate=subject.estate, community=subject.community)
     order = workorders.workorder_create(
-        channel="grid" if "grid_worker" in scope_for(actor).roles else "patrol",
+        channel="grid" if Role.GRID_WORKER in scope_for(actor).roles else "patrol",
         text=_("关爱探访发现：%(p)s") % {"p": problem.description},
         kind="help", urgent=problem.urgent, place=place, actor=actor,
     )
@@ -171,7 +164,7 @@ def notify_overdue(*, today: datetime.date | None = None) -> int:
         return 0
     admins = {}
     for user_id, division_id in Membership.objects.filter(
-            role="community_admin", division_id__in={p.subject.community_id for p in plans}
+            role=Role.COMMUNITY_ADMIN, division_id__in={p.subject.community_id for p in plans}
     ).values_list("user_id", "division_id"):
         admins.setdefault(division_id, set()).add(user_id)
     sent = set(Notification.objects.filter(plan__in=plans).values_list("user_id", "plan_id", "due"))
@@ -189,7 +182,7 @@ def notify_overdue(*, today: datetime.date | None = None) -> int:
 
 
 def notification_read(*, actor, notification: Notification, now=None) -> Notification:
-    if notification.user_id != actor.pk:
+    if not can_read_notification(actor, notification):
         raise PermissionDenied
     if notification.read_at is None:
         notification.read_at = now or timezone.now()

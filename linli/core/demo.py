@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from linli.core.seed import NameMaker
 from linli.core.text import initials
+from linli.people.actors import system_actor
 from linli.people.models import Membership, Occupancy, Organization, Person, Role, User
 from linli.places.models import Building, Cluster, Division, Estate, Home
 from linli.places.services import stewardship_change
@@ -375,7 +376,7 @@ def _load() -> dict[str, int]:
             else:
                 start = when(step["start"])
                 kwargs = dict(note=step.get("note", ""))
-            stewardship_change(estate=estate, mode=mode, start=start, **kwargs)
+            stewardship_change(estate=estate, mode=mode, start=start, actor=system_actor(), **kwargs)
 
     # buildings, laid out to the article's 184 buildings and 3,588 homes
     layouts = []

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from linli.people.actors import system_actor
 from linli.people.models import Membership, Occupancy, Organization, Person, Role, User
 from linli.places.models import Building, Cluster, Division, Estate, Home
 from linli.places.services import stewardship_change
@@ -89,12 +90,14 @@ def build_world() -> World:
     home_b1 = Home.objects.create(building=building_b, entrance="", floor=1, number="101", area=Decimal("40.00"))
     Home.objects.create(building=building_far, entrance="1", floor=10, number="1001", area=Decimal("98.00"))
 
+    system = system_actor()  # the cast's history is recorded as a machine write
     stewardship_change(estate=estate_a, mode="market", provider=company, start=today - datetime.timedelta(days=400),
+                       actor=system,
                        contract_start=today - datetime.timedelta(days=400),
                        contract_end=today + datetime.timedelta(days=30))
-    stewardship_change(estate=estate_b, mode="none", start=today - datetime.timedelta(days=400))
+    stewardship_change(estate=estate_b, mode="none", start=today - datetime.timedelta(days=400), actor=system)
     stewardship_change(estate=estate_far, mode="custodian", provider=custodian,
-                       start=today - datetime.timedelta(days=100))
+                       start=today - datetime.timedelta(days=100), actor=system)
 
     resident = Person.objects.create(name="周莲秀", phone="13812345678", is_elderly_alone=True)
     neighbour = Person.objects.create(name="李建国", phone="13900001111", is_party_member=True)

@@ -193,9 +193,9 @@ class BillingRunViewSet(BillingRunQuerySetMixin, mixins.CreateModelMixin, viewse
     @action(detail=True, methods=["post"])
     def step(self, request, pk=None):
         run = self.get_object()
-        from . import rules
+        from . import permissions as fee_permissions
 
-        rules.require_manager(request.user, run.estate)
+        fee_permissions.require_manager(request.user, run.estate)
         try:
             chunk = max(1, min(int(request.query_params.get("chunk", 2000)), 20000))
         except ValueError:
@@ -251,9 +251,9 @@ class CollectionView(APIView):
                                OpenApiParameter("period", OpenApiTypes.STR, description="2026, 2026-Q4 or 2026-12")],
                    responses=serializers.CollectionSerializer)
     def get(self, request):
-        from . import rules
+        from . import permissions as fee_permissions
 
-        if not rules.reads_fees(request.user):
+        if not fee_permissions.reads_fees(request.user):
             raise Http404
         estates = Estate.objects.managed_by_staff_of(request.user)
         code, estate_id = request.query_params.get("division"), request.query_params.get("estate")

@@ -23,7 +23,7 @@ from linli.people.models import AuditEvent
 from linli.people.services import audit
 from linli.places.models import Estate, Home
 
-from . import rules
+from . import permissions
 from .models import Bill, Category, LedgerEntry, Payment
 from .money import ZERO, parse_money, parse_period
 from .services import payment_record
@@ -100,7 +100,7 @@ def template_bytes() -> bytes:
 
 def import_payments(*, estate: Estate, data: bytes, actor, now=None) -> ImportResult:
     """Validate every row, then write all of them in one transaction (or nothing)."""
-    rules.require_collector(actor, estate)
+    permissions.require_collector(actor, estate)
     result = ImportResult()
     now = now or timezone.now()
     today = timezone.localdate(now)

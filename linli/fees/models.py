@@ -16,10 +16,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.people.roles import Role
 from linli.people.scopes import ADMIN_ROLES, PROPERTY_ROLES, scope_for
 
 # Roles that read fee records of the estates they serve (grid workers and departments do not).
-FEE_READER_ROLES = ADMIN_ROLES | PROPERTY_ROLES | {"auditor"}
+FEE_READER_ROLES = ADMIN_ROLES | PROPERTY_ROLES | {Role.AUDITOR}
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -27,7 +27,7 @@ from linli.core import crypto
 from linli.people.models import Occupancy
 from linli.places.models import Cluster, Estate, Home
 
-from . import rules
+from . import permissions
 from .models import (
     EXPENSE_CATEGORIES,
     INCOME_CATEGORIES,
@@ -97,7 +97,7 @@ def fee_plan_create(
     if not targets:
         raise ValidationError({"cluster": _("该片区没有小区")})
     for target in targets:
-        rules.require_manager(actor, target)
+        permissions.require_manager(actor, target)
     if basis not in FeePlan.Basis.values:
         raise ValidationError({"basis": _("未知的计费方式")})
     if frequency not in ("monthly", "quarterly", "yearly"):
@@ -190,12 +190,15 @@ def _run_homes(run: BillingRun):
 
 
 @transaction.atomic
-def billing_run_start(*, period: str, actor=None, estate: Estate | None = None, now=None) -> BillingRun:
-    """Start (or resume) billing ``period`` for one estate or, with no estate (CLI), for every estate."""
+def billing_run_start(*, period: str, actor, estate: Estate | None = None, now=None) -> BillingRun:
+    """Start (or resume) billing ``period`` for one estate or, with no estate (the CLI, as the system actor), for
+    every estate."""
     parsed = parse_period(period)
-    if estate is not None and actor is not None:
-        rules.require_manager(actor, estate)
-    if estate is None and actor is not None:
+    if estate is not None:
+        permissions.require_manager(actor, estate)
+    elif not permissions.can_bill_every_estate(actor):
+        if actor is None:
+            raise PermissionDenied(_("您无权管理该小区的收费和台账"))
         raise ValidationError(_("请选择小区"))
     existing = BillingRun.objects.filter(period=parsed.code, estate=estate, status=BillingRun.Status.RUNNING).first()
     if existing:
@@ -328,7 +331,7 @@ def _insert_bills(rows: list[tuple], *, period: Period, run: BillingRun, now) ->
         cursor.executemany(f'INSERT INTO "{Bill._meta.db_table}" ({columns}) VALUES ({marks})', data)
 
 
-def bill_period(*, period: str, estate: Estate | None = None, actor=None, chunk: int = 2000,
+def bill_period(*, period: str, actor, estate: Estate | None = None, chunk: int = 2000,
                 progress: Callable[[BillingRun], None] | None = None, now=None) -> BillingRun:
     """Run a whole billing period, chunk by chunk (the CLI, tests and benchmarks)."""
     run = billing_run_start(period=period, estate=estate, actor=actor, now=now)
@@ -438,7 +441,7 @@ def payment_record(
     if existing is not None:
         return _same_payment(existing, home, amount)
     if not _gateway:
-        rules.require_collector(actor, home.estate)
+        permissions.require_collector(actor, home.estate)
     if method not in Payment.Method.values:
         raise ValidationError({"method": _("未知的缴费方式")})
     if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
@@ -463,7 +466,7 @@ def payment_record(
             _ledger_append(
                 estate_id=home.estate_id, direction="income", category=Category.RESIDENT_FEES, amount=amount,
                 occurred_on=paid_on, description=f"物业费 收据 {payment.receipt_no}", approved_by=actor,
-                approver_role="gateway" if _gateway else rules.role_on(actor, home.estate), payment=payment,
+                approver_role="gateway" if _gateway else permissions.role_on(actor, home.estate), payment=payment,
                 now=now,
             )
             _event("payment_recorded", actor=actor, estate=home.estate, home=home, now=now, payment=payment.pk,
@@ -485,7 +488,7 @@ def _same_payment(existing: Payment, home: Home, amount: Decimal) -> Payment:
 @transaction.atomic
 def payment_void(*, payment: Payment, reason: str, actor, now=None) -> Payment:
     """Void a payment (作废): its allocations are reversed by new rows, its ledger entry by a reversing entry."""
-    rules.require_collector(actor, payment.estate)
+    permissions.require_collector(actor, payment.estate)
     if not reason.strip():
         raise ValidationError({"reason": _("请填写作废原因")})
     now = now or timezone.now()
@@ -507,7 +510,7 @@ def payment_void(*, payment: Payment, reason: str, actor, now=None) -> Payment:
     payment.save(update_fields=["unallocated", "voided_at", "voided_by", "void_reason"])
     entry = LedgerEntry.objects.filter(payment=payment, reverses__isnull=True).first()
     if entry is not None and not hasattr(entry, "reversed_by"):
-        _ledger_reverse(entry=entry, reason=reason, actor=actor, role=rules.role_on(actor, payment.estate), now=now)
+        _ledger_reverse(entry=entry, reason=reason, actor=actor, role=permissions.role_on(actor, payment.estate), now=now)
     _event("payment_voided", actor=actor, estate=payment.estate, home=payment.home, now=now, payment=payment.pk,
            reason=payment.void_reason)
     _allocate_credit(payment.home_id, now)  # other prepayments may now cover the reopened bills
@@ -565,7 +568,7 @@ class SandboxGateway(PaymentGateway):
     def create_intent(self, *, home: Home, amount: Decimal, actor) -> PaymentIntent:
         from linli.people.scopes import scope_for
 
-        if home.pk not in scope_for(actor).home_ids and not rules.can_collect(actor, home.estate):
+        if home.pk not in scope_for(actor).home_ids and not permissions.can_collect(actor, home.estate):
             raise ValidationError(_("只能为自己的房屋在线缴费"))
         amount = Decimal(amount)
         if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
@@ -670,7 +673,7 @@ def relief_grant(
 ) -> Relief:
     """Exempt or reduce a home's fees over [start, end] (e.g. a hardship family for two years, seed 004).
     Shown as relief, not as arrears; bills already issued are adjusted."""
-    rules.require_relief_approver(actor, home.estate)
+    permissions.require_relief_approver(actor, home.estate)
     if kind not in Relief.Kind.values:
         raise ValidationError({"kind": _("未知的减免方式")})
     if reason not in Relief.Reason.values:
@@ -686,7 +689,7 @@ def relief_grant(
     relief = Relief.objects.create(
         home=home, estate_id=home.estate_id, kind=kind, value=value if kind != Relief.Kind.EXEMPT else ZERO,
         start=start, end=end, reason=reason, note=note[:200], approved_by=actor,
-        approver_role=rules.role_on(actor, home.estate), approved_at=now,
+        approver_role=permissions.role_on(actor, home.estate), approved_at=now,
     )
     _rebalance_reliefs(home.pk, start, end, now)
     _event("relief_granted", actor=actor, estate=home.estate, home=home, now=now, relief=relief.pk, relief_kind=kind,
@@ -697,7 +700,7 @@ def relief_grant(
 @transaction.atomic
 def relief_revoke(*, relief: Relief, reason: str, actor, now=None) -> Relief:
     """End a relief early or withdraw it; the bills it touched are due again in full."""
-    rules.require_relief_approver(actor, relief.estate)
+    permissions.require_relief_approver(actor, relief.estate)
     if relief.revoked_at:
         raise ValidationError(_("该减免已撤销"))
     if not reason.strip():
@@ -749,7 +752,7 @@ def ledger_record(*, estate: Estate, direction: str, category: str, amount: Deci
                   description: str, evidence, actor, now=None) -> LedgerEntry:
     """Enter income or an expense in the estate's accounts, with its evidence (a photo or a file); the
     person entering it approves it under their role. Resident fees come from payments, not from here."""
-    rules.require_manager(actor, estate)
+    permissions.require_manager(actor, estate)
     if direction == "income" and category not in INCOME_CATEGORIES:
         raise ValidationError({"category": _("该类别不是收入类别")})
     if direction == "expense" and category not in EXPENSE_CATEGORIES:
@@ -766,7 +769,7 @@ def ledger_record(*, estate: Estate, direction: str, category: str, amount: Deci
         raise ValidationError({"description": _("请填写摘要")})
     entry = _ledger_append(
         estate_id=estate.pk, direction=direction, category=category, amount=amount, occurred_on=occurred_on,
-        description=description.strip(), approved_by=actor, approver_role=rules.role_on(actor, estate),
+        description=description.strip(), approved_by=actor, approver_role=permissions.role_on(actor, estate),
         evidence=evidence, now=now,
     )
     _event("ledger_recorded", actor=actor, estate=estate, now=now, entry=entry.pk, amount=str(amount))
@@ -785,7 +788,7 @@ def _ledger_reverse(*, entry: LedgerEntry, reason: str, actor, role: str, now=No
 def ledger_reverse(*, entry: LedgerEntry, reason: str, actor, now=None) -> LedgerEntry:
     """Correct an entry by a reversing entry (冲销) with the negated amount; the original stays."""
     estate = Estate.objects.get(pk=entry.estate_id)
-    rules.require_manager(actor, estate)
+    permissions.require_manager(actor, estate)
     if not reason.strip():
         raise ValidationError({"reason": _("请填写冲销原因")})
     if entry.reverses_id:
@@ -794,7 +797,7 @@ def ledger_reverse(*, entry: LedgerEntry, reason: str, actor, now=None) -> Ledge
         raise ValidationError(_("收款记账请通过作废收款冲销"))
     if LedgerEntry.objects.filter(reverses=entry).exists():
         raise ValidationError(_("该记录已冲销"))
-    rev = _ledger_reverse(entry=entry, reason=reason, actor=actor, role=rules.role_on(actor, estate), now=now)
+    rev = _ledger_reverse(entry=entry, reason=reason, actor=actor, role=permissions.role_on(actor, estate), now=now)
     _event("ledger_reversed", actor=actor, estate=estate, now=now, entry=entry.pk, reversal=rev.pk)
     return rev
 

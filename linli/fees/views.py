@@ -25,7 +25,7 @@ from linli.core.text import normalize
 from linli.people.scopes import scope_for
 from linli.places.models import Division, Estate, Home
 
-from . import excel, rules, selectors, services
+from . import excel, permissions, selectors, services
 from .charts import trend_chart
 from .forms import FeePlanForm, ImportForm, LedgerForm, PaymentForm, ReasonForm, ReliefForm, VoidForm
 from .models import Bill, BillingRun, LedgerEntry, Payment, PublicLink, Relief
@@ -40,7 +40,7 @@ def fee_staff_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not rules.reads_fees(request.user):
+        if not permissions.reads_fees(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 
@@ -56,7 +56,7 @@ def _staff_estate(user, pk) -> Estate:
 def _account_home(user, pk) -> tuple[Home, bool]:
     """A home whose account the user may read, and whether they read it as staff."""
     home = get_visible_or_404(Home.objects.select_related("building", "estate"), user, pk=pk)
-    if rules.reads_fees(user) and Estate.objects.managed_by_staff_of(user).filter(pk=home.estate_id).exists():
+    if permissions.reads_fees(user) and Estate.objects.managed_by_staff_of(user).filter(pk=home.estate_id).exists():
         return home, True
     if home.pk in scope_for(user).home_ids:
         return home, False
@@ -84,7 +84,7 @@ def _errors_into(form, exc: ValidationError):
 
 @member_required
 def index(request):
-    if rules.reads_fees(request.user):
+    if permissions.reads_fees(request.user):
         return redirect("fees:figures")
     return redirect("fees:my_bills")
 
@@ -197,8 +197,8 @@ def estate(request, pk):
         "link": link,
         "page": page,
         "q": q,
-        "can_manage": rules.can_manage(user, est),
-        "can_collect": rules.can_collect(user, est),
+        "can_manage": permissions.can_manage(user, est),
+        "can_collect": permissions.can_collect(user, est),
     }
     if is_htmx(request):
         return render(request, "fees/_home_rows.html", context)
@@ -221,7 +221,7 @@ def qr_svg(request, pk):
 @fee_staff_required
 def plan_new(request, pk):
     est = _staff_estate(request.user, pk)
-    rules.require_manager(request.user, est)
+    permissions.require_manager(request.user, est)
     form = FeePlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -240,7 +240,7 @@ def billing(request, pk):
     est = _staff_estate(request.user, pk)
     today = timezone.localdate()
     if request.method == "POST":
-        rules.require_manager(request.user, est)
+        permissions.require_manager(request.user, est)
         try:
             run = services.billing_run_start(period=request.POST.get("period", ""), estate=est, actor=request.user)
         except (ValueError, ValidationError) as exc:
@@ -249,7 +249,7 @@ def billing(request, pk):
             return redirect("fees:run", pk=run.pk)
     return render(request, "fees/billing.html", {
         "estate": est, "default_period": f"{today.year}-{today.month:02d}",
-        "runs": BillingRun.objects.filter(estate=est)[:20], "can_manage": rules.can_manage(request.user, est),
+        "runs": BillingRun.objects.filter(estate=est)[:20], "can_manage": permissions.can_manage(request.user, est),
     })
 
 
@@ -264,7 +264,7 @@ def _run_for(user, pk) -> BillingRun:
 @fee_staff_required
 def run_page(request, pk):
     run = _run_for(request.user, pk)
-    return render(request, "fees/run.html", {"run": run, "can_manage": rules.can_manage(request.user, run.estate)})
+    return render(request, "fees/run.html", {"run": run, "can_manage": permissions.can_manage(request.user, run.estate)})
 
 
 @fee_staff_required
@@ -272,7 +272,7 @@ def run_page(request, pk):
 def run_step(request, pk):
     """One chunk of a run (htmx polls this until the run is done); safe to repeat."""
     run = _run_for(request.user, pk)
-    rules.require_manager(request.user, run.estate)
+    permissions.require_manager(request.user, run.estate)
     run = services.billing_run_step(run=run, chunk=int(request.GET.get("chunk", 500)))
     return render(request, "fees/_run_progress.html", {"run": run, "can_manage": True})
 
@@ -292,13 +292,13 @@ def _account_context(request, home, staff, form=None, relief_form=None):
     bills = Bill.objects.filter(home=home).select_related("plan").order_by("-period_start", "-pk")
     payments = Payment.objects.filter(home=home).select_related("recorded_by", "voided_by")
     credit = sum((p.unallocated for p in payments if not p.is_void), ZERO)
-    can_collect = staff and rules.can_collect(request.user, home.estate)
+    can_collect = staff and permissions.can_collect(request.user, home.estate)
     return {
         "home": home, "staff": staff, "bills": bills, "payments": payments, "credit": credit,
         "owed": sum((b.outstanding for b in bills), ZERO),
         "reliefs": Relief.objects.filter(home=home).select_related("approved_by"),
         "can_collect": can_collect,
-        "can_relieve": staff and rules.can_approve_relief(request.user, home.estate),
+        "can_relieve": staff and permissions.can_approve_relief(request.user, home.estate),
         "form": form or (PaymentForm() if can_collect else None),
         "void_form": VoidForm(),
     }
@@ -316,7 +316,7 @@ def payment_new(request, pk):
     home, staff = _account_home(request.user, pk)
     if not staff:
         raise PermissionDenied(_("只有该小区当前物业服务人的人员可以登记收款"))
-    rules.require_collector(request.user, home.estate)
+    permissions.require_collector(request.user, home.estate)
     form = PaymentForm(request.POST)
     if form.is_valid():
         try:
@@ -350,7 +350,7 @@ def payment_void(request, pk):
     payment, staff = _payment_for(request.user, pk)
     if not staff:
         raise PermissionDenied
-    rules.require_collector(request.user, payment.estate)
+    permissions.require_collector(request.user, payment.estate)
     form = VoidForm(request.POST)
     if form.is_valid():
         try:
@@ -368,7 +368,7 @@ def relief_new(request, pk):
     home, staff = _account_home(request.user, pk)
     if not staff:
         raise Http404
-    rules.require_relief_approver(request.user, home.estate)
+    permissions.require_relief_approver(request.user, home.estate)
     form = ReliefForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -389,7 +389,7 @@ def relief_revoke(request, pk):
     home, staff = _account_home(request.user, relief.home_id)
     if not staff:
         raise Http404
-    rules.require_relief_approver(request.user, home.estate)
+    permissions.require_relief_approver(request.user, home.estate)
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
@@ -406,10 +406,10 @@ def relief_revoke(request, pk):
 @fee_staff_required
 def ledger(request, pk):
     est = _staff_estate(request.user, pk)
-    can_manage = rules.can_manage(request.user, est)
+    can_manage = permissions.can_manage(request.user, est)
     form = LedgerForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        rules.require_manager(request.user, est)
+        permissions.require_manager(request.user, est)
         if form.is_valid():
             try:
                 services.ledger_record(estate=est, actor=request.user, **form.cleaned_data)
@@ -429,7 +429,7 @@ def ledger(request, pk):
 def ledger_reverse(request, pk):
     entry = get_object_or_404(LedgerEntry, pk=pk)
     est = _staff_estate(request.user, entry.estate_id)
-    rules.require_manager(request.user, est)
+    permissions.require_manager(request.user, est)
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
@@ -473,11 +473,11 @@ def import_payments(request, pk):
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST":
-        rules.require_collector(request.user, est)
+        permissions.require_collector(request.user, est)
         if form.is_valid():
             result = excel.import_payments(estate=est, data=form.cleaned_data["file"].read(), actor=request.user)
     return render(request, "fees/import.html", {"estate": est, "form": form, "result": result,
-                                                "can_collect": rules.can_collect(request.user, est)},
+                                                "can_collect": permissions.can_collect(request.user, est)},
                   status=400 if result and not result.ok else 200)
 
 

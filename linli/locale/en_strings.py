@@ -1940,6 +1940,15 @@ NEW = {
     # end of issue 12: exports
 
     # issue 12: authz (new strings of this part go right below this line)
+    "您的角色只能看到脱敏手机号，不能按手机号查找人员；请按姓名或拼音首字母查找。":
+        "Your role sees masked phone numbers only and cannot search people by phone; search by name or initials.",
+    "过期时间": "Expires at",
+    "为空表示不过期；过期后密钥失效": "Empty: never expires. An expired key no longer works",
+    "只读密钥只能读取，任何修改请求都返回 403": "A read-only key may only read; every write gets 403",
+    "允许代表超级用户": "May stand for a superuser",
+    "仅在设置 LINLI_APIKEY_ALLOW_SUPERUSER 开启时有效；否则代表超级用户的密钥一律拒绝":
+        "Takes effect only with the setting LINLI_APIKEY_ALLOW_SUPERUSER on; otherwise a superuser's key is refused",
+    "只读": "Read-only",
     # end of issue 12: authz
 
     # issue 12: fuzz (new strings of this part go right below this line)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from linli.people import permissions
 from linli.people.models import (
     AccessLog,
     ApiKey,
@@ -32,6 +33,11 @@ class UserAdmin(BaseUserAdmin):
 class PersonAdmin(admin.ModelAdmin):
     list_display = ["name", "phone"]
     search_fields = ["name", "initials", "phone"]
+
+    def get_search_fields(self, request):
+        # Phone digits are searched only by those who may see full numbers (linli/people/permissions.py).
+        fields = super().get_search_fields(request)
+        return fields if permissions.can_search_by_phone(request.user) else [f for f in fields if f != "phone"]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # The admin form shows the sensitive flags: log the viewing as the pages do (PIPL).
@@ -97,7 +103,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    list_display = ["name", "prefix", "user", "created_at", "last_used_at", "revoked_at"]
+    list_display = ["name", "prefix", "user", "read_only", "expires_at", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
 
     def has_add_permission(self, request):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.text import initials, mask_name, mask_phone
+from linli.people.roles import Role  # noqa: F401 (the choices live beside the scopes; imported from here too)
 from linli.people.scopes import scope_for
 
 
@@ -187,18 +188,6 @@ class Organization(models.Model):
         super().save(*args, **kwargs)
 
 
-class Role(models.TextChoices):
-    RESIDENT = "resident", _("居民")
-    PROPERTY_STAFF = "property_staff", _("物业服务人员")
-    PROPERTY_MANAGER = "property_manager", _("物业项目经理")
-    GRID_WORKER = "grid_worker", _("网格员")
-    COMMUNITY_ADMIN = "community_admin", _("社区管理员")
-    STREET_ADMIN = "street_admin", _("街道管理员")
-    DEPARTMENT_HANDLER = "department_handler", _("部门承办人")
-    DISTRICT_ADMIN = "district_admin", _("区级管理员")
-    AUDITOR = "auditor", _("审计(只读)")
-
-
 class Membership(models.Model):
     """A user's role with its scope: a division, an estate, a cluster or an organisation."""
 
@@ -291,7 +280,8 @@ class AuditEvent(models.Model):
 
 
 class ApiKey(models.Model):
-    """A key for a machine client; only its hash is stored, the key is shown once when created."""
+    """A key for a machine client; only its hash is stored, the key is shown once when created. It may expire,
+    may be read-only, and stands for a superuser only when created so and allowed by the settings."""
 
     name = models.CharField(_("名称"), max_length=80, unique=True)
     user = models.ForeignKey(User, verbose_name=_("代表账号"), on_delete=models.PROTECT, related_name="api_keys")
@@ -300,6 +290,12 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True,
+                                      help_text=_("为空表示不过期；过期后密钥失效"))
+    read_only = models.BooleanField(_("只读"), default=False, help_text=_("只读密钥只能读取，任何修改请求都返回 403"))
+    allow_superuser = models.BooleanField(
+        _("允许代表超级用户"), default=False,
+        help_text=_("仅在设置 LINLI_APIKEY_ALLOW_SUPERUSER 开启时有效；否则代表超级用户的密钥一律拒绝"))
 
     class Meta:
         verbose_name = _("API 密钥")

@@ -14,15 +14,17 @@ from operator import or_
 from django.apps import apps
 from django.db.models import Q
 
+from linli.people.roles import Role
+
 # Roles whose scope is a division (or an estate or cluster inside one).
-ADMIN_ROLES = frozenset({"district_admin", "street_admin", "community_admin"})
+ADMIN_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_ADMIN})
 # Roles that may see sensitive flags of people (party member, living alone, disability, hardship).
-SENSITIVE_ROLES = frozenset({"district_admin", "street_admin", "community_admin", "grid_worker"})
+SENSITIVE_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_ADMIN, Role.GRID_WORKER})
 # Roles whose organisation scope means "the estates my company manages now".
-PROPERTY_ROLES = frozenset({"property_manager", "property_staff"})
+PROPERTY_ROLES = frozenset({Role.PROPERTY_MANAGER, Role.PROPERTY_STAFF})
 STAFF_ROLES = frozenset(
-    {"property_staff", "property_manager", "grid_worker", "community_admin", "street_admin",
-     "department_handler", "district_admin", "auditor"}
+    {Role.PROPERTY_STAFF, Role.PROPERTY_MANAGER, Role.GRID_WORKER, Role.COMMUNITY_ADMIN, Role.STREET_ADMIN,
+     Role.DEPARTMENT_HANDLER, Role.DISTRICT_ADMIN, Role.AUDITOR}
 )
 # Organisations whose scope is their own division (a department serves its whole district).
 DIVISION_ORG_KINDS = frozenset(
@@ -174,7 +176,7 @@ def build_scope(user) -> Scope:
     )
     for m in memberships:
         roles.add(m.role)
-        if m.role == "resident":
+        if m.role == Role.RESIDENT:
             continue  # a resident's reach comes from the homes they live in, not from the membership
         is_admin = m.role in ADMIN_ROLES
         if m.division_id:
@@ -199,7 +201,7 @@ def build_scope(user) -> Scope:
     if user.is_superuser:
         Division = apps.get_model("places", "Division")
         roots = list(Division.objects.filter(parent__isnull=True).values_list("path", flat=True))
-        roles.add("district_admin")
+        roles.add(Role.DISTRICT_ADMIN)
         paths.extend(roots)
         admin_paths.extend(roots)
     home_ids, resident_estates = set(), set()
@@ -211,7 +213,7 @@ def build_scope(user) -> Scope:
             home_ids.add(home_id)
             resident_estates.add(estate_id)
         if home_ids:
-            roles.add("resident")
+            roles.add(Role.RESIDENT)
     return Scope(
         user_id=user.pk,
         person_id=person_id,

@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from linli.core.access import get_visible_or_404, member_required, staff_required
 from linli.core.htmx import is_htmx
+from linli.people import permissions
 from linli.people.models import AuditEvent, Occupancy, Person
 from linli.people.scopes import scope_for
 from linli.people.services import audit, log_sensitive_access
@@ -15,8 +16,16 @@ from linli.places.filters import search_q
 def person_list(request):
     qs = Person.objects.visible_to(request.user)
     q = request.GET.get("q", "").strip()
+    phone_refused = False
     if q:
-        qs = qs.filter(search_q(q, "name") | (search_q(q, "phone") if q.isdigit() else search_q(q, "name")))
+        if q.isdigit() and permissions.can_search_by_phone(request.user):
+            qs = qs.filter(search_q(q, "name", "phone"))
+        elif q.isdigit():
+            # Masked numbers must not be rebuilt by searching digit by digit: digits find nobody here.
+            phone_refused = True
+            qs = qs.none()
+        else:
+            qs = qs.filter(search_q(q, "name"))
     page = Paginator(qs.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
     # Each page of names shown is a line of the audit log (PIPL): who listed how many people, from where.
     audit(action=AuditEvent.Action.LIST_PERSONAL, user=request.user, request=request, target="people.persons",
@@ -24,7 +33,7 @@ def person_list(request):
           # The kind of search, to find at a glance a run of number searches (how masked phones are rebuilt).
           data={"page": page.number, "search": ("number" if q.isdigit() else "name") if q else ""})
     template = "people/_person_rows.html" if is_htmx(request) else "people/person_list.html"
-    return render(request, template, {"page": page, "q": q})
+    return render(request, template, {"page": page, "q": q, "phone_refused": phone_refused})
 
 
 @member_required
@@ -33,7 +42,7 @@ def person_detail(request, pk):
     scope = scope_for(request.user)
     is_self = person.pk == scope.person_id
     show_sensitive = scope.sees_sensitive or is_self
-    show_phone = scope.sees_sensitive or scope.is_registry_admin or is_self
+    show_phone = permissions.can_see_full_phone(request.user, person)
     if show_sensitive and person.has_sensitive_flags and not is_self:
         log_sensitive_access(user=request.user, person=person, action="view", path=request.path)
     occupancies = (

@@ -20,12 +20,14 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from linli.core.exports import append_row, append_rows, csv_bytes, new_workbook, workbook_bytes
 from linli.core.text import initials, mask_phone, normalize
 from linli.core.uploads import UploadError, clip, read_csv, read_xlsx
+from linli.people.actors import is_system
 from linli.people.models import AuditEvent, Occupancy, Person
 from linli.people.scopes import Scope, scope_for
 from linli.people.services import audit
@@ -688,14 +690,16 @@ def _apply(plan: _Plan) -> None:
     Occupancy.objects.bulk_create(plan.new_occupancies, batch_size=BATCH)
 
 
-def import_registry(data: bytes, filename: str, *, user=None, commit: bool = False) -> ImportResult:
+def import_registry(data: bytes, filename: str, *, user, commit: bool = False) -> ImportResult:
     """Check a sheet and, with ``commit``, write it in one transaction if it has no error at all.
 
-    ``user`` limits the import to the communities that user may write; ``None`` is a trusted operator
-    (the command line without ``--user``).
+    ``user`` limits the import to the communities that user may write; the system actor is a trusted operator
+    (the command line without ``--user``); ``None`` is nobody and is refused.
     """
+    if user is None:
+        raise PermissionDenied("导入须由具体账号或系统执行")
     result = ImportResult(filename=filename)
-    scope = scope_for(user) if user is not None else None
+    scope = None if is_system(user) else scope_for(user)
     try:
         table = read_table(data, filename)
     except FileError as e:

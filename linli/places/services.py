@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from linli.places import permissions
 from linli.places.models import Estate, Stewardship
 
 
@@ -15,7 +16,7 @@ def stewardship_change(
     estate: Estate,
     mode: str,
     start: datetime.date,
-    actor=None,
+    actor,
     provider=None,
     lead_estate: Estate | None = None,
     contract_no: str = "",
@@ -28,6 +29,7 @@ def stewardship_change(
 
     Earlier rows are never edited otherwise, so the history of an estate's management stays whole.
     """
+    permissions.require(permissions.can_change_stewardship(actor, estate), _("您无权修改该小区的登记信息"))
     Mode = Stewardship.Mode
     if mode not in Mode.values:
         raise ValidationError({"mode": _("未知的管理方式：%(mode)s") % {"mode": mode}})

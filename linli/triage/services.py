@@ -12,16 +12,15 @@ from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.memo import Memo
 from linli.core.text import mask_phone
-from linli.people.scopes import ADMIN_ROLES, scope_for
 from linli.places.models import Division, Estate
-from linli.triage import engine
+from linli.triage import engine, permissions
 from linli.triage.engine import repeats, taxonomy
 from linli.triage.models import (
     LEVEL_CHOICES,
@@ -29,15 +28,13 @@ from linli.triage.models import (
     StreetSubcategory,
     TaxonomyChange,
     TriageCorrection,
-    street_q,
 )
+from linli.triage.permissions import CORRECTOR_ROLES, can_correct, streets_for  # noqa: F401 (re-exported)
 
 # A street's own tier/level/limit per subcategory, read by every work-order intake (linli/core/memo.py).
 overrides_memo = Memo("street taxonomy", ttl=10, watch=["triage.StreetSubcategory"])
 
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-# Roles that triage complaints and may correct the classifier (auditors and departments only read).
-CORRECTOR_ROLES = ADMIN_ROLES | {"grid_worker", "property_manager", "property_staff"}
 
 
 # -- the model ----------------------------------------------------------------------------------------
@@ -96,8 +93,7 @@ def taxonomy_seed(*, street: Division) -> list[StreetSubcategory]:
 def subcategory_update(*, item: StreetSubcategory, actor, name: str, tier: str, level: str,
                        limit_hours: int, now: datetime.datetime | None = None) -> StreetSubcategory:
     """A street admin changes one subcategory of their street; the change is recorded."""
-    if not scope_for(actor).can_write_division(item.street):
-        raise PermissionDenied(_("您无权修改该街道的分类"))
+    permissions.require(permissions.can_edit_taxonomy(actor, item.street), _("您无权修改该街道的分类"))
     name = (name or "").strip()
     if not name or len(name) > 64:
         raise ValidationError(_("名称不能为空，且不超过64个字"))
@@ -122,20 +118,10 @@ def subcategory_update(*, item: StreetSubcategory, actor, name: str, tier: str, 
 
 
 # -- corrections ---------------------------------------------------------------------------------------
-def streets_for(user):
-    """The streets whose taxonomy and corrections a staff member may see."""
-    return Division.objects.filter(level=Division.Level.STREET).filter(street_q(user, "")).order_by("path")
-
-
-def can_correct(user, street: Division) -> bool:
-    return bool(scope_for(user).roles & CORRECTOR_ROLES) and streets_for(user).filter(pk=street.pk).exists()
-
-
 def correction_record(*, text: str, street: Division, actor, subcategory: str, predicted: dict | None = None,
                       order_ref: str = "", now: datetime.datetime | None = None) -> TriageCorrection:
     """Store a staff member's correction of a proposal (append-only); retraining learns from it."""
-    if not can_correct(actor, street):
-        raise PermissionDenied(_("您无权更正该街道的分拣结果"))
+    permissions.require(permissions.can_correct(actor, street), _("您无权更正该街道的分拣结果"))
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("诉求内容不能为空"))

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from linli.core.access import staff_required
 from linli.core.htmx import is_htmx
 from linli.people.scopes import scope_for
-from linli.triage import services
+from linli.triage import permissions, services
 from linli.triage.engine import taxonomy
 from linli.triage.models import LEVEL_CHOICES, TIER_CHOICES, StreetSubcategory, TriageCorrection
 
@@ -35,7 +35,7 @@ def index(request):
     corrections = TriageCorrection.objects.visible_to(request.user).select_related("street", "created_by")[:20]
     return render(request, "triage/index.html", {
         "streets": streets, "corrections": corrections, "max_text": MAX_TEXT,
-        "can_correct": bool(scope_for(request.user).roles & services.CORRECTOR_ROLES),
+        "can_correct": permissions.may_correct_somewhere(request.user),
     })
 
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from linli.people.scopes import scope_for
 from linli.volunteers.models import Match, Need, Offer, Skill
-from linli.volunteers.scoping import can_manage, community_of_person, estate_of_person, require_manager
+from linli.volunteers.permissions import can_manage, require_manager
+from linli.volunteers.scoping import community_of_person, estate_of_person
 from linli.volunteers.services import _clean_weekdays
 
 PROPOSALS_PER_NEED = 3

@@ -20,7 +20,7 @@ from linli.people.models import Occupancy
 from linli.people.scopes import PROPERTY_ROLES, scope_for
 from linli.places.models import Estate
 from linli.volunteers.models import Offering, OrderEvent, Parcel, Provider, ResidentOrder, Volunteer
-from linli.volunteers.scoping import can_manage, require_manager
+from linli.volunteers.permissions import can_manage, require_manager
 
 OPEN_PARCELS = (Parcel.Status.WAITING, Parcel.Status.DELIVERY_REQUESTED, Parcel.Status.OUT_FOR_DELIVERY)
 

@@ -1,17 +1,16 @@
-"""Who may see and change volunteer records: built on ``linli.people.scopes`` (one answer for pages and API).
+"""Who may see volunteer records (the ``visible_to`` queries), built on ``linli.people.scopes``. Who may change
+them is in linli/volunteers/permissions.py.
 
 Volunteer records hang off a community (社区). Staff see the communities they serve (a division scope,
 or the communities of the estates they serve); a resident sees the public part of their own community
-and their own records. Writes belong to the admins of the community (community, street, district).
+and their own records.
 """
 
 from functools import reduce
 from operator import or_
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.utils.translation import gettext as _
 
 from linli.people.scopes import NOTHING, scope_for
 
@@ -35,16 +34,6 @@ def person_q(user, field: str = "person") -> Q:
     """Q for rows about the user's own person (nothing for an account without one)."""
     person_id = scope_for(user).person_id
     return Q(**{f"{field}_id": person_id}) if person_id else NOTHING
-
-
-def can_manage(user, community) -> bool:
-    """Community, street and district admins of ``community`` run its volunteers, points and lists."""
-    return scope_for(user).can_write_division(community)
-
-
-def require_manager(user, community) -> None:
-    if not can_manage(user, community):
-        raise PermissionDenied(_("只有社区、街道或区级管理员可以进行此操作"))
 
 
 def community_of_person(person):

@@ -20,7 +20,6 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.people.scopes import scope_for
 from linli.volunteers.models import (
     Activity,
     BoardEntry,
@@ -33,7 +32,8 @@ from linli.volunteers.models import (
     Team,
     Volunteer,
 )
-from linli.volunteers.scoping import can_manage, community_of_person, require_manager
+from linli.volunteers.permissions import can_manage, is_self, require_manager
+from linli.volunteers.scoping import community_of_person
 
 QR_SALT = "linli.volunteers.checkin"
 # A QR code works from half an hour before the start until half an hour after the end.
@@ -45,7 +45,7 @@ def _now(now):
 
 
 def _is_self(actor, person) -> bool:
-    return actor is not None and person is not None and scope_for(actor).person_id == person.pk
+    return actor is not None and is_self(actor, person)
 
 
 def _clean_skills(skills) -> list[str]:

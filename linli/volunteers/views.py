@@ -30,7 +30,7 @@ from linli.volunteers.models import (
     Team,
     Volunteer,
 )
-from linli.volunteers.scoping import can_manage
+from linli.volunteers.permissions import can_manage
 
 LARGE_COOKIE = "linli_large"
 

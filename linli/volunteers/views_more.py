@@ -28,7 +28,7 @@ from linli.volunteers.models import (
     Volunteer,
     Wish,
 )
-from linli.volunteers.scoping import can_manage
+from linli.volunteers.permissions import can_manage
 from linli.volunteers.views import _page, _person, apply
 
 # -- the three lists -----------------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from linli.core import uploads
 from linli.people.scopes import scope_for
 from linli.volunteers.models import Volunteer, Wish, WishEvent
-from linli.volunteers.scoping import can_manage, community_of_person, estate_of_person
+from linli.volunteers.permissions import can_manage
+from linli.volunteers.scoping import community_of_person, estate_of_person
 
 CLAIM_DAYS = 14  # a claimed wish must be fulfilled within this many days, or it goes back to the pool
 PHOTO_EDGE = 1600  # px on the longer side of a stored wish photo

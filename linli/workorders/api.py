@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 from linli.core.api import IsMember, ScopedViewSetMixin
 from linli.core.paging import NextLinkPagination
 from linli.core.text import normalize
-from linli.people.scopes import ADMIN_ROLES, PROPERTY_ROLES, scope_for
+from linli.people.scopes import scope_for
 from linli.places.models import Estate
 from linli.places.registry_io import FileError
 from linli.places.serializers import drf_validation_error
@@ -38,9 +38,7 @@ from linli.workorders.models import (
     WorkOrder,
     WorkOrderEvent,
 )
-
-# Roles that may record an order for a place they serve (the others only read).
-CREATOR_ROLES = ADMIN_ROLES | PROPERTY_ROLES | {"grid_worker"}
+from linli.workorders.permissions import CREATOR_ROLES  # who may record an order for a place they serve
 
 
 class CommaChoicesFilter(filters.CharFilter):

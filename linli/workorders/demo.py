@@ -50,8 +50,9 @@ class Case:
     steps: list = field(default_factory=list)  # (action, hours after the report, kwargs)
 
 
-def done(by, result, rating, solved=True, rater="street_admin", close=True, start=True):
-    """accept → (start) → reply → visit → (close), by the named logins."""
+def done(by, result, rating, solved=True, rater="district_admin", close=True, start=True):
+    """accept → (start) → reply → visit → (close), by the named logins. The callback is the resident's or the
+    district's (independent of the street, which files walk-in and phone orders itself)."""
     steps = [("accept", 1, {"actor": by})]
     if start:
         steps.append(("start", 2, {"actor": by}))
@@ -63,7 +64,7 @@ def done(by, result, rating, solved=True, rater="street_admin", close=True, star
 
 
 CASES = [
-    # -- closed, rated by the resident or by the street's callback ---------------------------------------
+    # -- closed, rated by the resident or by the district's callback -------------------------------------
     Case(MARKER, "resident", "锦霞小区", "1栋", 9 * D, "facility", mine=True,
          steps=done("custodian_manager", "已更换 1 至 6 层楼道灯 6 盏，加装声控开关。", "satisfied", rater="resident")),
     Case("3单元门口下水道堵了，污水漫到路上。", "resident", "锦霞小区", "3栋", 12 * D, "repair",
@@ -176,7 +177,7 @@ CASES = [
 def _users():
     return {u.username: u for u in User.objects.filter(username__in=[
         "resident", "property_staff", "property_manager", "custodian_manager", "grid_worker", "community_admin",
-        "street_admin", "department_handler"])}
+        "street_admin", "department_handler", "district_admin"])}
 
 
 def _place(case, estates):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,6 +28,7 @@ from django.utils import timezone
 from linli.core.exports import append_row, append_rows, csv_bytes, new_workbook, workbook_bytes
 from linli.core.text import normalize
 from linli.core.uploads import clip, max_bytes
+from linli.people.actors import is_system
 from linli.people.scopes import scope_for
 from linli.places.models import Division, Estate
 from linli.places.registry_io import FileError, cell_text, read_table
@@ -405,9 +406,12 @@ def _match_estate_in(rows, text: str) -> Estate | None:
 
 
 def allowed_streets(user):
-    """Streets an import may file orders in: all of them for the CLI (user None), else the caller's admin area."""
+    """Streets an import may file orders in: all of them for the system (the CLI), else the caller's admin area;
+    none for nobody (``None``)."""
     streets = Division.objects.filter(level=Division.Level.STREET).select_related("parent")
     if user is None:
+        return []
+    if is_system(user):
         return list(streets)
     scope = scope_for(user)
     if not scope.admin_paths:
@@ -422,8 +426,10 @@ def _text(record, key) -> str:
     return cell_text(record.get(key)).strip()
 
 
-def import_orders(records: list[tuple[int, dict]], *, actor=None, dry_run: bool = False, now=None) -> ImportResult:
+def import_orders(records: list[tuple[int, dict]], *, actor, dry_run: bool = False, now=None) -> ImportResult:
     """Create a hotline work order for each new record; report every record as created, duplicate or rejected."""
+    if actor is None:
+        raise PermissionDenied("导入须由具体账号或系统执行")
     now = now or timezone.now()
     result = ImportResult(dry_run=dry_run)
     index = PlaceIndex(allowed_streets(actor))
@@ -512,7 +518,7 @@ def _import_one(number, record, *, index, known, seen, actor, dry_run, now) -> I
     return item
 
 
-def import_file(data: bytes, filename: str, *, actor=None, dry_run: bool = False, now=None) -> ImportResult:
+def import_file(data: bytes, filename: str, *, actor, dry_run: bool = False, now=None) -> ImportResult:
     return import_orders(read_rows(data, filename), actor=actor, dry_run=dry_run, now=now)
 
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.people.models import Organization
+from linli.people.models import Organization, Role
 from linli.people.scopes import scope_for
 from linli.workorders import services
 from linli.workorders.models import (
@@ -39,7 +39,7 @@ from linli.workorders.models import (
 from linli.workorders.notify import notify, org_users
 
 Status = JointMeeting.Status
-CONVENER_ROLES = frozenset({"street_admin", "district_admin"})
+CONVENER_ROLES = frozenset({Role.STREET_ADMIN, Role.DISTRICT_ADMIN})
 
 
 class MeetingStepRefused(ValidationError):

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 
 from linli.core import ratelimit
 from linli.core.text import clean_text, normalize, redact, safe_url
@@ -229,13 +229,15 @@ def api_key_of(request) -> str:
 
 
 def api_user(request):
-    """The account of a valid API key, None when no key was given; an invalid key is 403."""
+    """The account of a valid API key, None when no key was given; an invalid key (or a read-only key on a
+    write) is 403."""
     key = api_key_of(request)
+    method = request.method
     if not key:
         return None
     try:
-        user, _key = ApiKeyAuthentication.authenticate_key(key)
-    except AuthenticationFailed as e:
+        user, _key = ApiKeyAuthentication.authenticate_key(key, method=method)
+    except (AuthenticationFailed, PermissionDenied) as e:
         raise Open311Error(403, "Invalid api_key received") from e
     return user
 

@@ -10,7 +10,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.core.memo import Memo
+from linli.people.actors import system_actor
 from linli.people.models import Membership, Organization, Role, User
-from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS, scope_for
+from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS
 from linli.workorders import calendar, routing
 from linli.workorders.models import (
     LEVEL_ORDER,
@@ -35,6 +36,14 @@ from linli.workorders.models import (
     WorkOrderEvent,
 )
 from linli.workorders.notify import notify
+from linli.workorders.permissions import (  # noqa: F401 (re-exported: s.can_manage …)
+    can_call_back,
+    can_handle,
+    can_manage,
+    can_rate,
+    is_reporter,
+)
+from linli.workorders.permissions import require as _require
 
 Event = WorkOrderEvent.Type
 logger = logging.getLogger(__name__)
@@ -83,54 +92,7 @@ def _check_status(order: WorkOrder, action: str) -> None:
         )
 
 
-# -- who may do what -------------------------------------------------------------------------------
-
-
-def _org_is_mine(user, organization: Organization | None) -> bool:
-    if organization is None or user is None:
-        return False
-    scope = scope_for(user)
-    if organization.pk in scope.own_org_ids:
-        return True
-    # A community committee or the street's centre acts through the admins of its division.
-    return organization.kind in DIVISION_ORG_KINDS and organization.division_id is not None and any(
-        organization.division.path == p for p in scope.admin_paths
-    )
-
-
-def can_manage(user, order: WorkOrder) -> bool:
-    """Dispatch, call back, close, supervise, escalate, merge, cancel: community/street/district admins in scope."""
-    if user is None:
-        return True  # the system (sweep, imports)
-    scope = scope_for(user)
-    if not scope.roles & ADMIN_ROLES:
-        return False
-    return any(
-        (order.community_id and order.community.path.startswith(p)) or (order.street_id and order.street.path.startswith(p))
-        for p in scope.admin_paths
-    )
-
-
-def can_handle(user, order: WorkOrder) -> bool:
-    """Accept, work on, return and reply: the assigned organisation's people or the assigned person."""
-    if user is None:
-        return True
-    if order.assignee_user_id and order.assignee_user_id == user.pk:
-        return True
-    return _org_is_mine(user, order.assignee_org)
-
-
-def can_rate(user, order: WorkOrder) -> bool:
-    """The resident who reported it may rate the reply themselves; admins may record a callback."""
-    if user is None or can_manage(user, order):
-        return True
-    person_id = getattr(user, "person_id", None)
-    return bool((person_id and order.reporter_id == person_id) or order.created_by_id == user.pk)
-
-
-def _require(ok: bool) -> None:
-    if not ok:
-        raise PermissionDenied(_("您无权对该工单执行此操作"))
+# -- who may do what: linli/workorders/permissions.py (re-exported here for the pages and the API) -------------
 
 
 # -- plumbing -------------------------------------------------------------------------------------
@@ -438,7 +400,7 @@ def workorder_create(
     events = [WorkOrderEvent(order=order, type=Event.CREATE, to_status=Status.RECEIVED, actor=actor, at=now,
                              note=create_note, data=create_data)]
     if order.status == Status.DISPATCHED:
-        events.append(_dispatch_event(order, Event.DISPATCH, actor=None, before=Status.RECEIVED, note=found.reason,
+        events.append(_dispatch_event(order, Event.DISPATCH, actor=system_actor(), before=Status.RECEIVED, note=found.reason,
                                       now=now))
     events = WorkOrderEvent.objects.bulk_create(events)
     order._created_events = events  # the API answers from these without reading the order back
@@ -558,7 +520,7 @@ def workorder_visit(*, order, actor, solved: bool, satisfaction: str, reached: b
                   data={"solved": solved, "satisfaction": satisfaction, "reached": reached},
                   solved=solved, satisfaction=satisfaction, reached=reached)
     if satisfaction == Satisfaction.UNSATISFIED or not solved:
-        return _reopen(order, actor=None, reason=_("回访不满意或未解决，自动重办"), now=now)
+        return _reopen(order, actor=system_actor(), reason=_("回访不满意或未解决，自动重办"), now=now)
     return order
 
 

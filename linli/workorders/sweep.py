@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.people.actors import system_actor
 from linli.workorders import services
 from linli.workorders.models import ACTIVE_STATUSES, Status, WorkOrder, WorkOrderEvent
 from linli.workorders.notify import notify
@@ -77,7 +78,7 @@ def _accept_overdue(now, result):
                                           to_status=order.status, at=now, note=_("超过签收时限未签收"),
                                           data={"kind": "accept"})
             try:
-                services._escalate(order, actor=None, reason=_("超时未签收，自动升级"), now=now)
+                services._escalate(order, actor=system_actor(), reason=_("超时未签收，自动升级"), now=now)
                 result.escalated.append(order.code)
             except ValidationError:
                 order.overdue = True
@@ -104,7 +105,7 @@ def _reply_overdue(now, result):
                    title=_("工单 %(code)s 已超期") % {"code": order.code})
             result.overdue.append(order.code)
             try:
-                services._escalate(order, actor=None, reason=_("超期未办结，自动升级"), now=now)
+                services._escalate(order, actor=system_actor(), reason=_("超期未办结，自动升级"), now=now)
                 result.escalated.append(order.code)
             except ValidationError:
                 pass  # already at the street: stays overdue on the street's overdue board

@@ -23,12 +23,13 @@ from linli.core.htmx import is_htmx
 from linli.core.memo import Memo
 from linli.core.paging import Pager, capped_counts
 from linli.core.text import mask_name, mask_phone, normalize
-from linli.people.models import Occupancy, Organization, Person
+from linli.people import permissions as people_permissions
+from linli.people.models import Occupancy, Organization, Person, Role
 from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS, scope_for
 from linli.places.filters import search_q
 from linli.places.models import Building, Division, Estate, Home, Stewardship
 from linli.workorders import forms as f
-from linli.workorders import posters
+from linli.workorders import meetings, permissions, posters
 from linli.workorders import services as s
 from linli.workorders.models import (
     ACTIVE_STATUSES,
@@ -45,7 +46,6 @@ from linli.workorders.routing import ensure_default_rules
 PAGE_SIZE = 30
 # Inbox tabs count their orders up to this many and show more as "99+" (the board has the exact figures).
 TAB_COUNT_CAP = 99
-DESK_ROLES = ADMIN_ROLES | {"grid_worker"}
 # What a resident sees of the timeline (internal steps such as reminders stay with the staff).
 PUBLIC_EVENTS = {"create", "dispatch", "accept", "start", "reply", "visit", "close", "reopen", "merge", "cancel",
                  "escalate", "joint_meeting"}
@@ -185,7 +185,7 @@ def _estates_for(user):
 
 
 def _require_desk(user):
-    if not scope_for(user).roles & DESK_ROLES:
+    if not permissions.can_use_desk(user):
         raise PermissionDenied(_("只有社区、街道管理员和网格员可以登记窗口、来电和微信群诉求"))
 
 
@@ -234,7 +234,11 @@ def desk_people(request):
     people = []
     if len(q) >= 2 or (q.isdigit() and len(q) >= 4):
         qs = Person.objects.visible_to(request.user)
-        qs = qs.filter(phone__contains=q) if q.isdigit() else qs.filter(search_q(q, "name"))
+        if q.isdigit():
+            # Only roles that see full numbers search by digits (the results show masked numbers).
+            qs = qs.filter(phone__contains=q) if people_permissions.can_search_by_phone(request.user) else qs.none()
+        else:
+            qs = qs.filter(search_q(q, "name"))
         people = list(qs.order_by("name", "pk")[:10])
         homes = {}
         for occ in Occupancy.objects.current().filter(person__in=people).select_related("home__building__estate"):
@@ -282,9 +286,9 @@ def patrol(request):
     """巡查发现 / 网格员上报: what staff find on their rounds (channel grid for grid workers, else patrol)."""
     user = request.user
     scope = scope_for(user)
-    if scope.roles <= {"auditor", "resident"}:
+    if scope.roles <= {Role.AUDITOR, Role.RESIDENT}:
         raise PermissionDenied(_("只读角色不能上报"))
-    channel = Channel.GRID if "grid_worker" in scope.roles else Channel.PATROL
+    channel = Channel.GRID if Role.GRID_WORKER in scope.roles else Channel.PATROL
     form = f.PatrolForm(request.POST or None, request.FILES or None, estates=_estates_for(user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -381,8 +385,8 @@ def inbox(request):
         "filters": filters, "page": page,
         "bulk": admin, "orgs": list(f.assignable_orgs(user).values_list("pk", "name")) if admin else [],
         "now": timezone.now(),
-        "categories": f.CATEGORY_NAMES, "can_desk": bool(scope.roles & DESK_ROLES),
-        "can_patrol": not scope.roles <= {"auditor", "resident"},
+        "categories": f.CATEGORY_NAMES, "can_desk": permissions.can_use_desk(user),
+        "can_patrol": not scope.roles <= {Role.AUDITOR, Role.RESIDENT},
         "filters_active": any(request.GET.get(k) for k in f.InboxFilterForm.base_fields if k != "q"),
     }
     template = "workorders/_inbox_rows.html" if htmx_rows else "workorders/inbox.html"
@@ -506,6 +510,7 @@ def order_context(user, order, *, errors=None, forms_with_errors=None) -> dict:
         "triage": _triage_view(order) if staff else None,
         "order": order, "events": events, "photos": photos, "actions": actions, "errors": errors or [],
         "staff_view": staff, "manages": manages, "contact_name": contact_name, "contact_phone": contact_phone,
+        "can_convene": staff and meetings.can_convene(user, order.street),
         "category_name": f.CATEGORY_NAMES.get(order.category, order.category), "now": timezone.now(),
         "subcategory_name": _subcategory_name(order.subcategory),
     }

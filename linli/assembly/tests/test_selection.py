@@ -11,6 +11,7 @@ from django.utils import timezone
 from linli.assembly import services
 from linli.assembly.models import SelectionCase, SelectionEvent
 from linli.assembly.tests.helpers import decided
+from linli.people.actors import system_actor
 from linli.places.models import Stewardship
 
 DAY = datetime.timedelta(days=1)
@@ -120,22 +121,22 @@ def test_the_custodian_needs_a_consent_that_was_approved(world, case):
 
 def test_a_contract_ending_within_ninety_days_opens_one_renewal_case(world):
     today = timezone.localdate()
-    opened = services.open_renewal_cases(today)
+    opened = services.open_renewal_cases(today, actor=system_actor())
     assert [(c.estate, c.kind, c.deadline) for c in opened] == [
         (world.estate_a, "renewal", today + datetime.timedelta(days=30))]
-    assert services.open_renewal_cases(today) == []
-    assert services.open_renewal_cases(today + DAY) == []
+    assert services.open_renewal_cases(today, actor=system_actor()) == []
+    assert services.open_renewal_cases(today + DAY, actor=system_actor()) == []
     assert SelectionCase.objects.count() == 1
 
 
 def test_a_contract_ending_in_ninety_one_days_opens_nothing_yet(world):
     today = timezone.localdate() - datetime.timedelta(days=61)  # A's contract then ends in 91 days
-    assert services.open_renewal_cases(today) == []
-    assert services.open_renewal_cases(today + DAY)[0].estate == world.estate_a  # exactly 90 days: opened
+    assert services.open_renewal_cases(today, actor=system_actor()) == []
+    assert services.open_renewal_cases(today + DAY, actor=system_actor())[0].estate == world.estate_a  # exactly 90 days: opened
 
 
 def test_a_renewal_is_decided_like_a_selection_and_starts_after_the_old_contract(world):
-    case = services.open_renewal_cases()[0]
+    case = services.open_renewal_cases(actor=system_actor())[0]
     services.selection_decide_mode(case=case, mode="hire", motion=decided(world, title="续聘锦绣物业"),
                                    actor=world.street_admin)
     old = Stewardship.objects.get(estate=world.estate_a)

@@ -19,6 +19,7 @@ from linli.assembly.models import (
     Notice,
 )
 from linli.assembly.tests.helpers import DAY, after_close, open_motion, sheet
+from linli.people.actors import system_actor
 from linli.people.models import Occupancy, Person
 from linli.places.models import Building, Home
 
@@ -52,7 +53,7 @@ def test_a_round_table_can_meet_the_next_day_at_community_level(world):
 
 def test_a_building_meeting_belongs_to_the_estate_of_its_building(world):
     m = services.meeting_schedule(kind="neighbours", level="building", title="楼道堆物", building=world.building_a,
-                                  notified_on=TODAY, held_on=TODAY, actor=world.grid_worker)
+                                  notified_on=TODAY, held_on=TODAY, actor=world.community_admin)
     assert (m.estate, m.division) == (world.estate_a, world.c1)
 
 
@@ -206,6 +207,6 @@ def test_closing_counts_the_vote_and_posts_the_result_as_a_notice_the_same_day(w
 def test_close_due_motions_closes_each_once(world):
     motion = open_motion(world)
     later = after_close(motion)
-    assert [m.pk for m in services.close_due_motions(now=later)] == [motion.pk]
-    assert services.close_due_motions(now=later) == []
+    assert [m.pk for m in services.close_due_motions(actor=system_actor(), now=later)] == [motion.pk]
+    assert services.close_due_motions(actor=system_actor(), now=later) == []
     assert Notice.objects.count() == 1

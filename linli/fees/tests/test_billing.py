@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from linli.fees import services
 from linli.fees.models import Bill, BillingRun, FeeEvent, Payment
+from linli.people.actors import system_actor
 from linli.people.models import Occupancy, Person
 
 from .conftest import pay
@@ -39,7 +40,7 @@ def test_running_a_period_twice_changes_nothing(world, plan):
 
 def test_the_cli_style_run_over_every_estate_bills_in_small_chunks(world, plan):
     seen = []
-    run = services.bill_period(period="2026-12", chunk=1, progress=lambda r: seen.append(r.done_homes))
+    run = services.bill_period(period="2026-12", actor=system_actor(), chunk=1, progress=lambda r: seen.append(r.done_homes))
     assert seen == [1, 2, 2, 2, 2]  # homes of estates without a plan are walked past, not billed
     assert Bill.objects.count() == 2 and run.estate is None
 
@@ -109,11 +110,11 @@ def test_grace_can_end_on_a_set_date(world):
 def test_a_cluster_plan_bills_its_estates_unless_an_estate_has_its_own(world):
     services.fee_plan_create(actor=world.street_admin, cluster=world.cluster, rate=Decimal("7"),
                              effective_from=D(2026, 1, 1), decision="九宫庙街道 三个一点 方案")
-    services.bill_period(period="2026-12")
+    services.bill_period(period="2026-12", actor=system_actor())
     assert set(Bill.objects.values_list("amount", flat=True)) == {Decimal("7.00")}
     services.fee_plan_create(actor=world.manager_a, estate=world.estate_a, rate=Decimal("10"),
                              effective_from=D(2027, 1, 1), decision="业主大会决定")
-    services.bill_period(period="2027-01")
+    services.bill_period(period="2027-01", actor=system_actor())
     assert set(Bill.objects.filter(period="2027-01").values_list("amount", flat=True)) == {Decimal("10.00")}
 
 

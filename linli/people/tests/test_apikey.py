@@ -1,10 +1,12 @@
 """API keys: `linli apikey create|list|revoke`, and what a key may do."""
 
+import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from linli.people.models import ApiKey, Membership, Role, User
 
@@ -98,7 +100,7 @@ def test_a_key_for_an_unknown_user_is_refused(world):
 def test_list_shows_the_keys_but_never_the_keys_themselves(world):
     key = apikey("create", "hotline", "--user", "street_admin")[-1]
     lines = apikey("list")
-    assert lines[0].split() == ["name", "prefix", "user", "created", "last", "used", "revoked"]
+    assert lines[0].split() == ["name", "prefix", "user", "created", "last", "used", "expires", "access", "revoked"]
     assert lines[1].split()[:3] == ["hotline", key[:8], "street_admin"]
     assert lines[1].split()[-1] == "-"
     assert all(key not in line for line in lines)
@@ -127,3 +129,98 @@ def test_a_key_name_must_make_a_valid_account_name(world):
     with pytest.raises(CommandError):
         apikey("create", "two words")
     assert (ApiKey.objects.count(), User.objects.filter(username__startswith="api-").count()) == (0, 0)
+
+
+# -- finding 14: expiry, read-only scope, superusers ---------------------------------------------------------
+
+
+def test_a_key_created_with_days_works_until_it_expires(world):
+    key = apikey("create", "hotline", "--user", "street_admin", "--days", "30")[-1]
+    stored = ApiKey.objects.get(name="hotline")
+    assert datetime.timedelta(days=29, hours=23) < stored.expires_at - timezone.now() <= datetime.timedelta(days=30)
+    assert key_client(key).get("/api/v1/estates/").status_code == 200
+    ApiKey.objects.filter(pk=stored.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    response = key_client(key).get("/api/v1/estates/")
+    assert (response.status_code, response.json()) == (401, {"detail": "API 密钥已过期"})
+
+
+def test_expires_takes_the_last_day_the_key_works(world):
+    lines = apikey("create", "hotline", "--user", "street_admin", "--expires", "2099-06-30")
+    stored = ApiKey.objects.get(name="hotline")
+    assert timezone.localtime(stored.expires_at).isoformat()[:19] == "2099-07-01T00:00:00"
+    assert "限制：有效期至 2099-07-01 00:00。" in lines
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--expires", "2020-01-01"], "已经过去"),
+    (["--expires", "30/06/2027"], "YYYY-MM-DD"),
+    (["--days", "0"], "正整数"),
+])
+def test_a_bad_expiry_is_refused_and_no_key_is_made(world, args, message):
+    with pytest.raises(CommandError, match=message):
+        apikey("create", "hotline", "--user", "street_admin", *args)
+    assert ApiKey.objects.count() == 0
+
+
+def test_list_shows_expiry_and_access(world):
+    apikey("create", "hotline", "--user", "street_admin", "--expires", "2099-06-30", "--read-only")
+    row = apikey("list")[1].split()
+    assert row[-5:] == ["-", "2099-07-01", "00:00", "read", "-"]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_a_read_only_key_refuses_every_unsafe_method_with_403(world, method):
+    key = apikey("create", "registry-read", "--user", "community_admin", "--read-only")[-1]
+    client = key_client(key)
+    assert client.get(f"/api/v1/estates/{world.estate_a.pk}/").status_code == 200
+    response = getattr(client, method)(f"/api/v1/estates/{world.estate_a.pk}/", '{"address": "改"}',
+                                       content_type="application/json")
+    assert (response.status_code, response.json()) == (403, {"detail": "只读 API 密钥不能修改数据"})
+    world.estate_a.refresh_from_db()
+    assert world.estate_a.address == "锦霞街1号"
+
+
+def test_a_read_only_key_cannot_create_an_open311_request(world):
+    key = apikey("create", "o311", "--user", "community_admin", "--read-only")[-1]
+    response = Client().post("/open311/v2/requests.json", HTTP_X_API_KEY=key, data={
+        "service_code": "facility", "description": "楼道灯坏了", "jurisdiction_id": world.street.code})
+    assert response.status_code == 403
+
+
+def test_a_key_for_a_superuser_is_refused_by_default(world):
+    world.district_admin.is_superuser = True
+    world.district_admin.save()
+    with pytest.raises(CommandError, match="超级用户"):
+        apikey("create", "root", "--user", "district_admin")
+    with pytest.raises(CommandError, match="超级用户"):
+        apikey("create", "root", "--user", "district_admin", "--allow-superuser")
+    assert ApiKey.objects.count() == 0
+
+
+def test_a_superuser_key_needs_both_the_flag_and_the_setting(world, settings):
+    settings.LINLI_APIKEY_ALLOW_SUPERUSER = True
+    world.district_admin.is_superuser = True
+    world.district_admin.save()
+    key = apikey("create", "root", "--user", "district_admin", "--allow-superuser")[-1]
+    assert key_client(key).get("/api/v1/estates/").status_code == 200
+    settings.LINLI_APIKEY_ALLOW_SUPERUSER = False
+    response = key_client(key).get("/api/v1/estates/")
+    assert (response.status_code, response.json()) == (401, {"detail": "代表超级用户的 API 密钥未获准使用"})
+
+
+def test_a_key_whose_user_became_a_superuser_stops_working(world):
+    key = apikey("create", "hotline", "--user", "street_admin")[-1]
+    world.street_admin.is_superuser = True
+    world.street_admin.save()
+    assert key_client(key).get("/api/v1/estates/").status_code == 401
+
+
+def test_creating_and_revoking_a_key_is_in_the_audit_log(world):
+    from linli.people.models import AuditEvent
+
+    apikey("create", "hotline", "--user", "street_admin", "--read-only")
+    apikey("revoke", "hotline")
+    rows = list(AuditEvent.objects.order_by("pk").values_list("action", "target", "data"))
+    assert rows == [("apikey", "hotline", {"op": "create", "user": "street_admin", "read_only": True,
+                                            "expires_at": None}),
+                    ("apikey", "hotline", {"op": "revoke"})]

@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 
 from linli.people.models import AccessLog
@@ -47,3 +48,41 @@ def test_a_resident_sees_their_own_record_but_not_a_neighbours(world, client_for
 def test_an_admin_of_another_street_cannot_open_the_person(world, client_for):
     url = reverse("people:person_detail", args=[world.resident.pk])
     assert client_for("other_street_admin").get(url).status_code == 404
+
+
+# -- finding 6: masked numbers are not rebuilt by searching digits -------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["manager_a", "staff_a", "auditor"])
+@pytest.mark.parametrize("digits", ["1381", "13812345678"])
+def test_a_role_that_sees_masked_phones_cannot_search_people_by_phone(world, client_for, role, digits):
+    response = client_for(role).get(reverse("people:person_list"), {"q": digits})
+    assert response.status_code == 200
+    assert list(response.context["page"]) == []
+    assert "不能按手机号查找人员" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["community_admin", "grid_worker", "street_admin"])
+def test_a_role_that_sees_full_phones_searches_people_by_phone(world, client_for, role):
+    response = client_for(role).get(reverse("people:person_list"), {"q": "1381"})
+    assert [p.name for p in response.context["page"]] == ["周莲秀"]
+    assert "不能按手机号查找人员" not in response.content.decode()
+
+
+def test_a_manager_still_searches_people_by_name(world, client_for):
+    response = client_for("manager_a").get(reverse("people:person_list"), {"q": "周莲"})
+    assert [p.name for p in response.context["page"]] == ["周莲秀"]
+
+
+def test_the_admin_site_searches_phones_only_for_roles_that_see_them(world, rf):
+    from django.contrib.admin.sites import site
+
+    from linli.people.models import Person
+
+    admin = site._registry[Person]
+    world.manager_a.is_staff = True
+    request = rf.get("/")
+    request.user = world.manager_a
+    assert admin.get_search_fields(request) == ["name", "initials"]
+    request.user = world.community_admin
+    assert admin.get_search_fields(request) == ["name", "initials", "phone"]

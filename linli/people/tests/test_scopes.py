@@ -32,7 +32,7 @@ def test_a_property_manager_loses_an_estate_when_the_contract_is_handed_over(wor
     from linli.places.services import stewardship_change
 
     stewardship_change(estate=world.estate_a, mode="custodian", provider=world.custodian,
-                       start=timezone.localdate() - datetime.timedelta(days=1))
+                       start=timezone.localdate() - datetime.timedelta(days=1), actor=world.street_admin)
     world.manager_a._linli_scope = None
     del world.manager_a._linli_scope
     assert names(Estate.objects.visible_to(world.manager_a)) == []

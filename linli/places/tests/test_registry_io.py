@@ -5,11 +5,13 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from linli.people.actors import system_actor
 from linli.people.models import Occupancy, Person
 from linli.places.models import Building, Estate, Home
 from linli.places.registry_io import HEADERS, import_registry
@@ -260,9 +262,9 @@ def test_phones_are_tidied_and_landlines_are_accepted(world):
         "023-68812345", "13800000003"]
 
 
-def test_a_trusted_operator_without_a_user_may_import_anywhere(world):
+def test_the_system_actor_may_import_anywhere(world):
     sheet = [row(community_code=C3, estate="百花园", building="2栋", number="201", area=90)]
-    result = import_registry(xlsx(sheet), "a.xlsx", user=None, commit=True)
+    result = import_registry(xlsx(sheet), "a.xlsx", user=system_actor(), commit=True)
     assert result.counts["homes_created"] == 1
 
 
@@ -488,5 +490,26 @@ def test_the_cli_export_round_trips(world, tmp_path):
     rows = list(load_workbook(path).worksheets[0].iter_rows(values_only=True))
     assert [r[9] for r in rows[1:]] == ["101", "102"]
     assert rows[1][12] == "13812345678"
-    result = import_registry(path.read_bytes(), "all.xlsx", commit=True)
+    result = import_registry(path.read_bytes(), "all.xlsx", user=system_actor(), commit=True)
     assert result.counts["rows_unchanged"] == 2
+
+
+def test_an_import_by_nobody_is_refused_and_writes_nothing(world):
+    with pytest.raises(PermissionDenied):
+        import_registry(xlsx([row(community_code=C2, estate="新工宿舍", building="1栋", number="101", area=40,
+                                  name="吴婆婆", relation="业主")]), "a.xlsx", user=None, commit=True)
+    assert Person.objects.filter(name="吴婆婆").count() == 0
+
+
+@pytest.mark.parametrize("actor", [None, "auditor", "manager_a", "other_street_admin"])
+def test_a_stewardship_change_by_a_caller_without_the_right_is_refused(world, actor):
+    import datetime
+
+    from linli.places.models import Stewardship
+    from linli.places.services import stewardship_change
+
+    before = list(Stewardship.objects.values_list("pk", "end"))
+    with pytest.raises(PermissionDenied):
+        stewardship_change(estate=world.estate_b, mode="self", start=datetime.date(2026, 1, 1),
+                           actor=getattr(world, actor) if actor else None)
+    assert list(Stewardship.objects.values_list("pk", "end")) == before

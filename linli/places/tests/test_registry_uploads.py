@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 
 from linli.core.tests import samples
+from linli.people.actors import system_actor
 from linli.places.registry_io import import_registry
 
 from .test_registry_io import C1, csv_file, errors_of, row, tally, upload, xlsx
@@ -45,7 +46,7 @@ def test_a_one_megabyte_csv_cell_is_refused_without_being_echoed(world, client_f
 def test_an_unknown_value_is_clipped_in_the_error_table(world):
     kind = "商" * 20_000
     result = import_registry(xlsx([row(community_code=C1, estate="锦霞小区", building="1栋", number="101", area=50,
-                                       estate_kind=kind)]), "登记.xlsx")
+                                       estate_kind=kind)]), "登记.xlsx", user=system_actor())
     [(number, column, message)] = errors_of(result)
     assert (number, column) == (2, "小区类型")
     assert message.startswith("未知的小区类型“" + "商" * 50 + "…”，可填：") and len(message) < 200

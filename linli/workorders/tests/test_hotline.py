@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from linli.core.testing import post
+from linli.people.actors import system_actor
 from linli.people.models import ApiKey, Membership, Role
 from linli.places.models import Estate
 from linli.workorders import hotline
@@ -57,7 +58,7 @@ def statuses(result):
 
 
 def test_a_csv_file_creates_orders_and_reports_every_row(desk):
-    result = hotline.import_file(csv_bytes(ROWS), "orders.csv")
+    result = hotline.import_file(csv_bytes(ROWS), "orders.csv", actor=system_actor())
     assert statuses(result) == [(2, "GD2026001", "created"), (3, "GD2026002", "created"), (4, "GD2026003", "created"),
                                 (5, "GD2026004", "rejected"), (6, "", "rejected")]
     assert [(i.row, i.reason) for i in result.rejected] == [(5, "找不到街道“火星街道”"), (6, "缺少工单编号")]
@@ -76,7 +77,7 @@ def test_a_csv_file_creates_orders_and_reports_every_row(desk):
 
 
 def test_an_unmatched_estate_is_created_in_the_community_and_queued_for_a_person(desk):
-    hotline.import_file(csv_bytes(ROWS[2:3]), "orders.csv")
+    hotline.import_file(csv_bytes(ROWS[2:3]), "orders.csv", actor=system_actor())
     order = WorkOrder.objects.get(external_id="GD2026003")
     assert (order.estate, order.community, order.street) == (None, desk.c1, desk.street)
     assert (order.needs_triage, order.status, order.assignee_org) == (True, Status.RECEIVED, None)
@@ -85,9 +86,9 @@ def test_an_unmatched_estate_is_created_in_the_community_and_queued_for_a_person
 
 def test_importing_the_same_file_twice_creates_nothing_new(desk):
     data = csv_bytes(ROWS)
-    hotline.import_file(data, "orders.csv")
+    hotline.import_file(data, "orders.csv", actor=system_actor())
     before = (WorkOrder.objects.count(), WorkOrderEvent.objects.count())
-    again = hotline.import_file(data, "orders.csv")
+    again = hotline.import_file(data, "orders.csv", actor=system_actor())
     assert (WorkOrder.objects.count(), WorkOrderEvent.objects.count()) == before
     assert [i.status for i in again.items] == ["duplicate", "duplicate", "duplicate", "rejected", "rejected"]
     assert again.items[0].reason == "已导入过（工单编号重复），未作改动"
@@ -95,7 +96,7 @@ def test_importing_the_same_file_twice_creates_nothing_new(desk):
 
 
 def test_a_number_repeated_inside_one_file_is_imported_once(desk):
-    result = hotline.import_file(csv_bytes([ROWS[0], ROWS[0]]), "orders.csv")
+    result = hotline.import_file(csv_bytes([ROWS[0], ROWS[0]]), "orders.csv", actor=system_actor())
     assert [i.status for i in result.items] == ["created", "duplicate"]
     assert result.items[1].reason == "文件中重复出现，只导入第一条"
     assert WorkOrder.objects.filter(external_id="GD2026001").count() == 1
@@ -104,7 +105,7 @@ def test_a_number_repeated_inside_one_file_is_imported_once(desk):
 def test_traditional_and_full_width_place_names_are_matched(desk):
     row = ["ＧＤ９", "樓道燈", "錦霞小區１棟樓道燈壞了", "物業服務", "2026-03-02 09:15", "九宮廟街道", "錦霞社區",
            "錦霞小區", "", "", ""]
-    result = hotline.import_file(csv_bytes([row]), "orders.csv")
+    result = hotline.import_file(csv_bytes([row]), "orders.csv", actor=system_actor())
     assert statuses(result) == [(2, "GD9", "created")]
     order = WorkOrder.objects.get(external_id="GD9")
     assert (order.estate, order.needs_triage, order.category) == (desk.estate_a, False, "service")
@@ -112,14 +113,14 @@ def test_traditional_and_full_width_place_names_are_matched(desk):
 
 def test_an_estate_is_found_by_its_address(desk):
     row = ["GD10", "", "门口路灯坏了", "", "2026-03-02 09:15", "九宫庙街道", "", "锦霞街1号", "", "", ""]
-    hotline.import_file(csv_bytes([row]), "orders.csv")
+    hotline.import_file(csv_bytes([row]), "orders.csv", actor=system_actor())
     order = WorkOrder.objects.get(external_id="GD10")
     # No 问题分类 in the row: the intake's triage classifies the text.
     assert (order.estate, order.title, order.text, order.category) == (desk.estate_a, "", "门口路灯坏了", "facility")
 
 
 def test_a_gbk_csv_is_read(desk):
-    result = hotline.import_file(csv_bytes(ROWS[:1], encoding="gbk"), "orders.csv")
+    result = hotline.import_file(csv_bytes(ROWS[:1], encoding="gbk"), "orders.csv", actor=system_actor())
     assert statuses(result) == [(2, "GD2026001", "created")]
     assert WorkOrder.objects.get(external_id="GD2026001").text == "锦霞小区1栋楼道灯坏了一周"
 
@@ -127,7 +128,7 @@ def test_a_gbk_csv_is_read(desk):
 def test_an_excel_file_is_read(desk):
     rows = [list(ROWS[0])]
     rows[0][4] = datetime.datetime(2026, 3, 2, 9, 15)
-    result = hotline.import_file(xlsx_bytes(rows), "orders.xlsx")
+    result = hotline.import_file(xlsx_bytes(rows), "orders.xlsx", actor=system_actor())
     assert statuses(result) == [(2, "GD2026001", "created")]
     order = WorkOrder.objects.get(external_id="GD2026001")
     assert timezone.localtime(order.received_at).strftime("%Y-%m-%d %H:%M") == "2026-03-02 09:15"
@@ -137,7 +138,7 @@ def test_a_json_file_with_header_variants_is_read(desk):
     payload = {"orders": [{"工单号": "J1", "诉求内容": "电梯坏了", "诉求分类": "电梯故障", "受理时间": "2026-03-02T08:00:00+08:00",
                            "街乡镇": "九宫庙街道", "小区": "锦霞小区", "来电人": "张三", "来电号码": "13700003333",
                            "办理时限": "24小时"}]}
-    result = hotline.import_file(json.dumps(payload, ensure_ascii=False).encode(), "orders.json")
+    result = hotline.import_file(json.dumps(payload, ensure_ascii=False).encode(), "orders.json", actor=system_actor())
     assert statuses(result) == [(1, "J1", "created")]
     order = WorkOrder.objects.get(external_id="J1")
     assert (order.category, order.subcategory, order.contact_name) == ("facility", "facility.lift", "张三")
@@ -145,7 +146,7 @@ def test_a_json_file_with_header_variants_is_read(desk):
 
 
 def test_a_dry_run_writes_nothing(desk):
-    result = hotline.import_file(csv_bytes(ROWS), "orders.csv", dry_run=True)
+    result = hotline.import_file(csv_bytes(ROWS), "orders.csv", actor=system_actor(), dry_run=True)
     assert [i.status for i in result.items] == ["created", "created", "created", "rejected", "rejected"]
     assert WorkOrder.objects.count() == 0
 
@@ -153,7 +154,7 @@ def test_a_dry_run_writes_nothing(desk):
 def test_a_bad_date_is_rejected_with_its_reason(desk):
     row = list(ROWS[0])
     row[4] = "昨天下午"
-    result = hotline.import_file(csv_bytes([row]), "orders.csv")
+    result = hotline.import_file(csv_bytes([row]), "orders.csv", actor=system_actor())
     assert [(i.row, i.status, i.reason) for i in result.items] == [(2, "rejected", "来电时间“昨天下午”无法识别")]
 
 
@@ -198,12 +199,12 @@ def test_the_dry_run_command_writes_nothing(desk, tmp_path):
 
 
 def replied_world(desk):
-    hotline.import_file(csv_bytes(ROWS[:2]), "orders.csv")
+    hotline.import_file(csv_bytes(ROWS[:2]), "orders.csv", actor=system_actor())
     first = WorkOrder.objects.get(external_id="GD2026001")
     first = s.workorder_accept(order=first, actor=desk.manager_a)
     first = s.workorder_reply(order=first, actor=desk.manager_a, text="已更换灯泡，恢复照明",
                               now=timezone.make_aware(datetime.datetime(2026, 3, 3, 15, 30)))
-    s.workorder_visit(order=first, actor=desk.community_admin, solved=True, satisfaction="satisfied")
+    s.workorder_visit(order=first, actor=desk.street_admin, solved=True, satisfaction="satisfied")
     return first
 
 

@@ -18,9 +18,10 @@ LINK = '=HYPERLINK("http://x","点我")'
 
 
 def replied_with(desk, text):
+    from linli.people.actors import system_actor
     from linli.workorders import hotline
 
-    hotline.import_file(hotline_csv(ROWS[:1]), "orders.csv")
+    hotline.import_file(hotline_csv(ROWS[:1]), "orders.csv", actor=system_actor())
     order = s.workorder_accept(order=WorkOrder.objects.get(external_id="GD2026001"), actor=desk.manager_a)
     return s.workorder_reply(order=order, actor=desk.manager_a, text=text)
 

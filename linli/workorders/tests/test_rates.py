@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from linli.core.testing import make_user
+from linli.people.models import Role, User
 from linli.workorders import rates
 from linli.workorders import services as s
 
@@ -25,16 +27,27 @@ def report(world, when, estate=None, **kw):
     return s.workorder_create(place=s.resolve_place(estate=estate or world.estate_a), now=when, **kw)
 
 
+def handler(order):
+    """One of the people of the organisation the order is assigned to (C2's committee gets an admin here)."""
+    users = s._handlers(order)
+    if users:
+        return users[0]
+    return User.objects.filter(username="c2_admin").first() or make_user(
+        "c2_admin", Role.COMMUNITY_ADMIN, division=order.assignee_org.division)
+
+
 def done(order, accepted, replied, visits):
-    """Accept, reply and call back; ``visits`` = [(when, solved, satisfaction, reached)]: a failed one reopens,
-    and the next visit follows a new accept and reply an hour later."""
-    order = s.workorder_accept(order=order, actor=None, now=accepted)
-    order = s.workorder_reply(order=order, actor=None, text="已处理", now=replied)
+    """Accept, reply and call back (the street's callback desk); ``visits`` = [(when, solved, satisfaction,
+    reached)]: a failed one reopens, and the next visit follows a new accept and reply an hour later."""
+    order = s.workorder_accept(order=order, actor=handler(order), now=accepted)
+    order = s.workorder_reply(order=order, actor=handler(order), text="已处理", now=replied)
+    callback = User.objects.get(username="street_admin")
     for i, (when, solved, satisfaction, reached) in enumerate(visits):
         if i:
-            order = s.workorder_accept(order=order, actor=None, now=when - datetime.timedelta(hours=2))
-            order = s.workorder_reply(order=order, actor=None, text="再次处理", now=when - datetime.timedelta(hours=1))
-        order = s.workorder_visit(order=order, actor=None, solved=solved, satisfaction=satisfaction, reached=reached,
+            order = s.workorder_accept(order=order, actor=handler(order), now=when - datetime.timedelta(hours=2))
+            order = s.workorder_reply(order=order, actor=handler(order), text="再次处理",
+                                      now=when - datetime.timedelta(hours=1))
+        order = s.workorder_visit(order=order, actor=callback, solved=solved, satisfaction=satisfaction, reached=reached,
                                   now=when)
     return order
 
@@ -133,7 +146,7 @@ def test_the_basic_weight_comes_from_settings(november, settings):
 def test_the_score_weights_come_from_settings_and_a_missing_rate_drops_out(desk, settings):
     settings.LINLI_SCORE_WEIGHTS = {"response": "1", "resolution": "1", "satisfaction": "2"}
     order = report(desk, at(11, 2, 9))
-    s.workorder_accept(order=order, actor=None, now=at(11, 2, 12))  # late: response 0, nothing called back
+    s.workorder_accept(order=order, actor=desk.manager_a, now=at(11, 2, 12))  # late: response 0, nothing called back
     tally = rates.compute(desk.street, NOVEMBER, now=NOW).total
     assert (tally.response_rate, tally.resolution_rate, tally.satisfaction_rate) == (Decimal("0.0000"), None, None)
     assert tally.score == Decimal("0.00")
@@ -146,7 +159,7 @@ def test_an_escalated_dispatch_is_charged_to_the_organisation_that_let_it_lapse(
     order = report(desk, at(11, 2, 9))
     order = s.workorder_escalate(order=order, actor=desk.street_admin, reason="物业未签收", now=at(11, 2, 12))
     assert order.assignee_org == desk.committee
-    s.workorder_accept(order=order, actor=None, now=at(11, 2, 13))
+    s.workorder_accept(order=order, actor=desk.community_admin, now=at(11, 2, 13))
     figures = rates.compute(desk.street, NOVEMBER, now=NOW)
     assert (row(figures.by_org, desk.company.pk).dispatched, row(figures.by_org, desk.company.pk).responded) == (1, 0)
     assert (row(figures.by_org, desk.committee.pk).dispatched, row(figures.by_org, desk.committee.pk).responded) == (1, 1)

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
-from linli.assembly.rules import TallyError, tally_document
+from linli.assembly.tally import TallyError, tally_document
 
 
 class Command(BaseCommand):
@@ -35,14 +35,16 @@ class Command(BaseCommand):
             self.tally(options["file"])
         elif action == "close-due":
             from linli.assembly.services import close_due_motions
+            from linli.people.actors import system_actor
 
-            for motion in close_due_motions():
+            for motion in close_due_motions(actor=system_actor()):
                 verdict = "通过" if motion.approved else "未通过"
                 self.stdout.write(f"{motion.estate} · {motion.title}：{verdict}")
         elif action == "renewals":
             from linli.assembly.services import open_renewal_cases
+            from linli.people.actors import system_actor
 
-            for case in open_renewal_cases():
+            for case in open_renewal_cases(actor=system_actor()):
                 self.stdout.write(f"{case.estate}：合同 {case.deadline} 到期，已立续聘案")
 
     def tally(self, file: str) -> None:

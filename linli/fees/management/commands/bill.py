@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from linli.fees.money import parse_period
 from linli.fees.services import bill_period
+from linli.people.actors import system_actor
 from linli.places.models import Estate
 
 
@@ -42,7 +43,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {run.progress:6.1%}  {run.done_homes:,}/{run.total_homes:,} 户  "
                                   f"新账单 {run.bills_created:,}  {elapsed:.1f} s")
 
-        run = bill_period(period=period, estate=target, chunk=chunk, progress=progress)
+        run = bill_period(period=period, estate=target, actor=system_actor(), chunk=chunk, progress=progress)
         seconds = time.perf_counter() - start
         self.stdout.write(self.style.SUCCESS(
             f"账期 {run.period}：{run.total_homes:,} 户，新生成账单 {run.bills_created:,} 张，"

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from linli.people.actors import system_actor
 from linli.people.models import User
 from linli.people.scopes import scope_for
 from linli.places.registry_io import import_registry
@@ -31,7 +32,7 @@ class Command(BaseCommand):
                 raise CommandError(f"没有账号 {user}")
             if not scope_for(account).is_registry_admin:
                 raise CommandError(f"账号 {user} 是只读角色，不能导入登记信息")
-        result = import_registry(path.read_bytes(), path.name, user=account, commit=not dry_run)
+        result = import_registry(path.read_bytes(), path.name, user=account or system_actor(), commit=not dry_run)
 
         if dry_run:
             title = f"预检（未写入）：{path.name}，共 {result.rows} 行"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from linli.people.actors import system_actor
 from linli.places.registry_io import FileError
 from linli.workorders import hotline
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"找不到文件 {file}")
         try:
-            result = hotline.import_file(path.read_bytes(), path.name, dry_run=dry_run)
+            result = hotline.import_file(path.read_bytes(), path.name, actor=system_actor(), dry_run=dry_run)
         except FileError as e:
             raise CommandError(str(e)) from e
         created, duplicates, rejected = result.count("created"), result.count("duplicate"), result.count("rejected")

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from linli.assembly.rules import (
+from linli.assembly.tally import (
     MATTERS,
     MORE_THAN_HALF,
     THREE_QUARTERS,

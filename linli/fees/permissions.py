@@ -1,16 +1,19 @@
-"""Who may do what with fees (the same answers for pages, API and CLI).
+"""Who may do what with fees (the same answers for pages, API and CLI): the services call these themselves.
 
 * record payments: property manager or staff of the estate's **current** provider (物业服务人);
 * fee plans, billing runs and ledger entries: the provider's property manager, or a community/street/
   district admin of the estate;
 * approve relief (减免): a community/street/district admin of the estate — a named role;
 * read bills, payments, ledger, figures: those, plus the auditor (read-only);
-* a resident reads the bills and payments of their own home and the public accounts of any estate.
+* a resident reads the bills and payments of their own home and the public accounts of any estate;
+* nobody (``None``) may do anything; the system actor (the ``bill`` command) may run billing for every estate.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from linli.people.actors import is_system
+from linli.people.models import Role
 from linli.people.scopes import ADMIN_ROLES, PROPERTY_ROLES, scope_for
 from linli.places.models import Stewardship
 
@@ -56,7 +59,15 @@ def can_collect(user, estate) -> bool:
 
 
 def can_manage(user, estate) -> bool:
-    return "property_manager" in provider_roles(user, estate) or scope_for(user).can_write_estate(estate)
+    if user is None:
+        return False
+    return (is_system(user) or Role.PROPERTY_MANAGER in provider_roles(user, estate)
+            or scope_for(user).can_write_estate(estate))
+
+
+def can_bill_every_estate(user) -> bool:
+    """A billing run over all estates at once is a machine job (the ``bill`` command)."""
+    return is_system(user)
 
 
 def can_approve_relief(user, estate) -> bool:
@@ -66,12 +77,12 @@ def can_approve_relief(user, estate) -> bool:
 def role_on(user, estate) -> str:
     """The role under which ``user`` acts on ``estate`` (recorded with approvals)."""
     scope = scope_for(user)
-    admin = sorted(scope.roles & ADMIN_ROLES, key=["community_admin", "street_admin", "district_admin"].index)
+    admin = sorted(scope.roles & ADMIN_ROLES, key=[Role.COMMUNITY_ADMIN, Role.STREET_ADMIN, Role.DISTRICT_ADMIN].index)
     if admin and scope.can_write_estate(estate):
         return admin[0]
     roles = provider_roles(user, estate)
-    if "property_manager" in roles:
-        return "property_manager"
+    if Role.PROPERTY_MANAGER in roles:
+        return Role.PROPERTY_MANAGER
     return next(iter(roles), "")
 
 

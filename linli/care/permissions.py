@@ -1,0 +1,40 @@
+"""Who may change care records (关护): plain ``can_*`` functions and ``require_*`` (PermissionDenied, 403), called by
+the services themselves. Who may *see* a care subject is ``CareSubject.objects.visible_to(user)`` (404 otherwise).
+
+Care subjects, plans and problems: community/street/district admins and grid workers serving the community
+(the roles that see sensitive flags). A visit: also the visitor assigned to an active plan. Nobody (``None``) may
+do anything.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from linli.people.scopes import scope_for
+
+
+def is_care_staff(user, community) -> bool:
+    if user is None:
+        return False
+    scope = scope_for(user)
+    return scope.sees_sensitive and any(community.path.startswith(p) for p in scope.paths)
+
+
+def require_care_staff(user, community) -> None:
+    if not is_care_staff(user, community):
+        raise PermissionDenied(_("只有社区、街道、区级管理员和网格员可以管理关护对象"))
+
+
+def is_assigned(user, subject) -> bool:
+    from linli.care.models import VisitPlan
+
+    if user is None or user.pk is None:
+        return False
+    return VisitPlan.objects.filter(subject=subject, active=True, visitors__pk=user.pk).exists()
+
+
+def can_record_visit(user, subject) -> bool:
+    return is_assigned(user, subject) or is_care_staff(user, subject.community)
+
+
+def can_read_notification(user, notification) -> bool:
+    return user is not None and notification.user_id == user.pk

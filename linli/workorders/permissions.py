@@ -1,0 +1,109 @@
+"""Who may take which step on a work order: plain ``can_*(user, order) -> bool`` functions, and ``require`` that
+raises PermissionDenied (403). The services call them themselves, so the page, the API, a command and the sweep
+get one answer. Who may *see* an order is ``WorkOrder.objects.visible_to(user)`` (404 otherwise).
+
+``actor=None`` is nobody: it may do nothing. A machine write passes ``linli.people.actors.system_actor()``.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from linli.people.actors import is_system
+from linli.people.models import Organization, Role
+from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS, PROPERTY_ROLES, scope_for
+from linli.workorders.models import Channel, WorkOrder, WorkOrderEvent
+
+# The service desk (一站式服务窗口): walk-in, phone and WeChat-group requests.
+DESK_ROLES = ADMIN_ROLES | {Role.GRID_WORKER}
+# Who may file an order through the API.
+CREATOR_ROLES = ADMIN_ROLES | PROPERTY_ROLES | {Role.GRID_WORKER}
+# The callback desk (回访): a level above the organisations that handle orders.
+CALLBACK_ROLES = frozenset({Role.STREET_ADMIN, Role.DISTRICT_ADMIN})
+# Steps that make someone one of the order's handlers (who then may not record its satisfaction).
+HANDLING_EVENTS = (WorkOrderEvent.Type.ACCEPT, WorkOrderEvent.Type.START, WorkOrderEvent.Type.REPLY,
+                   WorkOrderEvent.Type.RETURN, WorkOrderEvent.Type.REQUEST_EXTENSION)
+
+
+def require(ok: bool, message: str | None = None) -> None:
+    """Raise PermissionDenied (403) unless ``ok``."""
+    if not ok:
+        raise PermissionDenied(message or _("您无权对该工单执行此操作"))
+
+
+def _org_is_mine(user, organization: Organization | None) -> bool:
+    if organization is None or user is None:
+        return False
+    scope = scope_for(user)
+    if organization.pk in scope.own_org_ids:
+        return True
+    # A community committee or the street's centre acts through the admins of its division.
+    return organization.kind in DIVISION_ORG_KINDS and organization.division_id is not None and any(
+        organization.division.path == p for p in scope.admin_paths
+    )
+
+
+def _admin_over(user, order: WorkOrder, roles=ADMIN_ROLES) -> bool:
+    scope = scope_for(user)
+    if not scope.roles & roles:
+        return False
+    return any(
+        (order.community_id and order.community.path.startswith(p)) or (order.street_id and order.street.path.startswith(p))
+        for p in scope.admin_paths
+    )
+
+
+def can_manage(user, order: WorkOrder) -> bool:
+    """Dispatch, close, supervise, escalate, merge, cancel: community/street/district admins in scope, and the
+    system (the deadline sweep, imports)."""
+    if user is None:
+        return False
+    return is_system(user) or _admin_over(user, order)
+
+
+def can_handle(user, order: WorkOrder) -> bool:
+    """Accept, work on, return and reply: the assigned organisation's people or the assigned person."""
+    if user is None:
+        return False
+    if order.assignee_user_id and order.assignee_user_id == user.pk:
+        return True
+    return _org_is_mine(user, order.assignee_org)
+
+
+def is_reporter(user, order: WorkOrder) -> bool:
+    """The resident who reported the order: the account of its reporter, or the account that filed it on the
+    resident page (a resident without a registry record)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    person_id = getattr(user, "person_id", None)
+    if person_id and order.reporter_id == person_id:
+        return True
+    return (order.channel == Channel.RESIDENT and order.created_by_id == user.pk
+            and not scope_for(user).is_staff_member)
+
+
+def can_call_back(user, order: WorkOrder) -> bool:
+    """A phone callback (回访) by someone independent of the handling: a street or district admin over the order
+    who is not of the organisation it is assigned to, and neither filed it nor handled it. A joint meeting's
+    task is filed by the convening street, which then checks the department's work: that is not self-rating."""
+    if user is None or not _admin_over(user, order, CALLBACK_ROLES):
+        return False
+    if _org_is_mine(user, order.assignee_org) or order.assignee_user_id == user.pk:
+        return False
+    if order.created_by_id == user.pk and order.channel != Channel.JOINT_MEETING:
+        return False
+    return not order.events.filter(actor=user, type__in=HANDLING_EVENTS).exists()
+
+
+def can_rate(user, order: WorkOrder) -> bool:
+    """Record the satisfaction (回访): the resident who reported it, or an independent callback desk. Never the
+    staff who filed or handled it: that would inflate their own 满意率."""
+    return is_reporter(user, order) or can_call_back(user, order)
+
+
+def can_use_desk(user) -> bool:
+    """File walk-in, phone and WeChat-group requests at the service desk."""
+    return bool(scope_for(user).roles & DESK_ROLES)
+
+
+def can_create_by_api(user) -> bool:
+    return bool(scope_for(user).roles & CREATOR_ROLES)
