@@ -71,6 +71,9 @@ class ReliefSerializer(serializers.ModelSerializer):
                   "approver_role", "approved_at", "revoked_at", "revoked_by", "revoke_reason"]
         read_only_fields = ["id", "estate", "approved_by", "approver_role", "approved_at", "revoked_at", "revoked_by",
                             "revoke_reason"]
+        # The model has a default, the service does not: without this the schema says optional and a body
+        # without it was a 500.
+        extra_kwargs = {"kind": {"required": True}}
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):

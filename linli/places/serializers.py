@@ -54,7 +54,8 @@ def drf_validation_error(exc: DjangoValidationError) -> serializers.ValidationEr
 
 
 class DivisionSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
-    parent = VisibleRelatedField(queryset=Division.objects.all(), allow_null=True, required=False)
+    # Required on create (see validate); a PATCH may leave it out.
+    parent = VisibleRelatedField(queryset=Division.objects.all(), allow_null=True)
 
     class Meta:
         model = Division

@@ -7,6 +7,7 @@ other apps' ``kind``/``status`` fields.
 
 from rest_framework import serializers
 
+from linli.core.api import choice_text
 from linli.core.text import mask_name
 from linli.people.models import Organization, Person
 from linli.places.models import Division, Estate
@@ -84,7 +85,7 @@ class VolunteerUpdate(serializers.Serializer):
 class TeamInput(serializers.Serializer):
     community = VisibleRelatedField(queryset=Division.objects.all())
     name = serializers.CharField(max_length=80)
-    kind = serializers.CharField()
+    kind = choice_text(m.Team.Kind.choices)
     description = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -100,7 +101,7 @@ class ActivitySerializer(Out):
 
 class ActivityInput(serializers.Serializer):
     title = serializers.CharField(max_length=100)
-    kind = serializers.CharField()
+    kind = choice_text(m.Activity.Kind.choices)
     community = VisibleRelatedField(queryset=Division.objects.all())
     estate = VisibleRelatedField(queryset=Estate.objects.all(), required=False, allow_null=True)
     team = VisibleRelatedField(queryset=m.Team.objects.all(), required=False, allow_null=True)
@@ -175,7 +176,7 @@ class RewardSerializer(Out):
 class RewardInput(serializers.Serializer):
     community = VisibleRelatedField(queryset=Division.objects.all())
     name = serializers.CharField(max_length=100)
-    kind = serializers.CharField(default="item")
+    kind = choice_text(m.Reward.Kind.choices, default="item")
     cost = serializers.IntegerField(min_value=1)
     stock = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     description = serializers.CharField(required=False, allow_blank=True)
@@ -231,9 +232,9 @@ class OfferSerializer(Out):
 
 
 class OfferInput(serializers.Serializer):
-    list_kind = serializers.CharField(help_text="supply=党员供给清单；service=志愿服务清单")
-    source = serializers.CharField()
-    skill = serializers.CharField()
+    list_kind = choice_text(m.Offer.List.choices, help_text="supply=党员供给清单；service=志愿服务清单")
+    source = choice_text(m.Offer.Source.choices)
+    skill = choice_text(m.Skill.choices)
     title = serializers.CharField(max_length=100)
     community = VisibleRelatedField(queryset=Division.objects.all(), required=False, allow_null=True)
     estate = VisibleRelatedField(queryset=Estate.objects.all(), required=False, allow_null=True)
@@ -253,7 +254,7 @@ class NeedSerializer(Out):
 
 class NeedInput(serializers.Serializer):
     person = VisibleRelatedField(queryset=Person.objects.all(), required=False, help_text="不填为本人")
-    skill = serializers.CharField()
+    skill = choice_text(m.Skill.choices)
     title = serializers.CharField(max_length=100)
     weekdays = serializers.ListField(child=serializers.IntegerField(), required=False)
 
@@ -306,8 +307,8 @@ class WishInput(serializers.Serializer):
     beneficiary = VisibleRelatedField(queryset=Person.objects.all(), required=False, help_text="不填为本人")
     title = serializers.CharField(max_length=100)
     detail = serializers.CharField(required=False, allow_blank=True)
-    category = serializers.CharField(default="goods")
-    source = serializers.CharField(default="online")
+    category = choice_text(m.Wish.Category.choices, default="goods")
+    source = choice_text(m.Wish.Source.choices, default="online")
 
 
 class WishReviewInput(serializers.Serializer):
