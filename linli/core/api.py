@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django_filters import rest_framework as filters
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers
 
@@ -61,6 +62,7 @@ class CachedFieldsMixin:
         return copy.deepcopy(cached)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IdFilter(filters.NumberFilter):
     """``?estate=12``: a key, so a whole number. NumberFilter takes decimals, and ``?estate=1e308`` reached the
     database (a 500 on SQLite); here "null", "1.5" or "1e308" are a 400 naming the parameter."""
@@ -74,13 +76,17 @@ class IdFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+def described_text(schema: dict, **kwargs) -> serializers.CharField:
+    """A text field whose schema says more than "a string" (an enum, a pattern); the service checks the value."""
+    field_class = extend_schema_field({"type": "string", **schema})(type("DescribedText", (serializers.CharField,), {}))
+    return field_class(**kwargs)
+
+
 def choice_text(choices, **kwargs) -> serializers.CharField:
     """A text field whose schema lists the values a service accepts (an inline enum, so that no two apps' "kind"
     enums collide in the schema); the service still checks the value and says what is wrong in its own words."""
     values = [value for value, _label in choices]
-    schema = {"type": "string", "enum": values + ([""] if kwargs.get("allow_blank") else [])}
-    field_class = extend_schema_field(schema)(type("ChoiceText", (serializers.CharField,), {}))
-    return field_class(**kwargs)
+    return described_text({"enum": values + ([""] if kwargs.get("allow_blank") else [])}, **kwargs)
 
 
 KEY_RANGE = range(-(2**63), 2**63)

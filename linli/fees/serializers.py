@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from linli.core.api import described_text
 from linli.places.models import Estate, Home
 from linli.places.serializers import VisibleRelatedField
 
@@ -96,6 +97,8 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
 
 class BillingRunSerializer(serializers.ModelSerializer):
     estate = VisibleRelatedField(queryset=Estate.objects.all())
+    # The forms parse_period reads (a month 01–12, a quarter, a year).
+    period = described_text({"pattern": r"^\d{4}(?:-(?:0[1-9]|1[0-2])|-Q[1-4])?$"}, max_length=10)
     progress = serializers.FloatField(read_only=True)
 
     class Meta:
