@@ -5,6 +5,7 @@ import copy
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -102,7 +103,7 @@ class KeysField(forms.ModelMultipleChoiceField):
             except ValueError:
                 continue  # not a number at all: the parent field says so
             if number not in KEY_RANGE:
-                raise ValidationError("编号超出范围", code="invalid_pk_value")
+                raise ValidationError(_("编号超出范围"), code="invalid_pk_value")
         return super()._check_values(value)
 
 

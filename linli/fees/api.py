@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -259,7 +260,7 @@ class CollectionView(APIView):
         elif estate_id:
             if not (estate_id.isascii() and estate_id.isdigit()):
                 # Not a key at all ("null", "1.5"): a 400 naming the parameter, never a query that raises.
-                raise exceptions.ValidationError({"estate": "小区应为编号（整数），如 ?estate=12"})
+                raise exceptions.ValidationError({"estate": _("小区应为编号（整数），如 ?estate=12")})
             estates = estates.filter(pk=int(estate_id))
             if not estates.exists():
                 raise Http404
