@@ -14,6 +14,9 @@ from linli.places.models import Division, Estate
 from linli.places.serializers import VisibleRelatedField
 from linli.volunteers import models as m
 
+# The largest value of an IntegerField column on PostgreSQL: a larger one was a 500 (integer out of range).
+INT_MAX = 2**31 - 1
+
 
 class PlainChoicesMixin:
     """Every ChoiceField becomes a read-only CharField (values listed in its help text)."""
@@ -108,10 +111,10 @@ class ActivityInput(serializers.Serializer):
     place = serializers.CharField(required=False, allow_blank=True)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    points_fixed = serializers.IntegerField(min_value=0, required=False, default=0)
-    points_per_hour = serializers.IntegerField(min_value=0, required=False, default=0)
-    points_cap = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True, max_value=INT_MAX)
+    points_fixed = serializers.IntegerField(min_value=0, required=False, default=0, max_value=INT_MAX)
+    points_per_hour = serializers.IntegerField(min_value=0, required=False, default=0, max_value=INT_MAX)
+    points_cap = serializers.IntegerField(min_value=0, required=False, allow_null=True, max_value=INT_MAX)
 
 
 class PersonRef(serializers.Serializer):
@@ -152,7 +155,7 @@ class PointsInput(serializers.Serializer):
     person = VisibleRelatedField(queryset=Person.objects.all())
     community = VisibleRelatedField(queryset=Division.objects.all())
     estate = VisibleRelatedField(queryset=Estate.objects.all(), required=False, allow_null=True)
-    amount = serializers.IntegerField()
+    amount = serializers.IntegerField(min_value=-INT_MAX, max_value=INT_MAX)
     reason = serializers.CharField(max_length=200)
 
 
@@ -177,13 +180,13 @@ class RewardInput(serializers.Serializer):
     community = VisibleRelatedField(queryset=Division.objects.all())
     name = serializers.CharField(max_length=100)
     kind = choice_text(m.Reward.Kind.choices, default="item")
-    cost = serializers.IntegerField(min_value=1)
-    stock = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    cost = serializers.IntegerField(min_value=1, max_value=INT_MAX)
+    stock = serializers.IntegerField(min_value=0, required=False, allow_null=True, max_value=INT_MAX)
     description = serializers.CharField(required=False, allow_blank=True)
 
 
 class RedeemInput(serializers.Serializer):
-    quantity = serializers.IntegerField(min_value=1, default=1)
+    quantity = serializers.IntegerField(min_value=1, default=1, max_value=INT_MAX)
 
 
 class RedemptionSerializer(Out):
@@ -367,7 +370,7 @@ class OrderSerializer(Out):
 
 class OrderInput(serializers.Serializer):
     offering = VisibleRelatedField(queryset=m.Offering.objects.all())
-    quantity = serializers.IntegerField(min_value=1, default=1)
+    quantity = serializers.IntegerField(min_value=1, default=1, max_value=INT_MAX)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     wanted_on = serializers.DateField(required=False, allow_null=True)
 

@@ -29,3 +29,14 @@ def test_an_empty_multipart_reversal_is_a_400_naming_the_reason_and_reverses_not
     assert response.status_code == 400
     assert list(response.json()) == ["reason"]
     assert PointsEntry.objects.count() == 1
+
+
+def test_a_reward_costing_more_than_a_database_integer_is_a_400_naming_the_cost(vworld, client_for):
+    from linli.core.testing import post
+    from linli.volunteers.models import Reward
+
+    body = {"community": vworld.c1.pk, "name": "理发券", "cost": 9081658210073690052583489536}
+    response = post(client_for("street_admin"), "/api/v1/rewards/", body)
+    assert response.status_code == 400
+    assert list(response.json()) == ["cost"]
+    assert Reward.objects.count() == 0
