@@ -54,8 +54,9 @@ def drf_validation_error(exc: DjangoValidationError) -> serializers.ValidationEr
 
 
 class DivisionSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
-    # Required on create (see validate); a PATCH may leave it out.
-    parent = VisibleRelatedField(queryset=Division.objects.all(), allow_null=True)
+    # Required on create (see validate), so the schema says so; a PATCH may leave it out.
+    parent = VisibleRelatedField(queryset=Division.objects.all(), allow_null=True,
+                                 error_messages={"required": "请指定上级区划（区/县只能在管理后台创建）"})
 
     class Meta:
         model = Division
