@@ -16,7 +16,7 @@ from linli.assembly.models import (
     SelectionCase,
     SelectionEvent,
 )
-from linli.core.api import choice_text
+from linli.core.api import choice_text, key_field
 from linli.places.models import Building, Division, Estate
 from linli.places.serializers import VisibleRelatedField
 
@@ -46,7 +46,7 @@ class AssemblyOpenSerializer(serializers.Serializer):
 
 
 class AssemblyVoteSerializer(serializers.Serializer):
-    elector = serializers.IntegerField()
+    elector = key_field()
     choice = serializers.ChoiceField(choices=rules.CHOICES)
 
 
@@ -193,9 +193,9 @@ class AssemblySelectionCaseSerializer(serializers.ModelSerializer):
 
 class AssemblyCaseStepSerializer(serializers.Serializer):
     mode = serializers.CharField(required=False, help_text="hire | self")
-    motion = serializers.IntegerField(required=False, allow_null=True)
-    committee_meeting = serializers.IntegerField(required=False, allow_null=True)
-    provider = serializers.IntegerField(required=False, allow_null=True)
+    motion = key_field(required=False, allow_null=True)
+    committee_meeting = key_field(required=False, allow_null=True)
+    provider = key_field(required=False, allow_null=True)
     start = serializers.DateField(required=False, allow_null=True)
     contract_end = serializers.DateField(required=False, allow_null=True)
     contract_no = serializers.CharField(required=False, default="", allow_blank=True)

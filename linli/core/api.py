@@ -93,6 +93,11 @@ def choice_text(choices, **kwargs) -> serializers.CharField:
 KEY_RANGE = range(-(2**63), 2**63)
 
 
+def key_field(**kwargs) -> serializers.IntegerField:
+    """A body field holding a key: a 64-bit whole number (a larger one made the database driver raise: a 500)."""
+    return serializers.IntegerField(min_value=KEY_RANGE.start, max_value=KEY_RANGE.stop - 1, **kwargs)
+
+
 class KeysField(forms.ModelMultipleChoiceField):
     """``?teams=1&teams=2``: keys beyond 64 bits are refused here; the database driver raised on them (a 500)."""
 
