@@ -50,7 +50,7 @@ def synthetic(n_homes: int, seed: int = 278):
 
 
 def pure_counts() -> list[dict]:
-    from linli.assembly.rules import tally_document
+    from linli.assembly.tally import tally_document
 
     rows = []
     for n in (10_000, 100_000, 1_000_000):

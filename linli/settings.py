@@ -340,4 +340,22 @@ LINLI_APIKEY_ALLOW_SUPERUSER = env_bool("LINLI_APIKEY_ALLOW_SUPERUSER", False)
 # --- end of issue 12: authz settings ---
 
 # --- issue 12: fuzz settings (owned by that part; keep other parts' settings out) ---
+# Enum names in the OpenAPI schema where two choice sets share a field name ("level"): the division's keeps its
+# old name; the work order's and the meeting's get their own, so that their real values can be listed.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "LevelEnum": "linli.places.models.Division.Level",
+    "WorkOrderLevelEnum": "linli.workorders.models.Level",
+    "AssemblyLevelEnum": "linli.assembly.models.Level",
+}
+# Request bodies get their own components: read-only fields are left out of them and required text is non-blank
+# (minLength 1), so that what the schema calls valid is what the API accepts.
+SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "linli.core.schema.tighten_decimals",
+]
+# Lists page with bounds on ?limit= and ?offset= (DRF's own class has none; a huge one was a 500).
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "linli.core.paging.BoundedLimitOffsetPagination"
+# Filters built from filterset_fields refuse keys beyond 64 bits (the database driver raised on them: a 500).
+REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"] = ["linli.core.api.FilterBackend"]
 # --- end of issue 12: fuzz settings ---

@@ -113,7 +113,8 @@ class MotionViewSet(AssemblyViewSet):
                   actor=request.user)
         return self.mine(request, pk)
 
-    @extend_schema(request=serializers.AssemblyPaperBallotSerializer, responses=serializers.AssemblyBallotRowSerializer(many=True))
+    @extend_schema(request={"multipart/form-data": serializers.AssemblyPaperBallotSerializer},
+                   responses=serializers.AssemblyBallotRowSerializer(many=True))
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def paper(self, request, pk=None):
         """Staff enter a paper ballot with its scanned sheet."""

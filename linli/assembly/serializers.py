@@ -8,6 +8,7 @@ from linli.assembly.models import (
     Attendance,
     Decision,
     FollowUpTask,
+    Level,
     Meeting,
     Motion,
     Notice,
@@ -16,6 +17,7 @@ from linli.assembly.models import (
     SelectionEvent,
 )
 from linli.core import uploads
+from linli.core.api import choice_text, key_field
 from linli.places.models import Building, Division, Estate
 from linli.places.serializers import VisibleRelatedField
 
@@ -45,7 +47,7 @@ class AssemblyOpenSerializer(serializers.Serializer):
 
 
 class AssemblyVoteSerializer(serializers.Serializer):
-    elector = serializers.IntegerField()
+    elector = key_field()
     choice = serializers.ChoiceField(choices=tally.CHOICES)
 
 
@@ -96,8 +98,8 @@ class AssemblyMeetingSerializer(serializers.ModelSerializer):
     estate = VisibleRelatedField(queryset=Estate.objects.all(), required=False, allow_null=True)
     building = VisibleRelatedField(queryset=Building.objects.all(), required=False, allow_null=True)
     division = VisibleRelatedField(queryset=Division.objects.all(), required=False, allow_null=True)
-    # Plain strings (checked by the service): an enum named "level" would collide with Division.level in the schema.
-    level = serializers.CharField(help_text="building | estate | community | street")
+    # Its enum is named in settings (ENUM_NAME_OVERRIDES), apart from Division.level's.
+    level = serializers.ChoiceField(choices=Level.choices)
     attendance = AssemblyAttendanceSerializer(many=True, read_only=True)
     decisions = AssemblyDecisionSerializer(many=True, read_only=True)
     tasks = AssemblyTaskSerializer(many=True, read_only=True)
@@ -107,6 +109,22 @@ class AssemblyMeetingSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "level", "title", "division", "estate", "building", "notified_on", "held_on", "place",
                   "agenda", "minutes", "status", "attendance", "decisions", "tasks"]
         read_only_fields = ["minutes", "status"]
+
+    # Where each level meets (the service's own messages). Checked here because the API checks the caller's right
+    # to write *there* before the service runs: with no place at all that check had nothing to look at (a 500).
+    PLACE_REQUIRED = {
+        "building": ("building", "楼栋层级的会议必须指定楼栋"),
+        "estate": ("estate", "小区层级的会议必须指定小区"),
+        "community": ("division", "社区层级的会议必须指定社区"),
+        "street": ("division", "街道层级的会议必须指定街道"),
+    }
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if not any(attrs.get(name) for name in ("estate", "building", "division")):
+            field, message = self.PLACE_REQUIRED.get(attrs.get("level"), ("level", "未知的层级"))
+            raise serializers.ValidationError({field: _(message)})
+        return attrs
 
 
 class AssemblyMinutesSerializer(serializers.Serializer):
@@ -132,6 +150,20 @@ class AssemblyNoticeSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "body", "scope", "community", "estate", "building", "posted_on", "ends_on", "motion",
                   "attachments", "withdrawn_at"]
         read_only_fields = ["motion", "withdrawn_at"]
+
+    # As for meetings: the API checks the right to post *there* before the service runs, so a place is needed first.
+    PLACE_REQUIRED = {
+        "building": ("building", "楼栋公示必须指定楼栋"),
+        "estate": ("estate", "小区公示必须指定小区"),
+        "community": ("community", "社区公示必须指定社区"),
+    }
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if not any(attrs.get(name) for name in ("estate", "building", "community")):
+            field, message = self.PLACE_REQUIRED.get(attrs.get("scope"), ("scope", "未知的公示范围"))
+            raise serializers.ValidationError({field: _(message)})
+        return attrs
 
 
 class AssemblyWithdrawSerializer(serializers.Serializer):
@@ -169,9 +201,9 @@ class AssemblySelectionCaseSerializer(serializers.ModelSerializer):
 
 class AssemblyCaseStepSerializer(serializers.Serializer):
     mode = serializers.CharField(required=False, help_text="hire | self")
-    motion = serializers.IntegerField(required=False, allow_null=True)
-    committee_meeting = serializers.IntegerField(required=False, allow_null=True)
-    provider = serializers.IntegerField(required=False, allow_null=True)
+    motion = key_field(required=False, allow_null=True)
+    committee_meeting = key_field(required=False, allow_null=True)
+    provider = key_field(required=False, allow_null=True)
     start = serializers.DateField(required=False, allow_null=True)
     contract_end = serializers.DateField(required=False, allow_null=True)
     contract_no = serializers.CharField(required=False, default="", allow_blank=True)
@@ -189,7 +221,7 @@ class AssemblyTallyVoteSerializer(serializers.Serializer):
 
 
 class AssemblyTallySerializer(serializers.Serializer):
-    matter = serializers.CharField()
+    matter = choice_text([(code, code) for code in tally.MATTERS])
     homes = AssemblyTallyHomeSerializer(many=True)
     ballots = AssemblyTallyVoteSerializer(many=True)
 

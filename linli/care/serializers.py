@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from linli.care import models as m
+from linli.core.api import choice_text
 from linli.people.models import Person, User
 from linli.places.serializers import VisibleRelatedField
 from linli.volunteers.serializers import Out
@@ -20,7 +21,8 @@ class SubjectSerializer(Out):
 
 class SubjectInput(serializers.Serializer):
     person = VisibleRelatedField(queryset=Person.objects.all())
-    kinds = serializers.ListField(child=serializers.CharField(), required=False, allow_null=True, default=None,
+    kinds = serializers.ListField(child=choice_text(m.CareSubject.Kind.choices), required=False, allow_null=True,
+                                  default=None,
                                   help_text="elderly_alone, disabled, hardship, left_behind_child；不填按人员登记的标记")
     guardian_contact = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -36,7 +38,7 @@ class PlanSerializer(Out):
 
 class PlanInput(serializers.Serializer):
     subject = VisibleRelatedField(queryset=m.CareSubject.objects.all())
-    frequency = serializers.CharField(help_text="weekly, biweekly, monthly")
+    frequency = choice_text(m.VisitPlan.Frequency.choices, help_text="weekly, biweekly, monthly")
     visitors = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True)
     first_due = serializers.DateField(required=False, allow_null=True)
 
@@ -58,7 +60,7 @@ class VisitSerializer(Out):
 class VisitInput(serializers.Serializer):
     subject = VisibleRelatedField(queryset=m.CareSubject.objects.all())
     visited_at = serializers.DateTimeField()
-    condition = serializers.CharField(help_text="good, fair, poor, urgent")
+    condition = choice_text(m.Visit.Condition.choices, help_text="good, fair, poor, urgent")
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     problems = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     urgent_problems = serializers.ListField(child=serializers.CharField(), required=False, default=list)

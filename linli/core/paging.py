@@ -113,7 +113,28 @@ class PagerPage(Sequence):
         return (self.number - 1) * self.paginator.per_page + len(self.object_list)
 
 
-class NextLinkPagination(LimitOffsetPagination):
+class BoundedLimitOffsetPagination(LimitOffsetPagination):
+    """DRF's ``?limit=&offset=`` with bounds, the API's default: ``limit`` at most ``max_limit`` (DRF has none, and
+    ``?limit=10**30`` reached the database as a number SQLite cannot hold: a 500), ``offset`` at most
+    ``MAX_OFFSET`` (past the last row a page is empty anyway). The schema states both."""
+
+    max_limit = 1000
+    MAX_OFFSET = 2**62
+
+    def get_offset(self, request):
+        return min(super().get_offset(request), self.MAX_OFFSET)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.limit_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_limit)
+            elif parameter["name"] == self.offset_query_param:
+                parameter["schema"].update(minimum=0, maximum=self.MAX_OFFSET)
+        return parameters
+
+
+class NextLinkPagination(BoundedLimitOffsetPagination):
     """``?limit=`` (default ``PAGE_SIZE``, at most ``max_limit``) and ``?offset=``, answered as
     ``{"next": url | null, "previous": url | null, "results": [...]}``: no ``count``, so a long list costs what its
     page costs. Follow ``next`` until it is ``null``."""

@@ -14,9 +14,10 @@ from django.db.models import Q
 from django.http import Http404
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -145,6 +146,8 @@ class ReliefViewSet(FeesViewSet):
         return Response(self.get_serializer(relief).data)
 
 
+# Its evidence is a file: only a multipart body can carry it.
+@extend_schema_view(create=extend_schema(request={"multipart/form-data": serializers.LedgerEntrySerializer}))
 class LedgerEntryViewSet(FeesViewSet):
     """收支台账 (fee staff only): POST (multipart, with ``evidence``) appends an entry; ``reverse`` corrects one."""
 
@@ -263,7 +266,10 @@ class CollectionView(APIView):
                 raise Http404
             estates = estates.filter(community__path__startswith=division.path)
         elif estate_id:
-            estates = estates.filter(pk=estate_id)
+            if not (estate_id.isascii() and estate_id.isdigit()):
+                # Not a key at all ("null", "1.5"): a 400 naming the parameter, never a query that raises.
+                raise exceptions.ValidationError({"estate": _("小区应为编号（整数），如 ?estate=12")})
+            estates = estates.filter(pk=int(estate_id))
             if not estates.exists():
                 raise Http404
         else:

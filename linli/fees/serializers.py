@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from linli.core import uploads
+from linli.core.api import described_text
 from linli.places.models import Estate, Home
 from linli.places.serializers import VisibleRelatedField
 
@@ -73,6 +74,9 @@ class ReliefSerializer(serializers.ModelSerializer):
                   "approver_role", "approved_at", "revoked_at", "revoked_by", "revoke_reason"]
         read_only_fields = ["id", "estate", "approved_by", "approver_role", "approved_at", "revoked_at", "revoked_by",
                             "revoke_reason"]
+        # The model has a default, the service does not: without this the schema says optional and a body
+        # without it was a 500.
+        extra_kwargs = {"kind": {"required": True}}
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):
@@ -98,6 +102,8 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
 
 class BillingRunSerializer(serializers.ModelSerializer):
     estate = VisibleRelatedField(queryset=Estate.objects.all())
+    # The forms parse_period reads (a month 01–12, a quarter, a year).
+    period = described_text({"pattern": r"^\d{4}(?:-(?:0[1-9]|1[0-2])|-Q[1-4])?$"}, max_length=10)
     progress = serializers.FloatField(read_only=True)
 
     class Meta:

@@ -1952,6 +1952,8 @@ NEW = {
     # end of issue 12: authz
 
     # issue 12: fuzz (new strings of this part go right below this line)
+    "小区应为编号（整数），如 ?estate=12": "estate must be a key (a whole number), e.g. ?estate=12",
+    "编号超出范围": "Key out of range",
     # end of issue 12: fuzz
 
 }

@@ -5,6 +5,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from linli.core.api import IdFilter
 from linli.people import serializers
 from linli.people.models import AuditEvent, Occupancy, Organization, Person
 from linli.people.scopes import scope_for
@@ -67,8 +68,8 @@ class AuditedListMixin:
 
 class PersonFilterSet(filters.FilterSet):
     q = filters.CharFilter(method="filter_q", label="姓名或拼音首字母")
-    estate = filters.NumberFilter(field_name="occupancies__home__estate", distinct=True, label="小区")
-    home = filters.NumberFilter(field_name="occupancies__home", distinct=True, label="房屋")
+    estate = IdFilter(field_name="occupancies__home__estate", distinct=True, label="小区")
+    home = IdFilter(field_name="occupancies__home", distinct=True, label="房屋")
 
     class Meta:
         model = Person
@@ -110,7 +111,7 @@ class PersonViewSet(AuditedListMixin, RegistryViewSet):
 
 
 class OccupancyFilterSet(filters.FilterSet):
-    estate = filters.NumberFilter(field_name="home__estate", label="小区")
+    estate = IdFilter(field_name="home__estate", label="小区")
     division = DivisionTreeFilter("home__estate__community__path")
     current = filters.BooleanFilter(method="filter_current", label="仅当前有效的居住关系")
 

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.api import IdFilter
 from linli.core.text import normalize
 from linli.places.models import Division, Estate, Stewardship
 from linli.places.selectors import with_current_mode
@@ -43,7 +44,7 @@ class EstateFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Estate.Kind.choices, label=_("类型"), empty_label=_("全部"))
     governance = django_filters.ChoiceFilter(choices=Estate.Governance.choices, label=_("治理模式"), empty_label=_("全部"))
     mode = django_filters.ChoiceFilter(choices=Stewardship.Mode.choices, method="filter_mode", label=_("管理方式"), empty_label=_("全部"))
-    cluster = django_filters.NumberFilter(field_name="cluster_id", label=_("片区"))
+    cluster = IdFilter(field_name="cluster_id", label=_("片区"))
 
     class Meta:
         model = Estate

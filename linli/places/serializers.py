@@ -54,7 +54,9 @@ def drf_validation_error(exc: DjangoValidationError) -> serializers.ValidationEr
 
 
 class DivisionSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
-    parent = VisibleRelatedField(queryset=Division.objects.all(), allow_null=True, required=False)
+    # Required on create (see validate), so the schema says so; a PATCH may leave it out.
+    parent = VisibleRelatedField(queryset=Division.objects.all(), allow_null=True,
+                                 error_messages={"required": "请指定上级区划（区/县只能在管理后台创建）"})
 
     class Meta:
         model = Division

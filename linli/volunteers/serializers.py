@@ -7,11 +7,15 @@ other apps' ``kind``/``status`` fields.
 
 from rest_framework import serializers
 
+from linli.core.api import choice_text
 from linli.core.text import mask_name
 from linli.people.models import Organization, Person
 from linli.places.models import Division, Estate
 from linli.places.serializers import VisibleRelatedField
 from linli.volunteers import models as m
+
+# The largest value of an IntegerField column on PostgreSQL: a larger one was a 500 (integer out of range).
+INT_MAX = 2**31 - 1
 
 
 class PlainChoicesMixin:
@@ -84,7 +88,7 @@ class VolunteerUpdate(serializers.Serializer):
 class TeamInput(serializers.Serializer):
     community = VisibleRelatedField(queryset=Division.objects.all())
     name = serializers.CharField(max_length=80)
-    kind = serializers.CharField()
+    kind = choice_text(m.Team.Kind.choices)
     description = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -100,17 +104,17 @@ class ActivitySerializer(Out):
 
 class ActivityInput(serializers.Serializer):
     title = serializers.CharField(max_length=100)
-    kind = serializers.CharField()
+    kind = choice_text(m.Activity.Kind.choices)
     community = VisibleRelatedField(queryset=Division.objects.all())
     estate = VisibleRelatedField(queryset=Estate.objects.all(), required=False, allow_null=True)
     team = VisibleRelatedField(queryset=m.Team.objects.all(), required=False, allow_null=True)
     place = serializers.CharField(required=False, allow_blank=True)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    points_fixed = serializers.IntegerField(min_value=0, required=False, default=0)
-    points_per_hour = serializers.IntegerField(min_value=0, required=False, default=0)
-    points_cap = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True, max_value=INT_MAX)
+    points_fixed = serializers.IntegerField(min_value=0, required=False, default=0, max_value=INT_MAX)
+    points_per_hour = serializers.IntegerField(min_value=0, required=False, default=0, max_value=INT_MAX)
+    points_cap = serializers.IntegerField(min_value=0, required=False, allow_null=True, max_value=INT_MAX)
 
 
 class PersonRef(serializers.Serializer):
@@ -151,7 +155,7 @@ class PointsInput(serializers.Serializer):
     person = VisibleRelatedField(queryset=Person.objects.all())
     community = VisibleRelatedField(queryset=Division.objects.all())
     estate = VisibleRelatedField(queryset=Estate.objects.all(), required=False, allow_null=True)
-    amount = serializers.IntegerField()
+    amount = serializers.IntegerField(min_value=-INT_MAX, max_value=INT_MAX)
     reason = serializers.CharField(max_length=200)
 
 
@@ -175,14 +179,14 @@ class RewardSerializer(Out):
 class RewardInput(serializers.Serializer):
     community = VisibleRelatedField(queryset=Division.objects.all())
     name = serializers.CharField(max_length=100)
-    kind = serializers.CharField(default="item")
-    cost = serializers.IntegerField(min_value=1)
-    stock = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    kind = choice_text(m.Reward.Kind.choices, default="item")
+    cost = serializers.IntegerField(min_value=1, max_value=INT_MAX)
+    stock = serializers.IntegerField(min_value=0, required=False, allow_null=True, max_value=INT_MAX)
     description = serializers.CharField(required=False, allow_blank=True)
 
 
 class RedeemInput(serializers.Serializer):
-    quantity = serializers.IntegerField(min_value=1, default=1)
+    quantity = serializers.IntegerField(min_value=1, default=1, max_value=INT_MAX)
 
 
 class RedemptionSerializer(Out):
@@ -231,9 +235,9 @@ class OfferSerializer(Out):
 
 
 class OfferInput(serializers.Serializer):
-    list_kind = serializers.CharField(help_text="supply=党员供给清单；service=志愿服务清单")
-    source = serializers.CharField()
-    skill = serializers.CharField()
+    list_kind = choice_text(m.Offer.List.choices, help_text="supply=党员供给清单；service=志愿服务清单")
+    source = choice_text(m.Offer.Source.choices)
+    skill = choice_text(m.Skill.choices)
     title = serializers.CharField(max_length=100)
     community = VisibleRelatedField(queryset=Division.objects.all(), required=False, allow_null=True)
     estate = VisibleRelatedField(queryset=Estate.objects.all(), required=False, allow_null=True)
@@ -253,7 +257,7 @@ class NeedSerializer(Out):
 
 class NeedInput(serializers.Serializer):
     person = VisibleRelatedField(queryset=Person.objects.all(), required=False, help_text="不填为本人")
-    skill = serializers.CharField()
+    skill = choice_text(m.Skill.choices)
     title = serializers.CharField(max_length=100)
     weekdays = serializers.ListField(child=serializers.IntegerField(), required=False)
 
@@ -308,8 +312,8 @@ class WishInput(serializers.Serializer):
     beneficiary = VisibleRelatedField(queryset=Person.objects.all(), required=False, help_text="不填为本人")
     title = serializers.CharField(max_length=100)
     detail = serializers.CharField(required=False, allow_blank=True)
-    category = serializers.CharField(default="goods")
-    source = serializers.CharField(default="online")
+    category = choice_text(m.Wish.Category.choices, default="goods")
+    source = choice_text(m.Wish.Source.choices, default="online")
 
 
 class WishReviewInput(serializers.Serializer):
@@ -368,7 +372,7 @@ class OrderSerializer(Out):
 
 class OrderInput(serializers.Serializer):
     offering = VisibleRelatedField(queryset=m.Offering.objects.all())
-    quantity = serializers.IntegerField(min_value=1, default=1)
+    quantity = serializers.IntegerField(min_value=1, default=1, max_value=INT_MAX)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     wanted_on = serializers.DateField(required=False, allow_null=True)
 

@@ -20,7 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linli.core.api import IsMember, ScopedViewSetMixin
+from linli.core.api import IdFilter, IsMember, ScopedViewSetMixin
 from linli.core.paging import NextLinkPagination
 from linli.core.text import normalize
 from linli.people.scopes import scope_for
@@ -58,8 +58,8 @@ class WorkOrderFilterSet(filters.FilterSet):
     level = filters.ChoiceFilter(choices=Level.choices)
     urgent = filters.BooleanFilter()
     needs_triage = filters.BooleanFilter()
-    estate = filters.NumberFilter(field_name="estate_id")
-    assignee_org = filters.NumberFilter(field_name="assignee_org_id")
+    estate = IdFilter(field_name="estate_id")
+    assignee_org = IdFilter(field_name="assignee_org_id")
     overdue = filters.BooleanFilter(method="filter_overdue", label="已超期且未办结")
     q = filters.CharFilter(method="filter_q", label="编号、标题或内容")
 
@@ -112,7 +112,9 @@ def step(name: str, body, url_path: str | None = None, description: str = ""):
         view.__doc__ = description or run.__doc__
         schema = extend_schema(request=body, responses=s.WorkOrderDetailSerializer, summary=description or run.__doc__)
         slug = url_path or name.replace("_", "-")
-        return action(detail=True, methods=["post"], url_path=slug, url_name=slug)(schema(view))
+        # extend_schema goes on the action, not under it: @action replaces the function's ``kwargs``, where
+        # extend_schema keeps its annotation, so the schema used to show the list serializer as every step's body.
+        return schema(action(detail=True, methods=["post"], url_path=slug, url_name=slug)(view))
 
     return decorate
 

@@ -25,7 +25,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linli.core.api import IsMember, ScopedViewSetMixin
+from linli.core.api import IsMember, ScopedViewSetMixin, key_field
 from linli.people.models import Organization
 from linli.people.scopes import scope_for
 from linli.places.models import Division
@@ -97,7 +97,7 @@ class OrdersInput(serializers.Serializer):
 
 
 class ReportInput(serializers.Serializer):
-    department = serializers.IntegerField()
+    department = key_field()
     attendees = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -107,7 +107,7 @@ class MinutesInput(serializers.Serializer):
 
 
 class TaskInput(serializers.Serializer):
-    department = serializers.IntegerField()
+    department = key_field()
     text = serializers.CharField()
     deadline = serializers.DateField()
     title = serializers.CharField(required=False, allow_blank=True, default="")

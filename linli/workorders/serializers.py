@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from linli.core.api import CachedFieldsMixin
@@ -225,6 +225,7 @@ class DispatchSerializer(NoteSerializer):
                                                 allow_null=True, help_text="承办人（账号 id），可不填")
 
 
+@extend_schema_serializer(component_name="WorkOrderReason")
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
@@ -242,6 +243,7 @@ class ReplySerializer(serializers.Serializer):
         return [resize_photo(f, i) for i, f in enumerate(files, start=1)]
 
 
+@extend_schema_serializer(component_name="WorkOrderVisit")
 class VisitSerializer(NoteSerializer):
     solved = serializers.BooleanField()
     satisfaction = serializers.ChoiceField(Satisfaction.choices)
