@@ -6,8 +6,9 @@ missing or invalid ``api_key``, 400 for anything else.
 
 * services are the 12 triage categories; each has one optional attribute ``subcategory`` (singlevaluelist);
 * ``jurisdiction_id`` is a street's division code; POST needs it when more than one street exists;
-* the API key is sent in a header, ``X-Api-Key: <key>`` or ``Authorization: Token <key>``; an ``api_key`` in the
-  query string or the body is refused with 400 before anything else is done (a URL ends up in access logs);
+* the API key is sent in a header, ``X-Api-Key: <key>`` or ``Authorization: Token <key>``, or as the spec has it,
+  ``api_key`` in the body of a POST (form or JSON; bodies are not written to access logs); an ``api_key`` in the
+  query string is refused with 400 before anything else is done (a URL ends up in access logs);
 * POST requests.{fmt} needs a key (``linli apikey create``) whose account serves the street; it returns the work
   order's code as ``service_request_id`` (type realtime; every code also works as a token); every POST counts
   against the per-address limit ``LINLI_RATELIMIT_OPEN311`` (429 beyond it);
@@ -93,8 +94,8 @@ ITEM_NAMES = {"services": "service", "service_requests": "request", "attributes"
               "endpoints": "endpoint", "formats": "format", "errors": "error"}
 
 
-KEY_IN_REQUEST = ("api_key must be sent in the X-Api-Key header (or Authorization: Token <key>), "
-                  "never in the URL or the body")
+KEY_IN_REQUEST = ("api_key must be sent in the X-Api-Key header (or Authorization: Token <key>) or in the body "
+                  "of a POST, never in the URL")
 ECHO = 40  # characters of a caller's value that an error message repeats
 
 
@@ -195,8 +196,8 @@ def _params(request):
         else:
             params = request.GET.dict()
             params.update(request.POST.dict())
-        if "api_key" in params:
-            raise Open311Error(400, KEY_IN_REQUEST)
+        # GeoReport v2 sends the key in the POST body; it is taken out of the parameters so that nothing echoes it.
+        request.linli_body_api_key = params.pop("api_key", "").strip()
         return params
     return request.GET.dict()
 
@@ -219,13 +220,14 @@ def jurisdiction(params, *, required: bool) -> Division | None:
 
 
 def api_key_of(request) -> str:
-    """The key from ``X-Api-Key`` or ``Authorization: Token|Bearer <key>``; "" when neither is sent."""
+    """The key from ``X-Api-Key``, ``Authorization: Token|Bearer <key>`` or a POST body's ``api_key`` (read by
+    ``_params``); "" when none is sent."""
     key = request.headers.get("X-Api-Key", "").strip()
     if not key:
         parts = request.headers.get("Authorization", "").split()
         if len(parts) == 2 and parts[0].lower() in ("token", "bearer"):
             key = parts[1]
-    return key
+    return key or getattr(request, "linli_body_api_key", "")
 
 
 def api_user(request):
