@@ -1956,4 +1956,20 @@ NEW = {
     "编号超出范围": "Key out of range",
     # end of issue 12: fuzz
 
+    # issue 12: the security audit log and merged permission messages
+    "只读角色或范围外不能修改": "Read-only roles and callers out of scope cannot make changes",
+    "只有组织表决的管理员可以录入纸质票": "Only the administrators who organise the vote may enter paper ballots",
+    "登录失败": "Failed sign-in",
+    "账号锁定": "Account locked",
+    "导出个人信息": "Export of personal data",
+    "查看个人信息列表": "List of personal data viewed",
+    "查看敏感记录": "Sensitive record viewed",
+    "到期个人信息清理": "Personal data past retention cleared",
+    "API 密钥变更": "API key change",
+    "对象": "Object",
+    "条数": "Rows",
+    "IP 地址": "IP address",
+    "详情": "Details",
+    "安全审计记录": "Security audit log",
+    "您无权执行此操作": "You may not do this",
 }
