@@ -20,10 +20,31 @@ from linli.people.scopes import scope_for
 from linli.people.services import audit, client_ip
 
 
+def _address_failures(request, *, count: bool) -> bool:
+    """Count a failed sign-in against the client's address (with ``count``); True when the address is over
+    LINLI_LOGIN_ADDRESS_FAILURE_LIMIT within the cool-off window. Accounts are locked by django-axes."""
+    from django_ratelimit.core import get_usage
+
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME / datetime.timedelta(minutes=1)))
+    limit = settings.LINLI_LOGIN_ADDRESS_FAILURE_LIMIT
+    if not limit:
+        return False
+    usage = get_usage(request, group="linli.login_address", key="ip", rate=f"{limit}/{minutes}m", increment=count)
+    return bool(usage and usage["count"] >= limit) if not count else bool(usage and usage["should_limit"])
+
+
 class LoginView(auth_views.LoginView):
     """Django's sign-in page with Linli's template; success, failure and lockout are audited."""
 
     template_name = "core/login.html"
+
+    def post(self, request, *args, **kwargs):
+        # An address that failed too often is refused before any password is checked.
+        if _address_failures(request, count=False):
+            audit(action=AuditEvent.Action.LOCKOUT, request=request, data={"by": "address"},
+                  username=str(request.POST.get("username", ""))[:150])
+            return lockout_response(request)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -35,6 +56,7 @@ class LoginView(auth_views.LoginView):
         # django-axes marks the request when this failure locked the account or address, or when it was
         # refused because they already were; AxesMiddleware then answers with the lockout page.
         locked = getattr(self.request, "axes_locked_out", False)
+        _address_failures(self.request, count=True)
         audit(action=AuditEvent.Action.LOCKOUT if locked else AuditEvent.Action.LOGIN_FAILED, request=self.request,
               username=str(self.request.POST.get("username", ""))[:150])
         return super().form_invalid(form)

@@ -97,7 +97,8 @@ def run_check_deploy(env: dict, tmp_path) -> subprocess.CompletedProcess:
 def test_check_deploy_is_clean_on_the_documented_production_configuration(tmp_path):
     result = run_check_deploy(PRODUCTION_ENV, tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "System check identified no issues (0 silenced)." in result.stdout
+    # The one silenced check is axes.W006 (addresses are limited by Linli's own counter, see settings).
+    assert "System check identified no issues (1 silenced)." in result.stdout
 
 
 def test_check_deploy_warns_on_the_laptop_configuration(tmp_path):

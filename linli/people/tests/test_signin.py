@@ -52,11 +52,21 @@ def test_five_failures_lock_the_account_even_with_the_right_password(world, sett
     assert sign_in(Client(), "manager_a", PASSWORD, ip="10.0.2.1").status_code == 302
 
 
-def test_five_failures_from_one_address_lock_that_address(world):
-    for n in range(5):
-        sign_in(Client(), f"guess{n}", "wrong", ip="10.9.9.9")
-    assert sign_in(Client(), "resident_a", PASSWORD, ip="10.9.9.9").status_code == 429
+def test_failures_from_one_address_up_to_its_own_limit_lock_that_address(world, settings):
+    settings.LINLI_LOGIN_ADDRESS_FAILURE_LIMIT = 8
+    for n in range(8):
+        assert sign_in(Client(), f"guess{n}", "wrong", ip="10.9.9.9").status_code == 200
+    refused = sign_in(Client(), "resident_a", PASSWORD, ip="10.9.9.9")
+    assert refused.status_code == 429 and "暂时无法登录" in refused.content.decode()
+    assert AuditEvent.objects.filter(action="lockout", ip="10.9.9.9", data={"by": "address"}).count() == 1
     assert sign_in(Client(), "resident_a", PASSWORD, ip="10.9.9.8").status_code == 302
+
+
+def test_one_colleague_locked_out_does_not_lock_the_office_address(world):
+    for n in range(5):
+        sign_in(Client(), "staff_a", f"wrong-{n}", ip="10.8.8.8")
+    assert sign_in(Client(), "staff_a", PASSWORD, ip="10.8.8.8").status_code == 429
+    assert sign_in(Client(), "manager_a", PASSWORD, ip="10.8.8.8").status_code == 302
 
 
 def test_the_lockout_ends_after_the_cooloff_and_is_kept_in_the_database(world):
