@@ -123,7 +123,7 @@ AUTH_USER_MODEL = "people.User"
 # 等保 2.0: length, three kinds of character, no common or look-alike passwords.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+    {"NAME": "linli.people.passwords.MinimumLengthValidator",
      "OPTIONS": {"min_length": max(8, env_int("LINLI_PASSWORD_MIN_LENGTH", 10))}},
     {"NAME": "linli.people.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

@@ -2,6 +2,7 @@
 
 import string
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -31,3 +32,11 @@ class CharacterClassValidator:
 
     def get_help_text(self):
         return _("密码至少要包含大写字母、小写字母、数字、符号中的%(n)d种") % {"n": self.min_classes}
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with a Chinese message: Django 5.2 changed the message's msgid and its zh-hans catalogue
+    still has the old one, so the error came out in English on a Chinese page."""
+
+    def get_error_message(self):
+        return _("密码太短，至少要有%(n)d个字符") % {"n": self.min_length}

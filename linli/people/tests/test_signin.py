@@ -215,3 +215,11 @@ def test_api_keys_and_sessions_still_authenticate_the_api(world, client_for):
     by_session = client_for("street_admin").get("/api/v1/estates/")
     assert by_key.status_code == by_session.status_code == 200
     assert by_key.json() == by_session.json()
+
+
+def test_a_short_password_is_refused_in_chinese(world):
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        validate_password("Ab1!x", world.staff_a)
+    assert "密码太短，至少要有10个字符" in refused.value.messages
