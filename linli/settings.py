@@ -335,6 +335,8 @@ LINLI_RETAIN_ACCESS_LOG_DAYS = int(os.environ.get("LINLI_RETAIN_ACCESS_LOG_DAYS"
 # At least 180: the Cybersecurity Law (网络安全法 art. 21) asks for network logs of six months or more.
 LINLI_RETAIN_AUDIT_LOG_DAYS = int(os.environ.get("LINLI_RETAIN_AUDIT_LOG_DAYS", "1095"))
 LINLI_RETAIN_REVOKED_APIKEY_DAYS = int(os.environ.get("LINLI_RETAIN_REVOKED_APIKEY_DAYS", "365"))
+# django-axes' failed sign-in counts (a username and an address each): needed only while they can lock an account.
+LINLI_RETAIN_SIGNIN_ATTEMPT_DAYS = int(os.environ.get("LINLI_RETAIN_SIGNIN_ATTEMPT_DAYS", "30"))
 # --- end of issue 12: exports settings ---
 
 # --- issue 12: authz settings (owned by that part; keep other parts' settings out) ---

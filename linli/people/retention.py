@@ -32,6 +32,14 @@ def delete_revoked_api_keys(*, before: datetime.datetime, dry_run: bool = False)
     return {"revoked_api_keys": _delete(ApiKey.objects.filter(revoked_at__lt=before), dry_run)}
 
 
+def delete_signin_attempts(*, before: datetime.datetime, dry_run: bool = False) -> dict[str, int]:
+    """django-axes' rows of failed sign-ins (username, address, browser) once they can no longer lock anyone; the
+    audit log keeps the failures themselves for its own period."""
+    from axes.models import AccessAttempt
+
+    return {"signin_attempts": _delete(AccessAttempt.objects.filter(attempt_time__lt=before), dry_run)}
+
+
 def delete_expired_sessions(*, now: datetime.datetime, dry_run: bool = False) -> dict[str, int]:
     """Sessions past their expiry (what ``clearsessions`` does); cache and cookie sessions expire by themselves."""
     store = import_module(settings.SESSION_ENGINE).SessionStore

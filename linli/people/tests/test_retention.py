@@ -173,3 +173,19 @@ def test_closing_care_records_when_it_ended(world):
     care.subject_close(actor=world.community_admin, subject=subject, reason="搬走")
     subject.refresh_from_db()
     assert NOW <= subject.closed_at <= timezone.now()
+
+
+def test_failed_sign_in_counts_past_their_period_are_deleted_and_recent_ones_kept(world):
+    from axes.models import AccessAttempt
+
+    def attempt(name, days_ago):
+        row = AccessAttempt.objects.create(username=name, ip_address="10.0.0.1", user_agent="x", get_data="",
+                                           post_data="", http_accept="", path_info="/accounts/login/",
+                                           failures_since_start=1)
+        AccessAttempt.objects.filter(pk=row.pk).update(attempt_time=timezone.now() - datetime.timedelta(days=days_ago))
+
+    attempt("old", 31)
+    attempt("recent", 29)
+    run()
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["recent"]
+    assert AuditEvent.objects.get(action="retention").data["counts"] == {"signin_attempts": 1}
