@@ -2,7 +2,7 @@
 and translates it on each call, which on a page of 50 orders cost a third of the request."""
 
 from django.db.models import Choices
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 _TABLES: dict = {}
 
@@ -19,3 +19,11 @@ def labels(choices: type[Choices]) -> dict:
 def label(choices: type[Choices], value) -> str:
     """The label of ``value`` as ``get_FOO_display()`` gives it (the value itself when it is not a choice)."""
     return labels(choices).get(value, value)
+
+
+def values_by_chinese_label(choices: type[Choices], key=str) -> dict:
+    """{Chinese label: value}, for reading sheets whose cells hold the Chinese labels. Built under zh-hans whatever
+    the language of the request or command that first imports the module (a map frozen in English would refuse
+    every Chinese sheet for the life of the process)."""
+    with override("zh-hans"):
+        return {key(str(label)): value for value, label in choices.choices}

@@ -17,6 +17,7 @@ from django.utils import timezone
 from openpyxl.styles import Font
 
 from linli.core import uploads
+from linli.core.choices import values_by_chinese_label
 from linli.core.exports import append_row, new_workbook, workbook_bytes
 from linli.core.text import normalize
 from linli.people.models import AuditEvent
@@ -42,7 +43,8 @@ COLUMNS = (
 )
 HEADERS = {normalize(h): key for key, h, _ in COLUMNS}
 HEADER_OF = {key: h for key, h, _ in COLUMNS}
-METHODS = {normalize(str(label)): value for value, label in Payment.Method.choices if value != "online"}
+METHODS = {label: value for label, value in values_by_chinese_label(Payment.Method, key=normalize).items()
+           if value != "online"}
 METHODS.update({"微信": "wechat", "转账": "bank", "银行": "bank", "现金": "cash"})
 
 

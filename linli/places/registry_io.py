@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from linli.core.choices import values_by_chinese_label
 from linli.core.exports import append_row, append_rows, csv_bytes, new_workbook, workbook_bytes
 from linli.core.text import initials, mask_phone, normalize
 from linli.core.uploads import UploadError, clip, read_csv, read_xlsx
@@ -54,8 +55,8 @@ class Column:
     width: int = 12
 
 
-KIND_BY_LABEL = {str(label): value for value, label in Estate.Kind.choices}
-RELATION_BY_LABEL = {str(label): value for value, label in Occupancy.Relation.choices}
+KIND_BY_LABEL = values_by_chinese_label(Estate.Kind)
+RELATION_BY_LABEL = values_by_chinese_label(Occupancy.Relation)
 KIND_LABEL = {value: label for label, value in KIND_BY_LABEL.items()}
 RELATION_LABEL = {value: label for label, value in RELATION_BY_LABEL.items()}
 RELATION_ORDER = {value: i for i, value in enumerate(Occupancy.Relation.values)}

@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from linli.core.choices import values_by_chinese_label
 from linli.core.exports import append_row, append_rows, csv_bytes, new_workbook, workbook_bytes
 from linli.core.text import normalize
 from linli.core.uploads import clip, max_bytes
@@ -56,7 +57,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 EXPORT_HEADERS = ["工单编号", "办理结果", "回复内容", "办结时间", "办理单位"]
-KIND_BY_LABEL = {str(label): value for value, label in Kind.choices}
+KIND_BY_LABEL = values_by_chinese_label(Kind)
 STREET_SUFFIXES = ("街道办事处", "街道", "镇", "乡", "街")
 COMMUNITY_SUFFIXES = ("社区居委会", "居委会", "社区", "村委会", "村")
 
