@@ -318,10 +318,9 @@ else:
 LINLI_RATELIMIT_REPORT = os.environ.get("LINLI_RATELIMIT_REPORT", "10/h")  # the resident's H5 report page
 LINLI_RATELIMIT_OPEN311 = os.environ.get("LINLI_RATELIMIT_OPEN311", "120/h")  # Open311 POST requests
 LINLI_RATELIMIT_CALLBACK = os.environ.get("LINLI_RATELIMIT_CALLBACK", "120/h")  # payment gateway callbacks
-# django-ratelimit: counters in the cache above; the client is REMOTE_ADDR unless a header set by the reverse proxy
-# is named here (e.g. HTTP_X_REAL_IP; only when every request passes that proxy, else clients could pick their own).
+# django-ratelimit: counters in the cache above, per REMOTE_ADDR (behind a proxy, LINLI_TRUSTED_PROXIES makes that
+# the client's address for the limits, the sign-in lockout and the audit log alike).
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_IP_META_KEY = os.environ.get("LINLI_CLIENT_IP_META") or None
 # A cache that is down lets reports through (and logs an error) rather than closing the complaint channel.
 RATELIMIT_FAIL_OPEN = True
 # --- end of issue 12: public settings ---

@@ -3,41 +3,31 @@
 from django.contrib import admin
 
 from linli.assembly import models
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from linli.core.admin import ReadOnlyAdmin
 
 
 @admin.register(models.Meeting)
-class MeetingAdmin(ReadOnly):
+class MeetingAdmin(ReadOnlyAdmin):
     list_display = ("title", "kind", "level", "division", "estate", "held_on", "status")
     list_filter = ("kind", "level", "status")
 
 
 @admin.register(models.Motion)
-class MotionAdmin(ReadOnly):
+class MotionAdmin(ReadOnlyAdmin):
     list_display = ("title", "estate", "matter", "status", "approved", "closes_at")
     list_filter = ("matter", "status")
 
 
 @admin.register(models.Notice)
-class NoticeAdmin(ReadOnly):
+class NoticeAdmin(ReadOnlyAdmin):
     list_display = ("title", "scope", "estate", "community", "posted_on", "ends_on")
 
 
 @admin.register(models.SelectionCase)
-class SelectionCaseAdmin(ReadOnly):
+class SelectionCaseAdmin(ReadOnlyAdmin):
     list_display = ("estate", "kind", "status", "deadline")
 
 
 # Ballots and their history are not in the admin at all: on a secret vote nobody but the count sees a choice.
 for model in (models.MotionEvent, models.MeetingEvent, models.SelectionEvent):
-    admin.site.register(model, ReadOnly)
+    admin.site.register(model, ReadOnlyAdmin)

@@ -7,7 +7,6 @@ Tokens that carry data (QR posters, check-in codes) use ``django.core.signing`` 
 is the same construction (salted HMAC, constant-time comparison).
 """
 
-import hashlib
 import hmac
 
 from django.conf import settings
@@ -18,16 +17,12 @@ def _as_bytes(value: str | bytes) -> bytes:
     return value if isinstance(value, bytes) else str(value).encode()
 
 
-def derive_key(purpose: str, *, secret: str | None = None) -> bytes:
-    """The key of one purpose (e.g. ``"fees.gateway.sandbox"``), derived from SECRET_KEY (or ``secret``)."""
+def sign(purpose: str, message: str | bytes, *, secret: str | None = None) -> str:
+    """The hex HMAC-SHA256 of ``message`` under the key of ``purpose`` (e.g. ``"fees.gateway.sandbox"``): Django's
+    salted_hmac, whose key is derived from SECRET_KEY (or ``secret``) and the purpose."""
     if not purpose:
         raise ValueError("a signature needs a purpose")
-    return salted_hmac(f"linli.crypto.{purpose}", b"derive-key", secret=secret, algorithm="sha256").digest()
-
-
-def sign(purpose: str, message: str | bytes, *, secret: str | None = None) -> str:
-    """The hex HMAC-SHA256 of ``message`` under the key of ``purpose``."""
-    return hmac.new(derive_key(purpose, secret=secret), _as_bytes(message), hashlib.sha256).hexdigest()
+    return salted_hmac(f"linli.crypto.{purpose}", _as_bytes(message), secret=secret, algorithm="sha256").hexdigest()
 
 
 def verify(purpose: str, message: str | bytes, signature: str | bytes | None) -> bool:

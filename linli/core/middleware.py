@@ -65,9 +65,10 @@ class SessionIdleMiddleware:
             idle = idle_seconds(user)
             seen = request.session.get(SEEN_KEY)
             if seen is not None and now - seen > idle:
+                from linli.people.models import AuditEvent
                 from linli.people.services import audit
 
-                audit(action="logout", user=user, request=request, data={"reason": "idle", "idle_seconds": idle})
+                audit(action=AuditEvent.Action.LOGOUT, user=user, request=request, data={"reason": "idle", "idle_seconds": idle})
                 logout(request)
             elif seen is None or now - seen >= SEEN_EVERY:
                 request.session[SEEN_KEY] = now

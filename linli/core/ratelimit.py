@@ -1,7 +1,8 @@
 """Rate limits of anonymous writes: the resident's H5 report page, Open311 POST requests, payment callbacks.
 
 Each limit has a name and a setting ``LINLI_RATELIMIT_<NAME>`` ("10/h"). Every attempt counts, refused and invalid
-ones too, per client address (REMOTE_ADDR, or the header named by ``LINLI_CLIENT_IP_META``; IPv6 by /64). The
+ones too, per client address (REMOTE_ADDR, which ``LINLI_TRUSTED_PROXIES`` sets from X-Forwarded-For behind our own proxies;
+IPv6 by /64). The
 counters live in the configured cache, shared by every process: Redis in production, the database cache otherwise
 (django-ratelimit does the counting; its windows are fixed, e.g. one hour, per address).
 """

@@ -1,19 +1,7 @@
 from django.contrib import admin
 
+from linli.core.admin import ReadOnlyAdmin
 from linli.volunteers import models as m
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Ledgers and event rows are append-only: the admin shows them, it never edits or deletes them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(m.Team)
