@@ -1,4 +1,4 @@
-"""API of joint meetings (吹哨报到) and rates; registered by linli/workorders/api.py.
+"""API of joint meetings (吹哨报到); registered by linli/api_urls.py.
 
     GET  /api/v1/joint-meetings/                    meetings the caller sees
     POST /api/v1/joint-meetings/                    convene (street admins of that street)
@@ -9,41 +9,25 @@
     POST /api/v1/joint-meetings/{id}/minutes/       {"minutes": "…", "decisions": "…"}
     POST /api/v1/joint-meetings/{id}/tasks/         {"department": id, "text": "…", "deadline": "2026-12-01", "about": code}
     POST /api/v1/joint-meetings/{id}/close/         {"note": "…"}
-    GET  /api/v1/workorders-rates/?division=CODE&period=2026-11
 
-The same service functions as the pages (linli.workorders.meetings); stranger 404, read-only roles 403.
+The same service functions as the pages (linli.meetings.services); stranger 404, read-only roles 403.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from django.urls import path
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from linli.core.api import IsMember, ScopedViewSetMixin, key_field
+from linli.core.api import ScopedViewSetMixin, key_field
+from linli.meetings import permissions
+from linli.meetings import services as svc
+from linli.meetings.models import JointMeeting, JointMeetingInvite
 from linli.people.models import Organization
-from linli.people.scopes import scope_for
 from linli.places.models import Division
-from linli.workorders import meetings as svc
-from linli.workorders import rates
-from linli.workorders.models import JointMeeting, JointMeetingInvite, Tier, WorkOrder
-
-
-class StaffOnly(IsMember):
-    """Members who serve as staff; residents and strangers get 404."""
-
-    def has_permission(self, request, view):
-        if not super().has_permission(request, view):
-            return False
-        if not scope_for(request.user).is_staff_member:
-            raise Http404
-        return True
-
+from linli.workorders.api import StaffOnly
+from linli.workorders.models import Tier, WorkOrder
 
 # -- serializers ---------------------------------------------------------------------------------------------
 
@@ -154,7 +138,7 @@ class JointMeetingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if not svc.can_convene(request.user, data["street"]):
+        if not permissions.can_convene(request.user, data["street"]):
             raise exceptions.PermissionDenied("只有本街道的管理员可以召集吹哨报到会议")
         meeting = _call(svc.meeting_convene, street=data["street"], title=data["title"], topic=data.get("topic", ""),
                         scheduled_at=data["scheduled_at"], place=data.get("place", ""),
@@ -168,7 +152,7 @@ class JointMeetingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
 
     def _managed(self):
         meeting = self.get_object()
-        if not svc.can_manage_meeting(self.request.user, meeting):
+        if not permissions.can_manage_meeting(self.request.user, meeting):
             raise exceptions.PermissionDenied("您无权对该会议执行此操作")
         return meeting
 
@@ -200,7 +184,7 @@ class JointMeetingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
         invite = meeting.invites.filter(department_id=data.validated_data["department"]).first()
         if invite is None:
             raise exceptions.ValidationError({"department": ["该部门未被邀请"]})
-        if not svc.can_report(request.user, invite):
+        if not permissions.can_report(request.user, invite):
             raise exceptions.PermissionDenied("只有被邀请部门的人员可以报到")
         invite = _call(svc.meeting_report, invite=invite, actor=request.user,
                        attendees=data.validated_data["attendees"])
@@ -238,38 +222,6 @@ class JointMeetingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
         data.is_valid(raise_exception=True)
         _call(svc.meeting_close, meeting=meeting, actor=request.user, note=data.validated_data["note"])
         return self._answer(meeting)
-
-
-class RatesView(APIView):
-    """Response, resolution and satisfaction rates, score and counts of one division for one period."""
-
-    permission_classes = [StaffOnly]
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("division", OpenApiTypes.STR, required=True, description="区划代码（区、街道或社区）"),
-            OpenApiParameter("period", OpenApiTypes.STR, required=False,
-                             description="2026-11 | 2026-Q4 | 2026 | 2026-11-01..2026-11-15；默认本月"),
-        ],
-        responses=OpenApiTypes.OBJECT,
-    )
-    def get(self, request):
-        from linli.workorders.views_meetings import rates_divisions
-
-        code = request.query_params.get("division", "").strip()
-        if not code:
-            raise exceptions.ValidationError({"division": ["请指定区划代码：?division=CODE"]})
-        division = rates_divisions(request.user).filter(code=code).first()
-        if division is None:
-            raise Http404
-        try:
-            period = rates.parse_period(request.query_params.get("period"))
-        except ValueError as exc:
-            raise exceptions.ValidationError({"period": [str(exc)]}) from None
-        return Response(rates.rates_as_dict(rates.compute(division, period)))
-
-
-extra_urls = [path("workorders-rates/", RatesView.as_view(), name="api-workorders-rates")]
 
 
 def register(router):

@@ -1,4 +1,4 @@
-"""Joint meetings (吹哨报到) and their tasks; imported by linli/workorders/models.py.
+"""Joint meetings (吹哨报到) and their tasks.
 
 A street convenes the departments for matters it cannot settle alone (北京市接诉即办工作条例 第十六条):
 the meeting, the work orders it is about, the departments invited and when each reported (报到), the

@@ -3,11 +3,7 @@
     convene (street admin) → invite departments → each department reports (报到) → minutes and decisions
     (status "held") → tasks to departments (each a work order, dispatched to the department) → close
 
-Who may do what:
-
-* convene, invite, link orders, record minutes, give tasks, close: admins of the meeting's street (a street
-  admin, or a district admin above it); no one from another street;
-* report (报到): people of an invited department (``department_handler`` memberships of that organisation).
+Who may do what is in linli/meetings/permissions.py; each step checks it itself.
 
 Every function is keyword-only, validates, runs in one transaction and returns the object. The meeting's
 steps show on the work orders it is about as ``joint_meeting`` events (append-only).
@@ -17,20 +13,19 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.people.models import Organization, Role
+from linli.meetings.models import JointMeeting, JointMeetingInvite, JointMeetingOrder, JointMeetingTask
+from linli.meetings.permissions import can_convene, can_manage_meeting, can_report
+from linli.meetings.permissions import require as _require
+from linli.people.models import Organization
 from linli.people.scopes import scope_for
 from linli.workorders import services
 from linli.workorders.models import (
     Channel,
-    JointMeeting,
-    JointMeetingInvite,
-    JointMeetingOrder,
-    JointMeetingTask,
     Level,
     Tier,
     WorkOrder,
@@ -39,36 +34,10 @@ from linli.workorders.models import (
 from linli.workorders.notify import notify, org_users
 
 Status = JointMeeting.Status
-CONVENER_ROLES = frozenset({Role.STREET_ADMIN, Role.DISTRICT_ADMIN})
 
 
 class MeetingStepRefused(ValidationError):
     """A meeting step its status does not allow (reporting to a closed meeting, minutes twice …)."""
-
-
-# -- who may do what -----------------------------------------------------------------------------------
-
-
-def can_convene(user, street) -> bool:
-    """Admins of the street (a street admin, or a district admin above it)."""
-    if user is None or street is None or street.level != "street":
-        return False
-    scope = scope_for(user)
-    return bool(scope.roles & CONVENER_ROLES) and scope.can_write_division(street)
-
-
-def can_manage_meeting(user, meeting: JointMeeting) -> bool:
-    return can_convene(user, meeting.street)
-
-
-def can_report(user, invite: JointMeetingInvite) -> bool:
-    """The people of the invited department."""
-    return user is not None and invite.department_id in scope_for(user).own_org_ids
-
-
-def _require(ok: bool, message=None) -> None:
-    if not ok:
-        raise PermissionDenied(message or _("您无权对该会议执行此操作"))
 
 
 def _check_open(meeting: JointMeeting) -> None:

@@ -1,9 +1,8 @@
-"""Pages of joint meetings (吹哨报到) and of the assessment rates (响应率/解决率/满意率)."""
+"""Pages of joint meetings (吹哨报到)."""
 
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -13,19 +12,18 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.core.access import get_visible_or_404, staff_required
 from linli.core.htmx import is_htmx
+from linli.meetings import permissions
+from linli.meetings import services as svc
+from linli.meetings.models import JointMeeting, JointMeetingInvite
 from linli.people.models import Organization
-from linli.people.scopes import scope_for
 from linli.places.models import Division
-from linli.workorders import meetings as svc
-from linli.workorders import rates as rates_mod
-from linli.workorders.models import JointMeeting, JointMeetingInvite, Tier, WorkOrder
+from linli.workorders.models import Tier, WorkOrder
+from linli.workorders.views import division_prefixes
 
 # -- helpers -------------------------------------------------------------------------------------------------
 
@@ -38,20 +36,15 @@ def order_url(order) -> str:
 def convenable_streets(user):
     """The streets ``user`` may convene meetings in."""
     return [s for s in Division.objects.visible_to(user).filter(level=Division.Level.STREET).order_by("path")
-            if svc.can_convene(user, s)]
+            if permissions.can_convene(user, s)]
 
 
 def departments_for(street):
     """Departments of the street's district (or inside the street)."""
-    ancestors = [p for p in _prefixes(street.path)]
+    ancestors = division_prefixes(street.path)
     return Organization.objects.filter(kind=Organization.Kind.DEPARTMENT).filter(
         division__path__in=ancestors).order_by("field", "name") | Organization.objects.filter(
         kind=Organization.Kind.DEPARTMENT, division__path__startswith=street.path).order_by("field", "name")
-
-
-def _prefixes(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["".join(f"{c}/" for c in parts[: i + 1]) for i in range(len(parts))]
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -160,7 +153,7 @@ def meeting_list(request):
     if status in JointMeeting.Status.values:
         qs = qs.filter(status=status)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "workorders/meetings/list.html", {
+    return render(request, "meetings/list.html", {
         "page": page, "status": status, "statuses": JointMeeting.Status.choices,
         "can_convene": bool(convenable_streets(request.user)),
     })
@@ -186,8 +179,8 @@ def meeting_new(request):
             _errors_to_form(form, exc)
         else:
             messages.success(request, _("已召集会议「%(t)s」") % {"t": meeting.title})
-            return redirect("workorders:meeting_detail", pk=meeting.pk)
-    return render(request, "workorders/meetings/form.html", {
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    return render(request, "meetings/form.html", {
         "form": form, "about": about, "back": order_url(about[0]) if len(about) == 1 else None})
 
 
@@ -239,7 +232,7 @@ def _detail_context(request, meeting, **extra):
 @staff_required
 def meeting_detail(request, pk):
     meeting = _meeting(request, pk)
-    return render(request, "workorders/meetings/detail.html", _detail_context(request, meeting))
+    return render(request, "meetings/detail.html", _detail_context(request, meeting))
 
 
 def _write(request, pk):
@@ -247,14 +240,14 @@ def _write(request, pk):
     if request.method != "POST":
         raise Http404
     meeting = _meeting(request, pk)
-    if not svc.can_manage_meeting(request.user, meeting):
+    if not permissions.can_manage_meeting(request.user, meeting):
         raise PermissionDenied(_("您无权对该会议执行此操作"))
     return meeting
 
 
 def _refused(request, meeting, exc, **forms_):
     messages.error(request, "；".join(exc.messages))
-    return render(request, "workorders/meetings/detail.html", _detail_context(request, meeting, **forms_), status=400)
+    return render(request, "meetings/detail.html", _detail_context(request, meeting, **forms_), status=400)
 
 
 @staff_required
@@ -264,20 +257,20 @@ def meeting_report(request, pk):
         raise Http404
     invite = get_visible_or_404(JointMeetingInvite.objects.select_related("meeting", "department"), request.user,
                                 pk=pk)
-    if not svc.can_report(request.user, invite):
+    if not permissions.can_report(request.user, invite):
         raise PermissionDenied(_("只有被邀请部门的人员可以报到"))
     try:
         invite = svc.meeting_report(invite=invite, actor=request.user, attendees=request.POST.get("attendees", ""))
     except ValidationError as exc:
         if is_htmx(request):
-            return render(request, "workorders/meetings/_invite_row.html",
+            return render(request, "meetings/_invite_row.html",
                           {"invite": invite, "error": "；".join(exc.messages), "can_report": set()}, status=400)
         messages.error(request, "；".join(exc.messages))
-        return redirect("workorders:meeting_detail", pk=invite.meeting_id)
+        return redirect("meetings:meeting_detail", pk=invite.meeting_id)
     if is_htmx(request):
-        return render(request, "workorders/meetings/_invite_row.html", {"invite": invite, "can_report": set()})
+        return render(request, "meetings/_invite_row.html", {"invite": invite, "can_report": set()})
     messages.success(request, _("%(d)s 已报到") % {"d": invite.department})
-    return redirect("workorders:meeting_detail", pk=invite.meeting_id)
+    return redirect("meetings:meeting_detail", pk=invite.meeting_id)
 
 
 @staff_required
@@ -290,8 +283,8 @@ def meeting_minutes(request, pk):
         except ValidationError as exc:
             return _refused(request, meeting, exc, minutes_form=form)
         messages.success(request, _("已登记会议纪要，议定事项已写入关联工单"))
-        return redirect("workorders:meeting_detail", pk=meeting.pk)
-    return render(request, "workorders/meetings/detail.html", _detail_context(request, meeting, minutes_form=form),
+        return redirect("meetings:meeting_detail", pk=meeting.pk)
+    return render(request, "meetings/detail.html", _detail_context(request, meeting, minutes_form=form),
                   status=400)
 
 
@@ -309,8 +302,8 @@ def meeting_task_new(request, pk):
             _errors_to_form(form, exc)
         else:
             messages.success(request, _("已向 %(d)s 交办任务工单 %(c)s") % {"d": task.department, "c": task.order.code})
-            return redirect("workorders:meeting_detail", pk=meeting.pk)
-    return render(request, "workorders/meetings/detail.html", _detail_context(request, meeting, task_form=form),
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    return render(request, "meetings/detail.html", _detail_context(request, meeting, task_form=form),
                   status=400)
 
 
@@ -325,8 +318,8 @@ def meeting_invite(request, pk):
             _errors_to_form(form, exc)
         else:
             messages.success(request, _("已邀请部门"))
-            return redirect("workorders:meeting_detail", pk=meeting.pk)
-    return render(request, "workorders/meetings/detail.html", _detail_context(request, meeting, invite_form=form),
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    return render(request, "meetings/detail.html", _detail_context(request, meeting, invite_form=form),
                   status=400)
 
 
@@ -342,8 +335,8 @@ def meeting_link(request, pk):
             _errors_to_form(form, exc)
         else:
             messages.success(request, _("已关联工单"))
-            return redirect("workorders:meeting_detail", pk=meeting.pk)
-    return render(request, "workorders/meetings/detail.html", _detail_context(request, meeting, link_form=form),
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    return render(request, "meetings/detail.html", _detail_context(request, meeting, link_form=form),
                   status=400)
 
 
@@ -355,83 +348,4 @@ def meeting_close(request, pk):
     except ValidationError as exc:
         return _refused(request, meeting, exc)
     messages.success(request, _("会议已结束"))
-    return redirect("workorders:meeting_detail", pk=meeting.pk)
-
-
-# -- rates ---------------------------------------------------------------------------------------------------
-
-
-def rates_divisions(user):
-    """Divisions whose figures ``user`` may see: those under a division the user serves as staff
-    (admins, grid workers, department handlers, auditors); property companies and residents see none."""
-    scope = scope_for(user)
-    if not scope.is_staff_member or not scope.paths:
-        return Division.objects.none()
-    qs = Division.objects.none()
-    for p in scope.paths:
-        qs = qs | Division.objects.filter(path__startswith=p)
-    return qs
-
-
-BAR_COLOURS = {"response": "#3b78c4", "resolution": "#2e9a56", "satisfaction": "#d9a21b", "score": "#8a5cc7"}
-
-
-def rate_bars(rows, *, width: int = 460, label_width: int = 96) -> str:
-    """Grouped horizontal bars (response, resolution, satisfaction per row) as inline SVG, 0–100 %."""
-    keys = [("response", _("响应率")), ("resolution", _("解决率")), ("satisfaction", _("满意率"))]
-    bar, gap = 8, 12
-    block = bar * len(keys) + gap
-    height = max(block * len(rows), block)
-    plot = width - label_width - 52
-    out = [f'<svg class="chart" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" role="img">']
-    for i, row in enumerate(rows):
-        y = i * block
-        out.append(f'<text x="0" y="{y + bar * 2:.0f}" font-size="12">{escape(row.name[:7])}</text>')
-        for j, (key, label) in enumerate(keys):
-            value = getattr(row.tally, f"{key}_rate")
-            yy = y + j * bar
-            if value is None:
-                out.append(f'<text x="{label_width}" y="{yy + bar - 1}" font-size="8" fill="#777">—</text>')
-                continue
-            w = float(Decimal(plot) * value)
-            out.append(f'<rect x="{label_width}" y="{yy}" width="{w:.1f}" height="{bar - 1}" '
-                       f'fill="{BAR_COLOURS[key]}"><title>{escape(label)}: {value * 100:.2f}%</title></rect>')
-            out.append(f'<text x="{label_width + w + 3:.1f}" y="{yy + bar - 1}" font-size="8">{value * 100:.1f}%</text>')
-    out.append("</svg>")
-    out.append('<p class="legend">')
-    for key, label in keys:
-        out.append(f'<span><i class="sw-{key}"></i>{escape(label)}</span>')
-    out.append("</p>")
-    return mark_safe("".join(out))
-
-
-@staff_required
-def rates_page(request, code=None):
-    divisions = rates_divisions(request.user)
-    if code is None:
-        top = divisions.order_by("path").first()
-        if top is None:
-            raise Http404
-        return redirect("workorders:rates_division", code=top.code)
-    division = divisions.filter(code=code).first()
-    if division is None:
-        raise Http404
-    try:
-        period = rates_mod.parse_period(request.GET.get("period"))
-        error = ""
-    except ValueError as exc:
-        period, error = rates_mod.parse_period(None), str(exc)
-    figures = rates_mod.compute(division, period)
-    children = list(divisions.filter(parent=division).order_by("path"))
-    ancestors = list(divisions.filter(path__in=_prefixes(division.path)).exclude(pk=division.pk).order_by("path"))
-    today = timezone.localdate()
-    shortcuts = [(f"{today:%Y-%m}", _("本月")),
-                 (f"{(today.replace(day=1) - datetime.timedelta(days=1)):%Y-%m}", _("上月")),
-                 (f"{today.year}-Q{(today.month - 1) // 3 + 1}", _("本季度")), (str(today.year), _("本年"))]
-    chart_rows = figures.by_community if division.level != Division.Level.COMMUNITY else figures.by_org
-    return render(request, "workorders/rates.html", {
-        "division": division, "period": period, "figures": figures, "error": error, "children": children,
-        "ancestors": ancestors, "shortcuts": shortcuts, "chart": rate_bars(chart_rows),
-        "org_chart": rate_bars(figures.by_org) if figures.by_org else "",
-        "weights": rates_mod.score_weights(),
-    })
+    return redirect("meetings:meeting_detail", pk=meeting.pk)

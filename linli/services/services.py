@@ -17,28 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.people.models import Occupancy
-from linli.people.scopes import PROPERTY_ROLES, scope_for
+from linli.people.scopes import scope_for
 from linli.places.models import Estate
-from linli.volunteers.models import Offering, OrderEvent, Parcel, Provider, ResidentOrder, Volunteer
-from linli.volunteers.permissions import can_manage, require_manager
+from linli.services.models import Offering, OrderEvent, Parcel, Provider, ResidentOrder
+from linli.services.permissions import can_manage, provider_staff, require_manager, station_staff
+from linli.volunteers.models import Volunteer
 
 OPEN_PARCELS = (Parcel.Status.WAITING, Parcel.Status.DELIVERY_REQUESTED, Parcel.Status.OUT_FOR_DELIVERY)
 
 
 def _event(order, kind, actor, now, **data):
     OrderEvent.objects.create(order=order, kind=kind, actor=actor, at=now, data=data)
-
-
-def provider_staff(actor, provider: Provider) -> bool:
-    return provider.organization_id in scope_for(actor).own_org_ids
-
-
-def station_staff(actor, estate: Estate) -> bool:
-    """Who keeps the estate's station: the property staff of the estate and the community's admins."""
-    scope = scope_for(actor)
-    if can_manage(actor, estate.community):
-        return True
-    return bool(scope.roles & PROPERTY_ROLES) and Estate.objects.managed_by_staff_of(actor).filter(pk=estate.pk).exists()
 
 
 @transaction.atomic

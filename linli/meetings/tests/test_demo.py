@@ -5,15 +5,10 @@ import io
 import pytest
 from django.utils import timezone
 
+from linli.meetings import demo
+from linli.meetings.models import JointMeeting, JointMeetingInvite, JointMeetingTask
 from linli.people.models import User
-from linli.workorders import demo
-from linli.workorders.models import (
-    JointMeeting,
-    JointMeetingInvite,
-    JointMeetingTask,
-    WorkOrder,
-    WorkOrderEvent,
-)
+from linli.workorders.models import WorkOrder, WorkOrderEvent
 
 
 @pytest.fixture

@@ -8,16 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from linli.core.testing import make_user, post
+from linli.meetings import services as m
+from linli.meetings.models import JointMeeting, JointMeetingInvite, JointMeetingTask
 from linli.people.models import Organization, Role
-from linli.workorders import meetings as m
 from linli.workorders import services as s
-from linli.workorders.models import (
-    JointMeeting,
-    JointMeetingInvite,
-    JointMeetingTask,
-    WorkOrder,
-    WorkOrderEvent,
-)
+from linli.workorders.models import WorkOrder, WorkOrderEvent
 
 NOON = timezone.make_aware(datetime.datetime(2026, 11, 20, 12, 0))
 MEETING_AT = timezone.make_aware(datetime.datetime(2026, 11, 23, 9, 30))

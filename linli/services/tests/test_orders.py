@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from linli.volunteers import orders as o
-from linli.volunteers.models import Parcel, ResidentOrder
+from linli.services import services as o
+from linli.services.models import Parcel, ResidentOrder
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Pages of the three lists, micro-wishes, resident orders and the parcel station."""
+"""Pages of the three lists (三张清单) and micro-wishes (微心愿)."""
 
 from django import forms as djforms
 from django.contrib import messages
@@ -10,20 +10,15 @@ from django.views.decorators.http import require_POST
 
 from linli.core import uploads
 from linli.core.access import get_visible_or_404, member_required
-from linli.people.models import Occupancy, Organization, Person
+from linli.people.models import Organization, Person
 from linli.people.scopes import scope_for
 from linli.people.services import log_sensitive_access
-from linli.places.models import Home
-from linli.volunteers import lists, orders, wishes
+from linli.volunteers import lists, wishes
 from linli.volunteers.forms import WEEKDAYS, managed_communities
 from linli.volunteers.models import (
     Match,
     Need,
     Offer,
-    Offering,
-    Parcel,
-    Provider,
-    ResidentOrder,
     Skill,
     Volunteer,
     Wish,
@@ -280,107 +275,3 @@ def wish_action(request, pk, action):
     if done:
         messages.success(request, _("已更新"))
     return redirect("volunteers:wish_detail", pk=pk)
-
-
-# -- resident orders and the parcel station ----------------------------------------------------------------------
-
-
-@member_required
-def order_list(request):
-    scope = scope_for(request.user)
-    providers = Provider.objects.visible_to(request.user).filter(active=True).select_related("organization", "estate")
-    my_estates = scope.resident_estate_ids
-    offerings = Offering.objects.filter(provider__in=providers, active=True, provider__estate_id__in=sorted(my_estates)
-                                        ).select_related("provider__organization")
-    qs = ResidentOrder.objects.visible_to(request.user).select_related("offering", "provider__organization",
-                                                                       "estate", "person", "home__building")
-    return render(request, "volunteers/order_list.html", {
-        "offerings": offerings, "page": _page(request, qs), "person_id": scope.person_id,
-        "provider_orgs": set(scope.own_org_ids), "staff": scope.is_staff_member,
-    })
-
-
-@require_POST
-@member_required
-def order_place(request, pk):
-    offering = get_visible_or_404(Offering.objects.select_related("provider"), request.user, pk=pk)
-    qty = request.POST.get("quantity", "1")
-    order = apply(request, orders.order_place, offering=offering, quantity=int(qty) if qty.isdigit() else 0,
-                  note=request.POST.get("note", ""))
-    if order:
-        messages.success(request, _("已下单：%(n)s，金额 %(a)s 元（线下结算）") % {"n": offering.name, "a": order.amount})
-    return redirect("volunteers:order_list")
-
-
-@require_POST
-@member_required
-def order_action(request, pk, action):
-    order = get_visible_or_404(ResidentOrder.objects.select_related("provider", "offering"), request.user, pk=pk)
-    fns = {"accept": orders.order_accept, "refuse": orders.order_refuse, "complete": orders.order_complete,
-           "cancel": orders.order_cancel}
-    if action not in fns:
-        raise Http404
-    kwargs = {}
-    if action in ("refuse", "cancel"):
-        kwargs["reason"] = request.POST.get("reason", "")
-    if action == "complete":
-        kwargs["to_station"] = request.POST.get("to_station") == "1"
-    if apply(request, fns[action], order=order, **kwargs):
-        messages.success(request, _("已更新"))
-    return redirect("volunteers:order_list")
-
-
-@member_required
-def parcel_list(request):
-    scope = scope_for(request.user)
-    mine = Parcel.objects.filter(recipient_id=scope.person_id or 0).order_by("-arrived_at")[:20]
-    station = Parcel.objects.visible_to(request.user).exclude(recipient_id=scope.person_id or 0).filter(
-        status__in=orders.OPEN_PARCELS).select_related("recipient", "home__building", "estate")[:200]
-    pool = Parcel.objects.delivery_pool(request.user).select_related("home__building", "estate")
-    deliveries = Parcel.objects.filter(courier_id=scope.person_id or 0, status=Parcel.Status.OUT_FOR_DELIVERY
-                                       ).select_related("home__building", "estate", "recipient")
-    return render(request, "volunteers/parcel_list.html", {
-        "mine": mine, "station": station if scope.is_staff_member else [], "pool": pool, "deliveries": deliveries,
-        "staff": scope.is_staff_member,
-    })
-
-
-@require_POST
-@member_required
-def parcel_new(request):
-    """The station keeper types the recipient's phone number (as on the parcel's label)."""
-    phone = "".join(ch for ch in request.POST.get("phone", "") if ch.isdigit())
-    recipients = list(Person.objects.visible_to(request.user).filter(phone=phone)[:2]) if phone else []
-    if len(recipients) != 1:
-        messages.error(request, _("没有找到唯一的收件人，请核对手机号"))
-        return redirect("volunteers:parcel_list")
-    recipient = recipients[0]
-    occ = (Occupancy.objects.current().filter(person=recipient, home__in=Home.objects.visible_to(request.user))
-           .select_related("home__estate__community").order_by("pk").first())
-    if occ is None:
-        raise Http404
-    home = occ.home
-    parcel = apply(request, orders.parcel_register, home=home, recipient=recipient,
-                   description=request.POST.get("description", "").strip() or _("快递"),
-                   bulky=request.POST.get("bulky") == "1")
-    if parcel:
-        messages.success(request, _("已登记，取件码 %(c)s") % {"c": parcel.code})
-    return redirect("volunteers:parcel_list")
-
-
-@require_POST
-@member_required
-def parcel_action(request, pk, action):
-    parcel = (Parcel.objects.visible_to(request.user) | Parcel.objects.delivery_pool(request.user)).filter(
-        pk=pk).select_related("estate__community").first()
-    if parcel is None:
-        raise Http404
-    code = request.POST.get("code", "")
-    fns = {"pick_up": (orders.parcel_pick_up, {"code": code}), "request": (orders.parcel_request_delivery, {}),
-           "take": (orders.parcel_take, {}), "deliver": (orders.parcel_deliver, {"code": code})}
-    if action not in fns:
-        raise Http404
-    fn, kwargs = fns[action]
-    if apply(request, fn, parcel=parcel, **kwargs):
-        messages.success(request, _("已更新"))
-    return redirect("volunteers:parcel_list")
