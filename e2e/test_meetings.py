@@ -7,8 +7,8 @@ import datetime
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from linli.meetings.models import JointMeeting
 from linli.workorders import services as s
-from linli.workorders.models import JointMeeting
 
 
 def test_a_street_admin_blows_the_whistle_and_the_department_reports_and_delivers(world, live_server, page,

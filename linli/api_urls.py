@@ -4,7 +4,7 @@ from importlib import import_module
 
 from rest_framework.routers import DefaultRouter
 
-APPS = ["places", "people", "triage", "workorders", "fees", "assembly", "volunteers", "care"]
+APPS = ["places", "people", "triage", "workorders", "meetings", "fees", "assembly", "volunteers", "services", "care"]
 
 router = DefaultRouter()
 urlpatterns = []

@@ -56,9 +56,11 @@ INSTALLED_APPS = [
     "linli.places",
     "linli.triage",
     "linli.workorders",
+    "linli.meetings",
     "linli.fees",
     "linli.assembly",
     "linli.volunteers",
+    "linli.services",
     "linli.care",
 ]
 

@@ -25,10 +25,13 @@ urlpatterns = [
     path("places/", include("linli.places.urls")),
     path("people/", include("linli.people.urls")),
     path("triage/", include("linli.triage.urls")),
+    # Joint meetings and resident orders have apps of their own but keep the paths they had (bookmarks, posters).
+    path("workorders/meetings/", include("linli.meetings.urls")),
     path("workorders/", include("linli.workorders.urls")),
     path("open311/v2/", include("linli.workorders.open311_urls")),
     path("fees/", include("linli.fees.urls")),
     path("assembly/", include("linli.assembly.urls")),
+    path("volunteers/", include("linli.services.urls")),
     path("volunteers/", include("linli.volunteers.urls")),
     path("care/", include("linli.care.urls")),
     path("api/v1/", include("linli.api_urls")),

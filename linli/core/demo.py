@@ -251,7 +251,8 @@ def fit_layouts(layouts: list[_Layout], target: int, rng: random.Random) -> None
 # -- the loader ------------------------------------------------------------------------------------
 # Apps that add their own demo data on top of the street; each module has an idempotent load(*, out).
 DEMO_EXTENSIONS = [
-    "linli.triage.demo", "linli.workorders.demo", "linli.fees.demo", "linli.assembly.demo", "linli.volunteers.demo", "linli.care.demo",
+    "linli.triage.demo", "linli.workorders.demo", "linli.meetings.demo", "linli.fees.demo", "linli.assembly.demo",
+    "linli.volunteers.demo", "linli.services.demo", "linli.care.demo",
 ]
 
 

@@ -28,9 +28,9 @@ class RewardAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "community", "cost", "stock", "active"]
 
 
-for model in (m.PointsEntry, m.Redemption, m.Participation, m.WishEvent, m.OrderEvent, m.Match):
+for model in (m.PointsEntry, m.Redemption, m.Participation, m.WishEvent, m.Match):
     admin.site.register(model, ReadOnlyAdmin)
 
-for model in (m.BoardEntry, m.Offer, m.Need, m.Wish, m.Provider, m.Offering, m.ResidentOrder, m.Parcel):
+for model in (m.BoardEntry, m.Offer, m.Need, m.Wish):
     admin.site.register(model, type(f"{model.__name__}Admin", (admin.ModelAdmin,), {"raw_id_fields": [
         f.name for f in model._meta.fields if f.is_relation and f.related_model.__name__ in ("Person", "Home")]}))

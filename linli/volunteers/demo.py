@@ -1,5 +1,6 @@
 """Demo data of volunteers on top of the demo street (``linli demo``): 136 红管家 (seed 002), four teams of
-锦霞社区 (seed 004), activities with points, rewards, the three lists, micro-wishes, orders and parcels.
+锦霞社区 (seed 004), activities with points, rewards, the three lists and micro-wishes
+(resident orders and parcels: linli/services/demo.py).
 
 The demo login ``resident`` is a volunteer too: it can scan an activity's QR code, earn and redeem points.
 Idempotent: nothing is added when 锦霞社区 already has its teams.
@@ -7,13 +8,12 @@ Idempotent: nothing is added when 锦霞社区 already has its teams.
 
 import datetime
 import random
-from decimal import Decimal
 
 from django.utils import timezone
 
 from linli.people.models import Occupancy, Organization, Person, User
 from linli.places.models import Division, Estate
-from linli.volunteers import lists, orders, services, wishes
+from linli.volunteers import lists, services, wishes
 from linli.volunteers.models import (
     Participation,
     PointsAccount,
@@ -136,19 +136,4 @@ def load(*, out):
             wish.status, wish.claimed_at, wish.claim_due = "claimed", now, now + 14 * day
             wish.save()
 
-    # Resident orders and the station.
-    providers = []
-    for org in Organization.objects.filter(name__in=["重庆义渡城市更新物业服务有限公司", "锦霞社区物业服务站"]):
-        providers.append(orders.provider_add(actor=admin, organization=org, estate=estate))
-    catalogue = (("桶装水", "goods", "18.00", "桶", True), ("家电上门维修", "service", "30.00", "次", False),
-                 ("助老午餐", "meal", "12.00", "份", False), ("大米 25kg 团购", "goods", "95.00", "袋", True))
-    for provider in providers:
-        for name, kind, price, unit, bulky in catalogue[:2] if provider is providers[0] else catalogue[2:]:
-            orders.offering_add(actor=admin, provider=provider, name=name, kind=kind, price=Decimal(price), unit=unit,
-                                bulky=bulky)
-    if resident_user and resident_user.person_id:
-        occ = Occupancy.objects.current().filter(person=resident_user.person).select_related("home__estate").first()
-        if occ:
-            orders.parcel_register(actor=admin, home=occ.home, recipient=resident_user.person,
-                                   description="大米 25kg", bulky=True)
     out(f"志愿服务：{len(volunteers) + 1} 名红管家，{len(teams)} 支队伍，5 个活动，{len(entries) + 1} 条积分流水。")

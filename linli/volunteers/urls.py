@@ -1,6 +1,7 @@
 from django.urls import path
 
 from linli.volunteers import views
+from linli.volunteers.views import lists as more
 
 app_name = "volunteers"
 
@@ -29,8 +30,6 @@ urlpatterns = [
     path("board/<str:code>/", views.board_page, name="board"),
 ]
 
-from linli.volunteers import views_more as more  # noqa: E402
-
 urlpatterns += [
     path("lists/", more.list_offers, name="list_offers"),
     path("lists/offers/new/", more.offer_new, name="offer_new"),
@@ -43,10 +42,4 @@ urlpatterns += [
     path("wishes/<int:pk>/", more.wish_detail, name="wish_detail"),
     path("wishes/<int:pk>/photo/", more.wish_photo, name="wish_photo"),
     path("wishes/<int:pk>/<str:action>/", more.wish_action, name="wish_action"),
-    path("orders/", more.order_list, name="order_list"),
-    path("orders/offerings/<int:pk>/", more.order_place, name="order_place"),
-    path("orders/<int:pk>/<str:action>/", more.order_action, name="order_action"),
-    path("parcels/", more.parcel_list, name="parcel_list"),
-    path("parcels/new/", more.parcel_new, name="parcel_new"),
-    path("parcels/<int:pk>/<str:action>/", more.parcel_action, name="parcel_action"),
 ]

@@ -5,6 +5,7 @@ Who may do what (the same answers as the pages, because every step calls the sam
 * reads: members, limited to ``WorkOrder.objects.visible_to(user)``; strangers get 404, anonymous callers 401;
 * create: admins, grid workers and property staff for a place they serve, residents for their own estate/home;
   read-only roles (auditor, department handler) 403;
+* rates: ``GET /api/v1/workorders-rates/?division=CODE&period=2026-11``, staff of the division (others 404);
 * steps: ``POST /api/v1/workorders/{code}/{step}/``; a step the caller may not take is 403 and changes nothing,
   a step the order's status does not allow is 400 with the Chinese message (``{"detail": …}``), bad fields 400.
 """
@@ -12,9 +13,11 @@ Who may do what (the same answers as the pages, because every step calls the sam
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.urls import path
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -27,7 +30,7 @@ from linli.people.scopes import scope_for
 from linli.places.models import Estate
 from linli.places.registry_io import FileError
 from linli.places.serializers import drf_validation_error
-from linli.workorders import api_meetings, hotline, services
+from linli.workorders import hotline, permissions, rates, services
 from linli.workorders import serializers as s
 from linli.workorders.models import (
     ACTIVE_STATUSES,
@@ -39,6 +42,17 @@ from linli.workorders.models import (
     WorkOrderEvent,
 )
 from linli.workorders.permissions import CREATOR_ROLES  # who may record an order for a place they serve
+
+
+class StaffOnly(IsMember):
+    """Members who serve as staff; residents and strangers get 404."""
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        if not scope_for(request.user).is_staff_member:
+            raise Http404
+        return True
 
 
 class CommaChoicesFilter(filters.CharFilter):
@@ -298,10 +312,37 @@ class HotlinePushView(APIView):
         return Response(result.as_dict())
 
 
-extra_urls = [path("hotline/orders/", HotlinePushView.as_view(), name="api-hotline-orders")] + api_meetings.extra_urls
+class RatesView(APIView):
+    """Response, resolution and satisfaction rates, score and counts of one division for one period."""
+
+    permission_classes = [StaffOnly]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("division", OpenApiTypes.STR, required=True, description="区划代码（区、街道或社区）"),
+            OpenApiParameter("period", OpenApiTypes.STR, required=False,
+                             description="2026-11 | 2026-Q4 | 2026 | 2026-11-01..2026-11-15；默认本月"),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        code = request.query_params.get("division", "").strip()
+        if not code:
+            raise exceptions.ValidationError({"division": ["请指定区划代码：?division=CODE"]})
+        division = permissions.rates_divisions(request.user).filter(code=code).first()
+        if division is None:
+            raise Http404
+        try:
+            period = rates.parse_period(request.query_params.get("period"))
+        except ValueError as exc:
+            raise exceptions.ValidationError({"period": [str(exc)]}) from None
+        return Response(rates.rates_as_dict(rates.compute(division, period)))
+
+
+extra_urls = [path("hotline/orders/", HotlinePushView.as_view(), name="api-hotline-orders"),
+              path("workorders-rates/", RatesView.as_view(), name="api-workorders-rates")]
 
 
 def register(router):
     router.register("workorders", WorkOrderViewSet)
-    api_meetings.register(router)
 

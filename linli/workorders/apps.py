@@ -20,7 +20,7 @@ class WorkordersConfig(AppConfig):
 
         register(NavItem(_("工单"), "workorders:inbox", lambda scope, user: scope.is_staff_member, order=20))
         register(NavItem(_("我的诉求"), "workorders:mine", lambda scope, user: bool(scope.home_ids), order=21))
-        register(NavItem(_("吹哨报到"), "workorders:meeting_list", lambda scope, user: bool(scope.paths), order=23))
+        register(NavItem(_("吹哨报到"), "meetings:meeting_list", lambda scope, user: bool(scope.paths), order=23))
         register(NavItem(_("考评"), "workorders:rates", lambda scope, user: bool(scope.paths), order=24))
         register(NavItem(_("通知"), "workorders:notifications", lambda scope, user: scope.is_member, order=22, on_home=False))
         # The one-command demo runs the sweep in-process; production runs `linli worker` instead.

@@ -440,5 +440,3 @@ class Notification(models.Model):
     def __str__(self):
         return self.title
 
-
-from linli.workorders.models_meetings import *  # noqa: E402,F401,F403  (joint meetings live in their own module)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from linli.people.actors import is_system
 from linli.people.models import Organization, Role
 from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS, PROPERTY_ROLES, scope_for
+from linli.places.models import Division
 from linli.workorders.models import Channel, WorkOrder, WorkOrderEvent
 
 # The service desk (一站式服务窗口): walk-in, phone and WeChat-group requests.
@@ -107,3 +108,31 @@ def can_use_desk(user) -> bool:
 
 def can_create_by_api(user) -> bool:
     return bool(scope_for(user).roles & CREATOR_ROLES)
+
+
+# -- joint meetings (吹哨报到) ------------------------------------------------------------------------------
+# Who may call a meeting about a street's orders; linli.meetings.permissions builds on it (the order page asks too).
+MEETING_CONVENER_ROLES = frozenset({Role.STREET_ADMIN, Role.DISTRICT_ADMIN})
+
+
+def can_convene_meeting(user, street) -> bool:
+    """Admins of the street (a street admin, or a district admin above it)."""
+    if user is None or street is None or street.level != "street":
+        return False
+    scope = scope_for(user)
+    return bool(scope.roles & MEETING_CONVENER_ROLES) and scope.can_write_division(street)
+
+
+# -- assessment rates (考评) -------------------------------------------------------------------------------
+
+
+def rates_divisions(user):
+    """Divisions whose figures ``user`` may see: those under a division the user serves as staff
+    (admins, grid workers, department handlers, auditors); property companies and residents see none."""
+    scope = scope_for(user)
+    if not scope.is_staff_member or not scope.paths:
+        return Division.objects.none()
+    qs = Division.objects.none()
+    for p in scope.paths:
+        qs = qs | Division.objects.filter(path__startswith=p)
+    return qs

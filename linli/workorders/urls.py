@@ -1,7 +1,6 @@
 from django.urls import path, re_path
 
 from linli.workorders import views
-from linli.workorders.urls_meetings import urlpatterns as meeting_urlpatterns
 
 app_name = "workorders"
 
@@ -31,7 +30,9 @@ urlpatterns = [
     path("routing/new/", views.routing_edit, name="routing_new"),
     path("routing/<int:pk>/", views.routing_edit, name="routing_edit"),
     path("routing/defaults/", views.routing_defaults, name="routing_defaults"),
+    path("rates/", views.rates_page, name="rates"),
+    path("rates/<str:code>/", views.rates_page, name="rates_division"),
     re_path(rf"^{CODE}/$", views.order_detail, name="order"),
     re_path(rf"^{CODE}/act/(?P<action>[a-z_]+)/$", views.order_act, name="order_act"),
     re_path(rf"^{CODE}/files/(?P<pk>\d+)/$", views.order_file, name="order_file"),
-] + meeting_urlpatterns
+]

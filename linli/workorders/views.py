@@ -1,8 +1,11 @@
 """Work-order pages: the resident's phone page behind the poster QR code, the service desk, patrol reports,
-the staff inbox, the work order with its steps, the resident's own requests, boards, notifications, posters
-and the routing table. Every step calls the one function in services.py that the API and the CLI call too.
+the staff inbox, the work order with its steps, the resident's own requests, boards, notifications, posters,
+the routing table and the assessment rates (响应率/解决率/满意率). Every step calls the one function in services.py
+that the API and the CLI call too.
 """
 
+import datetime
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +16,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,7 +34,8 @@ from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS, scope_for
 from linli.places.filters import search_q
 from linli.places.models import Building, Division, Estate, Home, Stewardship
 from linli.workorders import forms as f
-from linli.workorders import meetings, permissions, posters
+from linli.workorders import permissions, posters
+from linli.workorders import rates as rates_mod
 from linli.workorders import services as s
 from linli.workorders.models import (
     ACTIVE_STATUSES,
@@ -510,7 +516,7 @@ def order_context(user, order, *, errors=None, forms_with_errors=None) -> dict:
         "triage": _triage_view(order) if staff else None,
         "order": order, "events": events, "photos": photos, "actions": actions, "errors": errors or [],
         "staff_view": staff, "manages": manages, "contact_name": contact_name, "contact_phone": contact_phone,
-        "can_convene": staff and meetings.can_convene(user, order.street),
+        "can_convene": staff and permissions.can_convene_meeting(user, order.street),
         "category_name": f.CATEGORY_NAMES.get(order.category, order.category), "now": timezone.now(),
         "subcategory_name": _subcategory_name(order.subcategory),
     }
@@ -807,3 +813,77 @@ def routing_edit(request, pk=None):
     return render(request, "workorders/routing_form.html", {"form": form, "street": street, "rule": rule,
                                                             "can_write": scope_for(request.user).can_write_division(
                                                                 street)})
+
+
+# -- rates ---------------------------------------------------------------------------------------------------
+
+
+def division_prefixes(path: str) -> list[str]:
+    """The paths of a division and of every division above it ("11/", "11/05/", "11/05/03/")."""
+    parts = [p for p in path.split("/") if p]
+    return ["".join(f"{c}/" for c in parts[: i + 1]) for i in range(len(parts))]
+
+
+BAR_COLOURS = {"response": "#3b78c4", "resolution": "#2e9a56", "satisfaction": "#d9a21b", "score": "#8a5cc7"}
+
+
+def rate_bars(rows, *, width: int = 460, label_width: int = 96) -> str:
+    """Grouped horizontal bars (response, resolution, satisfaction per row) as inline SVG, 0–100 %."""
+    keys = [("response", _("响应率")), ("resolution", _("解决率")), ("satisfaction", _("满意率"))]
+    bar, gap = 8, 12
+    block = bar * len(keys) + gap
+    height = max(block * len(rows), block)
+    plot = width - label_width - 52
+    out = [f'<svg class="chart" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" role="img">']
+    for i, row in enumerate(rows):
+        y = i * block
+        out.append(f'<text x="0" y="{y + bar * 2:.0f}" font-size="12">{escape(row.name[:7])}</text>')
+        for j, (key, label) in enumerate(keys):
+            value = getattr(row.tally, f"{key}_rate")
+            yy = y + j * bar
+            if value is None:
+                out.append(f'<text x="{label_width}" y="{yy + bar - 1}" font-size="8" fill="#777">—</text>')
+                continue
+            w = float(Decimal(plot) * value)
+            out.append(f'<rect x="{label_width}" y="{yy}" width="{w:.1f}" height="{bar - 1}" '
+                       f'fill="{BAR_COLOURS[key]}"><title>{escape(label)}: {value * 100:.2f}%</title></rect>')
+            out.append(f'<text x="{label_width + w + 3:.1f}" y="{yy + bar - 1}" font-size="8">{value * 100:.1f}%</text>')
+    out.append("</svg>")
+    out.append('<p class="legend">')
+    for key, label in keys:
+        out.append(f'<span><i class="sw-{key}"></i>{escape(label)}</span>')
+    out.append("</p>")
+    return mark_safe("".join(out))
+
+
+@staff_required
+def rates_page(request, code=None):
+    divisions = permissions.rates_divisions(request.user)
+    if code is None:
+        top = divisions.order_by("path").first()
+        if top is None:
+            raise Http404
+        return redirect("workorders:rates_division", code=top.code)
+    division = divisions.filter(code=code).first()
+    if division is None:
+        raise Http404
+    try:
+        period = rates_mod.parse_period(request.GET.get("period"))
+        error = ""
+    except ValueError as exc:
+        period, error = rates_mod.parse_period(None), str(exc)
+    figures = rates_mod.compute(division, period)
+    children = list(divisions.filter(parent=division).order_by("path"))
+    ancestors = list(divisions.filter(path__in=division_prefixes(division.path)).exclude(pk=division.pk)
+                     .order_by("path"))
+    today = timezone.localdate()
+    shortcuts = [(f"{today:%Y-%m}", _("本月")),
+                 (f"{(today.replace(day=1) - datetime.timedelta(days=1)):%Y-%m}", _("上月")),
+                 (f"{today.year}-Q{(today.month - 1) // 3 + 1}", _("本季度")), (str(today.year), _("本年"))]
+    chart_rows = figures.by_community if division.level != Division.Level.COMMUNITY else figures.by_org
+    return render(request, "workorders/rates.html", {
+        "division": division, "period": period, "figures": figures, "error": error, "children": children,
+        "ancestors": ancestors, "shortcuts": shortcuts, "chart": rate_bars(chart_rows),
+        "org_chart": rate_bars(figures.by_org) if figures.by_org else "",
+        "weights": rates_mod.score_weights(),
+    })

@@ -1,7 +1,5 @@
 """Volunteer pages: strangers get 404, read-only roles 403 on writes (nothing changed), the right role succeeds."""
 
-from decimal import Decimal
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -10,7 +8,7 @@ from django.utils import timezone
 from linli.core.testing import PASSWORD
 from linli.core.tests import samples
 from linli.people.models import AccessLog
-from linli.volunteers import lists, orders, services, wishes
+from linli.volunteers import lists, services, wishes
 from linli.volunteers.models import (
     Activity,
     BoardEntry,
@@ -42,12 +40,6 @@ def scene(vworld, settings, tmp_path):
     wish = wishes.wish_post(actor=w.resident_a, beneficiary=w.resident, title="想要一台收音机",
                             detail="独居，家住1栋1单元101")
     w.wish = wishes.wish_review(actor=w.community_admin, wish=wish, approve=True)
-    provider = orders.provider_add(actor=w.community_admin, organization=w.company, estate=w.estate_a)
-    w.water = orders.offering_add(actor=w.manager_a, provider=provider, name="桶装水", kind="goods",
-                                  price=Decimal("18.50"), bulky=True)
-    w.order = orders.order_place(actor=w.resident_a, offering=w.water)
-    w.parcel = orders.parcel_register(actor=w.staff_a, home=w.home_a1, recipient=w.resident, description="大米",
-                                      bulky=True)
     return w
 
 
@@ -66,8 +58,6 @@ MEMBER_PAGES = {
     "need": lambda w: reverse("volunteers:need_detail", args=[w.need.pk]),
     "wishes": lambda w: reverse("volunteers:wish_list"),
     "wish_new": lambda w: reverse("volunteers:wish_new"),
-    "orders": lambda w: reverse("volunteers:order_list"),
-    "parcels": lambda w: reverse("volunteers:parcel_list"),
 }
 
 
@@ -317,49 +307,6 @@ def test_a_role_that_does_not_check_wishes_cannot_approve_one(scene, client_for,
     assert Wish.objects.get(pk=wish.pk).status == "pending"
 
 
-# -- orders and parcels -----------------------------------------------------------------------------------------
-
-
-def test_a_resident_orders_from_the_page_and_the_provider_accepts(scene, client_for):
-    client_for("resident_a").post(reverse("volunteers:order_place", args=[scene.water.pk]), {"quantity": "2"})
-    from linli.volunteers.models import ResidentOrder
-
-    order = ResidentOrder.objects.latest("pk")
-    assert order.amount == Decimal("37.00")
-    client_for("staff_a").post(reverse("volunteers:order_action", args=[order.pk, "accept"]))
-    assert ResidentOrder.objects.get(pk=order.pk).status == "accepted"
-
-
-@pytest.mark.parametrize("name", ["auditor", "community_admin", "volunteer_a"])
-def test_only_the_provider_accepts_an_order(scene, client_for, name):
-    response = client_for(name).post(reverse("volunteers:order_action", args=[scene.order.pk, "accept"]))
-    assert response.status_code in (403, 404)
-    scene.order.refresh_from_db()
-    assert scene.order.status == "placed"
-
-
-def test_the_resident_sees_their_pick_up_code_and_asks_for_delivery(scene, client_for):
-    body = client_for("resident_a").get(reverse("volunteers:parcel_list")).content.decode()
-    assert scene.parcel.code in body
-    client_for("resident_a").post(reverse("volunteers:parcel_action", args=[scene.parcel.pk, "request"]))
-    response = client_for("volunteer_a").get(reverse("volunteers:parcel_list"))
-    assert list(response.context["pool"]) == [scene.parcel]
-    assert scene.parcel.code not in response.content.decode()
-
-
-def test_the_station_registers_a_parcel_by_phone_number(scene, client_for):
-    client_for("staff_a").post(reverse("volunteers:parcel_new"), {"phone": "138 1234 5678", "description": "快递"})
-    from linli.volunteers.models import Parcel
-
-    assert Parcel.objects.filter(description="快递", recipient=scene.resident, home=scene.home_a1).count() == 1
-
-
-def test_a_stranger_cannot_touch_a_parcel(scene, client_for):
-    url = reverse("volunteers:parcel_action", args=[scene.parcel.pk, "pick_up"])
-    assert client_for("stranger").post(url, {"code": scene.parcel.code}).status_code == 404
-    assert client_for("other_street_admin").post(url, {"code": scene.parcel.code}).status_code == 404
-
-
 # -- large type ---------------------------------------------------------------------------------------------------
 
 
@@ -398,10 +345,6 @@ POSTS = {
     "need_action": lambda w: reverse("volunteers:need_action", args=[w.need.pk]),
     "wish_new": lambda w: reverse("volunteers:wish_new"),
     "wish_claim": lambda w: reverse("volunteers:wish_action", args=[w.wish.pk, "claim"]),
-    "order": lambda w: reverse("volunteers:order_place", args=[w.water.pk]),
-    "order_action": lambda w: reverse("volunteers:order_action", args=[w.order.pk, "accept"]),
-    "parcel_new": lambda w: reverse("volunteers:parcel_new"),
-    "parcel_action": lambda w: reverse("volunteers:parcel_action", args=[w.parcel.pk, "request"]),
 }
 
 

@@ -19,8 +19,8 @@ def desk(world):
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker):
-    """The demo street with the demo work orders and joint meetings, loaded once per test module and rolled back
-    after it (the other apps' demos are left out: these modules test the work orders)."""
+    """The demo street with the demo work orders, loaded once per test module and rolled back after it (the other
+    apps' demos are left out: these modules test the work orders; linli/meetings/tests adds its meetings)."""
     from linli.core import demo as core
     from linli.workorders import demo
 

@@ -9,8 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone
 
-from linli.people.models import Organization, Person
-from linli.workorders import meetings as m
+from linli.people.models import Person
 from linli.workorders import services as s
 from linli.workorders.models import Attachment, Notification, RoutingRule, WorkOrder, WorkOrderEvent
 from linli.workorders.urls import urlpatterns
@@ -18,16 +17,14 @@ from linli.workorders.urls import urlpatterns
 # The resident's QR page is public by design (the token is the poster); tests/test_pages_intake.py covers it.
 PUBLIC = {"report", "reported"}
 # Pages that only take a POST (the stranger's POST is tested on every URL).
-POST_ONLY = {"bulk_dispatch", "notification_read", "notifications_read_all", "order_act", "meeting_minutes",
-             "meeting_task_new", "meeting_invite", "meeting_link", "meeting_close", "meeting_report",
-             "routing_defaults"}
+POST_ONLY = {"bulk_dispatch", "notification_read", "notifications_read_all", "order_act", "routing_defaults"}
 # Everyone's own notifications: a stranger opens theirs (empty) and marks only theirs read.
 OWN = {"notifications", "notifications_read_all"}
 # Query strings the street admin's GET needs; and pages that redirect to their first view.
 QUERY = {"place_options": "?part=buildings&estate={estate}"}
 REDIRECTS = {"rates": "/workorders/rates/"}
 # Pages for roles other than the street admin (what they answer the admin is checked in their own tests).
-NOT_FOR_THE_ADMIN = {"mine", "meeting_report"}
+NOT_FOR_THE_ADMIN = {"mine"}
 
 
 def names(patterns=urlpatterns):
@@ -46,9 +43,6 @@ def objects(desk):
                                place=s.resolve_place(building=desk.building_a), category="facility", now=noon)
     event = WorkOrderEvent.objects.filter(order=order).first()
     attachment = Attachment.objects.create(order=order, event=event, file=SimpleUploadedFile("a.jpg", b"jpegbytes"))
-    department = Organization.objects.filter(kind="department").first()
-    meeting = m.meeting_convene(street=desk.street, title="楼道照明", scheduled_at=noon + datetime.timedelta(days=1),
-                                actor=desk.street_admin, orders=[order], departments=[department], now=noon)
     notification = Notification.objects.filter(user=desk.street_admin).first() or Notification.objects.create(
         user=desk.street_admin, order=order, title="test")
     return {
@@ -56,7 +50,7 @@ def objects(desk):
         "poster_estate": desk.estate_a.pk, "poster_building": desk.building_a.pk,
         "desk_pick": Person.objects.filter(occupancies__home__building__estate=desk.estate_a).first().pk,
         "notification_read": notification.pk, "routing_edit": RoutingRule.objects.filter(street=desk.street).first().pk,
-        "order_file": attachment.pk, "meeting_report": meeting.invites.first().pk, "meeting": meeting.pk,
+        "order_file": attachment.pk,
         "rates_division": desk.street.code, "estate": desk.estate_a.pk,
     }
 
@@ -73,11 +67,8 @@ def url_of(name, objects):
         kwargs["code"] = objects["code"]
     if name == "rates_division":
         kwargs["code"] = objects["rates_division"]
-    if name in ("poster_estate", "poster_building", "desk_pick", "notification_read", "routing_edit", "order_file",
-                "meeting_report"):
+    if name in ("poster_estate", "poster_building", "desk_pick", "notification_read", "routing_edit", "order_file"):
         kwargs["pk"] = objects[name]
-    elif name.startswith("meeting_") and name not in ("meeting_list", "meeting_new"):
-        kwargs["pk"] = objects["meeting"]
     return reverse(f"workorders:{name}", kwargs=kwargs)
 
 
@@ -85,7 +76,7 @@ ALL = sorted(set(names()) - PUBLIC)
 
 
 def test_the_table_is_walked_whole():
-    assert {"inbox", "order", "order_act", "board", "overdue", "routing", "meeting_list", "rates"} <= set(ALL)
+    assert {"inbox", "order", "order_act", "board", "overdue", "routing", "rates"} <= set(ALL)
 
 
 @pytest.mark.parametrize("name", ALL)
