@@ -159,7 +159,7 @@ def test_the_qr_url_asks_an_anonymous_visitor_to_sign_in_first(scene):
 def test_a_read_only_role_cannot_check_people_in(scene, client_for, name):
     url = reverse("volunteers:activity_roster", args=[scene.activity.pk])
     response = client_for(name).post(url, {"person": scene.neighbour.pk, "action": "in"})
-    assert response.status_code in (403, 404)
+    assert response.status_code == 403
     assert Participation.objects.count() == 0
 
 
@@ -313,7 +313,7 @@ def test_a_volunteer_claims_and_fulfils_a_wish_from_the_pages(scene, client_for)
 def test_a_role_that_does_not_check_wishes_cannot_approve_one(scene, client_for, name):
     wish = wishes.wish_post(actor=scene.resident_a, beneficiary=scene.resident, title="理发")
     response = client_for(name).post(reverse("volunteers:wish_action", args=[wish.pk, "review"]), {"approve": "1"})
-    assert response.status_code in (403, 404)
+    assert response.status_code == 404  # a pending wish is seen only by its poster and the reviewers
     assert Wish.objects.get(pk=wish.pk).status == "pending"
 
 
@@ -330,10 +330,10 @@ def test_a_resident_orders_from_the_page_and_the_provider_accepts(scene, client_
     assert ResidentOrder.objects.get(pk=order.pk).status == "accepted"
 
 
-@pytest.mark.parametrize("name", ["auditor", "community_admin", "volunteer_a"])
-def test_only_the_provider_accepts_an_order(scene, client_for, name):
+@pytest.mark.parametrize(("name", "code"), [("auditor", 403), ("community_admin", 403), ("volunteer_a", 404)])
+def test_only_the_provider_accepts_an_order(scene, client_for, name, code):
     response = client_for(name).post(reverse("volunteers:order_action", args=[scene.order.pk, "accept"]))
-    assert response.status_code in (403, 404)
+    assert response.status_code == code
     scene.order.refresh_from_db()
     assert scene.order.status == "placed"
 
