@@ -167,12 +167,14 @@ def test_a_read_only_role_cannot_start_a_billing_run(world, plan):
 
 
 def test_a_plan_needs_its_decision_and_a_rate(world):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.fee_plan_create(actor=world.manager_a, estate=world.estate_a, rate=Decimal("10"),
                                  effective_from=D(2026, 1, 1), decision=" ")
-    with pytest.raises(ValidationError):
+    assert list(refused.value.message_dict) == ["decision"]
+    with pytest.raises(ValidationError) as refused:
         services.fee_plan_create(actor=world.manager_a, estate=world.estate_a, rate=Decimal("0"),
                                  effective_from=D(2026, 1, 1), decision="x")
+    assert list(refused.value.message_dict) == ["rate"]
     with pytest.raises(PermissionDenied):
         services.fee_plan_create(actor=world.manager_a, estate=world.estate_b, rate=Decimal("5"),
                                  effective_from=D(2026, 1, 1), decision="x")
