@@ -62,7 +62,6 @@ SERVICES = {
                                                                          actor=a)),
     "meeting_decide": (lambda w: _meeting(w, "held"), lambda w, o, a: services.meeting_decide(meeting=o, text="x",
                                                                                               actor=a)),
-    "meeting_cancel": (_meeting, lambda w, o, a: services.meeting_cancel(meeting=o, reason="x", actor=a)),
     "task_add": (lambda w: _meeting(w, "held"), lambda w, o, a: services.task_add(meeting=o, title="x", assignee="y",
                                                                                   actor=a)),
     "task_done": (_task, lambda w, o, a: services.task_done(task=o, actor=a)),
