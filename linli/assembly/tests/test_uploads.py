@@ -18,11 +18,6 @@ HTML = b"<html><body><script>fetch('/api/v1/people/').then(r => r.text()).then(a
 SVG = b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(document.cookie)'/>"
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def stored_notice(world, name, data):
     """A notice with an attachment written straight by the service, as files stored before the gate were."""
     return services.notice_post(title="电梯加装方案公示", body="方案见附件", scope="estate", estate=world.estate_a,

@@ -103,8 +103,7 @@ def test_relief_by_api(world, billed, client_for):
     assert revoke.status_code == 200 and revoke.json()["revoke_reason"] == "复核不符合"
 
 
-def test_ledger_entries_by_api(world, client_for, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_ledger_entries_by_api(world, client_for):
     body = {"estate": world.estate_a.pk, "direction": "income", "category": "canteen", "amount": "360.00",
             "occurred_on": "2026-11-30", "description": "社区食堂11月结余"}
 

@@ -20,8 +20,7 @@ def receipt():
 
 
 @pytest.fixture
-def entries(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def entries(world):
     out = [
         services.ledger_record(estate=world.estate_a, direction="income", category="subsidy",
                                amount=Decimal("5000"), occurred_on=D(2026, 11, 3), description="街道老旧小区物业补贴",
@@ -97,8 +96,7 @@ def test_the_command_fails_when_the_ledger_was_tampered_with(world, entries, cap
     assert "内容与其哈希不符" in capsys.readouterr().out
 
 
-def test_an_entry_needs_evidence_and_the_right_category(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_an_entry_needs_evidence_and_the_right_category(world):
     with pytest.raises(ValidationError) as refused:
         services.ledger_record(estate=world.estate_a, direction="income", category="parking", amount=Decimal("1"),
                                occurred_on=D(2026, 1, 1), description="x", evidence=None, actor=world.manager_a)
@@ -111,8 +109,7 @@ def test_an_entry_needs_evidence_and_the_right_category(world, settings, tmp_pat
 
 
 @pytest.mark.parametrize("name", ["staff_a", "auditor", "grid_worker", "resident_a"])
-def test_read_only_roles_cannot_enter_the_ledger(world, settings, tmp_path, name):
-    settings.MEDIA_ROOT = tmp_path
+def test_read_only_roles_cannot_enter_the_ledger(world, name):
     with pytest.raises(PermissionDenied):
         services.ledger_record(estate=world.estate_a, direction="income", category="parking", amount=Decimal("1"),
                                occurred_on=D(2026, 1, 1), description="x", evidence=receipt(),

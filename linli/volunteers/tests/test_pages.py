@@ -25,8 +25,7 @@ from linli.volunteers.testing import activity_times
 
 
 @pytest.fixture
-def scene(vworld, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def scene(vworld):
     w = vworld
     start, end = activity_times()
     w.activity = services.activity_create(actor=w.community_admin, title="楼道清扫", kind="cleaning", community=w.c1,

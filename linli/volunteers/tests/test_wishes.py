@@ -18,11 +18,6 @@ def photo(name="done.png"):
     return SimpleUploadedFile(name, PNG, content_type="image/png")
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def _open_wish(vworld, now=T0):
     wish = w.wish_post(actor=vworld.resident_a, beneficiary=vworld.resident, title="想要一台收音机",
                        detail="独居，耳背，家住1栋1单元101", now=now)

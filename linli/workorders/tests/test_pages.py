@@ -4,7 +4,6 @@ the routing table: strangers get 404, read-only roles 403 (and nothing changes),
 import datetime
 import io
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -12,11 +11,6 @@ from PIL import Image
 
 from linli.workorders import services as s
 from linli.workorders.models import Notification, RoutingRule, Status, WorkOrder, WorkOrderEvent
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 def report(world, **kw):

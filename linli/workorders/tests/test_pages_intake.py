@@ -12,8 +12,7 @@ from linli.workorders.models import Attachment, Status, WorkOrder
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache(settings, tmp_path, db):
-    settings.MEDIA_ROOT = tmp_path
+def fresh_cache(db):
     cache.clear()
     yield
     cache.clear()

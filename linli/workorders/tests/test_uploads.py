@@ -16,8 +16,7 @@ from linli.workorders.models import Attachment, WorkOrder
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path, db):
-    settings.MEDIA_ROOT = tmp_path
+def fresh_cache(db):
     cache.clear()
     yield
     cache.clear()
