@@ -3,7 +3,7 @@ from django.http import HttpRequest
 from django.test import Client
 
 from linli.core.middleware import start_idle_clock
-from linli.core.testing import PASSWORD, build_world
+from linli.core.testing import PASSWORD, add_volunteers, build_world
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +27,12 @@ def media(settings, tmp_path):
 def world(db):
     """The named cast (see linli/core/testing.py)."""
     return build_world()
+
+
+@pytest.fixture
+def vworld(world):
+    """The cast plus two volunteers of 锦霞社区 (add_volunteers in linli/core/testing.py)."""
+    return add_volunteers(world)
 
 
 @pytest.fixture

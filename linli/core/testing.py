@@ -8,6 +8,12 @@
 Users: resident_a (owner of A-1-101), manager_a (property manager of X), staff_a (property staff of X),
 community_admin (C1), street_admin (S), district_admin (D), auditor (D, read-only),
 department_handler (城管 of D), grid_worker (C1), other_street_admin (S2), stranger (no role).
+
+``add_volunteers`` adds, for volunteers and care:
+    volunteer_a: 李建国 (the neighbour in A-1-102, a party member), a 红管家 volunteer of 锦霞社区
+    volunteer_b: 王芳 (family member in A-1-102), a volunteer of 锦霞社区
+
+Fixtures built on these (``world``, ``vworld``, ``client_for``, ``media``) are in linli/conftest.py.
 """
 
 import datetime
@@ -126,6 +132,50 @@ def build_world() -> World:
         estate_a=estate_a, estate_b=estate_b, estate_far=estate_far, building_a=building_a,
         home_a1=home_a1, home_a2=home_a2, home_b1=home_b1, resident=resident, neighbour=neighbour, users=users,
     )
+
+
+def add_volunteers(world):
+    """The cast plus two volunteers of 锦霞社区 and their team (see the module docstring)."""
+    from linli.volunteers.models import Team, Volunteer
+
+    team = Team.objects.create(name="锦霞爱心帮扶组", kind="care", community=world.c1)
+    a = Volunteer.objects.create(person=world.neighbour, community=world.c1, skills=["repair", "errands"],
+                                 weekdays=[5, 6], badge="red_steward", shows_party_identity=True,
+                                 duty="1栋楼栋长", pledge="每周六巡查楼道")
+    a.teams.set([team])
+    wang = Person.objects.create(name="王芳", phone="13700002222")
+    Occupancy.objects.create(person=wang, home=world.home_a2, relation="family")
+    b = Volunteer.objects.create(person=wang, community=world.c1, skills=["companionship", "cleaning"],
+                                 weekdays=[0, 2, 4])
+    for name, person in (("volunteer_a", world.neighbour), ("volunteer_b", wang)):
+        user = make_user(name)
+        user.person = person
+        user.save()
+        world.users[name] = user
+    world.team = team
+    world.profile_a, world.profile_b = a, b
+    world.wang = wang
+    return world
+
+
+def activity_times(now=None, hours: int = 2):
+    """An activity that started ten minutes ago and lasts ``hours`` hours."""
+    now = now or timezone.now()
+    start = now - datetime.timedelta(minutes=10)
+    return start, start + datetime.timedelta(hours=hours)
+
+
+def report_order(world, **kw):
+    """A work order the resident of A-1-101 reports about building 1 of estate A (every argument can be overridden)."""
+    from linli.workorders import services
+
+    kw.setdefault("channel", "resident")
+    kw.setdefault("text", "1栋楼道灯坏了一个星期了")
+    kw.setdefault("place", services.resolve_place(building=world.building_a))
+    kw.setdefault("reporter", world.resident)
+    kw.setdefault("contact_name", "周莲秀")
+    kw.setdefault("contact_phone", "13812345678")
+    return services.workorder_create(**kw)
 
 
 # -- API test helpers -------------------------------------------------------------------------------

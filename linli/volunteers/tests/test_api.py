@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from linli.core.testing import post, results
+from linli.core.testing import activity_times, post, results
 from linli.people.models import AccessLog
 from linli.volunteers import lists, orders, services, wishes
 from linli.volunteers.models import (
@@ -25,7 +25,6 @@ from linli.volunteers.models import (
     Volunteer,
     Wish,
 )
-from linli.volunteers.testing import activity_times
 
 LISTS = ["volunteer-teams", "volunteers", "volunteer-activities", "points-entries", "rewards", "redemptions",
          "volunteer-offers", "volunteer-needs", "volunteer-matches", "wishes", "order-providers", "order-offerings",

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from linli.core.testing import PASSWORD
+from linli.core.testing import PASSWORD, activity_times
 from linli.core.tests import samples
 from linli.people.models import AccessLog
 from linli.volunteers import lists, orders, services, wishes
@@ -21,7 +21,6 @@ from linli.volunteers.models import (
     Team,
     Wish,
 )
-from linli.volunteers.testing import activity_times
 
 
 @pytest.fixture

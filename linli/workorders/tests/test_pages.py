@@ -9,17 +9,9 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
+from linli.core.testing import report_order as report
 from linli.workorders import services as s
 from linli.workorders.models import Notification, RoutingRule, Status, WorkOrder, WorkOrderEvent
-
-
-def report(world, **kw):
-    kw.setdefault("channel", "resident")
-    kw.setdefault("text", "1栋楼道灯坏了一个星期了")
-    kw.setdefault("place", s.resolve_place(building=world.building_a))
-    kw.setdefault("reporter", world.resident)
-    kw.setdefault("contact_phone", "13812345678")
-    return s.workorder_create(**kw)
 
 
 def htmx(client, url, data):
