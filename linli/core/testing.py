@@ -178,6 +178,14 @@ def report_order(world, **kw):
     return services.workorder_create(**kw)
 
 
+def pay(world, home, amount, key, now, who="staff_a", **kw):
+    """A cash payment of ``amount`` (a string, in yuan) for ``home``, recorded by ``who`` of the cast."""
+    from linli.fees import services
+
+    return services.payment_record(home=home, amount=Decimal(amount), method="cash", idempotency_key=key,
+                                   actor=getattr(world, who), now=now, **kw)
+
+
 # -- API test helpers -------------------------------------------------------------------------------
 
 

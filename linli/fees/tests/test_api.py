@@ -7,12 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from linli.core.testing import post, results
+from linli.core.testing import pay, post, results
 from linli.core.tests import samples
 from linli.fees import services
 from linli.fees.models import Bill, BillingRun, FeePlan, LedgerEntry, Payment, PaymentIntent, Relief
-
-from .conftest import pay
 
 D = datetime.date
 

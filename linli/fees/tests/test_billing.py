@@ -6,12 +6,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from linli.core.testing import pay
 from linli.fees import services
 from linli.fees.models import Bill, BillingRun, FeeEvent, Payment
 from linli.people.actors import system_actor
 from linli.people.models import Occupancy, Person
-
-from .conftest import pay
 
 D = datetime.date
 

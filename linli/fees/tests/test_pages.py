@@ -8,10 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from linli.core.testing import pay
 from linli.fees import services
 from linli.fees.models import Bill, BillingRun, FeePlan, LedgerEntry, Payment, PublicLink, Relief
-
-from .conftest import pay
 
 D = datetime.date
 

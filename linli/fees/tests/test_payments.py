@@ -9,10 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
 
+from linli.core.testing import pay
 from linli.fees import services
 from linli.fees.models import Allocation, Bill, LedgerEntry, Payment, PaymentIntent
-
-from .conftest import pay
 
 D = datetime.date
 
