@@ -6,16 +6,10 @@ from django.utils import timezone
 
 from linli.assembly import services
 from linli.assembly.models import Acknowledgement, Ballot, Meeting, Motion, Notice, SelectionCase
-from linli.assembly.tests.helpers import DAY, after_close, decided, open_motion, sheet
-from linli.core.testing import post, results
+from linli.core.testing import DAY, after_close, decided, open_motion, post, results, sheet
 
 TODAY = timezone.localdate()
 API = "/api/v1/assembly"
-
-
-@pytest.fixture
-def motion(world):
-    return open_motion(world)
 
 
 def motion_body(world):

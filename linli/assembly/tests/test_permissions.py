@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from linli.assembly import services
 from linli.assembly.models import Ballot, FollowUpTask, Meeting, MeetingEvent, Motion, Notice, SelectionCase
-from linli.assembly.tests.helpers import DAY, HOUR, after_close, open_motion, sheet
+from linli.core.testing import DAY, HOUR, after_close, open_motion, sheet
 from linli.people.actors import system_actor
 
 TODAY = datetime.date(2026, 6, 1)

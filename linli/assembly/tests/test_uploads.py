@@ -9,7 +9,7 @@ from PIL import Image
 
 from linli.assembly import services
 from linli.assembly.models import Ballot, Notice, NoticeAttachment
-from linli.assembly.tests.helpers import DAY, open_motion, sheet
+from linli.core.testing import DAY, open_motion, sheet
 from linli.core.tests import samples
 
 TODAY = timezone.localdate()
