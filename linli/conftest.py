@@ -3,7 +3,7 @@ from django.http import HttpRequest
 from django.test import Client
 
 from linli.core.middleware import start_idle_clock
-from linli.core.testing import PASSWORD, add_volunteers, build_world
+from linli.core.testing import PASSWORD, build_world
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +32,8 @@ def world(db):
 @pytest.fixture
 def vworld(world):
     """The cast plus two volunteers of 锦霞社区 (add_volunteers in linli/core/testing.py)."""
+    from linli.core.testing import add_volunteers
+
     return add_volunteers(world)
 
 

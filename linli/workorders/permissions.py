@@ -103,3 +103,7 @@ def can_rate(user, order: WorkOrder) -> bool:
 def can_use_desk(user) -> bool:
     """File walk-in, phone and WeChat-group requests at the service desk."""
     return bool(scope_for(user).roles & DESK_ROLES)
+
+
+def can_create_by_api(user) -> bool:
+    return bool(scope_for(user).roles & CREATOR_ROLES)

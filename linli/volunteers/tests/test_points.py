@@ -156,9 +156,9 @@ def test_a_deduction_can_never_take_the_balance_below_zero(vworld):
 def test_the_ledger_is_append_only(vworld):
     entry = _grant(vworld, vworld.neighbour, 10)
     entry.amount = 1000
-    with pytest.raises(ValidationError, match="积分流水只能追加，不能修改"):
+    with pytest.raises(ValidationError):
         entry.save()
-    with pytest.raises(ValidationError, match="积分流水不能删除"):
+    with pytest.raises(ValidationError):
         entry.delete()
     assert PointsEntry.objects.get().amount == 10
 
