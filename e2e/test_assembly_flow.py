@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from linli.assembly import services
 from linli.assembly.models import Ballot
-from linli.assembly.tests.helpers import after_close, open_motion, sheet
+from linli.core.testing import after_close, open_motion, sheet
 from linli.people.actors import system_actor
 
 

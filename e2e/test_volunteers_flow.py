@@ -3,10 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from linli.core.testing import PASSWORD
+from linli.core.testing import PASSWORD, activity_times, add_volunteers
 from linli.volunteers import services
 from linli.volunteers.models import Participation, Redemption
-from linli.volunteers.testing import activity_times, add_volunteers
 
 
 def test_a_volunteer_checks_in_by_qr_on_a_phone_and_redeems_a_reward(world, live_server, page, shot):

@@ -16,10 +16,25 @@ def _fresh_memos():
     clear_all()
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Every test stores its uploads under its own temporary MEDIA_ROOT (returned), never in the data directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def world(db):
     """The named cast (see linli/core/testing.py)."""
     return build_world()
+
+
+@pytest.fixture
+def vworld(world):
+    """The cast plus two volunteers of 锦霞社区 (add_volunteers in linli/core/testing.py)."""
+    from linli.core.testing import add_volunteers
+
+    return add_volunteers(world)
 
 
 @pytest.fixture

@@ -142,19 +142,6 @@ def meeting_decide(*, meeting: Meeting, text: str, actor) -> Decision:
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: Meeting, reason: str, actor) -> Meeting:
-    permissions.require(permissions.can_write_meeting(actor, meeting))
-    if meeting.status != Meeting.Status.PLANNED:
-        raise ValidationError(_("只有尚未召开的会议可以取消"))
-    if not reason.strip():
-        raise ValidationError({"reason": _("请填写取消原因")})
-    meeting.status = Meeting.Status.CANCELLED
-    meeting.save(update_fields=["status"])
-    MeetingEvent.objects.create(meeting=meeting, kind="cancelled", actor=actor, data={"reason": reason.strip()})
-    return meeting
-
-
-@transaction.atomic
 def task_add(
     *, meeting: Meeting, title: str, assignee: str, actor, due: datetime.date | None = None,
     decision: Decision | None = None,

@@ -5,6 +5,7 @@ and the visitors assigned to a plan get anything (everyone else 404, as if nothi
 that shows a subject is logged against the person (PIPL).
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -16,6 +17,7 @@ from linli.care import selectors, services
 from linli.care import serializers as s
 from linli.care.forms import is_care_user
 from linli.core.api import IsMember, ScopedViewSetMixin
+from linli.people.scopes import scope_for
 from linli.volunteers.api import run
 
 
@@ -66,6 +68,8 @@ class SubjectViewSet(CareViewSet):
 
     @extend_schema(request=s.SubjectInput, responses=s.SubjectSerializer)
     def create(self, request, *args, **kwargs):
+        if not scope_for(request.user).sees_sensitive:  # an assigned visitor sees subjects but enrols none: 403
+            raise PermissionDenied
         return super().create(request, *args, **kwargs)
 
 

@@ -79,16 +79,6 @@ def plan_create(*, actor, subject: CareSubject, frequency: str, visitors, first_
 
 
 @transaction.atomic
-def plan_assign(*, actor, plan: VisitPlan, visitors) -> VisitPlan:
-    require_care_staff(actor, plan.subject.community)
-    visitors = list(visitors)
-    if not visitors:
-        raise ValidationError({"visitors": _("请指定至少一名探访人")})
-    plan.visitors.set(visitors)
-    return plan
-
-
-@transaction.atomic
 def visit_record(*, actor, subject: CareSubject, visited_at: datetime.datetime, condition: str, notes: str = "",
                  problems=(), urgent_problems=(), now=None) -> Visit:
     """Record a visit; every active plan of the subject moves its next due date on from this visit."""

@@ -8,6 +8,12 @@
 Users: resident_a (owner of A-1-101), manager_a (property manager of X), staff_a (property staff of X),
 community_admin (C1), street_admin (S), district_admin (D), auditor (D, read-only),
 department_handler (城管 of D), grid_worker (C1), other_street_admin (S2), stranger (no role).
+
+``add_volunteers`` adds, for volunteers and care:
+    volunteer_a: 李建国 (the neighbour in A-1-102, a party member), a 红管家 volunteer of 锦霞社区
+    volunteer_b: 王芳 (family member in A-1-102), a volunteer of 锦霞社区
+
+Fixtures built on these (``world``, ``vworld``, ``client_for``, ``media``) are in linli/conftest.py.
 """
 
 import datetime
@@ -126,6 +132,106 @@ def build_world() -> World:
         estate_a=estate_a, estate_b=estate_b, estate_far=estate_far, building_a=building_a,
         home_a1=home_a1, home_a2=home_a2, home_b1=home_b1, resident=resident, neighbour=neighbour, users=users,
     )
+
+
+def add_volunteers(world):
+    """The cast plus two volunteers of 锦霞社区 and their team (see the module docstring)."""
+    from linli.volunteers.models import Team, Volunteer
+
+    team = Team.objects.create(name="锦霞爱心帮扶组", kind="care", community=world.c1)
+    a = Volunteer.objects.create(person=world.neighbour, community=world.c1, skills=["repair", "errands"],
+                                 weekdays=[5, 6], badge="red_steward", shows_party_identity=True,
+                                 duty="1栋楼栋长", pledge="每周六巡查楼道")
+    a.teams.set([team])
+    wang = Person.objects.create(name="王芳", phone="13700002222")
+    Occupancy.objects.create(person=wang, home=world.home_a2, relation="family")
+    b = Volunteer.objects.create(person=wang, community=world.c1, skills=["companionship", "cleaning"],
+                                 weekdays=[0, 2, 4])
+    for name, person in (("volunteer_a", world.neighbour), ("volunteer_b", wang)):
+        user = make_user(name)
+        user.person = person
+        user.save()
+        world.users[name] = user
+    world.team = team
+    world.profile_a, world.profile_b = a, b
+    world.wang = wang
+    return world
+
+
+def activity_times(now=None, hours: int = 2):
+    """An activity that started ten minutes ago and lasts ``hours`` hours."""
+    now = now or timezone.now()
+    start = now - datetime.timedelta(minutes=10)
+    return start, start + datetime.timedelta(hours=hours)
+
+
+def report_order(world, **kw):
+    """A work order the resident of A-1-101 reports about building 1 of estate A (every argument can be overridden)."""
+    from linli.workorders import services
+
+    kw.setdefault("channel", "resident")
+    kw.setdefault("text", "1栋楼道灯坏了一个星期了")
+    kw.setdefault("place", services.resolve_place(building=world.building_a))
+    kw.setdefault("reporter", world.resident)
+    kw.setdefault("contact_name", "周莲秀")
+    kw.setdefault("contact_phone", "13812345678")
+    return services.workorder_create(**kw)
+
+
+def pay(world, home, amount, key, now, who="staff_a", **kw):
+    """A cash payment of ``amount`` (a string, in yuan) for ``home``, recorded by ``who`` of the cast."""
+    from linli.fees import services
+
+    return services.payment_record(home=home, amount=Decimal(amount), method="cash", idempotency_key=key,
+                                   actor=getattr(world, who), now=now, **kw)
+
+
+HOUR = datetime.timedelta(hours=1)
+DAY = datetime.timedelta(days=1)
+
+
+def open_motion(world, *, matter="hire_manager", estate=None, secret=False, now=None, developer_home_ids=(),
+                title="选聘物业服务企业"):
+    """A motion of estate A (or ``estate``) opened by the street admin an hour ago, closing in a day."""
+    from linli.assembly import services
+
+    now = now or timezone.now()
+    actor = world.street_admin
+    motion = services.motion_create(estate=estate or world.estate_a, matter=matter, title=title,
+                                    body="是否同意选聘新的物业服务企业", opens_at=now - HOUR,
+                                    closes_at=now + DAY, secret=secret, actor=actor)
+    return services.motion_open(motion=motion, actor=actor, developer_home_ids=developer_home_ids, now=now)
+
+
+def sheet(name="ballot.pdf"):
+    """The scan of a paper ballot."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4 scanned ballot", content_type="application/pdf")
+
+
+def after_close(motion):
+    return motion.closes_at + datetime.timedelta(minutes=1)
+
+
+def decided(world, *, matter="hire_manager", estate=None, title="选聘物业服务企业"):
+    """A motion of ``estate`` approved by all its registered owners, counted and closed."""
+    from linli.assembly import services
+
+    estate = estate or world.estate_a
+    motion = open_motion(world, matter=matter, estate=estate, title=title)
+    for elector in motion.electors.all():
+        services.ballot_cast(motion=motion, elector=elector, choice="for", actor=world.street_admin,
+                             channel="paper", sheet=sheet())
+    return services.motion_close(motion=motion, actor=world.street_admin, now=after_close(motion))
+
+
+def h5_url(world, **place):
+    """The resident's report page behind a stairwell poster's QR code (building 1 of estate A by default)."""
+    from linli.workorders import posters
+
+    place = place or {"building": world.building_a}
+    return f"/workorders/r/{posters.make_token(**place)}/"
 
 
 # -- API test helpers -------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from .models import (
     Bill,
     BillingRun,
     FeePlan,
-    Frequency,
     LedgerEntry,
     Payment,
     PaymentIntent,
@@ -139,6 +138,3 @@ class CollectionSerializer(serializers.Serializer):
     homes_relieved = serializers.IntegerField()
     rate = serializers.FloatField(allow_null=True)
     household_rate = serializers.FloatField(allow_null=True)
-
-
-FREQUENCIES = Frequency.values

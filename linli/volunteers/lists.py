@@ -124,14 +124,6 @@ def match_propose(*, need: Need, now=None) -> list[Match]:
     return out
 
 
-def match_community(*, community, now=None) -> int:
-    """Propose matches for every open need of a community; returns how many proposals exist for them."""
-    total = 0
-    for need in Need.objects.filter(community=community, status__in=[Need.Status.OPEN, Need.Status.PROPOSED]):
-        total += len(match_propose(need=need, now=now))
-    return total
-
-
 @transaction.atomic
 def match_confirm(*, actor, match: Match, now=None) -> Match:
     """The community admin confirms one proposal; the others for the same need are set aside."""

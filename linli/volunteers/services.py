@@ -162,15 +162,6 @@ def activity_create(
     )
 
 
-@transaction.atomic
-def activity_close(*, actor, activity: Activity, cancel: bool = False) -> Activity:
-    if not can_run(actor, activity):
-        raise PermissionDenied(_("只有组织者或社区管理员可以结束活动"))
-    activity.status = Activity.Status.CANCELLED if cancel else Activity.Status.CLOSED
-    activity.save(update_fields=["status"])
-    return activity
-
-
 def qr_token(activity: Activity) -> str:
     """The signed token printed in the activity's QR code."""
     return signing.dumps([activity.pk, activity.qr_nonce], salt=QR_SALT, compress=True)
@@ -393,17 +384,6 @@ def reward_create(*, actor, community, name: str, cost: int, kind: str = Reward.
         raise ValidationError({"cost": _("所需积分必须大于 0")})
     return Reward.objects.create(community=community, name=name, kind=kind, cost=cost, stock=stock,
                                  description=description)
-
-
-@transaction.atomic
-def reward_restock(*, actor, reward: Reward, add: int) -> Reward:
-    require_manager(actor, reward.community)
-    reward = Reward.objects.select_for_update().get(pk=reward.pk)
-    if reward.stock is None or add <= 0:
-        raise ValidationError({"add": _("只能为有库存的实物增加正数库存")})
-    reward.stock += add
-    reward.save(update_fields=["stock"])
-    return reward
 
 
 @transaction.atomic

@@ -48,13 +48,3 @@ def add_working_days(start: datetime.datetime, days: int, overrides: dict | None
     if days == 0:
         return start
     return local.replace(year=day.year, month=day.month, day=day.day)
-
-
-def working_days_between(start: datetime.date, end: datetime.date, overrides: dict | None = None) -> int:
-    """Working days after ``start`` up to and including ``end``."""
-    count, day = 0, start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        if is_workday(day, overrides):
-            count += 1
-    return count

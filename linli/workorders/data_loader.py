@@ -1,4 +1,4 @@
-"""Load the holiday table shipped in data/holidays.csv (used by a data migration and by `linli holidays`)."""
+"""Load the holiday table shipped in data/holidays.csv (used by the data migration that fills the Holiday table)."""
 
 import csv
 import datetime

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from linli.core.memo import Memo
 from linli.people.actors import system_actor
-from linli.people.models import Membership, Organization, Role, User
+from linli.people.models import Membership, Organization, User
 from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS
 from linli.workorders import calendar, routing
 from linli.workorders.models import (
@@ -684,7 +684,3 @@ def allowed_actions(user, order: WorkOrder) -> list[str]:
         if check(user, order):
             out.append(action)
     return out
-
-
-def staff_roles() -> set[str]:
-    return {r.value for r in Role} - {Role.RESIDENT}

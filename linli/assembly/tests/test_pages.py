@@ -10,14 +10,9 @@ from django.utils import timezone
 
 from linli.assembly import services
 from linli.assembly.models import Acknowledgement, Ballot, Meeting, Motion, Notice, SelectionCase
-from linli.assembly.tests.helpers import DAY, HOUR, after_close, open_motion, sheet
+from linli.core.testing import DAY, HOUR, after_close, open_motion, sheet
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def motion(world):
-    return open_motion(world)
 
 
 @pytest.fixture
@@ -301,7 +296,7 @@ def test_the_street_admin_opens_a_case_and_sees_its_steps(world, client_for):
 
 
 def test_the_street_admin_records_the_mode_from_the_page(world, client_for, case):
-    from linli.assembly.tests.helpers import decided
+    from linli.core.testing import decided
 
     motion = decided(world, estate=world.estate_b)
     client_for("street_admin").post(reverse("assembly:case_detail", args=[case.pk]),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from linli.assembly import services
 from linli.assembly.models import Ballot, FollowUpTask, Meeting, MeetingEvent, Motion, Notice, SelectionCase
-from linli.assembly.tests.helpers import DAY, HOUR, after_close, open_motion, sheet
+from linli.core.testing import DAY, HOUR, after_close, open_motion, sheet
 from linli.people.actors import system_actor
 
 TODAY = datetime.date(2026, 6, 1)
@@ -62,7 +62,6 @@ SERVICES = {
                                                                          actor=a)),
     "meeting_decide": (lambda w: _meeting(w, "held"), lambda w, o, a: services.meeting_decide(meeting=o, text="x",
                                                                                               actor=a)),
-    "meeting_cancel": (_meeting, lambda w, o, a: services.meeting_cancel(meeting=o, reason="x", actor=a)),
     "task_add": (lambda w: _meeting(w, "held"), lambda w, o, a: services.task_add(meeting=o, title="x", assignee="y",
                                                                                   actor=a)),
     "task_done": (_task, lambda w, o, a: services.task_done(task=o, actor=a)),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from linli.assembly import services
 from linli.assembly.models import SelectionCase, SelectionEvent
-from linli.assembly.tests.helpers import decided
+from linli.core.testing import decided
 from linli.people.actors import system_actor
 from linli.places.models import Stewardship
 

@@ -18,7 +18,7 @@ from linli.assembly.models import (
     MotionEvent,
     Notice,
 )
-from linli.assembly.tests.helpers import DAY, after_close, open_motion, sheet
+from linli.core.testing import DAY, after_close, open_motion, sheet
 from linli.people.actors import system_actor
 from linli.people.models import Occupancy, Person
 from linli.places.models import Building, Home

@@ -9,18 +9,13 @@ from PIL import Image
 
 from linli.assembly import services
 from linli.assembly.models import Ballot, Notice, NoticeAttachment
-from linli.assembly.tests.helpers import DAY, open_motion, sheet
+from linli.core.testing import DAY, open_motion, sheet
 from linli.core.tests import samples
 
 TODAY = timezone.localdate()
 SANDBOX = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 HTML = b"<html><body><script>fetch('/api/v1/people/').then(r => r.text()).then(alert)</script></body></html>"
 SVG = b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(document.cookie)'/>"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 def stored_notice(world, name, data):

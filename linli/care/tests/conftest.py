@@ -1,12 +1,5 @@
 import pytest
 
-from linli.volunteers.testing import add_volunteers
-
-
-@pytest.fixture
-def vworld(world):
-    return add_volunteers(world)
-
 
 @pytest.fixture
 def subject(vworld):

@@ -56,7 +56,7 @@ def test_a_problem_becomes_a_work_order_in_one_step(vworld, subject):
     order = WorkOrder.objects.get()
     assert (problem.status, problem.work_order_ref) == ("converted", order.code)
     assert order.text == "关爱探访发现：楼道灯坏了" and order.community == subject.community
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="该问题已处理"):
         services.problem_to_work_order(actor=vworld.community_admin, problem=problem)
     assert WorkOrder.objects.count() == 1
 
@@ -102,6 +102,7 @@ def test_care_records_are_seen_by_sensitive_roles_and_assigned_visitors_only(vwo
 
 
 def test_a_visit_in_the_future_is_refused(vworld, subject):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.visit_record(actor=vworld.volunteer_a, subject=subject, visited_at=NOW + datetime.timedelta(days=1),
                               condition="good")
+    assert list(refused.value.message_dict) == ["visited_at"]

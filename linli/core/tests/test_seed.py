@@ -37,7 +37,9 @@ def test_seeded_homes_carry_their_buildings_estate(seeded):
 
 
 def test_seeded_divisions_have_nine_codes_and_the_paths_save_would_give(seeded):
-    for d in Division.objects.select_related("parent"):
+    divisions = list(Division.objects.select_related("parent"))
+    assert {d.level for d in divisions} == {"district", "street", "community"}
+    for d in divisions:
         assert d.code.startswith("9")
         assert d.path == Division.make_path(d.parent, d.code)
         assert len(d.code) == {"district": 6, "street": 9, "community": 12}[d.level]
@@ -48,12 +50,16 @@ def test_seeded_divisions_have_nine_codes_and_the_paths_save_would_give(seeded):
 
 def test_seeded_initials_are_those_of_the_names(seeded):
     for model in (Division, Cluster, Estate, Organization, Person):
-        for name, ini in model.objects.values_list("name", "initials"):
+        rows = list(model.objects.values_list("name", "initials"))
+        assert rows, model.__name__
+        for name, ini in rows:
             assert ini == initials(name), (model.__name__, name)
 
 
 def test_every_seeded_estate_has_one_current_stewardship_and_a_governance_model(seeded):
-    for estate in Estate.objects.all():
+    estates = list(Estate.objects.all())
+    assert estates
+    for estate in estates:
         current = list(estate.stewardships.current())
         assert len(current) == 1
         assert estate.governance

@@ -23,8 +23,3 @@ def now():
     from django.utils import timezone
 
     return timezone.make_aware(datetime.datetime(2026, 12, 20, 10, 0))
-
-
-def pay(world, home, amount, key, now, who="staff_a", **kw):
-    return services.payment_record(home=home, amount=Decimal(amount), method="cash", idempotency_key=key,
-                                   actor=getattr(world, who), now=now, **kw)

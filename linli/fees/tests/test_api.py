@@ -7,12 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from linli.core.testing import post, results
+from linli.core.testing import pay, post, results
 from linli.core.tests import samples
 from linli.fees import services
 from linli.fees.models import Bill, BillingRun, FeePlan, LedgerEntry, Payment, PaymentIntent, Relief
-
-from .conftest import pay
 
 D = datetime.date
 
@@ -103,8 +101,7 @@ def test_relief_by_api(world, billed, client_for):
     assert revoke.status_code == 200 and revoke.json()["revoke_reason"] == "复核不符合"
 
 
-def test_ledger_entries_by_api(world, client_for, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_ledger_entries_by_api(world, client_for):
     body = {"estate": world.estate_a.pk, "direction": "income", "category": "canteen", "amount": "360.00",
             "occurred_on": "2026-11-30", "description": "社区食堂11月结余"}
 

@@ -6,12 +6,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from linli.core.testing import pay
 from linli.fees import services
 from linli.fees.models import Bill, BillingRun, FeeEvent, Payment
 from linli.people.actors import system_actor
 from linli.people.models import Occupancy, Person
-
-from .conftest import pay
 
 D = datetime.date
 
@@ -167,12 +166,14 @@ def test_a_read_only_role_cannot_start_a_billing_run(world, plan):
 
 
 def test_a_plan_needs_its_decision_and_a_rate(world):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.fee_plan_create(actor=world.manager_a, estate=world.estate_a, rate=Decimal("10"),
                                  effective_from=D(2026, 1, 1), decision=" ")
-    with pytest.raises(ValidationError):
+    assert list(refused.value.message_dict) == ["decision"]
+    with pytest.raises(ValidationError) as refused:
         services.fee_plan_create(actor=world.manager_a, estate=world.estate_a, rate=Decimal("0"),
                                  effective_from=D(2026, 1, 1), decision="x")
+    assert list(refused.value.message_dict) == ["rate"]
     with pytest.raises(PermissionDenied):
         services.fee_plan_create(actor=world.manager_a, estate=world.estate_b, rate=Decimal("5"),
                                  effective_from=D(2026, 1, 1), decision="x")

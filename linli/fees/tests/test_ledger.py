@@ -20,8 +20,7 @@ def receipt():
 
 
 @pytest.fixture
-def entries(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def entries(world):
     out = [
         services.ledger_record(estate=world.estate_a, direction="income", category="subsidy",
                                amount=Decimal("5000"), occurred_on=D(2026, 11, 3), description="街道老旧小区物业补贴",
@@ -47,7 +46,7 @@ def test_entries_are_chained_per_estate(world, entries):
 def test_a_correction_is_a_reversing_entry(world, entries):
     rev = services.ledger_reverse(entry=entries[1], reason="金额有误", actor=world.manager_a)
     assert (rev.seq, rev.amount, rev.reverses_id) == (3, Decimal("-1800.50"), entries[1].pk)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="该记录已冲销"):
         services.ledger_reverse(entry=entries[1], reason="again", actor=world.manager_a)
     assert LedgerEntry.objects.filter(estate=world.estate_a).count() == 3
     assert services.ledger_verify() == []
@@ -97,20 +96,20 @@ def test_the_command_fails_when_the_ledger_was_tampered_with(world, entries, cap
     assert "内容与其哈希不符" in capsys.readouterr().out
 
 
-def test_an_entry_needs_evidence_and_the_right_category(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    with pytest.raises(ValidationError):
+def test_an_entry_needs_evidence_and_the_right_category(world):
+    with pytest.raises(ValidationError) as refused:
         services.ledger_record(estate=world.estate_a, direction="income", category="parking", amount=Decimal("1"),
                                occurred_on=D(2026, 1, 1), description="x", evidence=None, actor=world.manager_a)
-    with pytest.raises(ValidationError):
+    assert list(refused.value.message_dict) == ["evidence"]
+    with pytest.raises(ValidationError) as refused:
         services.ledger_record(estate=world.estate_a, direction="income", category="cleaning", amount=Decimal("1"),
                                occurred_on=D(2026, 1, 1), description="x", evidence=receipt(), actor=world.manager_a)
+    assert list(refused.value.message_dict) == ["category"]
     assert LedgerEntry.objects.count() == 0
 
 
 @pytest.mark.parametrize("name", ["staff_a", "auditor", "grid_worker", "resident_a"])
-def test_read_only_roles_cannot_enter_the_ledger(world, settings, tmp_path, name):
-    settings.MEDIA_ROOT = tmp_path
+def test_read_only_roles_cannot_enter_the_ledger(world, name):
     with pytest.raises(PermissionDenied):
         services.ledger_record(estate=world.estate_a, direction="income", category="parking", amount=Decimal("1"),
                                occurred_on=D(2026, 1, 1), description="x", evidence=receipt(),

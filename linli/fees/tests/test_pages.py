@@ -8,10 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from linli.core.testing import pay
 from linli.fees import services
 from linli.fees.models import Bill, BillingRun, FeePlan, LedgerEntry, Payment, PublicLink, Relief
-
-from .conftest import pay
 
 D = datetime.date
 
@@ -220,8 +219,7 @@ def test_a_community_admin_approves_relief_from_the_page(world, billed, client_f
     assert Relief.objects.get().revoke_reason == "情况变化"
 
 
-def test_the_ledger_page_records_an_entry_with_evidence(world, client_for, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_the_ledger_page_records_an_entry_with_evidence(world, client_for):
     url = reverse("fees:ledger", args=[world.estate_a.pk])
     form = {"direction": "income", "category": "parking", "amount": "1200", "occurred_on": "2026-11-30",
             "description": "11月停车费"}
@@ -244,8 +242,7 @@ def test_the_ledger_page_records_an_entry_with_evidence(world, client_for, setti
 # -- public accounts -----------------------------------------------------------------------------------
 
 
-def test_the_public_accounts_open_without_signing_in_and_show_no_personal_data(world, payment, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_the_public_accounts_open_without_signing_in_and_show_no_personal_data(world, payment):
     services.ledger_record(estate=world.estate_a, direction="expense", category="cleaning", amount=Decimal("800"),
                            occurred_on=D(2026, 11, 30), description="保洁", evidence=SimpleUploadedFile("a.jpg", b"x"),
                            actor=world.manager_a)

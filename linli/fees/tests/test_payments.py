@@ -9,10 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
 
+from linli.core.testing import pay
 from linli.fees import services
 from linli.fees.models import Allocation, Bill, LedgerEntry, Payment, PaymentIntent
-
-from .conftest import pay
 
 D = datetime.date
 
@@ -52,8 +51,9 @@ def test_the_same_idempotency_key_never_pays_twice(world, three_months, now):
     assert first.pk == second.pk
     assert Payment.objects.count() == 1
     assert outstanding(world.home_a1)[0] == ("2026-10", Decimal("0.00"))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         pay(world, world.home_a1, "11", "double-click", now)
+    assert list(refused.value.message_dict) == ["idempotency_key"]
 
 
 def test_a_voided_payment_stays_with_its_reason_and_reopens_the_bills(world, three_months, now):
@@ -67,14 +67,15 @@ def test_a_voided_payment_stays_with_its_reason_and_reopens_the_bills(world, thr
         Decimal("10.00"), Decimal("5.00"), Decimal("-10.00"), Decimal("-5.00")]
     assert list(LedgerEntry.objects.order_by("seq").values_list("amount", flat=True)) == [
         Decimal("15.00"), Decimal("-15.00")]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="该收款已作废"):
         services.payment_void(payment=payment, reason="again", actor=world.manager_a, now=now)
 
 
 def test_voiding_needs_a_reason(world, three_months, now):
     payment = pay(world, world.home_a1, "15", "k1", now)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.payment_void(payment=payment, reason=" ", actor=world.manager_a, now=now)
+    assert list(refused.value.message_dict) == ["reason"]
     assert Payment.objects.get().voided_at is None
 
 
@@ -86,8 +87,9 @@ def test_only_the_current_providers_people_record_payments(world, three_months, 
 
 
 def test_a_payment_in_the_future_is_refused(world, three_months, now):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         pay(world, world.home_a1, "10", "k1", now, paid_on=D(2026, 12, 21))
+    assert list(refused.value.message_dict) == ["paid_on"]
 
 
 def test_the_sandbox_gateway_confirms_once(world, three_months, now, settings):
@@ -102,13 +104,13 @@ def test_the_sandbox_gateway_confirms_once(world, three_months, now, settings):
     intent.refresh_from_db()
     assert intent.status == PaymentIntent.Status.PAID
     assert outstanding(world.home_a1)[:2] == [("2026-10", Decimal("0.00")), ("2026-11", Decimal("0.00"))]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="签名无效"):
         gateway.confirm(dict(payload, signature="forged"))
 
 
 def test_a_resident_cannot_start_an_online_payment_for_a_neighbour(world, three_months, settings):
     settings.LINLI_PAYMENT_SANDBOX = True
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="只能为自己的房屋在线缴费"):
         services.gateway("sandbox").create_intent(home=world.home_a2, amount=Decimal("20"), actor=world.resident_a)
 
 

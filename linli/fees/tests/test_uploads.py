@@ -59,8 +59,7 @@ def test_a_one_megabyte_cell_is_refused_without_echoing_it(world, client_for):
     assert len(response.content) < 20_000
 
 
-def test_ledger_evidence_that_is_html_is_refused_and_nothing_is_written(world, client_for, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_ledger_evidence_that_is_html_is_refused_and_nothing_is_written(world, client_for):
     url = reverse("fees:ledger", args=[world.estate_a.pk])
     form = {"direction": "income", "category": "parking", "amount": "1200", "occurred_on": "2026-11-30",
             "description": "11月停车费"}
@@ -72,10 +71,9 @@ def test_ledger_evidence_that_is_html_is_refused_and_nothing_is_written(world, c
     assert LedgerEntry.objects.count() == 0
 
 
-def test_a_photo_of_the_evidence_is_stored_without_exif_under_a_generated_name(world, client_for, settings, tmp_path):
+def test_a_photo_of_the_evidence_is_stored_without_exif_under_a_generated_name(world, client_for):
     from PIL import Image
 
-    settings.MEDIA_ROOT = tmp_path
     url = reverse("fees:ledger", args=[world.estate_a.pk])
     form = {"direction": "income", "category": "parking", "amount": "1200", "occurred_on": "2026-11-30",
             "description": "11月停车费"}

@@ -11,8 +11,8 @@ from django.utils import timezone
 from linli.care import services as care
 from linli.care.models import CareSubject, Notification, Problem, Visit
 from linli.core.exports import command_username
+from linli.core.testing import add_volunteers
 from linli.people.models import AccessLog, ApiKey, AuditEvent
-from linli.volunteers.testing import add_volunteers
 from linli.workorders.models import Status, WorkOrder, WorkOrderEvent
 from linli.workorders.retention import mask_numbers
 

@@ -78,12 +78,6 @@ CLEAN_COUNTS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 # -- the rules of an import ------------------------------------------------------------------------
 
 def test_a_clean_sheet_creates_exactly_the_new_records(world):

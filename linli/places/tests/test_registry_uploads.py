@@ -3,19 +3,12 @@
 from unittest import mock
 
 import openpyxl
-import pytest
 
 from linli.core.tests import samples
 from linli.people.actors import system_actor
 from linli.places.registry_io import import_registry
 
 from .test_registry_io import C1, csv_file, errors_of, row, tally, upload, xlsx
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def test_an_xlsx_zip_bomb_is_refused_before_openpyxl_opens_it_and_nothing_is_kept(world, client_for, media):

@@ -50,10 +50,11 @@ def test_a_bulky_parcel_is_carried_up_by_a_volunteer_against_the_code(vworld):
     assert list(Parcel.objects.delivery_pool(vworld.volunteer_a)) == [parcel]
     assert list(Parcel.objects.delivery_pool(vworld.resident_a)) == []  # not a volunteer
     parcel = o.parcel_take(actor=vworld.volunteer_a, parcel=parcel)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="该包裹已有人接单"):
         o.parcel_take(actor=vworld.volunteer_b, parcel=parcel)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         o.parcel_deliver(actor=vworld.volunteer_a, parcel=parcel, code="000000" if parcel.code != "000000" else "1")
+    assert list(refused.value.message_dict) == ["code"]
     parcel = o.parcel_deliver(actor=vworld.volunteer_a, parcel=parcel, code=parcel.code)
     assert (parcel.status, parcel.courier) == ("delivered", vworld.neighbour)
 
@@ -61,8 +62,9 @@ def test_a_bulky_parcel_is_carried_up_by_a_volunteer_against_the_code(vworld):
 def test_picking_up_at_the_station_needs_the_code(vworld):
     parcel = o.parcel_register(actor=vworld.manager_a, home=vworld.home_a1, recipient=vworld.resident,
                                description="快递")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         o.parcel_pick_up(actor=vworld.staff_a, parcel=parcel, code="x")
+    assert list(refused.value.message_dict) == ["code"]
     assert o.parcel_pick_up(actor=vworld.staff_a, parcel=parcel, code=parcel.code).status == "picked_up"
 
 

@@ -19,7 +19,7 @@ def test_a_street_gets_its_own_copy_of_the_taxonomy_once(world):
 
 
 def test_only_streets_have_a_taxonomy(world):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="分类只能按街道设置"):
         services.taxonomy_seed(street=world.c1)
 
 
@@ -53,9 +53,10 @@ def test_a_community_admin_may_not_change_the_streets_taxonomy(world):
 def test_invalid_settings_are_refused(world):
     services.taxonomy_seed(street=world.street)
     lift = StreetSubcategory.objects.get(street=world.street, code="facility.lift")
-    for kwargs in ({"tier": "huge"}, {"level": "moon"}, {"limit_hours": 0}, {"name": ""}):
+    for kwargs, message in (({"tier": "huge"}, "难易或办理层级无效"), ({"level": "moon"}, "难易或办理层级无效"),
+                            ({"limit_hours": 0}, "办理时限应在1到8760小时之间"), ({"name": ""}, "名称不能为空")):
         args = {"name": "电梯", "tier": "hard", "level": "estate", "limit_hours": 24, **kwargs}
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match=message):
             services.subcategory_update(item=lift, actor=world.street_admin, **args)
 
 
@@ -71,7 +72,7 @@ def test_staff_corrections_are_stored_and_readonly_roles_cannot_correct(world):
     with pytest.raises(PermissionDenied):
         services.correction_record(text="x", street=world.street, actor=world.other_street_admin,
                                    subcategory="safety.falling")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="未知的分类：nope.x"):
         services.correction_record(text="x", street=world.street, actor=world.street_admin, subcategory="nope.x")
     assert TriageCorrection.objects.count() == 1
 

@@ -21,7 +21,9 @@ def test_every_category_has_three_to_five_subcategories_and_about_45_in_all():
 
 
 def test_every_subcategory_has_a_tier_a_level_and_a_time_limit():
-    for sub in taxonomy.default().subcategories.values():
+    subcategories = list(taxonomy.default().subcategories.values())
+    assert len(subcategories) == 49
+    for sub in subcategories:
         assert sub.tier in ("easy", "hard", "major")
         assert sub.level in ("building", "estate", "community", "street", "department")
         assert 1 <= sub.limit_hours <= 720

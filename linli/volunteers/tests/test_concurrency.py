@@ -9,11 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from linli.core.testing import build_world
+from linli.core.testing import add_volunteers, build_world
 from linli.people.models import Person
 from linli.volunteers import services as s
 from linli.volunteers.models import PointsEntry, Redemption, Reward
-from linli.volunteers.testing import add_volunteers
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 

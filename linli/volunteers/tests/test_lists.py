@@ -14,8 +14,9 @@ def _offer(vworld, person, **kw):
 
 
 def test_only_a_party_member_is_listed_as_party_supply(vworld):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         _offer(vworld, vworld.wang, source="party_member")
+    assert list(refused.value.message_dict) == ["source"]
     offer = _offer(vworld, vworld.neighbour, source="party_member")
     assert (offer.community, offer.provider_public_name) == (vworld.c1, "李**")
 

@@ -41,16 +41,18 @@ def test_a_property_manager_cannot_enrol_volunteers(world):
 
 
 def test_only_a_party_member_can_show_party_identity(world):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         s.volunteer_enrol(actor=world.community_admin, person=world.resident, shows_party_identity=True)
+    assert list(refused.value.message_dict) == ["shows_party_identity"]
     v = s.volunteer_enrol(actor=world.community_admin, person=world.neighbour, shows_party_identity=True,
                           duty="楼栋长", pledge="每周巡查一次")
     assert v.shows_party_identity is True
 
 
 def test_unknown_skills_are_refused(world):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         s.volunteer_enrol(actor=world.community_admin, person=world.resident, skills=["flying"])
+    assert list(refused.value.message_dict) == ["skills"]
 
 
 def test_the_points_rule_counts_full_hours_and_is_capped(vworld):
@@ -97,8 +99,9 @@ def test_a_qr_scan_checks_in_only_the_person_scanning(vworld):
 
 def test_a_qr_code_does_not_work_long_before_or_after_the_activity(vworld):
     a = _activity(vworld)
-    for when in (T0 - datetime.timedelta(minutes=31), T0 + datetime.timedelta(hours=3, minutes=31)):
-        with pytest.raises(ValidationError):
+    for when, message in ((T0 - datetime.timedelta(minutes=31), "活动还没有开始签到"),
+                          (T0 + datetime.timedelta(hours=3, minutes=31), "活动已结束，二维码失效")):
+        with pytest.raises(ValidationError, match=message):
             s.activity_check_in(actor=vworld.volunteer_a, activity=a, person=vworld.neighbour, via="qr", now=when)
     assert Participation.objects.count() == 0
 
@@ -122,7 +125,7 @@ def test_the_qr_token_names_the_activity_and_stops_working_when_renewed(vworld):
 def test_a_full_activity_refuses_more_sign_ups(vworld):
     a = _activity(vworld, capacity=1)
     s.activity_sign_up(actor=vworld.volunteer_a, activity=a, person=vworld.neighbour, now=T0)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="名额已满"):
         s.activity_sign_up(actor=vworld.volunteer_b, activity=a, person=vworld.wang, now=T0)
 
 
@@ -132,8 +135,9 @@ def _grant(vworld, person, amount, reason="楼道清理", when=None):
 
 
 def test_points_by_hand_need_a_reason_and_an_admin(vworld):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         _grant(vworld, vworld.neighbour, 10, reason=" ")
+    assert list(refused.value.message_dict) == ["reason"]
     with pytest.raises(PermissionDenied):
         s.points_adjust(actor=vworld.grid_worker, person=vworld.neighbour, amount=10, reason="x", community=vworld.c1)
     _grant(vworld, vworld.neighbour, 10)
@@ -142,8 +146,9 @@ def test_points_by_hand_need_a_reason_and_an_admin(vworld):
 
 def test_a_deduction_can_never_take_the_balance_below_zero(vworld):
     _grant(vworld, vworld.neighbour, 10)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         _grant(vworld, vworld.neighbour, -11, reason="扣减")
+    assert list(refused.value.message_dict) == ["amount"]
     _grant(vworld, vworld.neighbour, -10, reason="扣减")
     assert s.balance(vworld.neighbour) == 0
 
@@ -162,7 +167,7 @@ def test_a_reversal_is_a_new_opposite_entry_and_only_once(vworld):
     entry = _grant(vworld, vworld.neighbour, 10)
     rev = s.points_reverse(actor=vworld.community_admin, entry=entry, reason="登记错人")
     assert (rev.amount, rev.kind, rev.reverses) == (-10, "reversal", entry)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="该记录已冲正"):
         s.points_reverse(actor=vworld.community_admin, entry=entry, reason="再来一次")
     assert (s.balance(vworld.neighbour), PointsEntry.objects.count()) == (0, 2)
 
@@ -182,7 +187,7 @@ def test_a_redemption_takes_points_and_stock_together(vworld):
 def test_a_redemption_without_enough_points_changes_nothing(vworld):
     _grant(vworld, vworld.neighbour, 19)
     reward = _reward(vworld)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="积分不足"):
         s.redeem(actor=vworld.volunteer_a, reward=reward, person=vworld.neighbour)
     reward.refresh_from_db()
     assert (reward.stock, s.balance(vworld.neighbour), Redemption.objects.count()) == (1, 19, 0)
@@ -193,7 +198,7 @@ def test_the_last_item_goes_to_one_person_only(vworld):
     _grant(vworld, vworld.wang, 50)
     reward = _reward(vworld, stock=1)
     s.redeem(actor=vworld.volunteer_a, reward=reward, person=vworld.neighbour)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="库存不足"):
         s.redeem(actor=vworld.volunteer_b, reward=reward, person=vworld.wang)
     assert (s.balance(vworld.neighbour), s.balance(vworld.wang)) == (30, 50)
 
@@ -211,7 +216,7 @@ def test_voiding_a_redemption_gives_back_points_and_stock(vworld):
     r = s.redemption_void(actor=vworld.community_admin, redemption=r, reason="居民放弃")
     reward.refresh_from_db()
     assert (reward.stock, s.balance(vworld.neighbour), r.status) == (1, 50, "voided")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="已领取或已作废的兑换不能作废"):
         s.redemption_void(actor=vworld.community_admin, redemption=r, reason="再来一次")
 
 

@@ -14,8 +14,7 @@ from linli.volunteers.models import Wish
 
 
 @pytest.fixture
-def claimed(vworld, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def claimed(vworld):
     wish = wishes.wish_post(actor=vworld.resident_a, beneficiary=vworld.resident, title="想要一台收音机",
                             detail="独居，家住1栋1单元101")
     wish = wishes.wish_review(actor=vworld.community_admin, wish=wish, approve=True)

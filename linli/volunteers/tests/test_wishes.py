@@ -18,11 +18,6 @@ def photo(name="done.png"):
     return SimpleUploadedFile(name, PNG, content_type="image/png")
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def _open_wish(vworld, now=T0):
     wish = w.wish_post(actor=vworld.resident_a, beneficiary=vworld.resident, title="想要一台收音机",
                        detail="独居，耳背，家住1栋1单元101", now=now)
@@ -56,7 +51,7 @@ def test_staff_enter_a_wish_from_a_paper_form_but_a_neighbour_cannot(vworld):
 def test_a_wish_is_claimed_once_only(vworld):
     wish = _open_wish(vworld)
     w.wish_claim(actor=vworld.volunteer_a, wish=wish, now=T0)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="该心愿已被认领或不在认领中"):
         w.wish_claim(actor=vworld.volunteer_b, wish=wish, now=T0)
     assert Wish.objects.get().claimed_by_user == vworld.volunteer_a
 
@@ -76,10 +71,12 @@ def test_someone_who_is_not_a_volunteer_cannot_claim(vworld):
 
 def test_fulfilling_needs_a_photo_of_an_image_type(vworld):
     wish = w.wish_claim(actor=vworld.volunteer_a, wish=_open_wish(vworld), now=T0)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         w.wish_fulfil(actor=vworld.volunteer_a, wish=wish, photo=None)
-    with pytest.raises(ValidationError):
+    assert list(refused.value.message_dict) == ["photo"]
+    with pytest.raises(ValidationError) as refused:
         w.wish_fulfil(actor=vworld.volunteer_a, wish=wish, photo=SimpleUploadedFile("x.exe", b"MZ"))
+    assert list(refused.value.message_dict) == ["photo"]
     with pytest.raises(PermissionDenied):
         w.wish_fulfil(actor=vworld.volunteer_b, wish=wish, photo=photo())
     assert Wish.objects.get().status == "claimed"
@@ -107,8 +104,9 @@ def test_the_sweep_uses_the_frozen_clock(vworld, monkeypatch):
 
 def test_a_rejected_wish_needs_a_reason_and_never_goes_public(vworld):
     wish = w.wish_post(actor=vworld.resident_a, beneficiary=vworld.resident, title="张三 13812345678 要钱")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         w.wish_review(actor=vworld.community_admin, wish=wish, approve=False)
+    assert list(refused.value.message_dict) == ["reason"]
     w.wish_review(actor=vworld.community_admin, wish=wish, approve=False, reason="含个人信息，请重新填写")
     assert list(Wish.objects.public()) == []
 

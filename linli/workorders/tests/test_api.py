@@ -4,20 +4,11 @@ import pytest
 from django.test import Client
 
 from linli.core.testing import post, results
+from linli.core.testing import report_order as report
 from linli.workorders import services as s
 from linli.workorders.models import Status, WorkOrder, WorkOrderEvent
 
 URL = "/api/v1/workorders/"
-
-
-def report(world, **kw):
-    kw.setdefault("channel", "resident")
-    kw.setdefault("text", "1栋楼道灯坏了一个星期了")
-    kw.setdefault("place", s.resolve_place(building=world.building_a))
-    kw.setdefault("reporter", world.resident)
-    kw.setdefault("contact_name", "周莲秀")
-    kw.setdefault("contact_phone", "13812345678")
-    return s.workorder_create(**kw)
 
 
 def snapshot(order):

@@ -43,6 +43,7 @@ def orders(desk):
 
 
 def test_the_list_and_detail_dicts_are_those_of_the_declared_fields(desk):
+    compared = []
     for who in ("street_admin", "manager_a", "resident_a"):
         request = RequestFactory().get("/")
         request.user = getattr(desk, who)
@@ -53,6 +54,8 @@ def test_the_list_and_detail_dicts_are_those_of_the_declared_fields(desk):
                 assert dict(fast) == declared(serializer_class, order, context), (who, order.code,
                                                                                   serializer_class.__name__)
                 assert list(fast) == list(serializer_class(context=context).fields)  # same keys, same order
+                compared.append((who, order.code))
+    assert len(compared) == 3 * 3 * 2  # three callers, three orders, list and detail
 
 
 def test_masking_still_applies_to_those_who_do_not_manage_the_order(desk):

@@ -1,6 +1,6 @@
 import datetime
 
-from linli.workorders.calendar import add_working_days, is_workday, working_days_between
+from linli.workorders.calendar import add_working_days, is_workday
 from linli.workorders.data_loader import read_holidays
 
 
@@ -24,10 +24,6 @@ def test_working_days_skip_the_national_holiday_and_count_the_adjusted_saturday(
     start = datetime.datetime(2026, 9, 30, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
     # 10-01..10-07 off, 10-08 Thu, 10-09 Fri, 10-10 Sat (worked), 10-12 Mon
     assert add_working_days(start, 4).date() == datetime.date(2026, 10, 12)
-
-
-def test_counting_working_days_between_two_dates(db):
-    assert working_days_between(datetime.date(2026, 9, 30), datetime.date(2026, 10, 12)) == 4
 
 
 def test_the_holiday_file_has_both_kinds_of_rows():

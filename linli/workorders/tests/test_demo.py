@@ -38,6 +38,7 @@ def test_some_orders_are_overdue_some_escalated_and_some_rated(orders):
 
 
 def test_every_order_has_its_events_from_the_state_machine(orders):
+    assert orders.exists()
     for order in orders:
         types = list(order.events.values_list("type", flat=True))
         assert types[0] == "create", order.code

@@ -73,6 +73,9 @@ def url_of(name, objects):
 
 
 ALL = sorted(set(names()) - PUBLIC)
+# Two POST-only pages open to any signed-in user answer a GET with 405 before their gatekeeper runs (the answer is
+# the same whether the row exists or not); the staff-only ones answer a stranger 404 first.
+METHOD_FIRST = {("order_act", "get"), ("notification_read", "get")}
 
 
 def test_the_table_is_walked_whole():
@@ -80,12 +83,11 @@ def test_the_table_is_walked_whole():
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in_or_refused(objects, client, name):
+def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in(objects, client, name):
     for method in ("get", "post"):
         response = getattr(client, method)(url_of(name, objects))
-        assert response.status_code in (302, 403, 404, 405), (name, method, response.status_code)
-        if response.status_code == 302:
-            assert "/login/" in response["Location"], (name, method, response["Location"])
+        assert response.status_code == 302, (name, method, response.status_code)
+        assert "/login/" in response["Location"], (name, method, response["Location"])
 
 
 @pytest.mark.parametrize("name", sorted(set(ALL) - OWN))
@@ -94,7 +96,8 @@ def test_a_stranger_is_refused_and_changes_nothing(objects, client_for, name):
     before = (WorkOrder.objects.count(), WorkOrderEvent.objects.count(), RoutingRule.objects.count())
     for method in ("get", "post"):
         response = getattr(client, method)(url_of(name, objects), {"note": "x", "reason": "x", "to": "1"})
-        assert response.status_code in (403, 404, 405), (name, method, response.status_code)
+        expected = 405 if (name, method) in METHOD_FIRST else 404
+        assert response.status_code == expected, (name, method, response.status_code)
     assert (WorkOrder.objects.count(), WorkOrderEvent.objects.count(), RoutingRule.objects.count()) == before
 
 

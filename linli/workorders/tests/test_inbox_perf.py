@@ -211,7 +211,7 @@ def test_the_list_answers_the_place_names_and_masks_for_staff_who_do_not_manage(
         desk.estate_a.name, desk.estate_a.community.parent.name, desk.estate_a.community.name)
     assert row["contact_phone"] == "13912345678"  # the street admin manages it
     row = client_for("manager_a").get(URL).json()["results"]
-    assert all(r["contact_phone"] in ("", "139****5678") for r in row)
+    assert len(row) == 1 and all(r["contact_phone"] in ("", "139****5678") for r in row)
 
 
 def test_a_new_community_is_seen_at_once_by_the_process_that_made_it(desk, client_for):

@@ -162,12 +162,13 @@ def test_a_time_limit_edit_takes_effect_at_once(desk):
 
 
 def test_a_bulk_created_default_table_clears_the_memo(world):
-    from linli.workorders.tests.conftest import Organization
+    from linli.people.models import Organization
 
     Organization.objects.create(name="九宫庙街道物业服务中心", kind="property_centre", division=world.street)
     assert [r.pk for r in routing.street_rules(world.street.pk)] == [None] * len(routing.DEFAULT_RULES)
     routing.ensure_default_rules(world.street)
-    assert all(r.pk for r in routing.street_rules(world.street.pk))
+    rules = routing.street_rules(world.street.pk)
+    assert len(rules) == len(routing.DEFAULT_RULES) and all(r.pk for r in rules)
 
 
 # -- the API ----------------------------------------------------------------------------------------------------

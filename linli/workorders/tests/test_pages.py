@@ -4,28 +4,14 @@ the routing table: strangers get 404, read-only roles 403 (and nothing changes),
 import datetime
 import io
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
+from linli.core.testing import report_order as report
 from linli.workorders import services as s
 from linli.workorders.models import Notification, RoutingRule, Status, WorkOrder, WorkOrderEvent
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-def report(world, **kw):
-    kw.setdefault("channel", "resident")
-    kw.setdefault("text", "1栋楼道灯坏了一个星期了")
-    kw.setdefault("place", s.resolve_place(building=world.building_a))
-    kw.setdefault("reporter", world.resident)
-    kw.setdefault("contact_phone", "13812345678")
-    return s.workorder_create(**kw)
 
 
 def htmx(client, url, data):

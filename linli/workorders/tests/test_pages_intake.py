@@ -7,13 +7,13 @@ from django.core.cache import cache
 from django.test import Client
 from PIL import Image
 
+from linli.core.testing import h5_url
 from linli.workorders import posters
 from linli.workorders.models import Attachment, Status, WorkOrder
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache(settings, tmp_path, db):
-    settings.MEDIA_ROOT = tmp_path
+def fresh_cache(db):
     cache.clear()
     yield
     cache.clear()
@@ -25,11 +25,6 @@ def photo(width=3000, height=2000, name="IMG_0001.png"):
     buf.seek(0)
     buf.name = name
     return buf
-
-
-def h5_url(world, **kw):
-    kw = kw or {"building": world.building_a}
-    return f"/workorders/r/{posters.make_token(**kw)}/"
 
 
 # -- the phone page --------------------------------------------------------------------------------------

@@ -5,17 +5,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from linli.core.testing import post
+from linli.core.testing import report_order as report
 from linli.people.actors import system_actor
 from linli.workorders import services as s
 from linli.workorders.models import Status, WorkOrder, WorkOrderEvent
-
-
-def report(world, **kw):
-    kw.setdefault("channel", "resident")
-    kw.setdefault("text", "1栋楼道灯坏了一个星期了")
-    kw.setdefault("place", s.resolve_place(building=world.building_a))
-    kw.setdefault("reporter", world.resident)
-    return s.workorder_create(**kw)
 
 
 def replied(world, order=None, by=None):

@@ -3,16 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from linli.core.testing import report_order as report
 from linli.workorders import services as s
 from linli.workorders.models import Status, WorkOrder, WorkOrderEvent
-
-
-def report(world, **kw):
-    kw.setdefault("channel", "resident")
-    kw.setdefault("text", "1栋楼道灯坏了一个星期了")
-    kw.setdefault("place", s.resolve_place(building=world.building_a))
-    kw.setdefault("reporter", world.resident)
-    return s.workorder_create(**kw)
 
 
 def events(order):
@@ -40,8 +33,9 @@ def test_an_unmanaged_estate_falls_back_to_the_community(desk):
 
 
 def test_a_report_without_a_place_is_refused(desk):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         s.workorder_create(channel="phone", text="有问题", place=s.Place())
+    assert list(refused.value.message_dict) == ["estate"]
     assert WorkOrder.objects.count() == 0
 
 
@@ -69,8 +63,9 @@ def test_an_unsatisfied_resident_reopens_the_order(desk):
 
 def test_a_return_needs_a_reason_and_sends_the_order_back_to_the_queue(desk):
     order = report(desk)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         s.workorder_return(order=order, actor=desk.manager_a, reason=" ")
+    assert list(refused.value.message_dict) == ["reason"]
     order = s.workorder_return(order=order, actor=desk.manager_a, reason="不属于物业服务范围")
     assert (order.status, order.assignee_org, order.needs_triage) == (Status.RECEIVED, None, True)
     order = s.workorder_dispatch(order=order, to=desk.committee, actor=desk.street_admin, note="转社区")
@@ -132,14 +127,16 @@ def test_a_duplicate_is_merged_into_the_first_order(desk):
     first, second = report(desk), report(desk, text="楼道灯还是不亮")
     second = s.workorder_merge(order=second, into=first, actor=desk.community_admin)
     assert second.status == Status.MERGED and second.duplicate_of == first
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         s.workorder_merge(order=first, into=first, actor=desk.community_admin)
+    assert list(refused.value.message_dict) == ["into"]
 
 
 def test_a_cancel_needs_a_reason(desk):
     order = report(desk)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         s.workorder_cancel(order=order, actor=desk.street_admin, reason="")
+    assert list(refused.value.message_dict) == ["reason"]
     order = s.workorder_cancel(order=order, actor=desk.street_admin, reason="居民撤回")
     assert order.status == Status.CANCELLED
 

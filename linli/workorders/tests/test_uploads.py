@@ -9,22 +9,17 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from linli.core.testing import h5_url
 from linli.core.tests import samples
-from linli.workorders import posters
 from linli.workorders import services as s
 from linli.workorders.models import Attachment, WorkOrder
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path, db):
-    settings.MEDIA_ROOT = tmp_path
+def fresh_cache(db):
     cache.clear()
     yield
     cache.clear()
-
-
-def h5_url(world):
-    return f"/workorders/r/{posters.make_token(building=world.building_a)}/"
 
 
 def report(world, **kw):
