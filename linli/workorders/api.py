@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
 from django.urls import path
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -167,17 +168,17 @@ class WorkOrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         reporter = None
         if scope.roles & CREATOR_ROLES:
             if not self._serves(scope, user, place):
-                raise exceptions.PermissionDenied("您无权在该地点登记工单")
+                raise exceptions.PermissionDenied(_("您无权在该地点登记工单"))
             channel = data.pop("channel")
         elif scope.home_ids:
             data.pop("channel")
             if place.estate is None or place.estate.pk not in scope.resident_estate_ids:
-                raise exceptions.PermissionDenied("居民只能反映本人所住小区的问题")
+                raise exceptions.PermissionDenied(_("居民只能反映本人所住小区的问题"))
             if place.home is not None and place.home.pk not in scope.home_ids:
-                raise exceptions.PermissionDenied("居民只能反映本人所住小区的问题")
+                raise exceptions.PermissionDenied(_("居民只能反映本人所住小区的问题"))
             channel, reporter = Channel.RESIDENT, user.person
         else:
-            raise exceptions.PermissionDenied("只读角色不能登记工单")
+            raise exceptions.PermissionDenied(_("只读角色不能登记工单"))
         try:
             order = services.workorder_create(channel=channel, actor=user, reporter=reporter, place=place, **data)
         except DjangoValidationError as exc:
@@ -256,7 +257,7 @@ class WorkOrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
     def merge(self, order, data, request):
         into = WorkOrder.objects.visible_to(request.user).filter(code=data["into"]).first()
         if into is None:
-            raise exceptions.ValidationError({"into": ["找不到该工单"]})
+            raise exceptions.ValidationError({"into": [_("找不到该工单")]})
         services.workorder_merge(order=order, into=into, actor=request.user, note=data["note"])
 
     @step("cancel", s.ReasonSerializer, description="撤销（须说明理由）")
@@ -288,7 +289,7 @@ class HotlinePushView(APIView):
     @extend_schema(request=HOTLINE_ORDER, responses=s.HotlineResultSerializer)
     def post(self, request):
         if not hotline.allowed_streets(request.user):
-            raise exceptions.PermissionDenied("只有区、街道管理员账号可以推送 12345 工单")
+            raise exceptions.PermissionDenied(_("只有区、街道管理员账号可以推送 12345 工单"))
         try:
             records = hotline.records_from_json(request.data)
         except FileError as exc:

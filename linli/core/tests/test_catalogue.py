@@ -1,6 +1,7 @@
 """The English catalogue (linli/locale/en/LC_MESSAGES/django.po) is the one source of the English text: every
 msgid has its English, none is fuzzy, placeholders match, and the committed .mo is compiled from this .po."""
 
+import ast
 import gettext
 import re
 from pathlib import Path
@@ -88,3 +89,65 @@ def test_the_committed_mo_is_compiled_from_the_po():
             expected[msgid] = e["msgstr"]
     compiled = {k: v for k, v in compiled.items() if k != ""}
     assert compiled == expected, "run `make messages` (or compilemessages) and commit the .mo"
+
+
+# -- no error message escapes the catalogue ---------------------------------------------------------------------
+
+LINLI = PO.parents[3]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# Command-line messages (no reader's language) and the triage engine's (written in both languages) are exempt.
+EXEMPT = ("management", "tests", "migrations", "engine")
+
+
+def _bare_chinese(node):
+    """Chinese string literals in an argument that reach the reader untranslated (not inside a call like _())."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and CJK.search(node.value):
+        yield node
+    elif isinstance(node, ast.JoinedStr) and any(
+            isinstance(v, ast.Constant) and CJK.search(str(v.value)) for v in node.values):
+        yield node
+    elif isinstance(node, ast.BinOp):
+        yield from _bare_chinese(node.left)
+    elif isinstance(node, ast.Dict):
+        for value in node.values:
+            yield from _bare_chinese(value)
+    elif isinstance(node, ast.List | ast.Tuple):
+        for value in node.elts:
+            yield from _bare_chinese(value)
+    elif isinstance(node, ast.IfExp):
+        yield from _bare_chinese(node.body)
+        yield from _bare_chinese(node.orelse)
+
+
+def untranslated_raises(tree) -> list[int]:
+    """Lines that raise an error (or call ``require(ok, message)``) with a bare Chinese message."""
+    lines = []
+    for node in ast.walk(tree):
+        call = node.exc if isinstance(node, ast.Raise) else node
+        if not isinstance(call, ast.Call):
+            continue
+        if not isinstance(node, ast.Raise):
+            name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+            if name != "require":
+                continue
+        for arg in call.args + [k.value for k in call.keywords]:
+            lines += [n.lineno for n in _bare_chinese(arg)]
+    return lines
+
+
+def test_the_scan_finds_bare_chinese_messages_and_passes_translated_ones():
+    tree = ast.parse('raise ValidationError("请填写")\nraise ValidationError({"a": f"缺少{x}"})\n'
+                     'require(ok, "无权")\nraise ValidationError(_("请填写"))\n'
+                     'raise ValidationError(_("共 %(n)s 件") % {"n": 1})\nraise ValueError("bad")\n')
+    assert untranslated_raises(tree) == [1, 2, 3]
+
+
+def test_no_error_is_raised_with_a_bare_chinese_message():
+    found, scanned = [], 0
+    for path in sorted(LINLI.rglob("*.py")):
+        if set(path.relative_to(LINLI).parts) & set(EXEMPT):
+            continue
+        scanned += 1
+        found += [f"{path.relative_to(LINLI)}:{n}" for n in untranslated_raises(ast.parse(path.read_text()))]
+    assert scanned > 100
+    assert found == [], "wrap these messages in gettext (_), with %(name)s placeholders"
