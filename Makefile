@@ -45,12 +45,13 @@ chromium:
 e2e: install chromium
 	$(PY) -m pytest -m e2e e2e $(PYTEST_ARGS)
 
-# Regenerate the English catalogue after changing translatable text (needs GNU gettext); new strings
-# get their English in linli/locale/fill.py, which lists any that are still missing.
+# After changing translatable text (needs GNU gettext): collect the msgids into the English catalogue, keeping the
+# English already written; write the English of new entries in linli/locale/en/LC_MESSAGES/django.po (the one
+# source), then run this again to compile it. The last step lists entries still without English or fuzzy.
 messages: install
 	cd linli && ../$(LINLI) makemessages -l en --no-obsolete --ignore "tests/*" --ignore "*/tests/*"
-	$(PY) linli/locale/fill.py
 	cd linli && ../$(LINLI) compilemessages -l en
+	$(PY) -m pytest -q linli/core/tests/test_catalogue.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, permissions, viewsets
 from rest_framework.decorators import action
@@ -41,7 +42,7 @@ def _writer(request, estate=None, division=None):
     scope = scope_for(request.user)
     ok = scope.can_write_estate(estate) if estate is not None else scope.can_write_division(division)
     if not ok:
-        raise exceptions.PermissionDenied("只读角色或范围外不能修改")
+        raise exceptions.PermissionDenied(_("只读角色或范围外不能修改"))
 
 
 def _staff_for(request, estate):
@@ -55,7 +56,7 @@ class AssemblyViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
 
     def create(self, request, *args, **kwargs):
         if not (scope_for(request.user).admin_paths or scope_for(request.user).admin_estate_ids):
-            raise exceptions.PermissionDenied("只读角色不能修改")
+            raise exceptions.PermissionDenied(_("只读角色不能修改"))
         return super().create(request, *args, **kwargs)
 
 
@@ -121,7 +122,7 @@ class MotionViewSet(AssemblyViewSet):
         motion = self.get_object()
         # Refused before the upload is read; the service decides the same (linli/assembly/permissions.py).
         if not assembly_permissions.can_record_paper_ballot(request.user, motion):
-            raise exceptions.PermissionDenied("只读角色或范围外不能修改")
+            raise exceptions.PermissionDenied(_("只读角色或范围外不能修改"))
         s = serializers.AssemblyPaperBallotSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         elector = get_object_or_404(motion.electors, pk=s.validated_data["elector"])
@@ -229,7 +230,7 @@ class NoticeViewSet(AssemblyViewSet):
     def ack(self, request, pk=None):
         notice = self.get_object()
         if not scope_for(request.user).home_ids:
-            raise exceptions.PermissionDenied("只有居民可以确认已阅")
+            raise exceptions.PermissionDenied(_("只有居民可以确认已阅"))
         services.notice_acknowledge(notice=notice, user=request.user)
         return Response(self.get_serializer(notice).data)
 
@@ -267,7 +268,7 @@ class SelectionCaseViewSet(AssemblyViewSet):
         except DjangoValidationError as exc:
             raise _validation(exc) from None
         except TypeError:
-            raise exceptions.ValidationError({"deadline": ["请填写选聘期限"]}) from None
+            raise exceptions.ValidationError({"deadline": [_("请填写选聘期限")]}) from None
 
     def _step(self, request, fn, **mapping):
         case = self.get_object()

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from linli.assembly import tally
 from linli.people.scopes import scope_for
 
-MATTER_CHOICES = [(m.code, m.label) for m in tally.MATTERS.values()]
+MATTER_CHOICES = [(m.code, _(m.label)) for m in tally.MATTERS.values()]  # labels marked in tally.py
 
 
 def _estates_visible(user):
@@ -249,7 +250,18 @@ class Motion(models.Model):
 
     @property
     def threshold_label(self) -> str:
-        return tally.THRESHOLD_LABELS[self.rule.threshold]
+        return gettext(tally.THRESHOLD_LABELS[self.rule.threshold])
+
+    @property
+    def explanation_text(self) -> str:
+        """The account of the count in the reader's language, from the stored figures (``explanation`` keeps the
+        text as written when the vote was closed)."""
+        if self.quorum_met is None or self.total_area is None:
+            return self.explanation
+        return tally.explain(self.rule, quorum_met=self.quorum_met, approved=self.approved,
+                             threshold=self.rule.threshold, total_area=self.total_area, total_owners=self.total_owners,
+                             voting_area=self.voting_area, voting_owners=self.voting_owners, for_area=self.for_area,
+                             for_owners=self.for_owners)
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()

@@ -31,9 +31,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
+from linli.core.deferred import MessageError, gettext_noop, translated
+
 FOR, AGAINST, ABSTAIN = "for", "against", "abstain"
 CHOICES = (FOR, AGAINST, ABSTAIN)
-CHOICE_LABELS = {FOR: "同意", AGAINST: "反对", ABSTAIN: "弃权"}
+CHOICE_LABELS = {FOR: gettext_noop("同意"), AGAINST: gettext_noop("反对"), ABSTAIN: gettext_noop("弃权")}
 
 # Thresholds of approval: a code, the fraction, and whether the fraction itself is enough.
 THREE_QUARTERS = "3/4"  # 四分之三以上: >= 3/4
@@ -55,23 +57,26 @@ class Matter:
 MATTERS: dict[str, Matter] = {
     m.code: m
     for m in (
-        Matter("rules_of_procedure", 1, "制定和修改业主大会议事规则", MORE_THAN_HALF),
-        Matter("management_statute", 2, "制定和修改管理规约", MORE_THAN_HALF),
-        Matter("elect_committee", 3, "选举业主委员会或者更换业主委员会成员", MORE_THAN_HALF),
-        Matter("hire_manager", 4, "选聘和解聘物业服务企业或者其他管理人", MORE_THAN_HALF),
-        Matter("use_repair_fund", 5, "使用建筑物及其附属设施的维修资金", MORE_THAN_HALF),
-        Matter("raise_repair_fund", 6, "筹集建筑物及其附属设施的维修资金", THREE_QUARTERS),
-        Matter("rebuild", 7, "改建、重建建筑物及其附属设施", THREE_QUARTERS),
-        Matter("change_common_use", 8, "改变共有部分的用途或者利用共有部分从事经营活动", THREE_QUARTERS),
-        Matter("other_major", 9, "有关共有和共同管理权利的其他重大事项", MORE_THAN_HALF),
+        Matter("rules_of_procedure", 1, gettext_noop("制定和修改业主大会议事规则"), MORE_THAN_HALF),
+        Matter("management_statute", 2, gettext_noop("制定和修改管理规约"), MORE_THAN_HALF),
+        Matter("elect_committee", 3, gettext_noop("选举业主委员会或者更换业主委员会成员"), MORE_THAN_HALF),
+        Matter("hire_manager", 4, gettext_noop("选聘和解聘物业服务企业或者其他管理人"), MORE_THAN_HALF),
+        Matter("use_repair_fund", 5, gettext_noop("使用建筑物及其附属设施的维修资金"), MORE_THAN_HALF),
+        Matter("raise_repair_fund", 6, gettext_noop("筹集建筑物及其附属设施的维修资金"), THREE_QUARTERS),
+        Matter("rebuild", 7, gettext_noop("改建、重建建筑物及其附属设施"), THREE_QUARTERS),
+        Matter("change_common_use", 8, gettext_noop("改变共有部分的用途或者利用共有部分从事经营活动"), THREE_QUARTERS),
+        Matter("other_major", 9, gettext_noop("有关共有和共同管理权利的其他重大事项"), MORE_THAN_HALF),
     )
 }
-ITEM_NUMERALS = "一二三四五六七八九"
-THRESHOLD_LABELS = {THREE_QUARTERS: "四分之三以上（≥ 3/4）", MORE_THAN_HALF: "过半数（> 1/2）"}
+# "item (n) of art. 278(1)", one msgid per item so that each language writes its own numeral
+ITEM_LABELS = (gettext_noop("第（一）项"), gettext_noop("第（二）项"), gettext_noop("第（三）项"), gettext_noop("第（四）项"),
+               gettext_noop("第（五）项"), gettext_noop("第（六）项"), gettext_noop("第（七）项"), gettext_noop("第（八）项"),
+               gettext_noop("第（九）项"))
+THRESHOLD_LABELS = {THREE_QUARTERS: gettext_noop("四分之三以上（≥ 3/4）"), MORE_THAN_HALF: gettext_noop("过半数（> 1/2）")}
 
 
-class TallyError(ValueError):
-    """The input cannot be counted; the message names the problem."""
+class TallyError(MessageError):
+    """The input cannot be counted; the message names the problem (in the active language once Django runs)."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +159,7 @@ def approval_met(threshold: str, for_area, voting_area, for_owners: int, voting_
         return at_least(for_area, voting_area, q) and at_least(for_owners, voting_owners, q)
     if threshold == MORE_THAN_HALF:
         return more_than_half(for_area, voting_area) and more_than_half(for_owners, voting_owners)
-    raise TallyError(f"未知的表决门槛：{threshold}")
+    raise TallyError(gettext_noop("未知的表决门槛：%(threshold)s"), threshold=threshold)
 
 
 # -- input checks ----------------------------------------------------------------------------------------------
@@ -164,22 +169,28 @@ def matter_for(code) -> Matter:
     try:
         return MATTERS[code]
     except (KeyError, TypeError):
-        raise TallyError(f"未知的表决事项：{code!r}（可用：{', '.join(MATTERS)}）") from None
+        raise TallyError(gettext_noop("未知的表决事项：%(code)s（可用：%(codes)s）"), code=repr(code),
+                         codes=", ".join(MATTERS)) from None
 
 
 def parse_area(value, home_id=None) -> Decimal:
     """A positive, finite area in m²; strings and JSON numbers (parsed as Decimal) are accepted, floats are not."""
     if type(value) is Decimal and value.is_finite() and value > 0:
         return value  # the common case, checked without building any message
-    where = f"房屋 {home_id} 的" if home_id is not None else ""
+    def invalid() -> TallyError:
+        if home_id is None:
+            return TallyError(gettext_noop("面积无效：%(value)s（必须是大于 0 的数字）"), value=repr(value))
+        return TallyError(gettext_noop("房屋 %(home)s 的面积无效：%(value)s（必须是大于 0 的数字）"), home=home_id,
+                          value=repr(value))
+
     if isinstance(value, bool | float) or value is None:
-        raise TallyError(f"{where}面积无效：{value!r}（必须是大于 0 的数字）")
+        raise invalid()
     try:
         area = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
     except (InvalidOperation, ValueError):
-        raise TallyError(f"{where}面积无效：{value!r}（必须是大于 0 的数字）") from None
+        raise invalid() from None
     if not area.is_finite() or area <= 0:
-        raise TallyError(f"{where}面积无效：{value!r}（必须是大于 0 的数字）")
+        raise invalid()
     return area
 
 
@@ -205,23 +216,24 @@ def tally(matter: str, homes: Iterable[OwnedHome], votes: Iterable[Vote]) -> Res
     seen_homes: set[str] = set()
     for h in homes:
         if h.id in seen_homes:
-            raise TallyError(f"房屋 {h.id} 重复列出")
+            raise TallyError(gettext_noop("房屋 %(home)s 重复列出"), home=h.id)
         seen_homes.add(h.id)
         if not h.owner:
-            raise TallyError(f"房屋 {h.id} 没有业主")
+            raise TallyError(gettext_noop("房屋 %(home)s 没有业主"), home=h.id)
         area = parse_area(h.area, h.id)
         area_of[h.owner] = area_of.get(h.owner, ZERO) + area
     if not area_of:
-        raise TallyError("没有任何房屋：无法计算专有部分面积和业主人数")
+        raise TallyError(gettext_noop("没有任何房屋：无法计算专有部分面积和业主人数"))
 
     choice_of: dict[str, str] = {}
     for v in votes:
         if v.owner not in area_of:
-            raise TallyError(f"表决票来自不拥有任何房屋的人：{v.owner!r}")
+            raise TallyError(gettext_noop("表决票来自不拥有任何房屋的人：%(owner)s"), owner=repr(v.owner))
         if v.owner in choice_of:
-            raise TallyError(f"同一业主投了两张票：{v.owner!r}")
+            raise TallyError(gettext_noop("同一业主投了两张票：%(owner)s"), owner=repr(v.owner))
         if v.choice not in CHOICES:
-            raise TallyError(f"业主 {v.owner!r} 的表决意见无效：{v.choice!r}（for、against 或 abstain）")
+            raise TallyError(gettext_noop("业主 %(owner)s 的表决意见无效：%(choice)s（for、against 或 abstain）"),
+                              owner=repr(v.owner), choice=repr(v.choice))
         choice_of[v.owner] = v.choice
 
     area_by = dict.fromkeys(CHOICES, ZERO)
@@ -247,58 +259,64 @@ def tally(matter: str, homes: Iterable[OwnedHome], votes: Iterable[Vote]) -> Res
 
 def explain(m: Matter, *, quorum_met, approved, threshold, total_area, total_owners, voting_area, voting_owners,
             for_area, for_owners, **_) -> str:
-    """A plain Chinese account of the count, with the exact figures beside the rounded percentages."""
+    """A plain account of the count, with the exact figures beside the rounded percentages (in Chinese, or in
+    the active language once Django runs)."""
 
     def mark(ok: bool) -> str:
-        return "达到" if ok else "未达到"
+        return translated(gettext_noop("达到")) if ok else translated(gettext_noop("未达到"))
 
     area_ok = at_least(voting_area, total_area, PARTICIPATION)
     owners_ok = at_least(voting_owners, total_owners, PARTICIPATION)
     lines = [
-        f"表决事项：{m.label}（民法典第二百七十八条第一款第（{ITEM_NUMERALS[m.item - 1]}）项），"
-        f"同意须达参与表决面积和人数的{THRESHOLD_LABELS[m.threshold]}。",
-        f"参与表决面积 {percent(voting_area, total_area)}（{voting_area}/{total_area} m²）"
-        f"{'≥' if area_ok else '<'} 2/3，{mark(area_ok)}；"
-        f"参与表决人数 {percent(voting_owners, total_owners)}（{voting_owners}/{total_owners} 人）"
-        f"{'≥' if owners_ok else '<'} 2/3，{mark(owners_ok)}。",
+        translated(gettext_noop("表决事项：%(matter)s（民法典第二百七十八条第一款%(item)s），"
+                                "同意须达参与表决面积和人数的%(threshold)s。"),
+                   matter=translated(m.label), item=translated(ITEM_LABELS[m.item - 1]),
+                   threshold=translated(THRESHOLD_LABELS[m.threshold])),
+        translated(gettext_noop("参与表决面积 %(pa)s（%(va)s/%(ta)s m²）%(sa)s 2/3，%(ma)s；"
+                                "参与表决人数 %(po)s（%(vo)s/%(to)s 人）%(so)s 2/3，%(mo)s。"),
+                   pa=percent(voting_area, total_area), va=voting_area, ta=total_area, sa="≥" if area_ok else "<",
+                   ma=mark(area_ok), po=percent(voting_owners, total_owners), vo=voting_owners, to=total_owners,
+                   so="≥" if owners_ok else "<", mo=mark(owners_ok)),
     ]
     if not quorum_met:
-        lines.append("参与表决的业主不足专有部分面积和人数的三分之二，表决不成立，事项未通过。")
+        lines.append(translated(gettext_noop("参与表决的业主不足专有部分面积和人数的三分之二，表决不成立，事项未通过。")))
         return "".join(lines)
     if threshold == THREE_QUARTERS:
         q = Fraction(3, 4)
-        fa, fo, sign = at_least(for_area, voting_area, q), at_least(for_owners, voting_owners, q), ("≥", "<")
-        rule = "3/4"
+        area_yes, owners_yes = at_least(for_area, voting_area, q), at_least(for_owners, voting_owners, q)
+        sign, rule = ("≥", "<"), "3/4"
     else:
-        fa, fo, sign = more_than_half(for_area, voting_area), more_than_half(for_owners, voting_owners), (">", "≤")
+        area_yes, owners_yes = more_than_half(for_area, voting_area), more_than_half(for_owners, voting_owners)
+        sign = (">", "≤")
         rule = "1/2"
-    lines.append(
-        f"同意面积 {percent(for_area, voting_area)}（{for_area}/{voting_area} m²）{sign[0] if fa else sign[1]} {rule}，"
-        f"{mark(fa)}；同意人数 {percent(for_owners, voting_owners)}（{for_owners}/{voting_owners} 人）"
-        f"{sign[0] if fo else sign[1]} {rule}，{mark(fo)}。"
-    )
-    lines.append("事项通过。" if approved else "事项未通过。")
+    lines.append(translated(
+        gettext_noop("同意面积 %(pa)s（%(fa)s/%(va)s m²）%(sa)s %(rule)s，%(ma)s；"
+                     "同意人数 %(po)s（%(fo)s/%(vo)s 人）%(so)s %(rule)s，%(mo)s。"),
+        pa=percent(for_area, voting_area), fa=for_area, va=voting_area, sa=sign[0] if area_yes else sign[1],
+        rule=rule, ma=mark(area_yes), po=percent(for_owners, voting_owners), fo=for_owners, vo=voting_owners,
+        so=sign[0] if owners_yes else sign[1], mo=mark(owners_yes)))
+    lines.append(translated(gettext_noop("事项通过。")) if approved else translated(gettext_noop("事项未通过。")))
     return "".join(lines)
 
 
 def tally_document(doc) -> Result:
     """Count a document shaped like the CLI's input file (already parsed, numbers as Decimal)."""
     if not isinstance(doc, dict):
-        raise TallyError("文件内容必须是一个 JSON 对象：{\"matter\", \"homes\", \"ballots\"}")
+        raise TallyError(gettext_noop("文件内容必须是一个 JSON 对象：{\"matter\", \"homes\", \"ballots\"}"))
     for key in ("matter", "homes", "ballots"):
         if key not in doc:
-            raise TallyError(f"缺少字段：{key}")
+            raise TallyError(gettext_noop("缺少字段：%(key)s"), key=key)
     if not isinstance(doc["homes"], list) or not isinstance(doc["ballots"], list):
-        raise TallyError("homes 和 ballots 必须是列表")
+        raise TallyError(gettext_noop("homes 和 ballots 必须是列表"))
     matter_for(doc["matter"])
     homes = []
     for i, row in enumerate(doc["homes"], start=1):
         if not isinstance(row, dict) or "id" not in row or "owner" not in row or "area" not in row:
-            raise TallyError(f"第 {i} 个房屋必须有 id、owner、area")
+            raise TallyError(gettext_noop("第 %(i)s 个房屋必须有 id、owner、area"), i=i)
         homes.append(OwnedHome(str(row["id"]), str(row["owner"]).strip(), parse_area(row["area"], row["id"])))
     votes = []
     for i, row in enumerate(doc["ballots"], start=1):
         if not isinstance(row, dict) or "owner" not in row or "choice" not in row:
-            raise TallyError(f"第 {i} 张表决票必须有 owner、choice")
+            raise TallyError(gettext_noop("第 %(i)s 张表决票必须有 owner、choice"), i=i)
         votes.append(Vote(str(row["owner"]).strip(), row["choice"]))
     return tally(doc["matter"], homes, votes)

@@ -231,7 +231,7 @@ def vote(request, pk):
         e.history = list(e.current.events.order_by("id")) if e.current else []
     return render(request, "assembly/vote.html", {
         "motion": motion, "electors": electors, "is_open": motion.is_open(),
-        "choices": [(c, tally.CHOICE_LABELS[c]) for c in tally.CHOICES],
+        "choices": [(c, _(tally.CHOICE_LABELS[c])) for c in tally.CHOICES],
         "notice": Notice.objects.filter(motion=motion).first(),
     })
 

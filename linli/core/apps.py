@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext
 
 
 class CoreConfig(AppConfig):
@@ -7,4 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Registers Linli's system checks: the deploy checks (linli.W001…) and the rate-limit cache's (E120, W120).
-        from linli.core import checks, ratelimit  # noqa: F401
+        from linli.core import checks, deferred, ratelimit  # noqa: F401
+
+        deferred.translate = gettext  # messages of the modules without Django, in the request's language

@@ -273,7 +273,7 @@ class CollectionView(APIView):
             if not estates.exists():
                 raise Http404
         else:
-            raise exceptions.ValidationError({"division": "请指定 ?division=CODE 或 ?estate=ID"})
+            raise exceptions.ValidationError({"division": _("请指定 ?division=CODE 或 ?estate=ID")})
         try:
             start, end = selectors.period_range(request.query_params.get("period") or str(timezone.localdate().year))
         except ValueError as exc:

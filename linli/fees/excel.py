@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl.styles import Font
 
 from linli.core import uploads
@@ -204,7 +205,7 @@ def statement_bytes(*, estate: Estate, month: str, user=None, request=None) -> b
     """
     period = parse_period(month)
     if period.frequency != "monthly":
-        raise ValidationError("月份格式应为 2026-12")
+        raise ValidationError(gettext("月份格式应为 2026-12"))
     wb = new_workbook()
     ws = wb.active
     ws.title = "收支汇总"

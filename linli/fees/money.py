@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from linli.core.deferred import MessageError, gettext_noop
+
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
 
@@ -87,12 +89,12 @@ PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4]))?$")
 def parse_period(code: str) -> Period:
     match = PERIOD.match(str(code).strip().upper())
     if not match:
-        raise ValueError(f"账期格式应为 2026-12、2026-Q4 或 2026：{code}")
+        raise MessageError(gettext_noop("账期格式应为 2026-12、2026-Q4 或 2026：%(code)s"), code=code)
     year = int(match.group(1))
     if match.group(2):
         month = int(match.group(2))
         if not 1 <= month <= 12:
-            raise ValueError(f"月份应为 01–12：{code}")
+            raise MessageError(gettext_noop("月份应为 01–12：%(code)s"), code=code)
         start = datetime.date(year, month, 1)
         return Period(f"{year}-{month:02d}", "monthly", start, month_end(start))
     if match.group(3):

@@ -15,6 +15,7 @@ The same service functions as the pages (linli.meetings.services); stranger 404,
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -121,7 +122,7 @@ def _orders(user, codes) -> list[WorkOrder]:
     found = {o.code: o for o in WorkOrder.objects.visible_to(user).filter(code__in=codes)}
     missing = [c for c in codes if c not in found]
     if missing:
-        raise exceptions.ValidationError({"orders": [f"找不到工单：{'、'.join(missing)}"]})
+        raise exceptions.ValidationError({"orders": [_("找不到工单：%(codes)s") % {"codes": "、".join(missing)}]})
     return [found[c] for c in codes]
 
 
@@ -139,7 +140,7 @@ class JointMeetingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if not permissions.can_convene(request.user, data["street"]):
-            raise exceptions.PermissionDenied("只有本街道的管理员可以召集吹哨报到会议")
+            raise exceptions.PermissionDenied(_("只有本街道的管理员可以召集吹哨报到会议"))
         meeting = _call(svc.meeting_convene, street=data["street"], title=data["title"], topic=data.get("topic", ""),
                         scheduled_at=data["scheduled_at"], place=data.get("place", ""),
                         orders=_orders(request.user, data.get("orders", [])),
@@ -153,7 +154,7 @@ class JointMeetingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
     def _managed(self):
         meeting = self.get_object()
         if not permissions.can_manage_meeting(self.request.user, meeting):
-            raise exceptions.PermissionDenied("您无权对该会议执行此操作")
+            raise exceptions.PermissionDenied(_("您无权对该会议执行此操作"))
         return meeting
 
     @extend_schema(request=InviteInput, responses=MeetingSerializer)
@@ -183,9 +184,9 @@ class JointMeetingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
         data.is_valid(raise_exception=True)
         invite = meeting.invites.filter(department_id=data.validated_data["department"]).first()
         if invite is None:
-            raise exceptions.ValidationError({"department": ["该部门未被邀请"]})
+            raise exceptions.ValidationError({"department": [_("该部门未被邀请")]})
         if not permissions.can_report(request.user, invite):
-            raise exceptions.PermissionDenied("只有被邀请部门的人员可以报到")
+            raise exceptions.PermissionDenied(_("只有被邀请部门的人员可以报到"))
         invite = _call(svc.meeting_report, invite=invite, actor=request.user,
                        attendees=data.validated_data["attendees"])
         return Response(InviteSerializer(invite).data)
@@ -208,7 +209,7 @@ class JointMeetingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
         v = data.validated_data
         department = Organization.objects.filter(pk=v["department"], kind="department").first()
         if department is None:
-            raise exceptions.ValidationError({"department": ["未知的部门"]})
+            raise exceptions.ValidationError({"department": [_("未知的部门")]})
         about = _orders(request.user, [v["about"]])[0] if v["about"] else None
         task = _call(svc.meeting_add_task, meeting=meeting, department=department, text=v["text"],
                      deadline=v["deadline"], title=v["title"], about=about, tier=v["tier"], actor=request.user)

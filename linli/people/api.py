@@ -1,5 +1,6 @@
 """API of people and organisations: organizations, persons, occupancies (rules as in linli/places/api.py)."""
 
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
@@ -94,7 +95,7 @@ class PersonViewSet(AuditedListMixin, RegistryViewSet):
 
     def perform_create(self, serializer):
         if not scope_for(self.request.user).can_write_estate(serializer.validated_data["home"].estate):
-            raise exceptions.PermissionDenied("您无权在该小区登记人员")
+            raise exceptions.PermissionDenied(_("您无权在该小区登记人员"))
         serializer.save()
 
     def get_serializer_context(self):

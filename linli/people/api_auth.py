@@ -9,6 +9,7 @@ import datetime
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 from rest_framework.permissions import SAFE_METHODS
 
@@ -29,7 +30,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() not in self.keywords:
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Authorization 头格式应为：Token <密钥>")
+            raise exceptions.AuthenticationFailed(_("Authorization 头格式应为：Token <密钥>"))
         return self.authenticate_key(header[1], method=request.method)
 
     @staticmethod
@@ -40,14 +41,14 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             .first()
         )
         if api_key is None or not api_key.user.is_active:
-            raise exceptions.AuthenticationFailed("API 密钥无效或已停用")
+            raise exceptions.AuthenticationFailed(_("API 密钥无效或已停用"))
         now = timezone.now()
         if api_key.expires_at is not None and api_key.expires_at <= now:
-            raise exceptions.AuthenticationFailed("API 密钥已过期")
+            raise exceptions.AuthenticationFailed(_("API 密钥已过期"))
         if api_key.user.is_superuser and not (api_key.allow_superuser and superuser_keys_allowed()):
-            raise exceptions.AuthenticationFailed("代表超级用户的 API 密钥未获准使用")
+            raise exceptions.AuthenticationFailed(_("代表超级用户的 API 密钥未获准使用"))
         if api_key.read_only and method.upper() not in SAFE_METHODS:
-            raise exceptions.PermissionDenied("只读 API 密钥不能修改数据")
+            raise exceptions.PermissionDenied(_("只读 API 密钥不能修改数据"))
         # Written at most once a minute: a busy client would otherwise update one row on every request.
         if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_EVERY:
             ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)

@@ -1,6 +1,7 @@
 """Serializers of people and organisations for /api/v1/ (personal data masked by role)."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from linli.people.models import Occupancy, Organization, Person
@@ -106,7 +107,7 @@ class OccupancySerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
         start = attrs.get("start", getattr(self.instance, "start", None))
         end = attrs.get("end", getattr(self.instance, "end", None))
         if start and end and end < start:
-            raise serializers.ValidationError({"end": "终止日期不能早于起始日期"})
+            raise serializers.ValidationError({"end": _("终止日期不能早于起始日期")})
         if end is None:
             person = attrs.get("person", getattr(self.instance, "person", None))
             home = attrs.get("home", getattr(self.instance, "home", None))
@@ -116,5 +117,5 @@ class OccupancySerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
             if self.instance is not None:
                 open_ties = open_ties.exclude(pk=self.instance.pk)
             if open_ties.exists():
-                raise serializers.ValidationError({"relation": "此人与该房屋已有同一关系的有效记录"})
+                raise serializers.ValidationError({"relation": _("此人与该房屋已有同一关系的有效记录")})
         return attrs

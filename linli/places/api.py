@@ -15,6 +15,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -53,7 +54,7 @@ class RegistryViewSet(
     def check_object_permissions(self, request, obj):
         super().check_object_permissions(request, obj)
         if request.method not in ("GET", "HEAD", "OPTIONS") and not self.writable(scope_for(request.user), obj):
-            raise exceptions.PermissionDenied("您无权修改该对象的登记信息")
+            raise exceptions.PermissionDenied(_("您无权修改该对象的登记信息"))
 
     def proposed(self, serializer):
         """The object as it would be after this write (unsaved), for the write-scope check."""
@@ -68,7 +69,7 @@ class RegistryViewSet(
 
     def check_write_scope(self, serializer):
         if not self.writable(scope_for(self.request.user), self.proposed(serializer)):
-            raise exceptions.PermissionDenied("您无权在该区划或小区登记")
+            raise exceptions.PermissionDenied(_("您无权在该区划或小区登记"))
 
     def refetch(self, serializer):
         # Answer with the object as a read returns it (annotations, related names).
@@ -236,7 +237,7 @@ class CoverageView(APIView):
     def get(self, request):
         code = request.query_params.get("division", "").strip()
         if not code:
-            raise exceptions.ValidationError({"division": "请指定区划代码：?division=CODE"})
+            raise exceptions.ValidationError({"division": _("请指定区划代码：?division=CODE")})
         division = Division.objects.visible_to(request.user).filter(code=code).first()
         if division is None:
             raise Http404

@@ -23,6 +23,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from linli.core.choices import values_by_chinese_label
 from linli.core.exports import append_row, append_rows, csv_bytes, new_workbook, workbook_bytes
@@ -184,8 +185,8 @@ def read_table(data: bytes, filename: str) -> list[tuple[int, list]]:
     if ext == ".csv":
         return _read_csv(data)
     if ext == ".xls":
-        raise FileError("不支持旧版 .xls 文件，请在 Excel 中“另存为” .xlsx 或 CSV 后再导入")
-    raise FileError("只支持 .xlsx 和 .csv 文件")
+        raise FileError(gettext("不支持旧版 .xls 文件，请在 Excel 中“另存为” .xlsx 或 CSV 后再导入"))
+    raise FileError(gettext("只支持 .xlsx 和 .csv 文件"))
 
 
 def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
@@ -698,7 +699,7 @@ def import_registry(data: bytes, filename: str, *, user, commit: bool = False) -
     (the command line without ``--user``); ``None`` is nobody and is refused.
     """
     if user is None:
-        raise PermissionDenied("导入须由具体账号或系统执行")
+        raise PermissionDenied(gettext("导入须由具体账号或系统执行"))
     result = ImportResult(filename=filename)
     scope = None if is_system(user) else scope_for(user)
     try:

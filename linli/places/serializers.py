@@ -8,6 +8,7 @@ import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -69,11 +70,12 @@ class DivisionSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
         if self.instance is None:
             parent = attrs.get("parent")
             if parent is None:
-                raise serializers.ValidationError({"parent": "请指定上级区划（区/县只能在管理后台创建）"})
+                raise serializers.ValidationError({"parent": _("请指定上级区划（区/县只能在管理后台创建）")})
             expected = Division.CHILD_LEVEL.get(parent.level)
             if attrs["level"] != expected:
-                label = Division.Level(expected).label if expected else "无"
-                raise serializers.ValidationError({"level": f"上级为{parent.get_level_display()}时层级应为：{label}"})
+                label = Division.Level(expected).label if expected else _("无")
+                raise serializers.ValidationError({"level": _("上级为%(parent)s时层级应为：%(level)s") % {
+                    "parent": parent.get_level_display(), "level": label}})
         return attrs
 
 
@@ -94,7 +96,7 @@ class ClusterSerializer(serializers.ModelSerializer):
 
     def validate_street(self, street):
         if street.level != Division.Level.STREET:
-            raise serializers.ValidationError("片区必须属于一个街道")
+            raise serializers.ValidationError(_("片区必须属于一个街道"))
         return street
 
 
@@ -121,7 +123,7 @@ class EstateSerializer(serializers.ModelSerializer):
 
     def validate_community(self, community):
         if community.level != Division.Level.COMMUNITY:
-            raise serializers.ValidationError("小区必须属于一个社区")
+            raise serializers.ValidationError(_("小区必须属于一个社区"))
         return community
 
     def validate(self, attrs):
@@ -129,7 +131,7 @@ class EstateSerializer(serializers.ModelSerializer):
         community = attrs.get("community", getattr(self.instance, "community", None))
         cluster = attrs.get("cluster", getattr(self.instance, "cluster", None))
         if cluster is not None and community is not None and cluster.street_id != community.parent_id:
-            raise serializers.ValidationError({"cluster": "片区必须属于小区所在的街道"})
+            raise serializers.ValidationError({"cluster": _("片区必须属于小区所在的街道")})
         return attrs
 
 

@@ -1,6 +1,7 @@
 """API of the triage app under /api/v1/: POST triage/classify/ for members (residents and staff)."""
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -28,7 +29,7 @@ class ClassifyView(APIView):
             estate = Estate.objects.visible_to(request.user).select_related("community__parent").filter(
                 pk=estate_id).first()
             if estate is None:  # the same answer for "not yours" and "does not exist"
-                raise exceptions.ValidationError({"estate": ["小区不存在"]})
+                raise exceptions.ValidationError({"estate": [_("小区不存在")]})
             street = services.street_of(estate=estate)
         else:
             street = services.streets_for(request.user).first()

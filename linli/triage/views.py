@@ -9,8 +9,7 @@ from django.views.decorators.http import require_POST
 from linli.core.access import staff_required
 from linli.core.htmx import is_htmx
 from linli.people.scopes import scope_for
-from linli.triage import permissions, services
-from linli.triage.engine import taxonomy
+from linli.triage import labels, permissions, services
 from linli.triage.models import LEVEL_CHOICES, TIER_CHOICES, StreetSubcategory, TriageCorrection
 
 MAX_TEXT = 2000
@@ -24,9 +23,6 @@ def _street(request, code):
     return street
 
 
-def _choices():
-    tax = taxonomy.default()
-    return [(name, [(s.code, s.name) for s in tax.of_category(code)]) for code, name in tax.categories.items()]
 
 
 @staff_required
@@ -45,7 +41,7 @@ def try_text(request):
     text = (request.POST.get("text") or "").strip()[:MAX_TEXT]
     streets = services.streets_for(request.user)
     street = streets.filter(code=request.POST.get("street") or "").first() or streets.first()
-    context = {"text": text, "street": street, "choices": _choices()}
+    context = {"text": text, "street": street, "choices": labels.subcategory_choices()}
     if text:
         result = services.classify(text, street=street)
         context.update(result=result, limit_hours=result["explanation"]["limit_hours"],
@@ -82,7 +78,7 @@ def street_taxonomy(request, code):
     items = services.taxonomy_seed(street=street)
     groups: dict[str, list] = {}
     for item in items:
-        groups.setdefault(item.category_name, []).append(item)
+        groups.setdefault(labels.category_label(item.category), []).append(item)
     return render(request, "triage/taxonomy.html", {
         "street": street, "groups": groups, "can_write": scope_for(request.user).can_write_division(street),
         "tiers": TIER_CHOICES, "levels": LEVEL_CHOICES,

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -160,7 +161,7 @@ class ActivityViewSet(ServiceViewSet):
     def qr(self, request, pk=None):
         activity = self.get_object()
         if not services.can_run(request.user, activity):
-            raise services.PermissionDenied("只有组织者或社区管理员可以获取签到二维码")
+            raise services.PermissionDenied(_("只有组织者或社区管理员可以获取签到二维码"))
         token = services.qr_token(activity)
         from django.urls import reverse
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.urls import path
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -181,17 +182,17 @@ class WorkOrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         reporter = None
         if scope.roles & CREATOR_ROLES:
             if not self._serves(scope, user, place):
-                raise exceptions.PermissionDenied("您无权在该地点登记工单")
+                raise exceptions.PermissionDenied(_("您无权在该地点登记工单"))
             channel = data.pop("channel")
         elif scope.home_ids:
             data.pop("channel")
             if place.estate is None or place.estate.pk not in scope.resident_estate_ids:
-                raise exceptions.PermissionDenied("居民只能反映本人所住小区的问题")
+                raise exceptions.PermissionDenied(_("居民只能反映本人所住小区的问题"))
             if place.home is not None and place.home.pk not in scope.home_ids:
-                raise exceptions.PermissionDenied("居民只能反映本人所住小区的问题")
+                raise exceptions.PermissionDenied(_("居民只能反映本人所住小区的问题"))
             channel, reporter = Channel.RESIDENT, user.person
         else:
-            raise exceptions.PermissionDenied("只读角色不能登记工单")
+            raise exceptions.PermissionDenied(_("只读角色不能登记工单"))
         try:
             order = services.workorder_create(channel=channel, actor=user, reporter=reporter, place=place, **data)
         except DjangoValidationError as exc:
@@ -270,7 +271,7 @@ class WorkOrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
     def merge(self, order, data, request):
         into = WorkOrder.objects.visible_to(request.user).filter(code=data["into"]).first()
         if into is None:
-            raise exceptions.ValidationError({"into": ["找不到该工单"]})
+            raise exceptions.ValidationError({"into": [_("找不到该工单")]})
         services.workorder_merge(order=order, into=into, actor=request.user, note=data["note"])
 
     @step("cancel", s.ReasonSerializer, description="撤销（须说明理由）")
@@ -302,7 +303,7 @@ class HotlinePushView(APIView):
     @extend_schema(request=HOTLINE_ORDER, responses=s.HotlineResultSerializer)
     def post(self, request):
         if not hotline.allowed_streets(request.user):
-            raise exceptions.PermissionDenied("只有区、街道管理员账号可以推送 12345 工单")
+            raise exceptions.PermissionDenied(_("只有区、街道管理员账号可以推送 12345 工单"))
         try:
             records = hotline.records_from_json(request.data)
         except FileError as exc:
@@ -328,7 +329,7 @@ class RatesView(APIView):
     def get(self, request):
         code = request.query_params.get("division", "").strip()
         if not code:
-            raise exceptions.ValidationError({"division": ["请指定区划代码：?division=CODE"]})
+            raise exceptions.ValidationError({"division": [_("请指定区划代码：?division=CODE")]})
         division = permissions.rates_divisions(request.user).filter(code=code).first()
         if division is None:
             raise Http404

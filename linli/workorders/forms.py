@@ -14,23 +14,11 @@ from linli.core import uploads
 from linli.core.text import normalize
 from linli.people.models import Organization
 from linli.places.models import Stewardship
+from linli.triage import labels
 from linli.workorders.models import Channel, Kind, Level, RoutingRule, Satisfaction, Status, Tier
 
-# The twelve categories of the triage taxonomy (linli/triage/data/taxonomy.json), by code.
-CATEGORIES = [
-    ("repair", _("房屋与公共部位维修")),
-    ("facility", _("公共设施设备")),
-    ("sanitation", _("环境卫生")),
-    ("greening", _("绿化养护")),
-    ("parking", _("停车与车辆秩序")),
-    ("safety", _("消防与治安安全")),
-    ("utilities", _("水电气暖")),
-    ("fees", _("物业收费")),
-    ("service", _("物业服务质量")),
-    ("governance", _("业主自治与公共收益")),
-    ("neighbor", _("邻里与装修")),
-    ("other", _("非物业事项")),
-]
+# The categories of the triage taxonomy (linli/triage/data/taxonomy.json), by code, named in the request's language.
+CATEGORIES = labels.category_choices()
 CATEGORY_NAMES = dict(CATEGORIES)
 CATEGORY_CHOICES = [("", _("不确定（由工作人员分类）"))] + CATEGORIES
 

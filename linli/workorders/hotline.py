@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from linli.core.choices import values_by_chinese_label
 from linli.core.exports import append_row, append_rows, csv_bytes, new_workbook, workbook_bytes
@@ -114,15 +115,16 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, dict]]:
     """(row number as the hotline staff see it, raw record keyed by header) from .csv/.xlsx/.json bytes."""
     ext = Path(filename).suffix.lower()
     if len(data) > max_bytes("sheet"):  # the sheet cap of the upload gate, for JSON too
-        raise FileError(f"文件过大（最大 {max_bytes('sheet') // (1024 * 1024)} MB），请拆分后分批导入")
+        raise FileError(gettext("文件过大（最大 %(mb)s MB），请拆分后分批导入")
+                        % {"mb": max_bytes("sheet") // (1024 * 1024)})
     if ext == ".json":
         try:
             payload = json.loads(_decode_json(data))
         except ValueError as e:
-            raise FileError(f"JSON 格式有误：{clip(e, 80)}") from e
+            raise FileError(gettext("JSON 格式有误：%(error)s") % {"error": clip(e, 80)}) from e
         return records_from_json(payload)
     if ext not in (".csv", ".xlsx", ".xls"):
-        raise FileError("只支持 .csv、.xlsx 和 .json 文件")
+        raise FileError(gettext("只支持 .csv、.xlsx 和 .json 文件"))
     table = read_table(data, filename)
     while table and not any(cell_text(v) for v in table[0][1]):
         table.pop(0)
@@ -131,7 +133,7 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, dict]]:
     _, header = table[0]
     keys = [HEADER_LOOKUP.get(_header_key(cell_text(h))) for h in header]
     if "external_id" not in keys:
-        raise FileError("找不到“工单编号”列（表头必须在第一行）")
+        raise FileError(gettext("找不到“工单编号”列（表头必须在第一行）"))
     out = []
     for number, values in table[1:]:
         record = {}
@@ -141,7 +143,7 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, dict]]:
         if any(cell_text(v) for v in record.values()):
             out.append((number, record))
     if len(out) > MAX_ROWS:
-        raise FileError(f"一次最多导入 {MAX_ROWS} 行")
+        raise FileError(gettext("一次最多导入 %(n)s 行") % {"n": MAX_ROWS})
     return out
 
 
@@ -164,9 +166,9 @@ def records_from_json(payload) -> list[tuple[int, dict]]:
         else:
             payload = [payload]
     if not isinstance(payload, list):
-        raise FileError("JSON 应为一个工单对象或工单对象的列表")
+        raise FileError(gettext("JSON 应为一个工单对象或工单对象的列表"))
     if len(payload) > MAX_ROWS:
-        raise FileError(f"一次最多导入 {MAX_ROWS} 条")
+        raise FileError(gettext("一次最多导入 %(n)s 条") % {"n": MAX_ROWS})
     out = []
     for number, obj in enumerate(payload, start=1):
         record = {}
@@ -430,7 +432,7 @@ def _text(record, key) -> str:
 def import_orders(records: list[tuple[int, dict]], *, actor, dry_run: bool = False, now=None) -> ImportResult:
     """Create a hotline work order for each new record; report every record as created, duplicate or rejected."""
     if actor is None:
-        raise PermissionDenied("导入须由具体账号或系统执行")
+        raise PermissionDenied(gettext("导入须由具体账号或系统执行"))
     now = now or timezone.now()
     result = ImportResult(dry_run=dry_run)
     index = PlaceIndex(allowed_streets(actor))

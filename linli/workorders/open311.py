@@ -41,6 +41,7 @@ from linli.core.text import clean_text, normalize, redact, safe_url
 from linli.people.api_auth import ApiKeyAuthentication
 from linli.people.scopes import scope_for
 from linli.places.models import Division, Estate
+from linli.triage.engine import taxonomy
 from linli.workorders import hotline, services
 from linli.workorders.models import OPEN_STATUSES, Channel, Status, WorkOrder, WorkOrderEvent
 
@@ -50,44 +51,10 @@ MAX_REQUESTS = 1000
 DEFAULT_DAYS = 90
 NEARBY_METRES = 500
 
-# The 12 triage categories (code, name, group, subcategories); the same codes as linli/triage.
-CATEGORIES = [
-    ("repair", "房屋与公共部位维修", "房屋与设施", [
-        ("repair.roof_leak", "屋面外墙渗漏"), ("repair.wall_damage", "外墙空鼓脱落开裂"),
-        ("repair.common_parts", "楼道台阶扶手破损"), ("repair.drain", "公共下水管道堵塞")]),
-    ("facility", "公共设施设备", "房屋与设施", [
-        ("facility.lift", "电梯故障"), ("facility.lighting", "楼道灯路灯不亮"), ("facility.access", "门禁与单元门"),
-        ("facility.pump", "二次供水水泵水箱"), ("facility.camera", "监控与道闸")]),
-    ("sanitation", "环境卫生", "环境与秩序", [
-        ("sanitation.garbage", "垃圾清运不及时"), ("sanitation.clutter", "楼道杂物堆放"),
-        ("sanitation.cleaning", "保洁不到位"), ("sanitation.pests", "蚊虫鼠害消杀")]),
-    ("greening", "绿化养护", "环境与秩序", [
-        ("greening.trim", "树木修剪"), ("greening.occupied", "毁绿种菜侵占绿地"), ("greening.upkeep", "草坪枯死补种打药")]),
-    ("parking", "停车与车辆秩序", "环境与秩序", [
-        ("parking.disorder", "乱停乱放"), ("parking.zombie", "僵尸车长期占位"), ("parking.spaces", "车位不足与车棚")]),
-    ("safety", "消防与治安安全", "安全", [
-        ("safety.fire_equipment", "消防设施与火灾隐患"), ("safety.fire_lane", "消防通道堵塞"),
-        ("safety.ebike", "电动车进楼飞线充电"), ("safety.falling", "高空抛物坠物"), ("safety.security", "盗窃与可疑人员")]),
-    ("utilities", "水电气暖", "房屋与设施", [
-        ("utilities.water", "停水与水质"), ("utilities.power", "停电与电路"), ("utilities.gas", "燃气"),
-        ("utilities.heating", "供暖")]),
-    ("fees", "物业收费", "物业服务", [
-        ("fees.standard", "收费标准与涨价"), ("fees.extra", "乱收费与额外收费"), ("fees.collection", "催缴方式"),
-        ("fees.payment", "缴费渠道与票据")]),
-    ("service", "物业服务质量", "物业服务", [
-        ("service.attitude", "服务态度差"), ("service.slow", "报修拖延不处理"), ("service.guard", "门岗保安不到位"),
-        ("service.handover", "物业撤场与交接")]),
-    ("governance", "业主自治与公共收益", "自治与邻里", [
-        ("governance.committee", "业委会成立与履职"), ("governance.assembly", "业主大会与表决"),
-        ("governance.repair_fund", "维修资金使用"), ("governance.public_income", "公共收益与账目公开")]),
-    ("neighbor", "邻里与装修", "自治与邻里", [
-        ("neighbor.noise", "噪音扰民"), ("neighbor.renovation", "违规装修"), ("neighbor.leak", "楼上渗水到楼下"),
-        ("neighbor.illegal_building", "违章搭建"), ("neighbor.pets", "宠物扰民")]),
-    ("other", "非物业事项", "非物业事项", [
-        ("other.municipal", "市政道路与公交"), ("other.business", "商铺油烟噪音占道"),
-        ("other.public_service", "社保户籍政务咨询"), ("other.assistance", "困难帮扶与养老")]),
-]
-CATEGORY = {code: (name, group, subs) for code, name, group, subs in CATEGORIES}
+# The services: the categories of the triage taxonomy (linli/triage/data/taxonomy.json), in Chinese whatever the
+# request's language, as the rest of this API: code → (name, group, [(subcategory code, name)]).
+CATEGORY = {code: (cat.name, cat.group, [(s.code, s.name) for s in taxonomy.default().of_category(code)])
+            for code, cat in taxonomy.default().details.items()}
 
 # XML element names of list items (the Spark convention: a plural element holds its singular items).
 ITEM_NAMES = {"services": "service", "service_requests": "request", "attributes": "attribute", "values": "value",
@@ -271,7 +238,7 @@ def _service(code: str) -> dict:
 @endpoint
 def service_list(request, fmt):
     jurisdiction(request.GET, required=False)
-    return render(fmt, "services", [_service(code) for code, *_rest in CATEGORIES])
+    return render(fmt, "services", [_service(code) for code in CATEGORY])
 
 
 @require_GET

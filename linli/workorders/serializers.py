@@ -208,7 +208,7 @@ class WorkOrderCreateSerializer(CachedFieldsMixin, serializers.Serializer):
 
     def validate(self, attrs):
         if not any(attrs.get(k) for k in ("home", "building", "estate", "community")):
-            raise serializers.ValidationError({"estate": "请指定小区、楼栋、房屋或社区"})
+            raise serializers.ValidationError({"estate": _("请指定小区、楼栋、房屋或社区")})
         return attrs
 
 

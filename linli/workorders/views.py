@@ -33,6 +33,7 @@ from linli.people.models import Occupancy, Organization, Person, Role
 from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS, scope_for
 from linli.places.filters import search_q
 from linli.places.models import Building, Division, Estate, Home, Stewardship
+from linli.triage import labels as taxonomy_labels
 from linli.workorders import forms as f
 from linli.workorders import permissions, posters
 from linli.workorders import rates as rates_mod
@@ -441,25 +442,19 @@ def _get_order(user, code):
 
 
 def _subcategory_name(code: str) -> str:
-    from linli.triage.engine import taxonomy
-
-    sub = taxonomy.default().get(code or "")
-    return sub.name if sub else (code or "")
+    return taxonomy_labels.subcategory_label(code)
 
 
 def _triage_view(order) -> dict | None:
     """What the intake's triage proposed, for staff: the category it read, how sure, the words that decided it,
     and the open orders it may repeat."""
-    from linli.triage.engine import taxonomy
-
     t = order.triage or {}
     if t.get("source") != "engine" and not t.get("repeats") and not t.get("repeated_caller"):
         return None
-    sub = taxonomy.default().get(t.get("subcategory") or "")
     return {
         "engine": t.get("source") == "engine",
         "category": f.CATEGORY_NAMES.get(t.get("category"), t.get("category") or ""),
-        "subcategory": sub.name if sub else (t.get("subcategory") or ""),
+        "subcategory": taxonomy_labels.subcategory_label(t.get("subcategory")),
         "confidence": round((t.get("confidence") or 0) * 100), "keywords": t.get("keywords") or [],
         "uncertain": t.get("uncertain"), "urgent": t.get("urgent"), "urgency": t.get("urgency") or [],
         "repeats": t.get("repeats") or [], "repeated_caller": t.get("repeated_caller") or [],

@@ -102,3 +102,14 @@ def test_amounts_typed_by_people_are_checked():
     for bad in ("0", "-3", "1.234", "abc", "NaN"):
         with pytest.raises((ValueError, ArithmeticError)):
             parse_money(bad)
+
+
+def test_a_bad_period_is_named_in_the_readers_language():
+    from django.utils import translation
+
+    with pytest.raises(ValueError) as caught:
+        parse_period("2026-13")
+    with translation.override("zh-hans"):
+        assert str(caught.value) == "月份应为 01–12：2026-13"
+    with translation.override("en"):
+        assert str(caught.value) == "The month must be 01–12: 2026-13"

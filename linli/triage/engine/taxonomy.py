@@ -1,6 +1,8 @@
 """The default taxonomy of property complaints, kept as data in ``data/taxonomy.json`` (no Django here).
 
-12 categories, 49 subcategories; each subcategory carries a default tier (易事 easy / 难事 hard /
+The one source of the work-order categories: the intake forms, the Open311 service list, the seed command and
+the pages all read them from ``default()`` (names in Chinese and English; ``linli.triage.labels`` picks the one of
+the active language). 12 categories, 49 subcategories; each subcategory carries a default tier (易事 easy / 难事 hard /
 大事 major), the level where it should be settled (楼栋 building, 小区 estate, 社区 community,
 街道 street, 部门 department) and a time limit in hours. A street can change tier, level and limit of
 its own copy (``linli.triage.models.StreetSubcategory``); this module only reads the defaults.
@@ -9,7 +11,7 @@ its own copy (``linli.triage.models.StreetSubcategory``); this module only reads
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,12 +30,23 @@ class Subcategory:
     level: str
     limit_hours: int
     keywords: tuple[str, ...] = ()
+    name_en: str = ""
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str  # "facility"
+    name: str  # 公共设施设备
+    name_en: str
+    group: str  # a wider group of categories (Open311's ``group``): 房屋与设施
+    group_en: str
 
 
 @dataclass(frozen=True)
 class Taxonomy:
     categories: dict[str, str]  # code → Chinese name, in order
     subcategories: dict[str, Subcategory]
+    details: dict[str, Category] = field(default_factory=dict)  # code → the category with its English and group
 
     def get(self, code: str) -> Subcategory | None:
         return self.subcategories.get(code)
@@ -48,9 +61,11 @@ class Taxonomy:
 
 
 def parse(data: dict) -> Taxonomy:
-    categories, subs = {}, {}
+    categories, subs, details = {}, {}, {}
     for cat in data["categories"]:
         categories[cat["code"]] = cat["name"]
+        details[cat["code"]] = Category(cat["code"], cat["name"], cat.get("name_en", ""), cat.get("group", ""),
+                                        cat.get("group_en", ""))
         for sub in cat["subcategories"]:
             if not sub["code"].startswith(cat["code"] + "."):
                 raise ValueError(f"{sub['code']}: must start with {cat['code']}.")
@@ -58,10 +73,11 @@ def parse(data: dict) -> Taxonomy:
                 raise ValueError(f"{sub['code']}: unknown tier or level")
             subs[sub["code"]] = Subcategory(sub["code"], sub["name"], cat["code"], cat["name"], sub["tier"],
                                             sub["level"], int(sub["limit_hours"]),
-                                            tuple(sub.get("keywords", ())))
-    return Taxonomy(categories, subs)
+                                            tuple(sub.get("keywords", ())), sub.get("name_en", ""))
+    return Taxonomy(categories, subs, details)
 
 
 @lru_cache(maxsize=1)
 def default() -> Taxonomy:
+    """The default taxonomy, read once per process."""
     return parse(json.loads(PATH.read_text(encoding="utf-8")))

@@ -22,7 +22,6 @@ import datetime
 import json
 import random
 import time
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -30,6 +29,7 @@ from django.utils import timezone
 
 from linli.people.models import Organization
 from linli.places.models import Building, Division, Estate, Stewardship
+from linli.triage.engine import taxonomy
 from linli.workorders.models import WorkOrder, WorkOrderEvent
 
 ORDER_COLUMNS = (
@@ -49,8 +49,6 @@ STATUSES = (("closed", 70), ("visited", 5), ("replied", 5), ("in_progress", 5), 
 SATISFACTION = (("satisfied", 80), ("basic", 15), ("unsatisfied", 5))
 KINDS = (("help", 55), ("complaint", 25), ("consult", 10), ("report", 5), ("suggestion", 5))
 LEVELS = {"easy": ("building", "estate"), "hard": ("estate", "community"), "major": ("community", "street")}
-FALLBACK_CATEGORIES = ("repair", "facility", "sanitation", "greening", "parking", "security", "noise", "water_power",
-                       "elevator", "fee", "neighbour", "other")
 TEXTS = (
     "{b}楼道灯不亮，晚上上下楼看不见", "{b}门口垃圾三天没人清运，味道很大", "{b}顶楼漏水，雨天屋里滴水",
     "小区里有车长期占用消防通道", "{b}电梯经常停运，老人上下楼困难", "绿化带杂草丛生，蚊虫多",
@@ -63,14 +61,6 @@ EVENT_CHAIN = {  # status → the events that lead to it after create and dispat
     "closed": ("accept", "start", "reply", "visit", "close"),
 }
 STEP_STATUS = {"accept": "accepted", "start": "in_progress", "reply": "replied", "visit": "visited", "close": "closed"}
-
-
-def _categories() -> tuple[str, ...]:
-    path = Path(__file__).resolve().parents[3] / "triage" / "data" / "taxonomy.json"
-    try:
-        return tuple(c["code"] for c in json.loads(path.read_text())["categories"]) or FALLBACK_CATEGORIES
-    except (OSError, ValueError, KeyError):
-        return FALLBACK_CATEGORIES
 
 
 def _picker(rng: random.Random, pairs):
@@ -223,7 +213,7 @@ def seed_orders(n: int, *, seed: int = 1, days: int = 365, chunk: int = 100_000,
     buildings: dict[int, list[tuple[int, str]]] = {}
     for bid, eid, number in Building.objects.values_list("pk", "estate_id", "number").iterator(chunk_size=20000):
         buildings.setdefault(eid, []).append((bid, number))
-    categories = _categories()
+    categories = tuple(taxonomy.default().categories)
     tier_of, channel_of, status_of = _picker(rng, TIERS), _picker(rng, CHANNELS), _picker(rng, STATUSES)
     satisfaction_of, kind_of = _picker(rng, SATISFACTION), _picker(rng, KINDS)
     writer = Writer()
