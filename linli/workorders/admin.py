@@ -3,6 +3,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.admin import EventInline
 from linli.workorders.models import (
     Holiday,
     JointMeeting,
@@ -17,15 +18,10 @@ from linli.workorders.models import (
 )
 
 
-class EventInline(admin.TabularInline):
+class WorkOrderEventInline(EventInline):
     model = WorkOrderEvent
-    extra = 0
-    can_delete = False
-    fields = ["at", "type", "from_status", "to_status", "actor", "note"]
+    fields = ["at", "kind", "from_status", "to_status", "actor", "note"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WorkOrder)
@@ -36,7 +32,7 @@ class WorkOrderAdmin(admin.ModelAdmin):
     raw_id_fields = ["reporter", "estate", "building", "home", "community", "street", "assignee_org", "assignee_user",
                      "duplicate_of", "created_by"]
     readonly_fields = ["code", "status"]
-    inlines = [EventInline]
+    inlines = [WorkOrderEventInline]
 
 
 @admin.register(RoutingRule)
