@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from linli.assembly import models
-from linli.core.admin import ReadOnlyAdmin
+from linli.core.admin import EventAdmin, ReadOnlyAdmin
 
 
 @admin.register(models.Meeting)
@@ -30,4 +30,4 @@ class SelectionCaseAdmin(ReadOnlyAdmin):
 
 # Ballots and their history are not in the admin at all: on a secret vote nobody but the count sees a choice.
 for model in (models.MotionEvent, models.MeetingEvent, models.SelectionEvent):
-    admin.site.register(model, ReadOnlyAdmin)
+    admin.site.register(model, EventAdmin)

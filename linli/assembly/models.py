@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from linli.assembly import tally
+from linli.core.events import Event
 from linli.people.scopes import scope_for
 
 MATTER_CHOICES = [(m.code, _(m.label)) for m in tally.MATTERS.values()]  # labels marked in tally.py
@@ -165,16 +166,10 @@ class FollowUpTask(models.Model):
         return self.title
 
 
-class MeetingEvent(models.Model):
+class MeetingEvent(Event):
     """Append-only history of a meeting (notified, held, minutes, decision, task …)."""
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("会议"), on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(_("事件"), max_length=24)
-    data = models.JSONField(_("内容"), default=dict, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("会议记录")
@@ -347,17 +342,13 @@ class Ballot(models.Model):
         return f"{self.motion_id} · {self.elector_id}"  # never the choice: ballots may be secret
 
 
-class BallotEvent(models.Model):
+class BallotEvent(Event):
     """Append-only history of a ballot: cast, changed (with the choice; hidden on secret ballots)."""
 
     ballot = models.ForeignKey(Ballot, verbose_name=_("表决票"), on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(_("事件"), max_length=16)  # cast | changed
+    # kind: cast | changed
     choice = models.CharField(_("表决意见"), max_length=8, choices=Choice.choices)
     channel = models.CharField(_("方式"), max_length=8, choices=Channel.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("表决票记录")
@@ -368,16 +359,10 @@ class BallotEvent(models.Model):
         return f"{self.ballot_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
 
 
-class MotionEvent(models.Model):
+class MotionEvent(Event):
     """Append-only history of a motion: opened (with the electorate's size), closed (with the result)."""
 
     motion = models.ForeignKey(Motion, verbose_name=_("表决事项"), on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(_("事件"), max_length=16)
-    data = models.JSONField(_("内容"), default=dict, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("表决记录")
@@ -563,18 +548,12 @@ class SelectionCase(models.Model):
         return self.status in self.CLOSED
 
 
-class SelectionEvent(models.Model):
+class SelectionEvent(Event):
     """Append-only history of a selection case: every step, with its basis (a motion, a meeting, a consent)."""
 
     case = models.ForeignKey(SelectionCase, verbose_name=_("选聘案"), on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(_("步骤"), max_length=24)
-    data = models.JSONField(_("内容"), default=dict, blank=True)
     motion = models.ForeignKey(Motion, verbose_name=_("依据的表决"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("选聘记录")

@@ -3,6 +3,7 @@ from django.contrib.admin.utils import unquote
 
 from linli.care import models as m
 from linli.care.selectors import log_viewing
+from linli.core.admin import ReadOnlyAdmin
 
 
 class LoggedViewingAdmin(admin.ModelAdmin):
@@ -42,11 +43,10 @@ class VisitPlanAdmin(LoggedViewingAdmin):
 
 
 @admin.register(m.Visit)
-class VisitAdmin(LoggedViewingAdmin):
+class VisitAdmin(ReadOnlyAdmin, LoggedViewingAdmin):
+    """Append-only (linli.core.events): a correction is a new visit, recorded on the care pages."""
+
     list_display = ["pk", "visited_at", "condition"]
 
     def subject_of(self, obj):
         return obj.subject
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.events import AppendOnly, AppendOnlyQuerySet
 from linli.people.scopes import NOTHING, scope_for
 
 
@@ -126,12 +127,12 @@ class VisitPlan(models.Model):
         return self.next_due < timezone.localdate()
 
 
-class VisitQuerySet(models.QuerySet):
+class VisitQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user):
         return self.filter(subject__in=CareSubject.objects.visible_to(user))
 
 
-class Visit(models.Model):
+class Visit(AppendOnly):
     """One home visit: when, by whom, how the person is, what problems were found. Corrections are new visits."""
 
     class Condition(models.TextChoices):

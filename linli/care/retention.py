@@ -32,7 +32,9 @@ def clear_ended_care(*, before: datetime.datetime, dry_run: bool = False) -> dic
     with transaction.atomic():
         return {
             "care_subjects": todo["care_subjects"].update(kinds=[], note="", guardian_contact=""),
-            "care_visits": todo["care_visits"].update(notes=""),
+            # Visits are append-only (linli.core.events): clearing their notes at the end of the period is the one
+            # change allowed, made by name.
+            "care_visits": todo["care_visits"].retention_redact(notes=""),
             "care_problems": todo["care_problems"].update(description="", resolution=""),
             "care_reminders": todo["care_reminders"].delete()[0],
         }

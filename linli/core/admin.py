@@ -15,3 +15,29 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class EventAdmin(ReadOnlyAdmin):
+    """An append-only model (linli.core.events) in the admin: its rows listed newest first, never edited."""
+
+    list_display = ["at", "kind", "actor"]
+    list_filter = ["kind"]
+    list_select_related = ["actor"]
+    date_hierarchy = "at"
+
+
+class EventInline(admin.TabularInline):
+    """The events of an object, under it in the admin: shown, never added, changed or deleted."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from linli.core.admin import ReadOnlyAdmin
+from linli.core.admin import EventAdmin, ReadOnlyAdmin
 
 from .models import Bill, BillingRun, FeeEvent, FeePlan, LedgerEntry, Payment, Relief
 
@@ -43,6 +43,5 @@ class BillingRunAdmin(ReadOnlyAdmin):
 
 
 @admin.register(FeeEvent)
-class FeeEventAdmin(ReadOnlyAdmin):
+class FeeEventAdmin(EventAdmin):
     list_display = ["at", "kind", "estate", "actor"]
-    list_filter = ["kind"]

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.events import AppendOnly, AppendOnlyQuerySet, Event
 from linli.people.roles import Role
 from linli.people.scopes import ADMIN_ROLES, PROPERTY_ROLES, scope_for
 
@@ -386,15 +387,11 @@ class Relief(models.Model):
         return f"{self.home_id} {self.get_kind_display()} {self.start}—{self.end}"
 
 
-class FeeEvent(models.Model):
+class FeeEvent(Event):
     """Append-only trail of fee actions: plan, billing run, payment, void, relief, ledger, import."""
 
-    kind = models.CharField(_("类型"), max_length=32)
     estate = models.ForeignKey("places.Estate", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     home = models.ForeignKey("places.Home", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    data = models.JSONField(default=dict)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("收费操作记录")
@@ -462,12 +459,12 @@ EXPENSE_CATEGORIES = (
 COMMON_PARTS_INCOME = (Category.PARKING, Category.ADVERTISING, Category.VENUE)
 
 
-class LedgerQuerySet(models.QuerySet):
+class LedgerQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user):
         return self.filter(staff_estate_q(user))
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnly):
     """One line of an estate's accounts (收支台账): append-only and hash-chained per estate.
 
     ``row_hash`` is sha256 of the row's canonical content, which includes ``prev_hash`` (the row before
@@ -512,14 +509,6 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.estate_id}#{self.seq} {self.get_category_display()} {self.amount}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("ledger entries are append-only: record a reversing entry instead")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("ledger entries are append-only: record a reversing entry instead")
 
     def canonical(self) -> str:
         """The content that the hash covers, as one stable JSON string."""

@@ -52,7 +52,7 @@ def _lock(meeting: JointMeeting) -> JointMeeting:
 def _meeting_event(order: WorkOrder, meeting: JointMeeting, *, actor, note: str, data: dict, now) -> WorkOrderEvent:
     """An append-only ``joint_meeting`` event on a work order; the order's status does not change."""
     return WorkOrderEvent.objects.create(
-        order=order, type=WorkOrderEvent.Type.JOINT_MEETING, from_status=order.status, to_status=order.status,
+        order=order, kind=WorkOrderEvent.Type.JOINT_MEETING, from_status=order.status, to_status=order.status,
         actor=actor, at=now, note=note, data={"meeting": meeting.pk, "title": meeting.title, **data},
     )
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from linli.core.admin import ReadOnlyAdmin
+from linli.core.admin import EventAdmin
 from linli.people import permissions
 from linli.people.models import (
     AccessLog,
@@ -72,15 +72,13 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(ReadOnlyAdmin):
-    list_display = ["at", "user", "person", "action", "path"]
-    list_filter = ["action"]
+class AccessLogAdmin(EventAdmin):
+    list_display = ["at", "actor", "person", "kind", "path"]
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "username", "action", "target", "count", "ip", "path"]
-    list_filter = ["action"]
+class AuditEventAdmin(EventAdmin):
+    list_display = ["at", "username", "kind", "target", "count", "ip", "path"]
     search_fields = ["username", "target"]
 
 

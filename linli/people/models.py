@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.events import Event
 from linli.core.text import initials, mask_name, mask_phone
 from linli.people.roles import Role  # noqa: F401 (the choices live beside the scopes; imported from here too)
 from linli.people.scopes import scope_for
@@ -217,14 +218,12 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {target}"
 
 
-class AccessLog(models.Model):
-    """Who looked at which sensitive personal record, and when (PIPL). Append-only."""
+class AccessLog(Event):
+    """Who (actor) looked at which sensitive personal record, and when (PIPL); kind: view, export, admin_view …"""
 
-    user = models.ForeignKey(User, verbose_name=_("查看人"), null=True, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, verbose_name=_("被查看人员"), on_delete=models.PROTECT, related_name="access_logs")
-    action = models.CharField(_("操作"), max_length=40, default="view")
+    kind = models.CharField(_("操作"), max_length=40, default="view")
     path = models.CharField(_("页面或接口"), max_length=200, blank=True)
-    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("敏感信息查看记录")
@@ -232,10 +231,10 @@ class AccessLog(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} → {self.person}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} → {self.person}"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(Event):
     """One line of the security audit log (等保 2.0, PIPL): sign-ins, exports and lists of personal data,
     retention runs. Append-only: a row is never changed or deleted by the application."""
 
@@ -251,16 +250,13 @@ class AuditEvent(models.Model):
         RETENTION = "retention", _("到期个人信息清理")
         APIKEY = "apikey", _("API 密钥变更")
 
-    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
-    user = models.ForeignKey(User, verbose_name=_("账号"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
+    # actor: the account (null for a failed sign-in with an unknown name); username: as typed or as it was then.
     username = models.CharField(_("用户名"), max_length=150, blank=True)
-    action = models.CharField(_("操作"), max_length=24, choices=Action.choices, db_index=True)
+    kind = models.CharField(_("操作"), max_length=40, choices=Action.choices, db_index=True)
     target = models.CharField(_("对象"), max_length=120, blank=True)
     count = models.PositiveIntegerField(_("条数"), null=True, blank=True)
     path = models.CharField(_("页面或接口"), max_length=200, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
-    data = models.JSONField(_("详情"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("安全审计记录")
@@ -268,15 +264,7 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("audit events are append-only")
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.kind} {self.target}"
 
 
 class ApiKey(models.Model):

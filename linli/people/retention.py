@@ -1,8 +1,8 @@
 """Retention of the people app's logs, keys and sessions (PIPL art. 19), called by ``linli retention``.
 
 Logs are kept for their period and then deleted, oldest first; the retention run itself is a new line of the
-audit log. Deleting here is the one exception to "audit rows are never deleted", and it goes through a
-queryset (``AuditEvent.delete()`` refuses on purpose).
+audit log. Deleting here is the one exception to "audit rows are never deleted", and it says so by name
+(``retention_delete()``: the logs are append-only, linli.core.events, and their ``delete()`` refuses on purpose).
 """
 
 from __future__ import annotations
@@ -19,12 +19,16 @@ def _delete(qs, dry_run: bool) -> int:
     return qs.count() if dry_run else qs.delete()[0]
 
 
+def _delete_logs(qs, dry_run: bool) -> int:
+    return qs.count() if dry_run else qs.retention_delete()[0]
+
+
 def delete_access_logs(*, before: datetime.datetime, dry_run: bool = False) -> dict[str, int]:
-    return {"access_logs": _delete(AccessLog.objects.filter(at__lt=before), dry_run)}
+    return {"access_logs": _delete_logs(AccessLog.objects.filter(at__lt=before), dry_run)}
 
 
 def delete_audit_events(*, before: datetime.datetime, dry_run: bool = False) -> dict[str, int]:
-    return {"audit_events": _delete(AuditEvent.objects.filter(at__lt=before), dry_run)}
+    return {"audit_events": _delete_logs(AuditEvent.objects.filter(at__lt=before), dry_run)}
 
 
 def delete_revoked_api_keys(*, before: datetime.datetime, dry_run: bool = False) -> dict[str, int]:

@@ -5,7 +5,7 @@ from linli.people.models import AccessLog, AuditEvent, Person
 
 def log_sensitive_access(*, user, person: Person, action: str = "view", path: str = "") -> AccessLog:
     """Record that ``user`` saw the sensitive part of ``person``'s record (PIPL)."""
-    return AccessLog.objects.create(user=user, person=person, action=action, path=path[:200])
+    return AccessLog.objects.create(actor=user, person=person, kind=action, path=path[:200])
 
 
 def client_ip(request) -> str | None:
@@ -21,8 +21,8 @@ def audit(*, action: str, user=None, request=None, target: str = "", count: int 
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     return AuditEvent.objects.create(
-        action=action,
-        user=user,
+        kind=action,
+        actor=user,
         username=(username or (user.get_username() if user is not None else ""))[:150],
         target=str(target)[:120],
         count=count,

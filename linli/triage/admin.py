@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from linli.core.admin import ReadOnlyAdmin
 from linli.triage.models import StreetSubcategory, TaxonomyChange, TriageCorrection
 
 
@@ -12,24 +13,14 @@ class StreetSubcategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(TaxonomyChange)
-class TaxonomyChangeAdmin(admin.ModelAdmin):
+class TaxonomyChangeAdmin(ReadOnlyAdmin):
     list_display = ["item", "actor", "at"]
-
-    def has_change_permission(self, request, obj=None):
-        return False  # append-only
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TriageCorrection)
-class TriageCorrectionAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "street", "predicted_subcategory", "subcategory", "created_by"]
+class TriageCorrectionAdmin(ReadOnlyAdmin):
+    """Append-only: a wrong correction is corrected by a newer one."""
+
+    list_display = ["at", "street", "predicted_subcategory", "subcategory", "actor"]
     list_filter = ["subcategory"]
     search_fields = ["text"]
-
-    def has_change_permission(self, request, obj=None):
-        return False  # append-only: a wrong correction is corrected by a newer one
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.events import AppendOnly, AppendOnlyQuerySet
 from linli.people.scopes import NOTHING, scope_for
 
 TIER_CHOICES = [("easy", _("易事")), ("hard", _("难事")), ("major", _("大事"))]
@@ -76,12 +77,12 @@ class StreetSubcategory(models.Model):
         return f"{self.category_name} / {self.name}"
 
 
-class TaxonomyChangeQuerySet(models.QuerySet):
+class TaxonomyChangeQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user):
         return self.filter(street_q(user, "item__street__"))
 
 
-class TaxonomyChange(models.Model):
+class TaxonomyChange(AppendOnly):
     """One edit of a street's subcategory (append-only): what it was, what it became, who, when."""
 
     item = models.ForeignKey(StreetSubcategory, verbose_name=_("分类"), on_delete=models.PROTECT,
@@ -103,12 +104,12 @@ class TaxonomyChange(models.Model):
         return f"{self.item} @ {self.at:%Y-%m-%d %H:%M}"
 
 
-class TriageCorrectionQuerySet(models.QuerySet):
+class TriageCorrectionQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user):
         return self.filter(street_q(user))
 
 
-class TriageCorrection(models.Model):
+class TriageCorrection(AppendOnly):
     """A staff member's correction of a proposed category (append-only); ``linli triage retrain`` learns from it."""
 
     text = models.TextField(_("诉求内容"))
@@ -120,16 +121,16 @@ class TriageCorrection(models.Model):
     street = models.ForeignKey("places.Division", verbose_name=_("街道"), on_delete=models.PROTECT,
                                related_name="triage_corrections")
     order_ref = models.CharField(_("工单编号"), max_length=64, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("更正人"), on_delete=models.PROTECT,
-                                   related_name="+")
-    created_at = models.DateTimeField(_("更正时间"), db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("更正人"), on_delete=models.PROTECT,
+                              related_name="+")
+    at = models.DateTimeField(_("更正时间"), db_index=True)
 
     objects = TriageCorrectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("分拣更正")
         verbose_name_plural = _("分拣更正")
-        ordering = ["-created_at", "-pk"]
+        ordering = ["-at", "-pk"]
 
     def __str__(self):
         return f"{self.predicted_subcategory or '—'} → {self.subcategory}"

@@ -133,7 +133,7 @@ def correction_record(*, text: str, street: Division, actor, subcategory: str, p
     # PIPL art. 6: a phone number in the text teaches the model nothing; keep it masked.
     text = PHONE.sub(lambda m: mask_phone(m.group(0)), text)
     return TriageCorrection.objects.create(
-        text=text[:4000], street=street, created_by=actor, created_at=now or timezone.now(), order_ref=order_ref,
+        text=text[:4000], street=street, actor=actor, at=now or timezone.now(), order_ref=order_ref,
         predicted_category=predicted.get("category") or "", predicted_subcategory=predicted.get("subcategory") or "",
         confidence=predicted.get("confidence"), category=subcategory.split(".")[0], subcategory=subcategory,
     )
@@ -142,7 +142,7 @@ def correction_record(*, text: str, street: Division, actor, subcategory: str, p
 def corrections_for_training() -> tuple[list[str], list[str]]:
     """(texts, labels) of all stored corrections; the latest correction of a text wins."""
     latest = {}
-    for text, sub in TriageCorrection.objects.order_by("created_at", "pk").values_list("text", "subcategory"):
+    for text, sub in TriageCorrection.objects.order_by("at", "pk").values_list("text", "subcategory"):
         latest[text] = sub
     return list(latest), list(latest.values())
 

@@ -28,7 +28,7 @@ def _street(request, code):
 @staff_required
 def index(request):
     streets = list(services.streets_for(request.user))
-    corrections = TriageCorrection.objects.visible_to(request.user).select_related("street", "created_by")[:20]
+    corrections = TriageCorrection.objects.visible_to(request.user).select_related("street", "actor")[:20]
     return render(request, "triage/index.html", {
         "streets": streets, "corrections": corrections, "max_text": MAX_TEXT,
         "can_correct": permissions.may_correct_somewhere(request.user),

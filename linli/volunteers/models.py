@@ -3,12 +3,12 @@
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.events import AppendOnly, AppendOnlyQuerySet, Event
 from linli.volunteers.scoping import community_ids_q, person_q
 
 
@@ -256,7 +256,7 @@ class PointsAccount(models.Model):
         return str(self.person)
 
 
-class PointsEntryQuerySet(models.QuerySet):
+class PointsEntryQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user):
         return self.filter(community_ids_q(user, "community") | person_q(user, "account__person"))
 
@@ -265,7 +265,7 @@ class PointsEntryQuerySet(models.QuerySet):
         return self.filter(kind__in=[PointsEntry.Kind.ACTIVITY, PointsEntry.Kind.GRANT])
 
 
-class PointsEntry(models.Model):
+class PointsEntry(AppendOnly):
     """One line of the append-only points ledger (积分流水). A mistake is corrected by a reversing entry."""
 
     class Kind(models.TextChoices):
@@ -303,14 +303,6 @@ class PointsEntry(models.Model):
 
     def __str__(self):
         return f"{self.account} {self.amount:+d} {self.reason}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValidationError(_("积分流水只能追加，不能修改"))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("积分流水不能删除"))
 
 
 class RewardQuerySet(models.QuerySet):
@@ -698,15 +690,10 @@ class Wish(models.Model):
         return mask_name(user.person.name if user.person_id else str(user))
 
 
-class WishEvent(models.Model):
+class WishEvent(Event):
     """What happened to a wish, who did it and when (append-only)."""
 
     wish = models.ForeignKey(Wish, verbose_name=_("微心愿"), on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(_("事件"), max_length=24)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    data = models.JSONField(_("内容"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("微心愿记录")

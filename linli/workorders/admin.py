@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from linli.core.admin import EventInline
 from linli.workorders.models import (
     Holiday,
     Notification,
@@ -9,27 +10,40 @@ from linli.workorders.models import (
     WorkOrderEvent,
 )
 
+# The order's columns that only the services change (each change writes a WorkOrderEvent): intake, dispatch,
+# acceptance, reply, callback, closing, reclassifying, merging, extensions, the sweep's reminders and overdue flags.
+SERVICE_FIELDS = [
+    "code", "channel", "status", "category", "subcategory", "tier", "level", "urgent", "needs_triage", "triage",
+    "assignee_org", "assignee_user", "duplicate_of", "received_at", "dispatched_at", "accepted_at", "replied_at",
+    "closed_at", "accept_due", "reply_due", "source_reply_due", "reminded", "overdue", "supervised",
+    "extension_pending", "reopen_count", "reply_text", "reached", "solved", "satisfaction", "created_by", "created_at",
+]
 
-class EventInline(admin.TabularInline):
+
+class WorkOrderEventInline(EventInline):
     model = WorkOrderEvent
-    extra = 0
-    can_delete = False
-    fields = ["at", "type", "from_status", "to_status", "actor", "note"]
+    fields = ["at", "kind", "from_status", "to_status", "actor", "note"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WorkOrder)
 class WorkOrderAdmin(admin.ModelAdmin):
+    """Corrections of what was reported (text, contact, place) only. Everything the services change — status,
+    assignee, deadlines, triage, the callback's satisfaction — is read-only here, because a change there writes an
+    event that the admin would not; orders are neither added nor deleted here (intake writes the first event)."""
+
     list_display = ["code", "channel", "status", "category", "tier", "level", "urgent", "assignee_org", "received_at"]
     list_filter = ["status", "channel", "tier", "level", "urgent", "overdue"]
     search_fields = ["code", "external_id", "text", "title"]
-    raw_id_fields = ["reporter", "estate", "building", "home", "community", "street", "assignee_org", "assignee_user",
-                     "duplicate_of", "created_by"]
-    readonly_fields = ["code", "status"]
-    inlines = [EventInline]
+    raw_id_fields = ["reporter", "estate", "building", "home", "community", "street"]
+    readonly_fields = SERVICE_FIELDS
+    inlines = [WorkOrderEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RoutingRule)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.events import Event
 from linli.core.memo import Memo
 from linli.people.scopes import scope_for
 
@@ -276,8 +277,8 @@ class WorkOrder(models.Model):
         return " ".join(parts) or self.address
 
 
-class WorkOrderEvent(models.Model):
-    """One step in a work order's life: who did what, when, with a note. Append-only."""
+class WorkOrderEvent(Event):
+    """One step in a work order's life: who did what (kind), when, with a note. Append-only."""
 
     class Type(models.TextChoices):
         CREATE = "create", _("受理")
@@ -303,25 +304,26 @@ class WorkOrderEvent(models.Model):
         JOINT_MEETING = "joint_meeting", _("吹哨报到")
 
     order = models.ForeignKey(WorkOrder, verbose_name=_("工单"), on_delete=models.PROTECT, related_name="events")
-    type = models.CharField(_("类型"), max_length=24, choices=Type.choices)
+    kind = models.CharField(_("类型"), max_length=40, choices=Type.choices)
+    # Not indexed alone: the composite indexes below cover the reads (an order's timeline; the rates' events of
+    # some kinds in a period), and every intake writes events.
+    at = models.DateTimeField(_("时间"), default=timezone.now)
     from_status = models.CharField(_("原状态"), max_length=12, blank=True)
     to_status = models.CharField(_("新状态"), max_length=12, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("时间"), default=timezone.now)
     note = models.TextField(_("说明"), blank=True)
-    data = models.JSONField(_("数据"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("工单记录")
         verbose_name_plural = _("工单记录")
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["order", "at"])]
+        indexes = [
+            models.Index(fields=["order", "at"]),
+            # The rates: which orders had a dispatch or a callback in a period (created as SQL by migration 0004).
+            models.Index(fields=["kind", "at"], name="workorderevent_type_at_idx"),
+        ]
 
     def __str__(self):
-        return f"{self.order.code} {self.get_type_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.order.code} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 def attachment_path(instance, filename: str) -> str:

@@ -356,7 +356,7 @@ def create_request(request, fmt):
     if updates:
         WorkOrder.objects.filter(pk=order.pk).update(**updates)
     if media_url:
-        WorkOrderEvent.objects.create(order=order, type=WorkOrderEvent.Type.NOTE, from_status=order.status,
+        WorkOrderEvent.objects.create(order=order, kind=WorkOrderEvent.Type.NOTE, from_status=order.status,
                                       to_status=order.status, actor=user, note="Open311 media_url",
                                       data={"media_url": media_url})
     return render(fmt, "service_requests", [{
@@ -427,7 +427,7 @@ def list_requests(request, fmt):
 
 def _with_details(orders):
     """The columns a request row needs, in one query (up to 1,000 rows per answer)."""
-    media = WorkOrderEvent.objects.filter(order=OuterRef("pk"), type=WorkOrderEvent.Type.NOTE,
+    media = WorkOrderEvent.objects.filter(order=OuterRef("pk"), kind=WorkOrderEvent.Type.NOTE,
                                           data__has_key="media_url").order_by("id").values("data__media_url")[:1]
     last = WorkOrderEvent.objects.filter(order=OuterRef("pk")).order_by("-at").values("at")[:1]
     return orders.select_related("assignee_org", "estate", "building", "community", "street", "duplicate_of",
@@ -441,7 +441,7 @@ def _status_notes(order: WorkOrder) -> str | None:
     if order.status == Status.MERGED and order.duplicate_of_id:
         return f"已合并到 {order.duplicate_of.code}"
     if order.status in (Status.CANCELLED, Status.MERGED):
-        event = order.events.filter(type__in=("cancel", "merge")).order_by("-at", "-id").first()
+        event = order.events.filter(kind__in=("cancel", "merge")).order_by("-at", "-id").first()
         return event.note if event else None
     return None
 

@@ -92,7 +92,7 @@ def can_call_back(user, order: WorkOrder) -> bool:
         return False
     if order.created_by_id == user.pk and order.channel != Channel.JOINT_MEETING:
         return False
-    return not order.events.filter(actor=user, type__in=HANDLING_EVENTS).exists()
+    return not order.events.filter(actor=user, kind__in=HANDLING_EVENTS).exists()
 
 
 def can_rate(user, order: WorkOrder) -> bool:

@@ -348,15 +348,15 @@ def compute(division: Division, period: Period, *, now: datetime.datetime | None
     now = now or timezone.now()
     in_division = division_orders_q(division)
     touched = WorkOrderEvent.objects.filter(
-        type__in=(Event.DISPATCH, Event.ESCALATE, Event.VISIT), at__gte=period.start, at__lt=period.end,
+        kind__in=(Event.DISPATCH, Event.ESCALATE, Event.VISIT), at__gte=period.start, at__lt=period.end,
     ).values("order_id")
     # The data keys as text (->>): no JSON decoding per value; the order's places come with the same rows, from the
     # one join with the orders that also keeps the division's.
     keys = {f"k_{k}": KeyTextTransform(k, "data") for k in DATA_KEYS}
     rows = (WorkOrderEvent.objects.filter(division_orders_q(division, "order__"), order_id__in=touched,
-                                          type__in=RELEVANT, at__lte=now)
+                                          kind__in=RELEVANT, at__lte=now)
             .annotate(**keys).order_by("order_id", "at", "id")
-            .values_list("order_id", "order__community_id", "order__street_id", "type", "at", *keys))
+            .values_list("order_id", "order__community_id", "order__street_id", "kind", "at", *keys))
     places, streets = {}, {}
 
     def stream():

@@ -47,7 +47,9 @@ def _user_name(user) -> str:
 
 
 class EventSerializer(CachedFieldsMixin, serializers.ModelSerializer):
-    type_display = serializers.CharField(source="get_type_display", read_only=True)
+    # The API keeps the name "type" for the event's kind (the model's column is linli.core.events' ``kind``).
+    type = serializers.CharField(source="kind", read_only=True)
+    type_display = serializers.CharField(source="get_kind_display", read_only=True)
     actor = serializers.SerializerMethodField()
 
     class Meta:
@@ -62,7 +64,7 @@ class EventSerializer(CachedFieldsMixin, serializers.ModelSerializer):
         # The same dict as the declared fields give (tests/test_api_representation.py checks), without building
         # the fields: timelines are long and the intake answers with one.
         return {
-            "id": event.pk, "type": event.type, "type_display": label(WorkOrderEvent.Type, event.type),
+            "id": event.pk, "type": event.kind, "type_display": label(WorkOrderEvent.Type, event.kind),
             "from_status": event.from_status, "to_status": event.to_status, "actor": self.get_actor(event),
             "at": _when(event.at), "note": event.note, "data": event.data,
         }

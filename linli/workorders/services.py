@@ -108,7 +108,7 @@ def _lock(order: WorkOrder) -> WorkOrder:
 
 def _event(order, type_, *, actor, from_status="", note="", data=None, files=(), now=None) -> WorkOrderEvent:
     event = WorkOrderEvent.objects.create(
-        order=order, type=type_, from_status=from_status, to_status=order.status, actor=actor,
+        order=order, kind=type_, from_status=from_status, to_status=order.status, actor=actor,
         at=now or timezone.now(), note=note, data=data or {},
     )
     for f in files:
@@ -397,7 +397,7 @@ def workorder_create(
     if reply_due is not None:
         create_data["source_reply_due"] = reply_due.isoformat()
         create_note += _("；来源办理时限：%(t)s") % {"t": f"{timezone.localtime(reply_due):%Y-%m-%d %H:%M}"}
-    events = [WorkOrderEvent(order=order, type=Event.CREATE, to_status=Status.RECEIVED, actor=actor, at=now,
+    events = [WorkOrderEvent(order=order, kind=Event.CREATE, to_status=Status.RECEIVED, actor=actor, at=now,
                              note=create_note, data=create_data)]
     if order.status == Status.DISPATCHED:
         events.append(_dispatch_event(order, Event.DISPATCH, actor=system_actor(), before=Status.RECEIVED, note=found.reason,
@@ -417,7 +417,7 @@ def _dispatch_event(order, event_type, *, actor, before, note, now) -> WorkOrder
     to = order.assignee_org
     person = order.assignee_user
     return WorkOrderEvent(
-        order=order, type=event_type, from_status=before, to_status=order.status, actor=actor, at=now, note=note,
+        order=order, kind=event_type, from_status=before, to_status=order.status, actor=actor, at=now, note=note,
         data={"to": to.pk if to else None, "to_name": str(to) if to else "", "person": person.pk if person else None,
               "accept_due": order.accept_due.isoformat(), "reply_due": order.reply_due.isoformat()})
 
@@ -576,7 +576,7 @@ def workorder_decide_extension(*, order, actor, approve: bool, note: str = "", n
     locked = _lock(order)
     if not locked.extension_pending:
         raise IllegalStep(_("没有待审批的延期申请"))
-    request = locked.events.filter(type=Event.REQUEST_EXTENSION).order_by("-at", "-id").first()
+    request = locked.events.filter(kind=Event.REQUEST_EXTENSION).order_by("-at", "-id").first()
     days = request.data.get("days", 0) if request else 0
     changes = {"extension_pending": False}
     if approve:

@@ -57,7 +57,7 @@ def _remind(now, result):
             if WorkOrder.objects.filter(pk=pk, reminded=False).update(reminded=True) != 1:
                 continue  # another process took it
             order = WorkOrder.objects.select_related("assignee_org", "assignee_user").get(pk=pk)
-            WorkOrderEvent.objects.create(order=order, type=Event.REMIND, from_status=order.status,
+            WorkOrderEvent.objects.create(order=order, kind=Event.REMIND, from_status=order.status,
                                           to_status=order.status, at=now, note=_("即将超期"))
             notify(users=services._handlers(order), order=order,
                    title=_("工单 %(code)s 即将超期，请尽快处理") % {"code": order.code})
@@ -74,7 +74,7 @@ def _accept_overdue(now, result):
             if claimed != 1:
                 continue
             order = services._lock(WorkOrder(pk=pk))
-            WorkOrderEvent.objects.create(order=order, type=Event.OVERDUE, from_status=order.status,
+            WorkOrderEvent.objects.create(order=order, kind=Event.OVERDUE, from_status=order.status,
                                           to_status=order.status, at=now, note=_("超过签收时限未签收"),
                                           data={"kind": "accept"})
             try:
@@ -98,7 +98,7 @@ def _reply_overdue(now, result):
             if WorkOrder.objects.filter(pk=pk, overdue=False, status__in=ACTIVE_STATUSES).update(overdue=True) != 1:
                 continue
             order = services._lock(WorkOrder(pk=pk))
-            WorkOrderEvent.objects.create(order=order, type=Event.OVERDUE, from_status=order.status,
+            WorkOrderEvent.objects.create(order=order, kind=Event.OVERDUE, from_status=order.status,
                                           to_status=order.status, at=now, note=_("超过办结时限"),
                                           data={"kind": "reply"})
             notify(users=services._handlers(order) + services._managers(order), order=order,

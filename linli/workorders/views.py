@@ -467,14 +467,14 @@ def order_context(user, order, *, errors=None, forms_with_errors=None) -> dict:
     manages = s.can_manage(user, order)
     events = list(order.events.select_related("actor").prefetch_related("attachments").order_by("at", "id"))
     if not staff:
-        events = [e for e in events if e.type in PUBLIC_EVENTS]
+        events = [e for e in events if e.kind in PUBLIC_EVENTS]
         for e in events:
-            if e.type not in NOTE_FOR_RESIDENT:
+            if e.kind not in NOTE_FOR_RESIDENT:
                 e.note = ""
             e.actor = None
     satisfaction = dict(Satisfaction.choices)
     for e in events:
-        if e.type == "visit":
+        if e.kind == "visit":
             e.satisfaction_label = satisfaction.get(e.data.get("satisfaction"), "")
     photos = [a for a in order.attachments.all() if a.event_id is None or (events and a.event_id == events[0].pk)]
     actions = []

@@ -20,7 +20,7 @@ def test_opening_a_care_subject_in_the_admin_is_logged(subject, admin_client):
     response = admin_client.get(f"/admin/care/caresubject/{subject.pk}/change/")
     assert response.status_code == 200
     log = AccessLog.objects.get()
-    assert (log.user.username, log.person, log.action, log.path) == (
+    assert (log.actor.username, log.person, log.kind, log.path) == (
         "root", subject.person, "admin_view", f"/admin/care/caresubject/{subject.pk}/change/")
 
 
@@ -29,7 +29,7 @@ def test_opening_a_visit_or_a_plan_in_the_admin_is_logged_against_the_subjects_p
                                   condition="good", notes="血压偏高")
     for url in (f"/admin/care/visit/{visit.pk}/change/", f"/admin/care/visitplan/{subject.plans.get().pk}/change/"):
         assert admin_client.get(url).status_code == 200
-    assert [(log.person, log.action) for log in AccessLog.objects.order_by("pk")] == [
+    assert [(log.person, log.kind) for log in AccessLog.objects.order_by("pk")] == [
         (subject.person, "admin_view"), (subject.person, "admin_view")]
 
 

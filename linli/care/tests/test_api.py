@@ -34,14 +34,14 @@ def test_reading_subjects_is_logged_per_person(subject, client_for):
     rows = results(client_for("grid_worker").get("/api/v1/care-subjects/"))
     assert [(r["name"], r["kinds"]) for r in rows] == [("周莲秀", ["elderly_alone"])]
     client_for("volunteer_a").get(f"/api/v1/care-subjects/{subject.pk}/")
-    assert [(log.user.username, log.action) for log in AccessLog.objects.order_by("pk")] == [
+    assert [(log.actor.username, log.kind) for log in AccessLog.objects.order_by("pk")] == [
         ("grid_worker", "api_caresubject"), ("volunteer_a", "api_caresubject")]
 
 
 def test_the_overdue_list_is_logged(subject, client_for):
     rows = client_for("community_admin").get("/api/v1/care-plans/overdue/").json()
     assert [r["subject"] for r in rows] == [subject.pk]
-    assert AccessLog.objects.get().action == "api_visitplan"
+    assert AccessLog.objects.get().kind == "api_visitplan"
 
 
 def test_the_assigned_visitor_records_a_visit_and_cannot_plan(subject, client_for, vworld):

@@ -43,7 +43,7 @@ def test_care_staff_and_the_assigned_visitor_see_the_record_and_each_viewing_is_
     client.get(PAGES["list"](subject))
     client.get(PAGES["overdue"](subject))
     logs = AccessLog.objects.order_by("pk")
-    assert [(log.user.username, log.person.name, log.action) for log in logs] == [
+    assert [(log.actor.username, log.person.name, log.kind) for log in logs] == [
         (name, "周莲秀", "care_view"), (name, "周莲秀", "care_list"), (name, "周莲秀", "care_overdue")]
 
 

@@ -65,6 +65,6 @@ def test_opening_a_person_with_sensitive_flags_in_the_admin_is_logged(world):
     client = Client()
     client.login(username="root", password="x-long-pass-1", request=HttpRequest())
     assert client.get(f"/admin/people/person/{world.resident.pk}/change/").status_code == 200
-    assert list(AccessLog.objects.values_list("user__username", "person__name", "action")) == [
+    assert list(AccessLog.objects.values_list("actor__username", "person__name", "kind")) == [
         ("root", "周莲秀", "admin_view")
     ]

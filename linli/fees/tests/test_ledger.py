@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 
+from linli.core.events import AppendOnlyError
 from linli.fees import services
 from linli.fees.models import LedgerEntry
 
@@ -55,9 +56,9 @@ def test_a_correction_is_a_reversing_entry(world, entries):
 def test_entries_cannot_be_saved_again_or_deleted_through_the_orm(entries):
     entry = entries[0]
     entry.description = "改"
-    with pytest.raises(ValueError):
+    with pytest.raises(AppendOnlyError):
         entry.save()
-    with pytest.raises(ValueError):
+    with pytest.raises(AppendOnlyError):
         entry.delete()
 
 

@@ -44,8 +44,8 @@ def test_formula_text_in_the_statement_is_text_and_amounts_stay_numbers(world, c
 def test_a_statement_download_is_logged_with_the_rows_of_bills_and_payments(world, client_for):
     hostile_month(world)
     statement(client_for("auditor"), world)
-    event = AuditEvent.objects.get(action="export")
-    assert (event.action, event.user, event.target, event.count, event.ip) == (
+    event = AuditEvent.objects.get(kind="export")
+    assert (event.kind, event.actor, event.target, event.count, event.ip) == (
         "export", world.auditor, f"fees.statement:{world.estate_a.pk}:2026-11", 3, "127.0.0.1")
     assert event.data == {"format": "xlsx", "estate": "锦霞小区"}
 
@@ -53,4 +53,4 @@ def test_a_statement_download_is_logged_with_the_rows_of_bills_and_payments(worl
 def test_a_refused_statement_writes_no_audit_row(world, client_for):
     hostile_month(world)
     assert statement(client_for("stranger"), world).status_code == 404
-    assert AuditEvent.objects.filter(action="export").count() == 0
+    assert AuditEvent.objects.filter(kind="export").count() == 0

@@ -42,7 +42,7 @@ def convene(w, **kw):
 
 
 def types(order):
-    return list(WorkOrderEvent.objects.filter(order=order).values_list("type", flat=True))
+    return list(WorkOrderEvent.objects.filter(order=order).values_list("kind", flat=True))
 
 
 # -- the services ------------------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def test_the_minutes_are_written_on_every_linked_order(cast):
     assert (meeting.status, meeting.held_at) == ("held", MEETING_AT)
     for order in (cast.order, second):
         event = order.events.last()
-        assert event.type == "joint_meeting" and event.at == MEETING_AT
+        assert event.kind == "joint_meeting" and event.at == MEETING_AT
         assert event.note == "吹哨报到会议「锦霞小区围墙倒塌处置」议定：城管负责清运，园林负责补种"
         assert event.data["reported"] == ["大渡口区城市管理局"]
         assert event.to_status == order.status  # the order's own status is untouched
@@ -364,4 +364,4 @@ def test_the_whole_meeting_through_the_api(cast, client_for):
     assert post(client_for("auditor"), f"{base}/close/", {}).status_code == 403
     response = post(client_for("street_admin"), f"{base}/close/", {"note": "完成"})
     assert response.status_code == 200 and response.json()["status"] == "closed"
-    assert cast.order.events.filter(type="joint_meeting").count() == 4  # convene, minutes, task, close
+    assert cast.order.events.filter(kind="joint_meeting").count() == 4  # convene, minutes, task, close

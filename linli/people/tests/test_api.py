@@ -154,14 +154,14 @@ def test_a_community_admin_reading_a_sensitive_person_is_logged(world, client_fo
     assert (data["phone"], data["is_elderly_alone"], data["is_party_member"], data["is_disabled"],
             data["is_hardship"]) == ("13812345678", True, False, False, False)
     log = AccessLog.objects.get()
-    assert (log.user, log.person, log.action, log.path) == (world.community_admin, world.resident, "api_view", url)
+    assert (log.actor, log.person, log.kind, log.path) == (world.community_admin, world.resident, "api_view", url)
 
 
 def test_every_sensitive_reading_is_logged_again(world, client_for):
     client = client_for("grid_worker")
     client.get(f"/api/v1/persons/{world.neighbour.pk}/")
     client.get(f"/api/v1/persons/{world.neighbour.pk}/")
-    assert list(AccessLog.objects.values_list("user__username", "person__name", "action")) == [
+    assert list(AccessLog.objects.values_list("actor__username", "person__name", "kind")) == [
         ("grid_worker", "李建国", "api_view")] * 2
 
 

@@ -220,7 +220,7 @@ def test_creating_and_revoking_a_key_is_in_the_audit_log(world):
 
     apikey("create", "hotline", "--user", "street_admin", "--read-only")
     apikey("revoke", "hotline")
-    rows = list(AuditEvent.objects.order_by("pk").values_list("action", "target", "data"))
+    rows = list(AuditEvent.objects.order_by("pk").values_list("kind", "target", "data"))
     assert rows == [("apikey", "hotline", {"op": "create", "user": "street_admin", "read_only": True,
                                             "expires_at": None}),
                     ("apikey", "hotline", {"op": "revoke"})]

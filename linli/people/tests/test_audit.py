@@ -13,7 +13,7 @@ def test_audit_records_who_what_how_many_and_where(world):
     event = audit(action=AuditEvent.Action.EXPORT, user=world.street_admin, request=request,
                   target="registry.xlsx", count=42)
     event.refresh_from_db()
-    assert (event.username, event.action, event.target, event.count, event.path, event.ip) == (
+    assert (event.username, event.kind, event.target, event.count, event.path, event.ip) == (
         "street_admin", "export", "registry.xlsx", 42, "/people/persons/?page=2", "10.1.2.3")
 
 
@@ -22,7 +22,7 @@ def test_audit_keeps_the_attempted_name_of_an_anonymous_caller():
     from django.contrib.auth.models import AnonymousUser
 
     event = audit(action=AuditEvent.Action.LOGIN_FAILED, user=AnonymousUser(), username="nobody")
-    assert (event.user_id, event.username) == (None, "nobody")
+    assert (event.actor_id, event.username) == (None, "nobody")
 
 
 @pytest.mark.django_db

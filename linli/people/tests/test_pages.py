@@ -27,7 +27,7 @@ def test_a_community_admin_sees_sensitive_flags_and_the_viewing_is_logged(world,
     assert response.status_code == 200
     assert "独居老人" in response.content.decode()
     log = AccessLog.objects.get()
-    assert (log.user.username, log.person, log.action) == ("community_admin", world.resident, "view")
+    assert (log.actor.username, log.person, log.kind) == ("community_admin", world.resident, "view")
 
 
 def test_a_property_manager_does_not_see_sensitive_flags_and_nothing_is_logged(world, client_for):

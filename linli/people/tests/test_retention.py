@@ -25,7 +25,7 @@ def order(code, *, status, closed_at=None, event_at=None, **fields):
     defaults = {"channel": "h5", "text": "楼道灯坏了，请打 138-1234-5678 找我", "title": "灯坏了 13812345678",
                 "contact_name": "王先生", "contact_phone": "13812345678", "reply_text": "已修好，回电 023 6888 1234"}
     o = WorkOrder.objects.create(code=code, status=status, closed_at=closed_at, **{**defaults, **fields})
-    WorkOrderEvent.objects.create(order=o, type="create", at=event_at or closed_at or NOW,
+    WorkOrderEvent.objects.create(order=o, kind="create", at=event_at or closed_at or NOW,
                                   note="来电 13812345678，3栋2单元")
     return o
 
@@ -51,10 +51,10 @@ def old_data(world, settings):
     kept = care.subject_enrol(actor=w.community_admin, person=w.neighbour, kinds=["hardship"], guardian_contact="儿子",
                               note="在关护中")
     CareSubject.objects.filter(pk=subject.pk).update(closed_at=YEARS_AGO)
-    AccessLog.objects.create(user=w.community_admin, person=w.resident, at=YEARS_AGO)
-    AccessLog.objects.create(user=w.community_admin, person=w.resident, at=LAST_MONTH)
-    AuditEvent.objects.create(action="login", username="old", at=YEARS_AGO)
-    AuditEvent.objects.create(action="login", username="recent", at=LAST_MONTH)
+    AccessLog.objects.create(actor=w.community_admin, person=w.resident, at=YEARS_AGO)
+    AccessLog.objects.create(actor=w.community_admin, person=w.resident, at=LAST_MONTH)
+    AuditEvent.objects.create(kind="login", username="old", at=YEARS_AGO)
+    AuditEvent.objects.create(kind="login", username="recent", at=LAST_MONTH)
     ApiKey.objects.create(name="old", user=w.street_admin, prefix="a", key_hash="a", revoked_at=YEARS_AGO)
     ApiKey.objects.create(name="recent", user=w.street_admin, prefix="b", key_hash="b", revoked_at=LAST_MONTH)
     ApiKey.objects.create(name="live", user=w.street_admin, prefix="c", key_hash="c", created_at=YEARS_AGO)
@@ -131,8 +131,8 @@ def test_logs_keys_and_sessions_past_the_period_are_deleted_and_the_run_is_audit
     after = snapshot()
     assert (after["access_logs"], after["keys"], after["sessions"]) == (1, ["live", "recent"], ["live"])
     assert after["audit"] == ["recent", command_username()]
-    event = AuditEvent.objects.get(action="retention")
-    assert (event.user, event.count, event.data["counts"]) == (None, 12, {
+    event = AuditEvent.objects.get(kind="retention")
+    assert (event.actor, event.count, event.data["counts"]) == (None, 12, {
         "workorder_contacts": 2, "workorder_event_notes": 2, "care_subjects": 1, "care_visits": 1, "care_problems": 1,
         "care_reminders": 1, "access_logs": 1, "audit_events": 1, "revoked_api_keys": 1, "sessions": 1})
     assert event.data["days"]["LINLI_RETAIN_WORKORDER_CONTACT_DAYS"] == 1095
@@ -188,4 +188,4 @@ def test_failed_sign_in_counts_past_their_period_are_deleted_and_recent_ones_kep
     attempt("recent", 29)
     run()
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["recent"]
-    assert AuditEvent.objects.get(action="retention").data["counts"] == {"signin_attempts": 1}
+    assert AuditEvent.objects.get(kind="retention").data["counts"] == {"signin_attempts": 1}

@@ -24,7 +24,7 @@ def sign_in(client, username, password, ip="10.0.0.1"):
 
 
 def actions():
-    return list(AuditEvent.objects.order_by("pk").values_list("action", "username", "ip"))
+    return list(AuditEvent.objects.order_by("pk").values_list("kind", "username", "ip"))
 
 
 def test_a_sign_in_and_a_sign_out_are_audited(world):
@@ -58,7 +58,7 @@ def test_failures_from_one_address_up_to_its_own_limit_lock_that_address(world, 
         assert sign_in(Client(), f"guess{n}", "wrong", ip="10.9.9.9").status_code == 200
     refused = sign_in(Client(), "resident_a", PASSWORD, ip="10.9.9.9")
     assert refused.status_code == 429 and "暂时无法登录" in refused.content.decode()
-    assert AuditEvent.objects.filter(action="lockout", ip="10.9.9.9", data={"by": "address"}).count() == 1
+    assert AuditEvent.objects.filter(kind="lockout", ip="10.9.9.9", data={"by": "address"}).count() == 1
     assert sign_in(Client(), "resident_a", PASSWORD, ip="10.9.9.8").status_code == 302
 
 
@@ -177,7 +177,7 @@ def test_a_staff_session_ends_after_30_idle_minutes(world, client_for):
     response = client.get("/people/persons/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert "_auth_user_id" not in client.session
-    assert list(AuditEvent.objects.filter(action="logout").values_list("action", "username", "data")) == [
+    assert list(AuditEvent.objects.filter(kind="logout").values_list("kind", "username", "data")) == [
         ("logout", "staff_a", {"reason": "idle", "idle_seconds": 1800})]
 
 

@@ -37,8 +37,8 @@ def test_a_formula_name_in_the_xlsx_export_is_text_not_a_formula(world, client_f
 
 def test_an_export_from_the_page_is_logged_with_who_what_and_how_many_rows(world, client_for):
     client_for("street_admin").get(reverse("places:registry_export", args=["csv"]), {"division": "500104001001"})
-    event = AuditEvent.objects.get(action="export")
-    assert (event.action, event.user, event.username, event.target, event.count) == (
+    event = AuditEvent.objects.get(kind="export")
+    assert (event.kind, event.actor, event.username, event.target, event.count) == (
         "export", world.street_admin, "street_admin", "places.registry:500104001001", 2)
     assert event.path == "/places/registry/export.csv?division=500104001001"
     assert event.ip == "127.0.0.1"
@@ -47,20 +47,20 @@ def test_an_export_from_the_page_is_logged_with_who_what_and_how_many_rows(world
 
 def test_a_read_only_export_is_logged_as_masked(world, client_for):
     client_for("auditor").get(reverse("places:registry_export", args=["xlsx"]))
-    event = AuditEvent.objects.get(action="export")
-    assert (event.user, event.count, event.data) == (world.auditor, 4, {"format": "xlsx", "homes": 4,
+    event = AuditEvent.objects.get(kind="export")
+    assert (event.actor, event.count, event.data) == (world.auditor, 4, {"format": "xlsx", "homes": 4,
                                                                         "phones": "masked"})
 
 
 def test_a_refused_export_and_the_template_write_no_audit_row(world, client_for):
     assert client_for("stranger").get(reverse("places:registry_export", args=["csv"])).status_code == 404
     client_for("street_admin").get(reverse("places:registry_template", args=["csv"]))
-    assert AuditEvent.objects.filter(action="export").count() == 0
+    assert AuditEvent.objects.filter(kind="export").count() == 0
 
 
 def test_an_export_from_the_command_line_is_logged_under_the_os_user(world, tmp_path):
     call_command("export-registry", str(tmp_path / "all.csv"), stdout=io.StringIO())
-    event = AuditEvent.objects.get(action="export")
-    assert (event.action, event.user, event.username, event.target, event.count, event.path, event.ip) == (
+    event = AuditEvent.objects.get(kind="export")
+    assert (event.kind, event.actor, event.username, event.target, event.count, event.path, event.ip) == (
         "export", None, command_username(), "places.registry:all", 4, "", None)
     assert event.username.startswith("cli:")

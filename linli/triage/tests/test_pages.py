@@ -49,7 +49,7 @@ def test_a_grid_worker_corrects_a_proposal_and_an_auditor_cannot(world, client_f
     response = client_for("grid_worker").post("/triage/correct/", data, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     corr = TriageCorrection.objects.get()
-    assert (corr.subcategory, corr.predicted_subcategory, corr.confidence, corr.created_by) == (
+    assert (corr.subcategory, corr.predicted_subcategory, corr.confidence, corr.actor) == (
         "safety.falling", "repair.roof_leak", 0.41, world.grid_worker)
     assert "楼顶太阳能支架锈断了" in client_for("street_admin").get("/triage/").content.decode()
     assert "楼顶太阳能支架锈断了" not in client_for("other_street_admin").get("/triage/").content.decode()

@@ -65,7 +65,7 @@ def test_staff_corrections_are_stored_and_readonly_roles_cannot_correct(world):
                                       actor=world.grid_worker, subcategory="safety.falling",
                                       predicted={"category": "repair", "subcategory": "repair.roof_leak",
                                                  "confidence": 0.41})
-    assert (corr.category, corr.predicted_subcategory, corr.created_by) == ("safety", "repair.roof_leak",
+    assert (corr.category, corr.predicted_subcategory, corr.actor) == ("safety", "repair.roof_leak",
                                                                              world.grid_worker)
     with pytest.raises(PermissionDenied):
         services.correction_record(text="x", street=world.street, actor=world.auditor, subcategory="safety.falling")

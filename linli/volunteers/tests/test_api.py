@@ -190,7 +190,7 @@ def test_a_volunteer_claims_from_the_wall_and_the_full_record_is_logged_for_staf
     assert client_for("volunteer_b").get(f"/api/v1/wishes/{api.wish.pk}/").json()["beneficiary_name"] == "周莲秀"
     assert post(client_for("volunteer_a"), f"/api/v1/wishes/{api.wish.pk}/claim/", {}).status_code == 400
     client_for("community_admin").get(f"/api/v1/wishes/{api.wish.pk}/")
-    assert [(log.user.username, log.action) for log in AccessLog.objects.order_by("pk")] == [
+    assert [(log.actor.username, log.kind) for log in AccessLog.objects.order_by("pk")] == [
         ("volunteer_b", "api_wish_view"), ("community_admin", "api_wish_view")]
 
 

@@ -271,7 +271,7 @@ def test_the_community_sees_the_full_wish_and_the_viewing_is_logged(scene, clien
     body = client_for("community_admin").get(reverse("volunteers:wish_detail", args=[scene.wish.pk])).content.decode()
     assert "周莲秀" in body and "1单元101" in body
     log = AccessLog.objects.get()
-    assert (log.user, log.person, log.action) == (scene.community_admin, scene.resident, "wish_view")
+    assert (log.actor, log.person, log.kind) == (scene.community_admin, scene.resident, "wish_view")
 
 
 def test_a_pending_wish_is_404_to_everyone_but_the_community_and_the_beneficiary(scene, client_for):

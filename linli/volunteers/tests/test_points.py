@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from linli.core.events import AppendOnlyError
 from linli.volunteers import services as s
 from linli.volunteers.models import Participation, PointsEntry, Redemption, Volunteer
 from linli.volunteers.selectors import board, ranking
@@ -156,9 +157,9 @@ def test_a_deduction_can_never_take_the_balance_below_zero(vworld):
 def test_the_ledger_is_append_only(vworld):
     entry = _grant(vworld, vworld.neighbour, 10)
     entry.amount = 1000
-    with pytest.raises(ValidationError):
+    with pytest.raises(AppendOnlyError):
         entry.save()
-    with pytest.raises(ValidationError):
+    with pytest.raises(AppendOnlyError):
         entry.delete()
     assert PointsEntry.objects.get().amount == 10
 

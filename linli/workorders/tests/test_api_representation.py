@@ -77,6 +77,6 @@ def test_the_labels_follow_the_active_language_as_get_display_does(desk):
             data = s.WorkOrderDetailSerializer(routed, context={"request": request}).data
             assert (data["status_display"], data["channel_display"]) == (
                 routed.get_status_display(), routed.get_channel_display())
-            assert [e["type_display"] for e in data["events"]] == [e.get_type_display() for e in routed.events.all()]
+            assert [e["type_display"] for e in data["events"]] == [e.get_kind_display() for e in routed.events.all()]
     with translation.override("en"):
         assert s.WorkOrderSerializer(routed, context={"request": request}).data["status_display"] == "Called back"

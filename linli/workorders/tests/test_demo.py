@@ -30,7 +30,7 @@ def test_every_intake_channel_of_the_street_is_used(orders):
 
 def test_some_orders_are_overdue_some_escalated_and_some_rated(orders):
     assert orders.filter(overdue=True).count() == 3
-    assert WorkOrderEvent.objects.filter(type="escalate").count() >= 2
+    assert WorkOrderEvent.objects.filter(kind="escalate").count() >= 2
     assert set(orders.exclude(satisfaction="").values_list("satisfaction", flat=True)) == {
         "satisfied", "basic", "unsatisfied"}
     assert orders.filter(needs_triage=True, status="received").count() >= 3
@@ -40,7 +40,7 @@ def test_some_orders_are_overdue_some_escalated_and_some_rated(orders):
 def test_every_order_has_its_events_from_the_state_machine(orders):
     assert orders.exists()
     for order in orders:
-        types = list(order.events.values_list("type", flat=True))
+        types = list(order.events.values_list("kind", flat=True))
         assert types[0] == "create", order.code
 
 

@@ -53,6 +53,6 @@ def test_a_formula_reply_in_the_xlsx_export_is_text_not_a_formula(desk, tmp_path
 def test_every_export_is_logged_under_the_os_user_with_the_number_of_rows(desk, tmp_path):
     replied_with(desk, "已处理")
     call_command("export-12345", str(tmp_path / "r.json"), "--since", "2020-01-01", stdout=io.StringIO())
-    event = AuditEvent.objects.get(action="export")
-    assert (event.action, event.user, event.username, event.target, event.count, event.data) == (
+    event = AuditEvent.objects.get(kind="export")
+    assert (event.kind, event.actor, event.username, event.target, event.count, event.data) == (
         "export", None, command_username(), "workorders.12345", 1, {"format": "json", "since": "2020-01-01"})

@@ -47,7 +47,7 @@ def test_an_uncertain_proposal_waits_in_the_triage_queue(desk, client_for):
     fresh = WorkOrder.objects.get(pk=order.pk)
     assert (fresh.status, fresh.needs_triage, fresh.category, fresh.assignee_org) == (Status.RECEIVED, True, "", None)
     assert fresh.triage["uncertain"] is True and fresh.triage["category"]  # the guess is kept for the person
-    assert [e.type for e in fresh.events.all()] == ["create"]
+    assert [e.kind for e in fresh.events.all()] == ["create"]
     page = client_for("street_admin").get("/workorders/", {"tab": "to_triage"})
     assert order.code in [o.code for o in page.context["page"]]
 
@@ -126,7 +126,7 @@ def test_a_source_deadline_binds_the_reply_until_the_order_is_reopened(desk):
     due = NOON + datetime.timedelta(days=10)
     order = report(desk, "1栋楼道灯坏了一个星期了", reply_due=due)
     assert (order.status, order.reply_due, order.source_reply_due) == (Status.DISPATCHED, due, due)
-    assert "来源办理时限" in order.events.get(type="create").note
+    assert "来源办理时限" in order.events.get(kind="create").note
     returned = s.workorder_return(order=order, actor=desk.manager_a, reason="不归我们管", now=NOON)
     again = s.workorder_dispatch(order=returned, to=desk.committee, actor=desk.street_admin, now=NOON)
     assert again.reply_due == due  # a new dispatch keeps the hotline's deadline

@@ -256,7 +256,7 @@ def test_orders_from_other_channels_are_not_public(app):
 def test_the_media_url_is_kept(app):
     code = report(app, media_url="http://example.com/p.jpg").json()[0]["service_request_id"]
     assert Client().get(f"{BASE}/requests/{code}.json").json()[0]["media_url"] == "http://example.com/p.jpg"
-    assert WorkOrderEvent.objects.filter(type="note").count() == 1
+    assert WorkOrderEvent.objects.filter(kind="note").count() == 1
 
 
 def orders_on_days(app):
@@ -426,7 +426,7 @@ def test_a_media_url_that_is_not_http_or_https_is_refused_and_nothing_is_created
 
 def test_a_stored_javascript_link_is_not_published(app):
     code = report(app).json()[0]["service_request_id"]
-    WorkOrderEvent.objects.create(order=WorkOrder.objects.get(), type=WorkOrderEvent.Type.NOTE, from_status="received",
+    WorkOrderEvent.objects.create(order=WorkOrder.objects.get(), kind=WorkOrderEvent.Type.NOTE, from_status="received",
                                   to_status="received", note="Open311 media_url",
                                   data={"media_url": "javascript:alert(1)"})
     assert Client().get(f"{BASE}/requests/{code}.json").json()[0]["media_url"] is None

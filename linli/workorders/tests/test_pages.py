@@ -19,7 +19,7 @@ def htmx(client, url, data):
 
 
 def events(order):
-    return list(WorkOrderEvent.objects.filter(order=order).values_list("type", flat=True))
+    return list(WorkOrderEvent.objects.filter(order=order).values_list("kind", flat=True))
 
 
 def jpeg():
@@ -185,7 +185,7 @@ def test_the_full_path_through_the_order_page(desk, client_for):
     response = manager.post(f"{url}/reply/", {"reply-text": "已更换楼道灯", "reply-photos": [jpeg()]},
                             HTTP_HX_REQUEST="true")
     assert "已更换楼道灯" in response.content.decode()
-    reply = WorkOrderEvent.objects.get(order=order, type="reply")
+    reply = WorkOrderEvent.objects.get(order=order, kind="reply")
     assert [Image.open(a.file.path).size for a in reply.attachments.all()] == [(1600, 1200)]
     resident = client_for("resident_a")
     card = htmx(resident, f"{url}/visit/", {"visit-solved": "1", "visit-satisfaction": "satisfied", "view": "mine"})
@@ -227,7 +227,7 @@ def test_the_reporter_sees_the_public_timeline_without_internal_notes(desk, clie
     s.workorder_supervise(order=order, actor=desk.street_admin, note="内部督办意见")
     response = client_for("resident_a").get(f"/workorders/{order.code}/")
     body = response.content.decode()
-    assert [e.type for e in response.context["events"]] == ["create", "dispatch"]
+    assert [e.kind for e in response.context["events"]] == ["create", "dispatch"]
     assert "内部督办意见" not in body and response.context["actions"] == []
 
 

@@ -166,5 +166,5 @@ def test_the_system_account_cannot_sign_in_and_is_recognised_only_while_unusable
 
 def test_the_automatic_dispatch_names_the_system(desk):
     order = report(desk)
-    event = WorkOrderEvent.objects.get(order=order, type="dispatch")
+    event = WorkOrderEvent.objects.get(order=order, kind="dispatch")
     assert event.actor == system_actor()

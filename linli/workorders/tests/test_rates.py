@@ -260,13 +260,13 @@ def test_seed_orders_adds_orders_with_their_events_on_the_registry(world):
     assert orders.count() == 60
     assert all(o.code == f"{timezone.localtime(o.received_at):%Y%m%d}-{o.pk:04d}" for o in orders)
     closed = orders.filter(status="closed").first()
-    assert list(closed.events.values_list("type", flat=True)) == [
+    assert list(closed.events.values_list("kind", flat=True)) == [
         "create", "dispatch", "accept", "start", "reply", "visit", "close"]
-    assert WorkOrderEvent.objects.filter(type="create").count() == 60
+    assert WorkOrderEvent.objects.filter(kind="create").count() == 60
     assert sum(rates.counts_by_tier(orders).values()) == 60
     today = timezone.localdate()
     period = rates.period_of_days(today - datetime.timedelta(days=400), today)
     figures = rates.compute(world.district, period)
-    assert figures.total.visited == WorkOrderEvent.objects.filter(type="visit").count()
-    assert figures.total.dispatched + figures.total.pending == WorkOrderEvent.objects.filter(type="dispatch").count()
+    assert figures.total.visited == WorkOrderEvent.objects.filter(kind="visit").count()
+    assert figures.total.dispatched + figures.total.pending == WorkOrderEvent.objects.filter(kind="dispatch").count()
     assert figures.received == 60

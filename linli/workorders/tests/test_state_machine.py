@@ -9,7 +9,7 @@ from linli.workorders.models import Status, WorkOrder, WorkOrderEvent
 
 
 def events(order):
-    return list(WorkOrderEvent.objects.filter(order=order).values_list("type", flat=True))
+    return list(WorkOrderEvent.objects.filter(order=order).values_list("kind", flat=True))
 
 
 def test_a_resident_report_is_routed_to_the_estate_property_company(desk):
@@ -145,7 +145,7 @@ def test_reclassifying_records_before_and_after(desk):
     order = s.workorder_reclassify(order=report(desk), actor=desk.street_admin, category="facility",
                                    subcategory="lighting", tier="easy")
     event = order.events.last()
-    assert event.type == "reclassify" and event.data["after"]["category"] == "facility"
+    assert event.kind == "reclassify" and event.data["after"]["category"] == "facility"
 
 
 # -- illegal steps ----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ def report(world, now=T0, **kw):
 
 
 def types(order):
-    return list(WorkOrderEvent.objects.filter(order=order).values_list("type", flat=True))
+    return list(WorkOrderEvent.objects.filter(order=order).values_list("kind", flat=True))
 
 
 def test_nothing_happens_before_any_deadline(desk):

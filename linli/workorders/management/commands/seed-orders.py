@@ -40,7 +40,7 @@ ORDER_COLUMNS = (
     "replied_at", "closed_at", "accept_due", "reply_due", "reminded", "overdue", "supervised", "extension_pending",
     "reopen_count", "reply_text", "reached", "solved", "satisfaction", "created_by_id", "created_at",
 )
-EVENT_COLUMNS = ("id", "order_id", "type", "from_status", "to_status", "actor_id", "at", "note", "data")
+EVENT_COLUMNS = ("id", "order_id", "kind", "from_status", "to_status", "actor_id", "at", "note", "data")
 
 TIERS = (("easy", 135), ("hard", 10), ("major", 1))
 CHANNELS = (("resident", 40), ("phone", 20), ("hotline", 15), ("walk_in", 10), ("grid", 10), ("wechat", 5))
