@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class PeopleConfig(AppConfig):
     name = "linli.people"
     verbose_name = "人员与组织"
+
+    def ready(self):
+        from linli.core.access import provide_scopes
+        from linli.people.scopes import scope_for
+
+        # Core and places ask linli.core.access.scope_for(user); the rule lives here, above them.
+        provide_scopes(scope_for)
