@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CareConfig(AppConfig):
     name = "linli.care"
     verbose_name = "关爱探访"
+    demo = "linli.care.demo.load"  # its part of `linli demo` (linli.core.demo)
 
     def ready(self):
         from linli.core.nav import NavItem, register

@@ -4,6 +4,9 @@ from django.apps import AppConfig
 class PeopleConfig(AppConfig):
     name = "linli.people"
     verbose_name = "人员与组织"
+    # `linli demo` (linli.core.demo) starts with the street and ends with the login table.
+    demo = "linli.people.demo.load"
+    demo_done = "linli.people.demo.print_logins"
 
     def ready(self):
         from linli.core.access import provide_scopes

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class VolunteersConfig(AppConfig):
     name = "linli.volunteers"
     verbose_name = "志愿服务"
+    demo = "linli.volunteers.demo.load"  # its part of `linli demo` (linli.core.demo)
 
     def ready(self):
         from linli.core.nav import NavItem, register

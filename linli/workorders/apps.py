@@ -14,6 +14,7 @@ log = logging.getLogger("linli.worker")
 class WorkordersConfig(AppConfig):
     name = "linli.workorders"
     verbose_name = "工单（接诉即办）"
+    demo = "linli.workorders.demo.load"  # its part of `linli demo` (linli.core.demo)
 
     def ready(self):
         from linli.core.nav import NavItem, register

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from linli.core.demo import RESIDENT_HOME, STREET
+from linli.people.demo import RESIDENT_HOME, STREET
 from linli.people.models import Membership, Organization, Role, User
 from linli.places.models import Building, Division, Estate, Home
 from linli.workorders import meetings as m
