@@ -3,6 +3,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from linli.workorders.calendar import forget_holidays
 from linli.workorders.models import (
     Holiday,
     JointMeeting,
@@ -56,8 +57,6 @@ class HolidayAdmin(admin.ModelAdmin):
     list_filter = ["is_workday"]
 
     def save_model(self, request, obj, form, change):
-        from linli.workorders.calendar import forget_holidays
-
         super().save_model(request, obj, form, change)
         forget_holidays()
 
