@@ -8,6 +8,8 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.schedule import Job
+
 log = logging.getLogger("linli.worker")
 
 
@@ -15,6 +17,8 @@ class WorkordersConfig(AppConfig):
     name = "linli.workorders"
     verbose_name = "工单（接诉即办）"
     demo = "linli.workorders.demo.load"  # its part of `linli demo` (linli.core.demo)
+    # Run by `linli worker` (linli.core.schedule).
+    schedule = (Job("工单时限巡检", "linli.workorders.sweep.sweep", every=60),)
     # Its part of `linli retention` (linli/people/management/commands/retention.py): (setting in days, what it
     # keeps, the function that clears what is past it), and a label for each kind that function counts.
     retention = (("LINLI_RETAIN_WORKORDER_CONTACT_DAYS", "已结束工单的联系人、电话及正文中的号码",
