@@ -26,9 +26,11 @@ run: install
 test: install
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
+# The layers (.importlinter, docs/architecture.md): an app imports only the apps below it.
 lint: install
 	$(VENV)/bin/ruff check linli bench e2e
 	$(LINLI) makemigrations --check --dry-run
+	PYTHONPATH=$(CURDIR) $(VENV)/bin/lint-imports
 
 bench: install
 	$(PY) bench/run.py

@@ -2,8 +2,8 @@ import pytest
 from django.http import HttpRequest
 from django.test import Client
 
-from linli.core.middleware import start_idle_clock
 from linli.core.testing import PASSWORD, build_world
+from linli.people.middleware import start_idle_clock
 
 
 @pytest.fixture(autouse=True)

@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "linli.core.middleware.SessionIdleMiddleware",
+    "linli.people.middleware.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "linli.core.middleware.ApiNoStoreMiddleware",
@@ -157,7 +157,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", LINLI_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-# Sessions end after this much inactivity (linli.core.middleware.SessionIdleMiddleware): staff (any role but
+# Sessions end after this much inactivity (linli.people.middleware.SessionIdleMiddleware): staff (any role but
 # resident, and admins) after LINLI_SESSION_IDLE_MINUTES, residents after LINLI_RESIDENT_SESSION_IDLE_MINUTES.
 LINLI_SESSION_IDLE_MINUTES = env_int("LINLI_SESSION_IDLE_MINUTES", 30)
 LINLI_RESIDENT_SESSION_IDLE_MINUTES = env_int("LINLI_RESIDENT_SESSION_IDLE_MINUTES", 3 * 24 * 60)

@@ -3,8 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from linli.core import views as core_views
+from linli.people import views as people_views
 from linli.people import views_account
+from linli.people.urls import registry_patterns
 
 API_DOCS_CSP = {"style-src": ["'unsafe-inline'"], "img-src": ["data:"], "worker-src": ["blob:"]}
 
@@ -13,7 +14,7 @@ admin.site.site_title = "邻里"
 admin.site.index_title = "登记与配置"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", people_views.home, name="home"),
     path("accounts/login/", views_account.LoginView.as_view(), name="login"),
     path("accounts/logout/", views_account.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views_account.PasswordChangeView.as_view(), name="password_change"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("places/", include("linli.places.urls")),
+    path("places/registry/", include(registry_patterns)),  # homes and residents: linli.people, above places
     path("people/", include("linli.people.urls")),
     path("triage/", include("linli.triage.urls")),
     # Joint meetings and resident orders have apps of their own but keep the paths they had (bookmarks, posters).

@@ -26,7 +26,7 @@ from rest_framework.views import APIView
 from linli.assembly import permissions as assembly_permissions
 from linli.assembly import serializers, services, tally
 from linli.assembly.models import Ballot, Meeting, Motion, Notice, SelectionCase
-from linli.assembly.selectors import sees_choices
+from linli.assembly.selectors import public_notices, sees_choices
 from linli.core.api import IsMember, ScopedViewSetMixin
 from linli.people.models import Organization
 from linli.people.scopes import scope_for
@@ -341,8 +341,6 @@ class PublicNoticesView(APIView):
     @extend_schema(responses=serializers.AssemblyPublicNoticeSerializer(many=True))
     def get(self, request, pk):
         from django.utils import timezone
-
-        from linli.assembly.selectors import public_notices
 
         estate = get_object_or_404(Estate.objects.select_related("community"), pk=pk)
         notices = public_notices(estate, timezone.localdate())

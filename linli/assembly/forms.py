@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.assembly.models import MATTER_CHOICES, Choice, Level, Meeting, Notice, SelectionCase
+from linli.assembly.models import MATTER_CHOICES, Choice, Level, Meeting, Motion, Notice, SelectionCase
 from linli.core import uploads
 from linli.people.models import Organization
 from linli.places.models import Building, Division, Estate
@@ -139,7 +139,6 @@ class CaseStepForm(forms.Form):
 
     def __init__(self, *args, case, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from linli.assembly.models import Motion
 
         self.fields["motion"].queryset = Motion.objects.filter(estate=case.estate, status="closed", approved=True)
         self.fields["committee_meeting"].queryset = Meeting.objects.filter(estate=case.estate, kind="committee",

@@ -10,19 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from linli.assembly import tally
 from linli.core.events import Event
 from linli.people.scopes import scope_for
+from linli.places.models import Division, Estate
 
 MATTER_CHOICES = [(m.code, _(m.label)) for m in tally.MATTERS.values()]  # labels marked in tally.py
 
 
 def _estates_visible(user):
-    from linli.places.models import Estate
-
     return Estate.objects.visible_to(user)
 
 
 def _staff_estates(user):
-    from linli.places.models import Estate
-
     return Estate.objects.managed_by_staff_of(user)
 
 
@@ -379,8 +376,6 @@ class MotionEvent(Event):
 class NoticeQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Anyone who sees the estate, or the community for a community-wide notice."""
-        from linli.places.models import Division
-
         return self.filter(
             Q(estate__in=_estates_visible(user))
             | Q(estate__isnull=True, community__in=Division.objects.visible_to(user))

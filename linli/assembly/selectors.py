@@ -1,5 +1,8 @@
 """Reads shared by the pages and the API."""
 
+from linli.assembly.models import Notice
+from linli.core.text import names_in, redact
+from linli.people.models import Organization
 from linli.people.scopes import scope_for
 
 
@@ -15,10 +18,6 @@ def public_notices(estate, today):
     written in the title and body masked, except the lines of the organisations that serve the estate (the
     community, the street, the property company), which a notice is meant to publish."""
     from django.db.models import Q
-
-    from linli.assembly.models import Notice
-    from linli.core.text import names_in, redact
-    from linli.people.models import Organization
 
     community = estate.community
     stewardship = estate.current_stewardship(today)

@@ -40,6 +40,7 @@ from linli.assembly.models import (
 from linli.people.models import Occupancy
 from linli.places.models import Division, Estate, Home, Stewardship
 from linli.places.services import stewardship_change
+from linli.workorders import services as workorders
 
 # -- meetings ----------------------------------------------------------------------------------------------
 
@@ -175,8 +176,6 @@ def task_done(*, task: FollowUpTask, actor, now=None) -> FollowUpTask:
 @transaction.atomic
 def task_to_work_order(*, task: FollowUpTask, actor) -> FollowUpTask:
     """Hand a follow-up task to the work-order system (routed like any request, tracked to its callback)."""
-    from linli.workorders import services as workorders
-
     task = FollowUpTask.objects.select_for_update().select_related("meeting").get(pk=task.pk)
     permissions.require(permissions.can_write_meeting(actor, task.meeting))
     if task.status != FollowUpTask.Status.OPEN or task.work_order_ref:

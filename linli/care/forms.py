@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.care.models import CareSubject, Visit, VisitPlan
 from linli.people.models import Person, Role, User
 from linli.people.scopes import scope_for
+from linli.volunteers.models import Volunteer
 
 
 class SubjectForm(forms.Form):
@@ -28,7 +29,6 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, subject, **kwargs):
         super().__init__(*args, **kwargs)
-        from linli.volunteers.models import Volunteer
 
         community = subject.community
         volunteers = Volunteer.objects.filter(community=community, active=True).values("person_id")

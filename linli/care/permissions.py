@@ -9,6 +9,7 @@ do anything.
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from linli.care.models import VisitPlan
 from linli.people.scopes import scope_for
 
 
@@ -25,8 +26,6 @@ def require_care_staff(user, community) -> None:
 
 
 def is_assigned(user, subject) -> bool:
-    from linli.care.models import VisitPlan
-
     if user is None or user.pk is None:
         return False
     return VisitPlan.objects.filter(subject=subject, active=True, visitors__pk=user.pk).exists()

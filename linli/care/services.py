@@ -23,6 +23,7 @@ from linli.care.permissions import (  # noqa: F401 (is_assigned re-exported for 
 )
 from linli.people.models import Membership, Occupancy, Role
 from linli.people.scopes import scope_for
+from linli.workorders import services as workorders
 
 
 def kinds_from_flags(person) -> list[str]:
@@ -112,8 +113,6 @@ def problem_to_work_order(*, actor, problem: Problem) -> Problem:
 
     The order carries the subject's home (or estate, or community) and the problem text, never the care
     subject's sensitive flags; its number is kept on the problem, which becomes ``converted``."""
-    from linli.workorders import services as workorders
-
     require_care_staff(actor, problem.visit.subject.community)
     problem = Problem.objects.select_for_update().select_related("visit__subject").get(pk=problem.pk)
     if problem.status != Problem.Status.OPEN:

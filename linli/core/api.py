@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers
 
-from linli.people.scopes import scope_for
+from linli.core.access import scope_for
 
 
 class IsMember(permissions.BasePermission):

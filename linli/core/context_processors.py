@@ -1,7 +1,7 @@
 from django.conf import settings
 
+from linli.core.access import scope_for
 from linli.core.nav import items_for
-from linli.people.scopes import scope_for
 
 
 def linli(request):

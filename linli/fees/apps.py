@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class FeesConfig(AppConfig):
     name = "linli.fees"
     verbose_name = "物业收费与公开"
+    demo = "linli.fees.demo.load"  # its part of `linli demo` (linli.core.demo)
 
     def ready(self):
         from django.utils.translation import gettext_lazy as _

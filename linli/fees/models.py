@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.events import AppendOnly, AppendOnlyQuerySet, Event
 from linli.people.roles import Role
 from linli.people.scopes import ADMIN_ROLES, PROPERTY_ROLES, scope_for
+from linli.places.models import Cluster, Estate
 
 # Roles that read fee records of the estates they serve (grid workers and departments do not).
 FEE_READER_ROLES = ADMIN_ROLES | PROPERTY_ROLES | {Role.AUDITOR}
@@ -31,7 +32,6 @@ def staff_estate_q(user, field: str = "estate_id") -> Q:
     scope = scope_for(user)
     if not scope.roles & FEE_READER_ROLES:
         return Q(pk__in=[])
-    from linli.places.models import Estate
 
     return Q(**{f"{field}__in": Estate.objects.filter(scope.estate_q(staff_only=True)).values("pk")})
 
@@ -54,7 +54,6 @@ class Frequency(models.TextChoices):
 class FeePlanQuerySet(models.QuerySet):
     def visible_to(self, user):
         scope = scope_for(user)
-        from linli.places.models import Cluster, Estate
 
         q = Q(estate__in=Estate.objects.filter(scope.estate_q()).values("pk")) | Q(
             cluster__in=Cluster.objects.filter(scope.cluster_q()).values("pk")

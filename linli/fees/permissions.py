@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from linli.people.actors import is_system
-from linli.people.models import Role
+from linli.people.models import Membership, Role
 from linli.people.scopes import ADMIN_ROLES, PROPERTY_ROLES, scope_for
 from linli.places.models import Stewardship
 
@@ -42,7 +42,6 @@ def _provider_roles(user, estate) -> set[str]:
         return set()
     if not Stewardship.objects.current().filter(estate_id=estate.pk, provider_id__in=scope.org_ids).exists():
         return set()
-    from linli.people.models import Membership
 
     return set(
         Membership.objects.filter(user_id=user.pk, role__in=PROPERTY_ROLES, organization_id__in=scope.org_ids)

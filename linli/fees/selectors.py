@@ -11,8 +11,9 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from linli.core.text import redact
-from linli.places.models import Estate
+from linli.core.text import mask_name, redact
+from linli.people.models import Occupancy
+from linli.places.models import Estate, Home
 
 from .models import (
     COMMON_PARTS_INCOME,
@@ -163,9 +164,6 @@ def _bucket(days: int) -> str:
 def arrears(estates, *, on: datetime.date | None = None, limit: int | None = 200) -> tuple[list[Arrears], dict]:
     """Homes with overdue bills (the period has ended, something is still outstanding), largest first,
     with totals per ageing bucket. Names are masked (张**): the list may be shown at a service desk."""
-    from linli.core.text import mask_name
-    from linli.people.models import Occupancy
-
     on = on or timezone.localdate()
     bills = (Bill.objects.filter(estate_id__in=estates, outstanding__gt=0, period_end__lt=on).order_by("period_start")
              .values_list("home_id", "period", "period_end", "outstanding"))
@@ -182,7 +180,6 @@ def arrears(estates, *, on: datetime.date | None = None, limit: int | None = 200
     rows = sorted(by_home.values(), key=lambda r: (-r.total, r.home_id))
     if limit:
         rows = rows[:limit]
-    from linli.places.models import Home
 
     homes = {h.pk: h for h in Home.objects.filter(pk__in=[r.home_id for r in rows]).select_related("building")}
     owners = {}

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from linli.core import crypto
 from linli.people.models import Occupancy
+from linli.people.scopes import scope_for
 from linli.places.models import Cluster, Estate, Home
 
 from . import permissions
@@ -566,8 +567,6 @@ class SandboxGateway(PaymentGateway):
         return crypto.sign(SANDBOX_PURPOSE, f"{reference}|{amount}")
 
     def create_intent(self, *, home: Home, amount: Decimal, actor) -> PaymentIntent:
-        from linli.people.scopes import scope_for
-
         if home.pk not in scope_for(actor).home_ids and not permissions.can_collect(actor, home.estate):
             raise ValidationError(_("只能为自己的房屋在线缴费"))
         amount = Decimal(amount)

@@ -6,6 +6,7 @@ class MeetingsConfig(AppConfig):
     name = "linli.meetings"
     label = "meetings"
     verbose_name = "吹哨报到"
+    demo = "linli.meetings.demo.load"  # its part of `linli demo` (linli.core.demo)
 
     def ready(self):
         from linli.core.nav import NavItem, register

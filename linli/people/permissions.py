@@ -2,17 +2,16 @@
 PermissionDenied (403). Who may *see* a record at all is ``Person.objects.visible_to(user)`` (404 otherwise).
 """
 
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
-
-from linli.people.actors import is_system
+from linli.core.access import require  # noqa: F401 (one ``require`` for every app)
 from linli.people.scopes import scope_for
-
-
-def require(ok: bool, message: str | None = None) -> None:
-    """Raise PermissionDenied (403) unless ``ok``."""
-    if not ok:
-        raise PermissionDenied(message or _("您无权执行此操作"))
+from linli.places.permissions import (  # noqa: F401 (one answer for the whole registry: places and people)
+    can_write_division,
+    can_write_estate,
+    can_write_registry,
+    require_division_writer,
+    require_estate_writer,
+    require_registry_admin,
+)
 
 
 def can_see_full_phone(user, person=None) -> bool:
@@ -28,28 +27,3 @@ def can_search_by_phone(user) -> bool:
     """Searching people by phone digits is for roles that see full numbers: for anyone else a search by digits
     (even an exact full number) would rebuild the masked digits one query at a time (10 000 tries at most)."""
     return can_see_full_phone(user)
-
-
-def can_write_registry(user) -> bool:
-    """Change the registry somewhere (community, street and district admins); the system may too."""
-    return is_system(user) or scope_for(user).is_registry_admin
-
-
-def can_write_estate(user, estate) -> bool:
-    return is_system(user) or scope_for(user).can_write_estate(estate)
-
-
-def can_write_division(user, division) -> bool:
-    return is_system(user) or scope_for(user).can_write_division(division)
-
-
-def require_registry_admin(user) -> None:
-    require(can_write_registry(user), _("只读角色不能修改登记信息"))
-
-
-def require_estate_writer(user, estate) -> None:
-    require(can_write_estate(user, estate), _("您无权修改该小区的登记信息"))
-
-
-def require_division_writer(user, division) -> None:
-    require(can_write_division(user, division), _("您无权修改该区划的登记信息"))

@@ -1,15 +1,47 @@
-"""Pages about people: a scoped list (masked) and a person's record (sensitive parts logged)."""
+"""Pages about people: the home page (what a signed-in user serves), a scoped list (masked) and a person's record
+(sensitive parts logged)."""
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from linli.core.access import get_visible_or_404, member_required, staff_required
 from linli.core.htmx import is_htmx
 from linli.people import permissions
-from linli.people.models import AuditEvent, Occupancy, Person
+from linli.people.models import AuditEvent, Membership, Occupancy, Person
 from linli.people.scopes import scope_for
 from linli.people.services import audit, log_sensitive_access
 from linli.places.filters import search_q
+from linli.places.models import Division, Estate, Home
+from linli.places.selectors import coverage
+
+
+@login_required
+def home(request):
+    user = request.user
+    scope = scope_for(user)
+    memberships = Membership.objects.filter(user=user).select_related("division", "estate", "cluster", "organization")
+    context = {"memberships": memberships, "scope": scope}
+    if scope.is_staff_member:
+        estates = Estate.objects.visible_to(user)
+        top = Division.objects.visible_to(user).order_by("path").first()
+        context.update(
+            estate_count=estates.count(),
+            home_count=Home.objects.visible_to(user).count(),
+            top_division=top,
+            coverage=coverage(top, estates=estates) if top else None,
+        )
+    if scope.home_ids:
+        context["occupancies"] = (
+            Occupancy.objects.current()
+            .filter(person_id=scope.person_id)
+            .select_related("home__building", "home__estate__community")
+        )
+        context["my_estates"] = [
+            (estate, estate.current_stewardship())
+            for estate in Estate.objects.filter(pk__in=scope.resident_estate_ids).select_related("community")
+        ]
+    return render(request, "core/home.html", context)
 
 
 @staff_required

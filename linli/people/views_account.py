@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 
-from linli.core.middleware import start_idle_clock
+from linli.people.middleware import start_idle_clock
 from linli.people.models import AuditEvent
 from linli.people.scopes import scope_for
 from linli.people.services import audit, client_ip

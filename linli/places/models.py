@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.access import scope_for
 from linli.core.text import initials
-from linli.people.scopes import scope_for
 
 
 class DivisionQuerySet(models.QuerySet):

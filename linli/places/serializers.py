@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from linli.people.models import Organization
 from linli.places.models import Building, Cluster, Division, Estate, Home, Stewardship
 from linli.places.services import stewardship_change
 
@@ -163,7 +162,9 @@ class StewardshipSerializer(serializers.ModelSerializer):
 
     estate = VisibleRelatedField(queryset=Estate.objects.all())
     estate_name = serializers.CharField(source="estate.name", read_only=True)
-    provider = VisibleRelatedField(queryset=Organization.objects.all(), allow_null=True, required=False)
+    # A provider is an organisation of linli.people (the layer above): reached through the relation, not an import.
+    provider = VisibleRelatedField(queryset=Stewardship._meta.get_field("provider").related_model.objects.all(),
+                                   allow_null=True, required=False)
     provider_name = serializers.CharField(source="provider.name", read_only=True, allow_null=True)
     lead_estate = VisibleRelatedField(queryset=Estate.objects.all(), allow_null=True, required=False)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from linli.places import views, views_registry
+from linli.places import views
 
 app_name = "places"
 
@@ -12,7 +12,4 @@ urlpatterns = [
     path("buildings/<int:pk>/homes/", views.building_homes, name="building_homes"),
     path("coverage/", views.coverage_page, name="coverage"),
     path("coverage/<str:code>/", views.coverage_page, name="coverage_division"),
-    path("registry/import/", views_registry.registry_import, name="registry_import"),
-    path("registry/template.<str:fmt>", views_registry.registry_template, name="registry_template"),
-    path("registry/export.<str:fmt>", views_registry.registry_export, name="registry_export"),
 ]

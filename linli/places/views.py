@@ -8,10 +8,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from linli.core.access import get_visible_or_404, member_required, require_estate_writer, staff_required
+from linli.core.access import (
+    get_visible_or_404,
+    member_required,
+    require_estate_writer,
+    scope_for,
+    staff_required,
+)
 from linli.core.htmx import is_htmx
-from linli.people.models import Occupancy
-from linli.people.scopes import scope_for
 from linli.places.charts import stacked_bars
 from linli.places.filters import DivisionFilterSet, EstateFilterSet
 from linli.places.forms import StewardshipForm
@@ -76,6 +80,8 @@ def estate_detail(request, pk):
 def building_homes(request, pk):
     building = get_visible_or_404(Building.objects.select_related("estate"), request.user, pk=pk)
     homes = Home.objects.visible_to(request.user).filter(building=building).order_by("entrance", "floor", "number")
+    # Who lives there is linli.people's (the layer above): reached through the homes' relation, not an import.
+    Occupancy = Home._meta.get_field("occupancies").related_model
     occupants = {}
     # Explicit order: the model's default ordering would join through home → building → estate.
     for occ in Occupancy.objects.current().filter(home__in=homes).select_related("person").order_by("relation", "pk"):

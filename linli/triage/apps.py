@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class TriageConfig(AppConfig):
     name = "linli.triage"
     verbose_name = "智能分拣"
+    demo = "linli.triage.demo.load"  # its part of `linli demo` (linli.core.demo)
 
     def ready(self):
         from linli.core.nav import NavItem, register

@@ -7,7 +7,7 @@ from linli.places.models import Division
 from linli.triage.models import TriageCorrection
 from linli.triage.services import classify, correction_record, taxonomy_seed
 
-STREET_CODE = "500104001"  # 九宫庙街道 (linli/core/demo.py)
+STREET_CODE = "500104001"  # 九宫庙街道 (linli/people/demo.py)
 CORRECTIONS = (
     ("锦霞小区3栋楼顶的太阳能热水器支架锈断了，随时可能掉下来", "safety.falling"),
     ("新工村门口修地铁的围挡挡住了小区出口，出门要绕一大圈", "other.municipal"),

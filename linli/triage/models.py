@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.events import AppendOnly, AppendOnlyQuerySet
 from linli.people.scopes import NOTHING, scope_for
+from linli.places.models import Estate
 
 TIER_CHOICES = [("easy", _("易事")), ("hard", _("难事")), ("major", _("大事"))]
 LEVEL_CHOICES = [("building", _("楼栋")), ("estate", _("小区")), ("community", _("社区")), ("street", _("街道")),
@@ -20,7 +21,6 @@ def street_q(user, prefix: str = "street__") -> Q:
     scope = scope_for(user)
     if not scope.is_staff_member:
         return NOTHING
-    from linli.places.models import Estate
 
     parts = [Q(**{f"{prefix}path__startswith": p}) for p in scope.paths]
     parts += [Q(**{f"{prefix}path": p}) for p in _street_paths_above(scope.paths)]

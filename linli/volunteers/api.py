@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 from linli.core.api import IsMember, ScopedViewSetMixin
 from linli.people.models import Person
 from linli.people.scopes import scope_for
+from linli.people.services import log_sensitive_access
 from linli.places.models import Division, Estate
 from linli.places.serializers import drf_validation_error
 from linli.volunteers import lists, selectors, services, wishes
@@ -418,8 +419,6 @@ class WishViewSet(ServiceViewSet):
     def retrieve(self, request, *args, **kwargs):
         wish = self.get_object()
         if wish.beneficiary_id != scope_for(request.user).person_id:
-            from linli.people.services import log_sensitive_access
-
             log_sensitive_access(user=request.user, person=wish.beneficiary, action="api_wish_view", path=request.path)
         return Response(self.get_serializer(wish).data)
 

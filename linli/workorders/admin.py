@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from linli.core.admin import EventInline
+from linli.workorders.calendar import forget_holidays
 from linli.workorders.models import (
     Holiday,
     Notification,
@@ -63,8 +64,6 @@ class HolidayAdmin(admin.ModelAdmin):
     list_filter = ["is_workday"]
 
     def save_model(self, request, obj, form, change):
-        from linli.workorders.calendar import forget_holidays
-
         super().save_model(request, obj, form, change)
         forget_holidays()
 

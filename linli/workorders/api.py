@@ -27,9 +27,9 @@ from rest_framework.views import APIView
 from linli.core.api import IdFilter, IsMember, ScopedViewSetMixin
 from linli.core.paging import NextLinkPagination
 from linli.core.text import normalize
+from linli.people.registry_io import FileError
 from linli.people.scopes import scope_for
 from linli.places.models import Estate
-from linli.places.registry_io import FileError
 from linli.places.serializers import drf_validation_error
 from linli.workorders import hotline, permissions, rates, services
 from linli.workorders import serializers as s

@@ -5,10 +5,10 @@ from functools import lru_cache
 
 from django.utils import timezone
 
+from linli.workorders.models import Holiday
+
 
 def _overrides() -> dict[datetime.date, bool]:
-    from linli.workorders.models import Holiday
-
     return dict(Holiday.objects.values_list("date", "is_workday"))
 
 

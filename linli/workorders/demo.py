@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from linli.core.demo import RESIDENT_HOME, STREET
-from linli.people.models import Organization, User
+from linli.people.demo import RESIDENT_HOME, STREET
+from linli.people.models import Membership, Organization, Role, User
 from linli.places.models import Building, Division, Estate, Home
 from linli.workorders import services as s
 from linli.workorders.models import WorkOrder

@@ -31,9 +31,9 @@ from linli.core.exports import append_row, append_rows, csv_bytes, new_workbook,
 from linli.core.text import normalize
 from linli.core.uploads import clip, max_bytes
 from linli.people.actors import is_system
+from linli.people.registry_io import FileError, cell_text, read_table
 from linli.people.scopes import scope_for
 from linli.places.models import Division, Estate
-from linli.places.registry_io import FileError, cell_text, read_table
 from linli.workorders import calendar, services
 from linli.workorders.models import Channel, Kind, Status, WorkOrder
 

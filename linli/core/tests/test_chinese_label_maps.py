@@ -17,7 +17,7 @@ import json, django
 django.setup()
 from django.utils import translation
 translation.activate("en")
-from linli.places import registry_io
+from linli.people import registry_io
 from linli.fees import excel
 from linli.workorders import hotline
 print(json.dumps([sorted(registry_io.KIND_BY_LABEL), sorted(registry_io.RELATION_BY_LABEL), sorted(excel.METHODS),

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest
 
-from linli.core.demo import LOGINS, PASSWORD
 from linli.core.text import initials
+from linli.people.demo import LOGINS, PASSWORD
 from linli.people.models import Membership, Occupancy, Organization, Person, User
 from linli.people.scopes import scope_for
 from linli.places.models import Building, Cluster, Division, Estate, Home, Stewardship
@@ -154,3 +154,19 @@ def test_running_the_demo_twice_changes_nothing(street):
     output = run_demo()
     assert "演示数据已存在" in output and "district_admin" in output
     assert counts() == before
+
+
+def test_every_app_with_a_demo_module_takes_part_with_the_street_first():
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    from linli.core.demo import demo_loaders
+
+    # Every app but core (whose demo module is the mechanism) that has a demo module.
+    with_demo = [c.label for c in apps.get_app_configs()
+                 if c.name.startswith("linli.") and c.label != "core" and find_spec(f"{c.name}.demo") is not None]
+    labels = [label for label, _load in demo_loaders()]
+    assert labels == with_demo
+    assert labels[0] == "people"
+    assert "fees" in labels

@@ -189,3 +189,11 @@ def test_failed_sign_in_counts_past_their_period_are_deleted_and_recent_ones_kep
     run()
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["recent"]
     assert AuditEvent.objects.get(kind="retention").data["counts"] == {"signin_attempts": 1}
+
+
+def test_the_run_covers_every_app_that_declares_personal_data_other_apps_first():
+    from linli.people.management.commands.retention import kinds
+
+    assert [setting for setting, _label, _fn in kinds()] == [
+        "LINLI_RETAIN_WORKORDER_CONTACT_DAYS", "LINLI_RETAIN_CARE_DAYS", "LINLI_RETAIN_ACCESS_LOG_DAYS",
+        "LINLI_RETAIN_AUDIT_LOG_DAYS", "LINLI_RETAIN_REVOKED_APIKEY_DAYS", "LINLI_RETAIN_SIGNIN_ATTEMPT_DAYS"]

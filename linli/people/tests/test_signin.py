@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from linli.core.middleware import SEEN_KEY
 from linli.core.testing import PASSWORD
+from linli.people.middleware import SEEN_KEY
 from linli.people.models import AuditEvent, User
 from linli.people.passwords import CharacterClassValidator
 

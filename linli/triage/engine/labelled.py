@@ -15,6 +15,7 @@ def read_table(path) -> list[dict]:
     Read through the upload gate (linli/core/uploads.py, which needs no Django settings): the zip of an .xlsx is
     checked before openpyxl opens it; size, rows and cells are capped. Its refusals come back as ValueError.
     """
+    # Imported here on purpose: the upload gate imports Django's exceptions, and the engine itself loads without Django.
     from linli.core import uploads
 
     path = Path(path)

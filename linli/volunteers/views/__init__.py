@@ -31,6 +31,8 @@ from linli.volunteers.models import (
     Volunteer,
 )
 from linli.volunteers.permissions import can_manage
+from linli.volunteers.sections import sections
+from linli.volunteers.wishes import wishes_claimed_by
 
 LARGE_COOKIE = "linli_large"
 
@@ -97,21 +99,8 @@ def me(request):
 
 
 def _extras():
-    """Sections contributed by the other parts of this app and by care (wishes claimed, visits due)."""
-    out = []
-    try:
-        from linli.volunteers.wishes import wishes_claimed_by
-
-        out.append(("wishes", lambda user, person: wishes_claimed_by(person) if person else []))
-    except ImportError:
-        pass
-    try:
-        from linli.care.selectors import visits_due_for
-
-        out.append(("visits_due", lambda user, person: visits_due_for(user)))
-    except ImportError:
-        pass
-    return out
+    """Sections of this app (wishes claimed) and of the apps above it (care: visits due, see sections.py)."""
+    return [("wishes", lambda user, person: wishes_claimed_by(person) if person else []), *sections()]
 
 
 # -- volunteers and teams ----------------------------------------------------------------------------------

@@ -21,15 +21,11 @@ def desk(world):
 def loaded(django_db_setup, django_db_blocker):
     """The demo street with the demo work orders, loaded once per test module and rolled back after it (the other
     apps' demos are left out: these modules test the work orders; linli/meetings/tests adds its meetings)."""
-    from linli.core import demo as core
+    from linli.people import demo as street
     from linli.workorders import demo
 
     with django_db_blocker.unblock(), transaction.atomic():
-        others, core.DEMO_EXTENSIONS[:] = core.DEMO_EXTENSIONS[:], []
-        try:
-            core.load_demo()
-        finally:
-            core.DEMO_EXTENSIONS[:] = others
+        street.load(out=lambda line: None)
         demo.load(out=lambda line: None)
         yield
         transaction.set_rollback(True)

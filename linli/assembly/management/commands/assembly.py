@@ -14,7 +14,9 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
+from linli.assembly.services import close_due_motions, open_renewal_cases
 from linli.assembly.tally import TallyError, tally_document
+from linli.people.actors import system_actor
 
 
 class Command(BaseCommand):
@@ -34,16 +36,10 @@ class Command(BaseCommand):
         if action == "tally":
             self.tally(options["file"])
         elif action == "close-due":
-            from linli.assembly.services import close_due_motions
-            from linli.people.actors import system_actor
-
             for motion in close_due_motions(actor=system_actor()):
                 verdict = "通过" if motion.approved else "未通过"
                 self.stdout.write(f"{motion.estate} · {motion.title}：{verdict}")
         elif action == "renewals":
-            from linli.assembly.services import open_renewal_cases
-            from linli.people.actors import system_actor
-
             for case in open_renewal_cases(actor=system_actor()):
                 self.stdout.write(f"{case.estate}：合同 {case.deadline} 到期，已立续聘案")
 

@@ -1,4 +1,4 @@
-"""``linli demo``: load the 九宫庙街道 demo street and print the demo logins (see linli/core/demo.py)."""
+"""``linli demo``: load the 九宫庙街道 demo street and print the demo logins (each app's part: linli/core/demo.py)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError

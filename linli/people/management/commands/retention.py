@@ -1,43 +1,36 @@
 """``linli retention [--dry-run]``: remove or anonymise personal data past its retention period (PIPL art. 19).
 
-Each app clears its own records (``linli/<app>/retention.py``); the periods are settings in days
-(``LINLI_RETAIN_*``, see docs/deploy.md). It lives in people because the audit log it writes to does.
+Each app clears its own records (``linli/<app>/retention.py``) and declares them in its AppConfig
+(``retention``: setting, what it keeps, dotted path of the clearing function; ``retention_labels``); the periods
+are settings in days (``LINLI_RETAIN_*``, see docs/deploy.md). It lives in people because the audit log it
+writes to does; the other apps' kinds come first, in INSTALLED_APPS order, then people's own.
 Run it daily (cron or a systemd timer); a second run the same day changes nothing.
 """
 
 import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from linli.care import retention as care_retention
 from linli.core.exports import command_username
 from linli.people import retention as people_retention
 from linli.people.models import AuditEvent
 from linli.people.services import audit
-from linli.workorders import retention as workorders_retention
 
 # The Cybersecurity Law (网络安全法) art. 21: network logs are kept for six months or more.
 MIN_AUDIT_LOG_DAYS = 180
 
-# (setting, what it keeps, the function that clears what is past it); the wiring between apps is here, on purpose.
-KINDS = (
-    ("LINLI_RETAIN_WORKORDER_CONTACT_DAYS", "已结束工单的联系人、电话及正文中的号码",
-     workorders_retention.clear_finished_orders),
-    ("LINLI_RETAIN_CARE_DAYS", "结束关护后的关护记录", care_retention.clear_ended_care),
+# People's own kinds: (setting, what it keeps, the function that clears what is past it).
+OWN_KINDS = (
     ("LINLI_RETAIN_ACCESS_LOG_DAYS", "敏感信息查看记录", people_retention.delete_access_logs),
     ("LINLI_RETAIN_AUDIT_LOG_DAYS", "安全审计记录", people_retention.delete_audit_events),
     ("LINLI_RETAIN_REVOKED_APIKEY_DAYS", "已停用的 API 密钥", people_retention.delete_revoked_api_keys),
     ("LINLI_RETAIN_SIGNIN_ATTEMPT_DAYS", "登录失败计数", people_retention.delete_signin_attempts),
 )
-LABELS = {
-    "workorder_contacts": "工单（清除联系人、电话，号码打码）",
-    "workorder_event_notes": "工单处理记录（号码打码）",
-    "care_subjects": "关护对象（清除类别、监护人联系方式、情况说明）",
-    "care_visits": "探访记录（清除记录内容）",
-    "care_problems": "探访发现的问题（清除内容）",
-    "care_reminders": "探访提醒（删除）",
+OWN_LABELS = {
     "access_logs": "敏感信息查看记录（删除）",
     "audit_events": "安全审计记录（删除）",
     "revoked_api_keys": "已停用的 API 密钥（删除）",
@@ -46,10 +39,26 @@ LABELS = {
 }
 
 
+def kinds() -> list[tuple[str, str, object]]:
+    """Every app's kinds (declared in its AppConfig), then people's own."""
+    found = []
+    for config in apps.get_app_configs():
+        if config.label != "people":
+            found += [(setting, label, import_string(path)) for setting, label, path in getattr(config, "retention", ())]
+    return found + list(OWN_KINDS)
+
+
+def labels() -> dict[str, str]:
+    found = {}
+    for config in apps.get_app_configs():
+        found.update(getattr(config, "retention_labels", {}))
+    return found | OWN_LABELS
+
+
 def periods() -> dict[str, int]:
     """The period of each kind in days, checked: 0 keeps a kind for ever; the audit log keeps at least 180 days."""
     days = {}
-    for setting, _label, _fn in KINDS:
+    for setting, _label, _fn in kinds():
         value = getattr(settings, setting)
         if not isinstance(value, int) or value < 0:
             raise CommandError(f"{setting} 应为不小于 0 的天数")
@@ -71,7 +80,7 @@ class Command(BaseCommand):
         now = timezone.now()
         counts: dict[str, int] = {}
         self.stdout.write(("预检（未改动）" if dry_run else "清理") + f"：{timezone.localtime(now):%Y-%m-%d %H:%M}")
-        for setting, label, clear in KINDS:
+        for setting, label, clear in kinds():
             if days[setting] == 0:
                 self.stdout.write(f"{label}：长期保存（{setting}=0）")
                 continue
@@ -92,5 +101,6 @@ class Command(BaseCommand):
 
     def _report(self, counts: dict[str, int], done: dict[str, int]) -> None:
         counts.update(done)
+        names = labels()
         for kind, n in done.items():
-            self.stdout.write(f"  {LABELS[kind]}：{n}")
+            self.stdout.write(f"  {names[kind]}：{n}")

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from linli.people.actors import system_actor
-from linli.places.registry_io import FileError
+from linli.people.registry_io import FileError
 from linli.workorders import hotline
 
 

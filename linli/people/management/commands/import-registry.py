@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from linli.people.actors import system_actor
 from linli.people.models import User
+from linli.people.registry_io import import_registry
 from linli.people.scopes import scope_for
-from linli.places.registry_io import import_registry
 
 
 class Command(BaseCommand):

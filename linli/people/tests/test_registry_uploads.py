@@ -6,7 +6,7 @@ import openpyxl
 
 from linli.core.tests import samples
 from linli.people.actors import system_actor
-from linli.places.registry_io import import_registry
+from linli.people.registry_io import import_registry
 
 from .test_registry_io import C1, csv_file, errors_of, row, tally, upload, xlsx
 

@@ -1,8 +1,8 @@
-"""``linli seed --homes N [--seed S]``: add a synthetic city in bulk (see linli/core/seed.py)."""
+"""``linli seed --homes N [--seed S]``: add a synthetic city in bulk (see linli/people/seed.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from linli.core.seed import seed
+from linli.people.seed import seed
 
 
 class Command(BaseCommand):

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from linli.core import uploads
 from linli.core.access import get_visible_or_404, require_registry_admin, staff_required
+from linli.people import registry_io
 from linli.people.scopes import scope_for
-from linli.places import registry_io
 from linli.places.models import Division
 
 SESSION_KEY = "registry_imports"
@@ -31,7 +31,7 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
-TEMPLATE = "places/registry_import.html"
+TEMPLATE = "people/registry_import.html"
 
 
 def _upload_dir() -> Path:

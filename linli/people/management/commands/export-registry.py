@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from linli.core.exports import command_username
 from linli.people.models import User
+from linli.people.registry_io import FORMATS, export_registry
 from linli.places.models import Division
-from linli.places.registry_io import FORMATS, export_registry
 
 
 class Command(BaseCommand):

@@ -13,8 +13,8 @@ from openpyxl import Workbook, load_workbook
 
 from linli.people.actors import system_actor
 from linli.people.models import Occupancy, Person
+from linli.people.registry_io import HEADERS, import_registry
 from linli.places.models import Building, Estate, Home
-from linli.places.registry_io import HEADERS, import_registry
 
 C1, C2, C3 = "500104001001", "500104001002", "500104002001"
 KEYS = ["community_code", "community", "estate", "estate_kind", "built_year", "address", "building", "entrance",
@@ -275,7 +275,7 @@ def test_an_import_of_many_rows_uses_a_bounded_number_of_queries(world, django_a
 # -- the pages -------------------------------------------------------------------------------------
 
 def import_url():
-    return reverse("places:registry_import")
+    return reverse("registry:import")
 
 
 def upload(client, data: bytes, name: str):
@@ -283,16 +283,16 @@ def upload(client, data: bytes, name: str):
 
 
 @pytest.mark.parametrize("url", [
-    reverse("places:registry_import"),
-    reverse("places:registry_template", args=["xlsx"]),
-    reverse("places:registry_export", args=["csv"]),
+    reverse("registry:import"),
+    reverse("registry:template", args=["xlsx"]),
+    reverse("registry:export", args=["csv"]),
 ])
 def test_a_stranger_gets_404_on_every_registry_page(client_for, url):
     assert client_for("stranger").get(url).status_code == 404
 
 
 def test_a_resident_gets_404_on_the_export(client_for):
-    assert client_for("resident_a").get(reverse("places:registry_export", args=["xlsx"])).status_code == 404
+    assert client_for("resident_a").get(reverse("registry:export", args=["xlsx"])).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["auditor", "manager_a", "grid_worker"])
@@ -364,7 +364,7 @@ def test_an_old_xls_file_is_refused_with_a_clear_message(world, client_for):
 # -- template and export ---------------------------------------------------------------------------
 
 def test_the_xlsx_template_has_headers_an_example_and_an_explanation_sheet(world, client_for):
-    response = client_for("street_admin").get(reverse("places:registry_template", args=["xlsx"]))
+    response = client_for("street_admin").get(reverse("registry:template", args=["xlsx"]))
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == ["登记表", "填写说明"]
@@ -377,7 +377,7 @@ def test_the_xlsx_template_has_headers_an_example_and_an_explanation_sheet(world
 
 
 def test_the_csv_template_is_utf8_with_bom_and_its_example_row_is_refused_if_left_in(world, client_for):
-    response = client_for("street_admin").get(reverse("places:registry_template", args=["csv"]))
+    response = client_for("street_admin").get(reverse("registry:template", args=["csv"]))
     assert response.content.startswith("\ufeff".encode())
     assert response.content.decode("utf-8-sig").splitlines()[0] == ",".join(HEADERS)
     result = import_registry(response.content, "template.csv", user=world.street_admin)
@@ -390,12 +390,12 @@ def test_the_csv_template_is_utf8_with_bom_and_its_example_row_is_refused_if_lef
 
 def test_an_unknown_format_is_404(client_for):
     client = client_for("street_admin")
-    assert client.get(reverse("places:registry_template", args=["pdf"])).status_code == 404
-    assert client.get(reverse("places:registry_export", args=["xls"])).status_code == 404
+    assert client.get(reverse("registry:template", args=["pdf"])).status_code == 404
+    assert client.get(reverse("registry:export", args=["xls"])).status_code == 404
 
 
 def export_rows(client, fmt="csv", **params):
-    response = client.get(reverse("places:registry_export", args=[fmt]), params)
+    response = client.get(reverse("registry:export", args=[fmt]), params)
     assert response.status_code == 200
     if fmt == "csv":
         return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -407,7 +407,7 @@ def test_an_export_re_imports_with_everything_unchanged(world, client_for):
     client = client_for("street_admin")
     before = tally()
     for fmt in ("xlsx", "csv"):
-        response = client.get(reverse("places:registry_export", args=[fmt]))
+        response = client.get(reverse("registry:export", args=[fmt]))
         result = import_registry(response.content, f"export.{fmt}", user=world.street_admin, commit=True)
         assert errors_of(result) == []
         assert result.rows == 7  # A: 101, 102, 103, 2栋201; B: 101; 新工新村: 101 with two people
@@ -422,7 +422,7 @@ def test_an_export_holds_only_what_the_user_may_see(world, client_for):
     assert {r[2] for r in export_rows(client_for("manager_a"))[1:]} == {"锦霞小区"}
     assert {r[2] for r in export_rows(client_for("district_admin"), division=C2)[1:]} == {"新工宿舍"}
     assert client_for("street_admin").get(
-        reverse("places:registry_export", args=["csv"]), {"division": C3}).status_code == 404
+        reverse("registry:export", args=["csv"]), {"division": C3}).status_code == 404
 
 
 def test_phones_are_whole_for_registry_admins_and_masked_for_everyone_else(world, client_for):
