@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from linli.people.demo import RESIDENT_HOME, STREET
-from linli.people.models import Membership, Organization, Role, User
+from linli.people.models import Organization, User
 from linli.places.models import Building, Division, Estate, Home
 from linli.workorders import services as s
 from linli.workorders.models import WorkOrder
