@@ -8,16 +8,12 @@ from linli.workorders.tests.conftest import desk  # noqa: F401  (the cast with t
 def loaded(django_db_setup, django_db_blocker):
     """The demo street with the demo work orders and the demo joint meetings, loaded once per test module and rolled
     back after it (the other apps' demos are left out)."""
-    from linli.core import demo as core
     from linli.meetings import demo
+    from linli.people import demo as street
     from linli.workorders import demo as workorders_demo
 
     with django_db_blocker.unblock(), transaction.atomic():
-        others, core.DEMO_EXTENSIONS[:] = core.DEMO_EXTENSIONS[:], []
-        try:
-            core.load_demo()
-        finally:
-            core.DEMO_EXTENSIONS[:] = others
+        street.load(out=lambda line: None)
         workorders_demo.load(out=lambda line: None)
         demo.load(out=lambda line: None)
         yield
