@@ -15,6 +15,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from linli.triage import engine
+from linli.triage.engine import evaluate
+from linli.triage.engine.labelled import read_labelled, read_table, split
+from linli.triage.engine.model import train
+from linli.triage.services import corrections_for_training, current_model_path, retrained_model_path
+
 KEYS = ("category", "subcategory", "confidence", "tier", "level", "urgent", "keywords", "uncertain", "explanation")
 
 
@@ -57,9 +63,6 @@ class Command(BaseCommand):
 
     # -- classify --------------------------------------------------------------------------------------
     def do_classify(self, *, texts, model=None, jsonl=False, **options):
-        from linli.triage import engine
-        from linli.triage.services import current_model_path
-
         path = Path(model) if model else current_model_path()
         if not path.exists():
             raise CommandError(f"找不到模型文件：{path}")
@@ -84,8 +87,6 @@ class Command(BaseCommand):
 
     # -- train ----------------------------------------------------------------------------------------
     def do_train(self, *, file, text, label, out, **options):
-        from linli.triage.engine.model import train
-
         texts, labels = self._read(file, text, label)
         start = time.perf_counter()
         try:
@@ -98,8 +99,6 @@ class Command(BaseCommand):
             f"用时 {time.perf_counter() - start:.1f} 秒 → {path}"))
 
     def _read(self, file, text, label):
-        from linli.triage.engine.labelled import read_labelled
-
         if not Path(file).is_file():
             raise CommandError(f"找不到文件：{file}")
         try:
@@ -112,12 +111,6 @@ class Command(BaseCommand):
 
     # -- evaluate -------------------------------------------------------------------------------------
     def do_evaluate(self, *, file, text, label, model=None, folds=None, holdout=None, json=False, **options):
-        from linli.triage import engine
-        from linli.triage.engine import evaluate
-        from linli.triage.engine.labelled import read_table, split
-        from linli.triage.engine.model import train
-        from linli.triage.services import current_model_path
-
         if holdout:
             rows = read_table(file)
             if not rows or "instance" not in rows[0]:
@@ -154,9 +147,6 @@ class Command(BaseCommand):
     # -- retrain --------------------------------------------------------------------------------------
     def do_retrain(self, *, out=None, corpus=None, **options):
         from django.utils import timezone
-
-        from linli.triage import engine
-        from linli.triage.services import corrections_for_training, retrained_model_path
 
         texts, labels = corrections_for_training()
         # A correction counts three times: it is a real resident's text, rarer and closer to the truth.
