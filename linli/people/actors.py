@@ -8,11 +8,21 @@ without a usable password, so that nobody can sign in as it or hold an API key f
 
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.memo import Memo
+
 SYSTEM_USERNAME = "linli-system"
+
+# The account is made once and never changes: every intake that dispatches names it, so it is read once per process
+# (a check below refuses it if someone made it usable; that is seen when the memo expires).
+system_memo = Memo("system actor", ttl=300)
 
 
 def system_actor():
     """The reserved account that stands for the system (created on first use)."""
+    return system_memo.get(SYSTEM_USERNAME, _load_system_actor)
+
+
+def _load_system_actor():
     from linli.people.models import User
 
     user = User.objects.filter(username=SYSTEM_USERNAME).first()
