@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from linli.core.admin import ReadOnlyAdmin
 from linli.people import permissions
+from linli.people.actors import SYSTEM_USERNAME, system_memo
 from linli.people.api_auth import forget_api_keys
 from linli.people.models import (
     AccessLog,
@@ -35,6 +36,8 @@ class UserAdmin(BaseUserAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         forget_api_keys(user=obj)
+        if obj.username == SYSTEM_USERNAME:
+            system_memo.clear()  # system_actor() keeps the account per process (linli/people/actors.py)
 
     def delete_model(self, request, obj):
         forget_api_keys(user=obj)

@@ -274,3 +274,14 @@ def test_making_a_key_read_only_in_the_admin_counts_at_the_next_request(world):
     stored.read_only = True
     _admin_save(ApiKey, stored)
     assert key_client(key).patch(url, body, content_type="application/json").status_code == 403
+
+
+def test_the_system_account_made_usable_in_the_admin_is_refused_at_once(world):
+    from linli.people.actors import SYSTEM_USERNAME, system_actor
+
+    system_actor()  # now kept by this process
+    fresh = User.objects.get(username=SYSTEM_USERNAME)
+    fresh.is_active = True
+    _admin_save(User, fresh)
+    with pytest.raises(RuntimeError):
+        system_actor()
