@@ -3,6 +3,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.admin import MemoClearingAdmin
 from linli.workorders.models import (
     Holiday,
     JointMeeting,
@@ -15,6 +16,8 @@ from linli.workorders.models import (
     WorkOrder,
     WorkOrderEvent,
 )
+from linli.workorders.routing import rules_memo
+from linli.workorders.services import limits_memo
 
 
 class EventInline(admin.TabularInline):
@@ -40,13 +43,15 @@ class WorkOrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(MemoClearingAdmin):
+    memos = (rules_memo,)
     list_display = ["street", "priority", "category", "level", "mode", "target", "organization"]
     list_filter = ["street", "target"]
 
 
 @admin.register(TimeLimit)
-class TimeLimitAdmin(admin.ModelAdmin):
+class TimeLimitAdmin(MemoClearingAdmin):
+    memos = (limits_memo,)
     list_display = ["street", "category", "urgent", "accept_hours", "reply_working_days", "reply_hours"]
 
 
