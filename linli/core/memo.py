@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 
 from django.apps import apps
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 _memos: list[Memo] = []
@@ -83,8 +84,15 @@ class Memo:
         """After a write: drop the values here and, for a shared memo, in the cache for every process."""
         self.forget_here()
         if self.shared:
-            # A new generation: every process's next miss reads past the old entries, which expire by themselves.
-            cache.set(self._generation_key, time.time_ns(), None)
+            self._next_generation()
+            if transaction.get_connection().in_atomic_block:
+                # Once more after the commit: a process that read the table between now and then cached the old rows.
+                transaction.on_commit(self._next_generation)
+
+    def _next_generation(self) -> None:
+        # Every process's next miss reads past the old entries, which expire by themselves.
+        self.forget_here()
+        cache.set(self._generation_key, time.time_ns(), None)
 
     # -- the shared level (Django's cache) ------------------------------------------------------------------
     @property

@@ -115,8 +115,7 @@ def subcategory_update(*, item: StreetSubcategory, actor, name: str, tier: str, 
         item.updated_at = now or timezone.now()
         item.save(update_fields=[*fields, "updated_by", "updated_at"])
         TaxonomyChange.objects.create(item=item, before=before, after=after, actor=actor, at=item.updated_at)
-        overrides_memo.clear()
-        transaction.on_commit(overrides_memo.clear)  # and again once committed, past a read that raced the write
+        overrides_memo.clear()  # the intake reads the street's taxonomy from the cache (again after the commit)
     return item
 
 
