@@ -9,20 +9,35 @@ without a usable password, so that nobody can sign in as it or hold an API key f
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.memo import Memo
+
 SYSTEM_USERNAME = "linli-system"
+
+# The account is made once and never changes: every intake that dispatches names it, so it is read once per process
+# for up to five minutes. The admin of accounts clears the memo when it saves this one.
+system_memo = Memo("system actor", ttl=300)
 
 
 def system_actor():
     """The reserved account that stands for the system (created on first use)."""
+    user = system_memo.get(SYSTEM_USERNAME, _load_system_actor)
+    _refuse_if_usable(user)  # also on the kept copy: nobody may have made it usable since
+    return user
+
+
+def _refuse_if_usable(user) -> None:
+    if user.is_active or user.has_usable_password():
+        # Someone made the reserved account usable: it no longer stands for the system (see is_system).
+        raise RuntimeError(f"the reserved account {SYSTEM_USERNAME} must stay inactive and without a password")
+
+
+def _load_system_actor():
     User = get_user_model()
     user = User.objects.filter(username=SYSTEM_USERNAME).first()
     if user is None:
         user = User(username=SYSTEM_USERNAME, display_name=str(_("系统")), is_active=False)
         user.set_unusable_password()
         user.save()
-    elif user.is_active or user.has_usable_password():
-        # Someone made the reserved account usable: it no longer stands for the system (see is_system).
-        raise RuntimeError(f"the reserved account {SYSTEM_USERNAME} must stay inactive and without a password")
     return user
 
 

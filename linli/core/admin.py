@@ -41,3 +41,26 @@ class EventInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class MemoClearingAdmin(admin.ModelAdmin):
+    """The admin of rows kept in a shared memo (linli/core/memo.py): saving or deleting one clears ``memos``, as the
+    services that write such rows do (no signals)."""
+
+    memos: tuple = ()
+
+    def _forget(self) -> None:
+        for memo in self.memos:
+            memo.clear()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._forget()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._forget()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._forget()

@@ -11,9 +11,9 @@ import datetime
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from linli.people.demo import STREET
 from linli.meetings import services as m
 from linli.meetings.models import JointMeeting
+from linli.people.demo import STREET
 from linli.people.models import Membership, Organization, Role, User
 from linli.places.models import Division
 from linli.workorders import services as s

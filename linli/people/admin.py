@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from linli.core.admin import EventAdmin
 from linli.people import permissions
+from linli.people.actors import SYSTEM_USERNAME, system_memo
+from linli.people.api_auth import forget_api_keys
 from linli.people.models import (
     AccessLog,
     ApiKey,
@@ -28,6 +30,23 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "is_active", "is_staff", "last_login"]
     autocomplete_fields = ["person"]
     inlines = [MembershipInline]
+
+    # The API keys of an account are cached with the account (linli/people/api_auth.py): a deactivated account,
+    # a changed superuser flag or person is seen by the next request.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        forget_api_keys(user=obj)
+        if obj.username == SYSTEM_USERNAME:
+            system_memo.clear()  # system_actor() keeps the account per process (linli/people/actors.py)
+
+    def delete_model(self, request, obj):
+        forget_api_keys(user=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            forget_api_keys(user=user)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Person)
@@ -89,3 +108,15 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # keys are created with `linli apikey create`, which shows the key once
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        forget_api_keys(keys=[obj])  # a revoked, expired or read-only key counts from the next request
+
+    def delete_model(self, request, obj):
+        forget_api_keys(keys=[obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        forget_api_keys(keys=list(queryset))
+        super().delete_queryset(request, queryset)

@@ -1,11 +1,13 @@
 from django.contrib import admin
 
-from linli.core.admin import ReadOnlyAdmin
+from linli.core.admin import MemoClearingAdmin, ReadOnlyAdmin
 from linli.triage.models import StreetSubcategory, TaxonomyChange, TriageCorrection
+from linli.triage.services import overrides_memo
 
 
 @admin.register(StreetSubcategory)
-class StreetSubcategoryAdmin(admin.ModelAdmin):
+class StreetSubcategoryAdmin(MemoClearingAdmin):
+    memos = (overrides_memo,)
     list_display = ["street", "code", "name", "tier", "level", "limit_hours"]
     list_filter = ["tier", "level"]
     search_fields = ["code", "name", "street__name"]

@@ -31,8 +31,9 @@ from linli.triage.models import (
 )
 from linli.triage.permissions import CORRECTOR_ROLES, can_correct, streets_for  # noqa: F401 (re-exported)
 
-# A street's own tier/level/limit per subcategory, read by every work-order intake (linli/core/memo.py).
-overrides_memo = Memo("street taxonomy", ttl=10, watch=["triage.StreetSubcategory"])
+# A street's own tier/level/limit per subcategory, read by every work-order intake; kept in Django's cache behind
+# each process and cleared by whatever writes it (subcategory_update, taxonomy_seed, the admin; linli/core/memo.py).
+overrides_memo = Memo("street taxonomy", ttl=10, shared=True)
 
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
@@ -86,7 +87,7 @@ def taxonomy_seed(*, street: Division) -> list[StreetSubcategory]:
     ]
     if missing:
         StreetSubcategory.objects.bulk_create(missing, ignore_conflicts=True)
-        overrides_memo.clear()  # bulk_create sends no post_save
+        overrides_memo.clear()  # the intake reads the street's taxonomy from the cache
     return list(StreetSubcategory.objects.filter(street=street).order_by("position"))
 
 
@@ -114,6 +115,7 @@ def subcategory_update(*, item: StreetSubcategory, actor, name: str, tier: str, 
         item.updated_at = now or timezone.now()
         item.save(update_fields=[*fields, "updated_by", "updated_at"])
         TaxonomyChange.objects.create(item=item, before=before, after=after, actor=actor, at=item.updated_at)
+        overrides_memo.clear()  # the intake reads the street's taxonomy from the cache (again after the commit)
     return item
 
 

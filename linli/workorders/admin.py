@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from linli.core.admin import EventInline
+from linli.core.admin import EventInline, MemoClearingAdmin
 from linli.workorders.calendar import forget_holidays
 from linli.workorders.models import (
     Holiday,
@@ -10,6 +10,8 @@ from linli.workorders.models import (
     WorkOrder,
     WorkOrderEvent,
 )
+from linli.workorders.routing import rules_memo
+from linli.workorders.services import limits_memo
 
 # The order's columns that only the services change (each change writes a WorkOrderEvent): intake, dispatch,
 # acceptance, reply, callback, closing, reclassifying, merging, extensions, the sweep's reminders and overdue flags.
@@ -48,13 +50,15 @@ class WorkOrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(MemoClearingAdmin):
+    memos = (rules_memo,)
     list_display = ["street", "priority", "category", "level", "mode", "target", "organization"]
     list_filter = ["street", "target"]
 
 
 @admin.register(TimeLimit)
-class TimeLimitAdmin(admin.ModelAdmin):
+class TimeLimitAdmin(MemoClearingAdmin):
+    memos = (limits_memo,)
     list_display = ["street", "category", "urgent", "accept_hours", "reply_working_days", "reply_hours"]
 
 

@@ -11,9 +11,10 @@ from linli.workorders.models import LEVEL_ORDER, Level, RoutingRule
 
 Target = RoutingRule.Target
 
-# Read on every intake; a street admin's edit shows at once in the process that saved it, within ten seconds in
-# the others (linli/core/memo.py).
-rules_memo = Memo("routing rules", ttl=10, watch=["workorders.RoutingRule", "people.Organization"])
+# Read on every intake, kept in Django's cache behind each process (linli/core/memo.py). Whatever writes a rule
+# clears it (routing_edit, ensure_default_rules, the admin): the edit shows at once in the process that saved it,
+# within ten seconds in the others. An organisation named by a rule is still watched (its writers are many).
+rules_memo = Memo("routing rules", ttl=10, watch=["people.Organization"], shared=True)
 orgs_memo = Memo("division organisations", ttl=10, watch=["people.Organization"])
 
 # The table a street starts with (street admins can edit it afterwards):
@@ -36,7 +37,7 @@ def ensure_default_rules(street) -> int:
     if RoutingRule.objects.filter(street=street).exists():
         return 0
     RoutingRule.objects.bulk_create([RoutingRule(street=street, **rule) for rule in DEFAULT_RULES])
-    rules_memo.clear()  # bulk_create sends no post_save
+    rules_memo.clear()  # the intake reads the table from the cache
     return len(DEFAULT_RULES)
 
 

@@ -145,7 +145,8 @@ def _reporter_users(order) -> list[User]:
     return users
 
 
-limits_memo = Memo("time limits", ttl=10, watch=["workorders.TimeLimit"])
+# Kept in Django's cache behind each process; the admin, their only writer, clears it (linli/core/memo.py).
+limits_memo = Memo("time limits", ttl=10, shared=True)
 
 
 def time_limits(order: WorkOrder) -> tuple[int, int, int]:

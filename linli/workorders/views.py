@@ -48,7 +48,7 @@ from linli.workorders.models import (
     Status,
     WorkOrder,
 )
-from linli.workorders.routing import ensure_default_rules
+from linli.workorders.routing import ensure_default_rules, rules_memo
 
 PAGE_SIZE = 30
 # Inbox tabs count their orders up to this many and show more as "99+" (the board has the exact figures).
@@ -803,6 +803,7 @@ def routing_edit(request, pk=None):
     form = f.RoutingRuleForm(request.POST or None, instance=rule, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        rules_memo.clear()  # the intake reads the table from the cache (linli/core/memo.py)
         messages.success(request, _("已保存派单规则 #%(p)s") % {"p": form.instance.priority})
         return redirect(f"{reverse('workorders:routing')}?street={street.code}")
     return render(request, "workorders/routing_form.html", {"form": form, "street": street, "rule": rule,

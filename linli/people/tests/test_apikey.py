@@ -4,10 +4,14 @@ import datetime
 from io import StringIO
 
 import pytest
+from django.contrib import admin
 from django.core.management import CommandError, call_command
-from django.test import Client
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from linli.people import api_auth
 from linli.people.models import ApiKey, Membership, Role, User
 
 
@@ -134,12 +138,13 @@ def test_a_key_name_must_make_a_valid_account_name(world):
 # -- finding 14: expiry, read-only scope, superusers ---------------------------------------------------------
 
 
-def test_a_key_created_with_days_works_until_it_expires(world):
+def test_a_key_created_with_days_works_until_it_expires(world, monkeypatch):
     key = apikey("create", "hotline", "--user", "street_admin", "--days", "30")[-1]
     stored = ApiKey.objects.get(name="hotline")
     assert datetime.timedelta(days=29, hours=23) < stored.expires_at - timezone.now() <= datetime.timedelta(days=30)
-    assert key_client(key).get("/api/v1/estates/").status_code == 200
-    ApiKey.objects.filter(pk=stored.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert key_client(key).get("/api/v1/estates/").status_code == 200  # and the key is now cached
+    later = stored.expires_at + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(api_auth.timezone, "now", lambda: later)
     response = key_client(key).get("/api/v1/estates/")
     assert (response.status_code, response.json()) == (401, {"detail": "API 密钥已过期"})
 
@@ -224,3 +229,59 @@ def test_creating_and_revoking_a_key_is_in_the_audit_log(world):
     assert rows == [("apikey", "hotline", {"op": "create", "user": "street_admin", "read_only": True,
                                             "expires_at": None}),
                     ("apikey", "hotline", {"op": "revoke"})]
+
+
+# -- the key and its account are cached (linli/people/api_auth.py); every way of changing them drops the entry --
+
+
+def test_a_used_key_is_not_read_from_its_table_again(world):
+    key = apikey("create", "hotline", "--user", "street_admin")[-1]
+    assert key_client(key).get("/api/v1/estates/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert key_client(key).get("/api/v1/estates/").status_code == 200
+    assert [q["sql"] for q in queries if "people_apikey" in q["sql"]] == []
+
+
+def _admin_save(model, obj):
+    request = RequestFactory().post("/admin/")
+    request.user = User.objects.create_superuser("root", "root@example.org", "x")
+    admin.site._registry[model].save_model(request, obj, form=None, change=True)
+
+
+def test_deactivating_the_account_in_the_admin_refuses_its_key_at_the_next_request(world):
+    key = apikey("create", "hotline", "--user", "street_admin")[-1]
+    assert key_client(key).get("/api/v1/estates/").status_code == 200
+    world.street_admin.is_active = False
+    _admin_save(User, world.street_admin)
+    assert key_client(key).get("/api/v1/estates/").status_code == 401
+
+
+def test_revoking_a_key_in_the_admin_refuses_it_at_the_next_request(world):
+    key = apikey("create", "hotline", "--user", "street_admin")[-1]
+    assert key_client(key).get("/api/v1/estates/").status_code == 200
+    stored = ApiKey.objects.get(name="hotline")
+    stored.revoked_at = timezone.now()
+    _admin_save(ApiKey, stored)
+    assert key_client(key).get("/api/v1/estates/").status_code == 401
+
+
+def test_making_a_key_read_only_in_the_admin_counts_at_the_next_request(world):
+    key = apikey("create", "sync", "--user", "community_admin")[-1]
+    body = '{"address": "锦霞街2号"}'
+    url = f"/api/v1/estates/{world.estate_a.pk}/"
+    assert key_client(key).patch(url, body, content_type="application/json").status_code == 200
+    stored = ApiKey.objects.get(name="sync")
+    stored.read_only = True
+    _admin_save(ApiKey, stored)
+    assert key_client(key).patch(url, body, content_type="application/json").status_code == 403
+
+
+def test_the_system_account_made_usable_in_the_admin_is_refused_at_once(world):
+    from linli.people.actors import SYSTEM_USERNAME, system_actor
+
+    system_actor()  # now kept by this process
+    fresh = User.objects.get(username=SYSTEM_USERNAME)
+    fresh.is_active = True
+    _admin_save(User, fresh)
+    with pytest.raises(RuntimeError):
+        system_actor()

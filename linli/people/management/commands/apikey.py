@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from linli.people.api_auth import superuser_keys_allowed
+from linli.people.api_auth import forget_api_keys, superuser_keys_allowed
 from linli.people.models import ApiKey, AuditEvent, User
 from linli.people.services import audit
 
@@ -122,6 +122,7 @@ class Command(BaseCommand):
             self.stdout.write(f"API 密钥 “{name}” 已于 {_when(key.revoked_at)} 停用。")
             return
         ApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now())
+        forget_api_keys(keys=[key])  # the key was cached by the API (linli/people/api_auth.py)
         audit(action=AuditEvent.Action.APIKEY, target=name, username="cli", data={"op": "revoke"})
         self.stdout.write(f"已停用 API 密钥 “{name}”（{key.prefix}…）。")
 
