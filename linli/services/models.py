@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.events import Event
 from linli.volunteers.models import Volunteer
 from linli.volunteers.scoping import person_q
 
@@ -145,17 +146,12 @@ class ResidentOrder(models.Model):
         return f"{self.offering} × {self.quantity}"
 
 
-class OrderEvent(models.Model):
+class OrderEvent(Event):
     """What happened to an order, who did it and when (append-only)."""
 
     order = models.ForeignKey(ResidentOrder, verbose_name=_("点单"), on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(_("事件"), max_length=24)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    data = models.JSONField(_("内容"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("点单记录")
         verbose_name_plural = _("点单记录")
         ordering = ["order_id", "at", "pk"]
