@@ -1,6 +1,7 @@
 """In English, the rules of the vote speak English: the tally's errors, the matters, thresholds and the account
 of the count (written in Chinese in linli/assembly/tally.py, translated through the catalogue when shown)."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -56,3 +57,24 @@ def test_the_tally_endpoint_answers_in_english_to_an_english_reader(world, clien
     response = post(client, "/api/v1/assembly/tally/", doc)
     assert response.status_code == 400
     assert response.json()["detail"] == "The same owner cast two ballots: 'a'"
+
+
+@pytest.mark.parametrize(("language", "steps"), [("zh-hans", ["创建表决事项", "开始表决", "计票并公示结果", "启动选聘"]),
+                                                 ("en", ["Motion drafted", "Voting opened", "Votes counted and the "
+                                                         "result posted", "Selection opened"])])
+def test_the_steps_of_a_motion_and_a_case_are_named_not_coded(world, client_for, language, steps):
+    from django.urls import reverse
+
+    from linli.assembly import services
+    from linli.assembly.tests.helpers import decided
+
+    motion = decided(world)
+    case = services.selection_open(estate=world.estate_b, actor=world.street_admin,
+                                   deadline=motion.closes_at.date())
+    client = client_for("street_admin")
+    motion_page = client.get(reverse("assembly:motion_detail", args=[motion.pk]), HTTP_ACCEPT_LANGUAGE=language)
+    case_page = client.get(reverse("assembly:case_detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE=language)
+    text = motion_page.content.decode() + case_page.content.decode()
+    assert [step in text for step in steps] == [True] * 4
+    codes = "created|opened|closed|mode_decided|hired|self_managed|custodian_appointed"
+    assert re.findall(rf"\d\d:\d\d (?:· )?(?:{codes})\b", text) == []

@@ -292,7 +292,7 @@ def test_the_street_admin_opens_a_case_and_sees_its_steps(world, client_for):
                                                "deadline": (TODAY + 60 * DAY).isoformat()})
     case = SelectionCase.objects.get()
     page = client.get(reverse("assembly:case_detail", args=[case.pk])).content.decode()
-    assert "业主大会决定管理方式" in page and "opened" in page
+    assert "业主大会决定管理方式" in page and "启动选聘" in page  # the step by its name, not its code
 
 
 def test_the_street_admin_records_the_mode_from_the_page(world, client_for, case):
