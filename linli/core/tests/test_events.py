@@ -24,7 +24,7 @@ def test_the_event_models_are_found_by_inheritance():
     expected = {"assembly.MeetingEvent", "assembly.BallotEvent", "assembly.MotionEvent", "assembly.SelectionEvent",
                 "care.Visit", "fees.FeeEvent", "fees.LedgerEntry", "people.AccessLog", "people.AuditEvent",
                 "triage.TaxonomyChange", "triage.TriageCorrection", "volunteers.PointsEntry", "volunteers.WishEvent",
-                "workorders.WorkOrderEvent"}
+                "workorders.WorkOrderEvent", "services.OrderEvent"}
     assert expected <= set(IDS)
 
 
@@ -97,3 +97,26 @@ def test_the_admin_offers_no_add_change_or_delete_of_an_event(model_admin, model
         assert (model_admin.has_add_permission(request), model_admin.has_change_permission(request, obj),
                 model_admin.has_delete_permission(request, obj)) == (False, False, False)
         assert "delete_selected" not in model_admin.get_actions(request)
+
+
+def _objects_with_events():
+    """(admin, model) for every admin of a model whose history is told by an Event model (an order, a wish …)."""
+    subjects = {f.related_model for m in MODELS if issubclass(m, Event) for f in m._meta.fields
+                if f.many_to_one and f.name != "actor" and f.related_model in admin.site._registry}
+    return [(admin.site._registry[model], model) for model in sorted(subjects, key=lambda m: m._meta.label)]
+
+
+def test_the_objects_with_events_are_found():
+    assert {"workorders.WorkOrder", "volunteers.Wish", "services.ResidentOrder"} <= {
+        model._meta.label for _a, model in _objects_with_events()}
+
+
+@pytest.mark.parametrize("model_admin,model", _objects_with_events(), ids=lambda x: getattr(x, "__name__", ""))
+def test_the_admin_never_changes_the_status_of_an_object_with_events(model_admin, model):
+    """Its status changes only through the services, which write the event that goes with the change."""
+    request = _superuser_request()
+    obj = model(pk=1)
+    obj._state.adding = False
+    editable = model_admin.has_change_permission(request, obj) and (
+        "status" not in model_admin.get_readonly_fields(request, obj))
+    assert [f.name for f in model._meta.fields if f.name == "status" and editable] == []
