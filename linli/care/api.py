@@ -7,7 +7,7 @@ that shows a subject is logged against the person (PIPL).
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -15,8 +15,7 @@ from linli.care import models as m
 from linli.care import selectors, services
 from linli.care import serializers as s
 from linli.care.forms import is_care_user
-from linli.core.api import IsMember, ScopedViewSetMixin
-from linli.volunteers.api import run
+from linli.core.api import IsMember, ScopedReadViewSet, ScopedViewSet
 
 
 class IsCareUser(IsMember):
@@ -30,9 +29,8 @@ class IsCareUser(IsMember):
         return True
 
 
-class CareViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class CareViewSet(ScopedViewSet):
     permission_classes = [IsCareUser]
-    http_method_names = ["get", "post", "head", "options"]
     input_class = None
 
     def log(self, subjects):
@@ -41,7 +39,7 @@ class CareViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
     def create(self, request, *args, **kwargs):
         inp = self.input_class(data=request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)
-        obj = run(self.create_service, request.user, **inp.validated_data)
+        obj = self.create_service(actor=request.user, **inp.validated_data)
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
 
 
@@ -104,7 +102,7 @@ class VisitViewSet(CareViewSet):
         return super().create(request, *args, **kwargs)
 
 
-class ProblemViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ProblemViewSet(ScopedReadViewSet):
     """Problems found on visits; ``work-order`` will turn one into a work order when the work-order app lands."""
 
     permission_classes = [IsCareUser]
@@ -117,20 +115,19 @@ class ProblemViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def resolve(self, request, pk=None):
         inp = s.ResolveInput(data=request.data)
         inp.is_valid(raise_exception=True)
-        return Response(self.get_serializer(run(services.problem_resolve, request.user, problem=self.get_object(),
-                                                **inp.validated_data)).data)
+        problem = services.problem_resolve(actor=request.user, problem=self.get_object(), **inp.validated_data)
+        return Response(self.get_serializer(problem).data)
 
     @extend_schema(request=None, responses=s.ProblemSerializer)
     @action(detail=True, methods=["post"], url_path="work-order")
     def work_order(self, request, pk=None):
-        return Response(self.get_serializer(run(services.problem_to_work_order, request.user,
-                                                problem=self.get_object())).data)
+        problem = services.problem_to_work_order(actor=request.user, problem=self.get_object())
+        return Response(self.get_serializer(problem).data)
 
 
-class NotificationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class NotificationViewSet(ScopedReadViewSet):
     """The caller's own care notifications."""
 
-    permission_classes = [IsMember]
     queryset = m.Notification.objects.all()
     serializer_class = s.NotificationSerializer
 
@@ -142,8 +139,6 @@ class NotificationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 extra_urls = []
-
-
 
 
 def register(router):

@@ -1973,4 +1973,7 @@ NEW = {
     "安全审计记录": "Security audit log",
     "您无权执行此操作": "You may not do this",
     "密码太短，至少要有%(n)d个字符": "This password is too short: it must have at least %(n)d characters",
+
+    # i13-errors
+    "请填写选聘期限": "Please give a deadline for the selection",
 }

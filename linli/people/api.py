@@ -2,7 +2,6 @@
 
 from django_filters import rest_framework as filters
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import exceptions
 from rest_framework.response import Response
 
 from linli.core.api import IdFilter
@@ -93,8 +92,7 @@ class PersonViewSet(AuditedListMixin, RegistryViewSet):
         return any(scope.can_write_estate(estate) for estate in estates)
 
     def perform_create(self, serializer):
-        if not scope_for(self.request.user).can_write_estate(serializer.validated_data["home"].estate):
-            raise exceptions.PermissionDenied("您无权在该小区登记人员")
+        self.require_write(estate=serializer.validated_data["home"].estate, message="您无权在该小区登记人员")
         serializer.save()
 
     def get_serializer_context(self):

@@ -18,11 +18,11 @@ from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, viewsets
+from rest_framework import exceptions, mixins
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linli.core.api import IsMember, RegistryWrite, ScopedViewSetMixin
+from linli.core.api import IsMember, RegistryWrite, ScopedViewSet
 from linli.people.scopes import scope_for
 from linli.places import serializers
 from linli.places.filters import DivisionFilterSet, EstateFilterSet, search_q
@@ -30,9 +30,7 @@ from linli.places.models import Building, Cluster, Division, Estate, Home, Stewa
 from linli.places.selectors import coverage, with_current_mode
 
 
-class RegistryViewSet(
-    ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class RegistryViewSet(mixins.UpdateModelMixin, ScopedViewSet):
     """Scoped reads, scoped writes, no deletes. Subclasses say what "may write this object" means."""
 
     permission_classes = [RegistryWrite]

@@ -9,48 +9,38 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linli.core.api import IsMember, ScopedViewSetMixin
+from linli.core.api import IsMember, ScopedReadViewSet, ScopedViewSet
 from linli.people.models import Person
 from linli.people.scopes import scope_for
 from linli.places.models import Division, Estate
-from linli.places.serializers import drf_validation_error
 from linli.volunteers import lists, orders, selectors, services, wishes
 from linli.volunteers import models as m
 from linli.volunteers import serializers as s
 
 
-def run(fn, user, **kwargs):
-    """Call a service as ``user``; its ValidationError becomes a 400 (PermissionDenied is a 403 by itself)."""
-    try:
-        return fn(actor=user, **kwargs)
-    except DjangoValidationError as exc:
-        raise drf_validation_error(exc) from None
-
-
 def _self_person(request):
     person_id = scope_for(request.user).person_id
     if not person_id:
-        raise drf_validation_error(DjangoValidationError({"person": "请指定人员（您的账号没有关联居民信息）"}))
+        raise ValidationError({"person": ValidationError("请指定人员（您的账号没有关联居民信息）", code="required")})
     return Person.objects.get(pk=person_id)
 
 
-class ServiceViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Scoped reads; ``create`` validates ``input_class`` and calls ``create_service``."""
+class ServiceViewSet(ScopedViewSet):
+    """Scoped reads; ``create`` validates ``input_class`` and calls ``create_service`` (its refusals are answered by
+    linli.core.api.exception_handler: 400, 403 …)."""
 
-    permission_classes = [IsMember]
-    http_method_names = ["get", "post", "head", "options"]
     input_class = None
 
     def create_kwargs(self, data) -> dict:
@@ -62,7 +52,7 @@ class ServiceViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
     def create(self, request, *args, **kwargs):
         inp = self.input_class(data=request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)
-        obj = run(self.create_service, request.user, **self.create_kwargs(dict(inp.validated_data)))
+        obj = self.create_service(actor=request.user, **self.create_kwargs(dict(inp.validated_data)))
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
 
     def do(self, fn, obj=None, input_class=None, **kwargs):
@@ -72,7 +62,7 @@ class ServiceViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
             inp = input_class(data=self.request.data, context=self.get_serializer_context())
             inp.is_valid(raise_exception=True)
             kwargs.update(inp.validated_data)
-        result = run(fn, self.request.user, **kwargs)
+        result = fn(actor=self.request.user, **kwargs)
         return Response(self.get_serializer(result).data)
 
 
@@ -130,7 +120,7 @@ class ActivityViewSet(ServiceViewSet):
         inp = s.PersonRef(data=self.request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)
         person = inp.validated_data.get("person") or _self_person(self.request)
-        part = run(fn, self.request.user, activity=activity, person=person, **extra)
+        part = fn(actor=self.request.user, activity=activity, person=person, **extra)
         return Response(s.ParticipationSerializer(part).data)
 
     @extend_schema(request=s.PersonRef, responses=s.ParticipationSerializer)
@@ -180,7 +170,7 @@ class CheckinView(APIView):
         if activity is None:
             raise Http404
         fn = services.activity_check_out if inp.validated_data["action"] == "out" else services.activity_check_in
-        part = run(fn, request.user, activity=activity, person=_self_person(request), via=m.Participation.Via.QR)
+        part = fn(actor=request.user, activity=activity, person=_self_person(request), via=m.Participation.Via.QR)
         return Response(s.ParticipationSerializer(part).data)
 
 
@@ -244,15 +234,14 @@ class RewardViewSet(ServiceViewSet):
         reward = self.get_object()
         inp = s.RedeemInput(data=request.data)
         inp.is_valid(raise_exception=True)
-        r = run(services.redeem, request.user, reward=reward, person=_self_person(request),
+        r = services.redeem(actor=request.user, reward=reward, person=_self_person(request),
                 quantity=inp.validated_data["quantity"])
         return Response(s.RedemptionSerializer(r).data, status=status.HTTP_201_CREATED)
 
 
-class RedemptionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class RedemptionViewSet(ScopedReadViewSet):
     """积分兑换 records; the community hands them over or voids them (points and stock come back)."""
 
-    permission_classes = [IsMember]
     queryset = m.Redemption.objects.select_related("reward__community")
     serializer_class = s.RedemptionSerializer
     filterset_fields = ["reward", "person", "status"]
@@ -260,7 +249,7 @@ class RedemptionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses=s.RedemptionSerializer)
     @action(detail=True, methods=["post"], url_path="hand-over")
     def hand_over(self, request, pk=None):
-        r = run(services.redemption_hand_over, request.user, redemption=self.get_object())
+        r = services.redemption_hand_over(actor=request.user, redemption=self.get_object())
         return Response(self.get_serializer(r).data)
 
     @extend_schema(request=s.ReasonInput, responses=s.RedemptionSerializer)
@@ -268,7 +257,7 @@ class RedemptionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def void(self, request, pk=None):
         inp = s.ReasonInput(data=request.data)
         inp.is_valid(raise_exception=True)
-        r = run(services.redemption_void, request.user, redemption=self.get_object(), **inp.validated_data)
+        r = services.redemption_void(actor=request.user, redemption=self.get_object(), **inp.validated_data)
         return Response(self.get_serializer(r).data)
 
 
@@ -370,10 +359,9 @@ class NeedViewSet(ServiceViewSet):
         return self.do(lists.need_close, need=self.get_object(), done=request.data.get("done", True) in (True, "1", 1))
 
 
-class MatchViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class MatchViewSet(ScopedReadViewSet):
     """供需匹配 proposals; the community admin confirms one or rejects it."""
 
-    permission_classes = [IsMember]
     queryset = m.Match.objects.select_related("need__community")
     serializer_class = s.MatchSerializer
     filterset_fields = ["need", "offer", "status"]
@@ -381,12 +369,12 @@ class MatchViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses=s.MatchSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        return Response(self.get_serializer(run(lists.match_confirm, request.user, match=self.get_object())).data)
+        return Response(self.get_serializer(lists.match_confirm(actor=request.user, match=self.get_object())).data)
 
     @extend_schema(request=None, responses=s.MatchSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        return Response(self.get_serializer(run(lists.match_reject, request.user, match=self.get_object())).data)
+        return Response(self.get_serializer(lists.match_reject(actor=request.user, match=self.get_object())).data)
 
 
 # -- wishes ----------------------------------------------------------------------------------------------------
@@ -432,7 +420,7 @@ class WishViewSet(ServiceViewSet):
     def claim(self, request, pk=None):
         inp = s.WishClaimInput(data=request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)
-        wish = run(wishes.wish_claim, request.user, wish=self.get_object(), **inp.validated_data)
+        wish = wishes.wish_claim(actor=request.user, wish=self.get_object(), **inp.validated_data)
         return Response(s.PublicWishSerializer(wish).data)
 
     @extend_schema(request={"multipart/form-data": s.WishFulfilInput}, responses=s.WishSerializer)

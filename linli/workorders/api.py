@@ -6,27 +6,26 @@ Who may do what (the same answers as the pages, because every step calls the sam
 * create: admins, grid workers and property staff for a place they serve, residents for their own estate/home;
   read-only roles (auditor, department handler) 403;
 * steps: ``POST /api/v1/workorders/{code}/{step}/``; a step the caller may not take is 403 and changes nothing,
-  a step the order's status does not allow is 400 with the Chinese message (``{"detail": …}``), bad fields 400.
+  a step the order's status does not allow is 409 (code ``illegal_step``), bad fields 400 — all in the one error
+  shape of linli.core.api.exception_handler (docs/api.md).
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.urls import path
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linli.core.api import IdFilter, IsMember, ScopedViewSetMixin
+from linli.core.api import IdFilter, IsMember, ScopedViewSet
 from linli.core.paging import NextLinkPagination
 from linli.core.text import normalize
 from linli.people.scopes import scope_for
 from linli.places.models import Estate
 from linli.places.registry_io import FileError
-from linli.places.serializers import drf_validation_error
 from linli.workorders import api_meetings, hotline, services
 from linli.workorders import serializers as s
 from linli.workorders.models import (
@@ -82,17 +81,6 @@ class WorkOrderFilterSet(filters.FilterSet):
                          | Q(text__icontains=text))
 
 
-def _step_errors(exc: Exception) -> exceptions.APIException:
-    """A service's refusal as the API answers it."""
-    if isinstance(exc, services.IllegalStep):
-        return exceptions.ValidationError({"detail": exc.messages[0]})
-    if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied(str(exc) or None)
-    if isinstance(exc, DjangoValidationError) and not hasattr(exc, "error_dict"):
-        return exceptions.ValidationError({"detail": "；".join(exc.messages)})
-    return drf_validation_error(exc)
-
-
 def step(name: str, body, url_path: str | None = None, description: str = ""):
     """Declare one step action: validated body → ``run(order, data, request)`` → the order as the detail answers."""
 
@@ -101,10 +89,7 @@ def step(name: str, body, url_path: str | None = None, description: str = ""):
             order = self.get_object()
             serializer = body(data=request.data, context=self.get_serializer_context())
             serializer.is_valid(raise_exception=True)
-            try:
-                run(self, order, serializer.validated_data, request)
-            except (DjangoPermissionDenied, DjangoValidationError) as exc:
-                raise _step_errors(exc) from exc
+            run(self, order, serializer.validated_data, request)  # refusals: linli.core.api.exception_handler
             fresh = self.get_queryset().get(pk=order.pk)
             return Response(s.WorkOrderDetailSerializer(fresh, context=self.get_serializer_context()).data)
 
@@ -125,17 +110,16 @@ LIST_COLUMNS = [f.name for f in WorkOrder._meta.concrete_fields if f.name != "tr
     "street__name", "street__path", "community__name", "community__path", "estate__name", "assignee_org__name"]
 
 
-class WorkOrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class WorkOrderViewSet(ScopedViewSet):
     """工单: list and read the orders you may see, record a new one, and take one step at a time."""
 
     queryset = WorkOrder.objects.select_related("street", "community", "estate", "assignee_org")
     serializer_class = s.WorkOrderSerializer
     filterset_class = WorkOrderFilterSet
     pagination_class = NextLinkPagination  # no COUNT over everything the caller sees: follow "next"
-    permission_classes = [IsMember]
     lookup_field = "code"
     lookup_value_regex = r"[\w-]+"
-    http_method_names = ["get", "post", "head", "options"]
+    may_conflict = True  # a step the order's status does not allow: 409
 
     def get_queryset(self):
         qs = super().get_queryset()
@@ -178,10 +162,7 @@ class WorkOrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
             channel, reporter = Channel.RESIDENT, user.person
         else:
             raise exceptions.PermissionDenied("只读角色不能登记工单")
-        try:
-            order = services.workorder_create(channel=channel, actor=user, reporter=reporter, place=place, **data)
-        except DjangoValidationError as exc:
-            raise drf_validation_error(exc) from exc
+        order = services.workorder_create(channel=channel, actor=user, reporter=reporter, place=place, **data)
         # Answer from what the intake just wrote (its timeline and photos are in memory): no read-back.
         order._prefetched_objects_cache = {"events": order._created_events,
                                            "attachments": order._created_attachments}
@@ -292,7 +273,7 @@ class HotlinePushView(APIView):
         try:
             records = hotline.records_from_json(request.data)
         except FileError as exc:
-            raise exceptions.ValidationError({"detail": str(exc)}) from exc
+            raise ValidationError(str(exc), code="invalid_document") from exc
         dry_run = request.query_params.get("dry_run", "") in ("1", "true", "yes")
         result = hotline.import_orders(records, actor=request.user, dry_run=dry_run)
         return Response(result.as_dict())

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.core.errors import Conflict
 from linli.people.models import Organization, Role
 from linli.people.scopes import scope_for
 from linli.workorders import services
@@ -42,8 +43,10 @@ Status = JointMeeting.Status
 CONVENER_ROLES = frozenset({Role.STREET_ADMIN, Role.DISTRICT_ADMIN})
 
 
-class MeetingStepRefused(ValidationError):
-    """A meeting step its status does not allow (reporting to a closed meeting, minutes twice …)."""
+class MeetingStepRefused(Conflict):
+    """A meeting step its status does not allow (reporting to a closed meeting, minutes twice …); API: 409."""
+
+    default_code = "meeting_step_refused"
 
 
 # -- who may do what -----------------------------------------------------------------------------------
