@@ -22,8 +22,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from linli.assembly import filters, serializers, services, tally
 from linli.assembly import permissions as assembly_permissions
-from linli.assembly import serializers, services, tally
 from linli.assembly.models import Ballot, Meeting, Motion, Notice, SelectionCase
 from linli.assembly.selectors import sees_choices
 from linli.core.api import IsMember, ScopedViewSet
@@ -51,7 +51,7 @@ class MotionViewSet(AssemblyViewSet):
 
     queryset = Motion.objects.select_related("estate")
     serializer_class = serializers.AssemblyMotionSerializer
-    filterset_fields = ["estate", "status", "matter"]
+    filterset_class = filters.MotionFilterSet
 
     def perform_create(self, serializer):
         d = serializer.validated_data
@@ -143,7 +143,7 @@ class MeetingViewSet(AssemblyViewSet):
     queryset = Meeting.objects.select_related("estate", "division").prefetch_related("attendance", "decisions",
                                                                                      "tasks")
     serializer_class = serializers.AssemblyMeetingSerializer
-    filterset_fields = ["kind", "level", "estate", "status"]
+    filterset_class = filters.MeetingFilterSet
 
     def perform_create(self, serializer):
         d = serializer.validated_data
@@ -182,7 +182,7 @@ class NoticeViewSet(AssemblyViewSet):
 
     queryset = Notice.objects.select_related("estate", "community").prefetch_related("attachments")
     serializer_class = serializers.AssemblyNoticeSerializer
-    filterset_fields = ["estate", "scope"]
+    filterset_class = filters.NoticeFilterSet
 
     def perform_create(self, serializer):
         d = serializer.validated_data
@@ -216,7 +216,7 @@ class SelectionCaseViewSet(AssemblyViewSet):
 
     queryset = SelectionCase.objects.select_related("estate").prefetch_related("events")
     serializer_class = serializers.AssemblySelectionCaseSerializer
-    filterset_fields = ["estate", "status", "kind"]
+    filterset_class = filters.SelectionCaseFilterSet
 
     def get_queryset(self):
         return super().get_queryset().filter(estate__in=Estate.objects.managed_by_staff_of(self.request.user))

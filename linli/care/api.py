@@ -11,8 +11,8 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from linli.care import filters, selectors, services
 from linli.care import models as m
-from linli.care import selectors, services
 from linli.care import serializers as s
 from linli.care.forms import is_care_user
 from linli.core.api import IsMember, ScopedReadViewSet, ScopedViewSet
@@ -49,7 +49,7 @@ class SubjectViewSet(CareViewSet):
     queryset = m.CareSubject.objects.select_related("person")
     serializer_class = s.SubjectSerializer
     input_class = s.SubjectInput
-    filterset_fields = ["community", "estate", "active"]
+    filterset_class = filters.CareSubjectFilterSet
     create_service = staticmethod(services.subject_enrol)
 
     def list(self, request, *args, **kwargs):
@@ -73,7 +73,7 @@ class PlanViewSet(CareViewSet):
     queryset = m.VisitPlan.objects.select_related("subject__person").prefetch_related("visitors")
     serializer_class = s.PlanSerializer
     input_class = s.PlanInput
-    filterset_fields = ["subject", "frequency", "active"]
+    filterset_class = filters.VisitPlanFilterSet
     create_service = staticmethod(services.plan_create)
 
     @extend_schema(request=s.PlanInput, responses=s.PlanSerializer)
@@ -94,7 +94,7 @@ class VisitViewSet(CareViewSet):
     queryset = m.Visit.objects.select_related("subject__person").prefetch_related("problems")
     serializer_class = s.VisitSerializer
     input_class = s.VisitInput
-    filterset_fields = ["subject", "condition", "visitor"]
+    filterset_class = filters.VisitFilterSet
     create_service = staticmethod(services.visit_record)
 
     @extend_schema(request=s.VisitInput, responses=s.VisitSerializer)
@@ -108,7 +108,7 @@ class ProblemViewSet(ScopedReadViewSet):
     permission_classes = [IsCareUser]
     queryset = m.Problem.objects.select_related("visit__subject__community")
     serializer_class = s.ProblemSerializer
-    filterset_fields = ["status", "urgent"]
+    filterset_class = filters.ProblemFilterSet
 
     @extend_schema(request=s.ResolveInput, responses=s.ProblemSerializer)
     @action(detail=True, methods=["post"])

@@ -14,7 +14,6 @@ from django.http import Http404
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status, viewsets
@@ -27,7 +26,7 @@ from linli.core import ratelimit
 from linli.core.api import IsMember, ScopedReadViewSet, ScopedViewSet
 from linli.places.models import Division, Estate
 
-from . import selectors, serializers, services
+from . import filters, selectors, serializers, services
 from .models import (
     Bill,
     BillingRun,
@@ -50,24 +49,11 @@ class FeePlanViewSet(FeesViewSet):
 
     queryset = FeePlan.objects.select_related("estate", "cluster")
     serializer_class = serializers.FeePlanSerializer
-    filterset_fields = ["estate", "cluster", "frequency"]
+    filterset_class = filters.FeePlanFilterSet
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.fee_plan_create(actor=self.request.user, **data)
-
-
-class BillFilterSet(filters.FilterSet):
-    open = filters.BooleanFilter(method="filter_open", label="仅欠缴")
-
-    class Meta:
-        model = Bill
-        fields = ["estate", "home", "period", "plan", "open"]
-
-    def filter_open(self, qs, name, value):
-        if value is None:
-            return qs
-        return qs.filter(outstanding__gt=0) if value else qs.filter(outstanding=0)
 
 
 class BillViewSet(ScopedReadViewSet):
@@ -75,7 +61,7 @@ class BillViewSet(ScopedReadViewSet):
 
     queryset = Bill.objects.select_related("home__building")
     serializer_class = serializers.BillSerializer
-    filterset_class = BillFilterSet
+    filterset_class = filters.BillFilterSet
 
     def get_queryset(self):
         return super().get_queryset().order_by("home_id", "period_start", "pk")
@@ -87,7 +73,7 @@ class PaymentViewSet(FeesViewSet):
 
     queryset = Payment.objects.all()
     serializer_class = serializers.PaymentSerializer
-    filterset_fields = ["estate", "home", "method", "paid_on"]
+    filterset_class = filters.PaymentFilterSet
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -112,7 +98,7 @@ class ReliefViewSet(FeesViewSet):
 
     queryset = Relief.objects.all()
     serializer_class = serializers.ReliefSerializer
-    filterset_fields = ["estate", "home", "kind", "reason"]
+    filterset_class = filters.ReliefFilterSet
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -135,7 +121,7 @@ class LedgerEntryViewSet(FeesViewSet):
 
     queryset = LedgerEntry.objects.all()
     serializer_class = serializers.LedgerEntrySerializer
-    filterset_fields = ["estate", "direction", "category", "occurred_on"]
+    filterset_class = filters.LedgerEntryFilterSet
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_queryset(self):

@@ -25,7 +25,7 @@ from linli.core.api import IsMember, ScopedReadViewSet, ScopedViewSet
 from linli.people.models import Person
 from linli.people.scopes import scope_for
 from linli.places.models import Division, Estate
-from linli.volunteers import lists, orders, selectors, services, wishes
+from linli.volunteers import filters, lists, orders, selectors, services, wishes
 from linli.volunteers import models as m
 from linli.volunteers import serializers as s
 
@@ -75,7 +75,7 @@ class TeamViewSet(ServiceViewSet):
     queryset = m.Team.objects.select_related("community")
     serializer_class = s.TeamSerializer
     input_class = s.TeamInput
-    filterset_fields = ["community", "kind"]
+    filterset_class = filters.TeamFilterSet
     create_service = staticmethod(services.team_create)
 
     @extend_schema(request=s.TeamInput, responses=s.TeamSerializer)
@@ -89,7 +89,7 @@ class VolunteerViewSet(ServiceViewSet):
     queryset = m.Volunteer.objects.select_related("person").prefetch_related("teams")
     serializer_class = s.VolunteerSerializer
     input_class = s.VolunteerInput
-    filterset_fields = ["community", "badge", "active", "teams"]
+    filterset_class = filters.VolunteerFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
     create_service = staticmethod(services.volunteer_enrol)
 
@@ -108,7 +108,7 @@ class ActivityViewSet(ServiceViewSet):
     queryset = m.Activity.objects.select_related("community", "estate")
     serializer_class = s.ActivitySerializer
     input_class = s.ActivityInput
-    filterset_fields = ["community", "estate", "kind", "status"]
+    filterset_class = filters.ActivityFilterSet
     create_service = staticmethod(services.activity_create)
 
     @extend_schema(request=s.ActivityInput, responses=s.ActivitySerializer)
@@ -183,7 +183,7 @@ class PointsEntryViewSet(ServiceViewSet):
     queryset = m.PointsEntry.objects.select_related("account")
     serializer_class = s.PointsEntrySerializer
     input_class = s.PointsInput
-    filterset_fields = ["community", "estate", "kind", "account__person"]
+    filterset_class = filters.PointsEntryFilterSet
     create_service = staticmethod(services.points_adjust)
 
     @extend_schema(request=s.PointsInput, responses=s.PointsEntrySerializer)
@@ -221,7 +221,7 @@ class RewardViewSet(ServiceViewSet):
     queryset = m.Reward.objects.all()
     serializer_class = s.RewardSerializer
     input_class = s.RewardInput
-    filterset_fields = ["community", "kind", "active"]
+    filterset_class = filters.RewardFilterSet
     create_service = staticmethod(services.reward_create)
 
     @extend_schema(request=s.RewardInput, responses=s.RewardSerializer)
@@ -244,7 +244,7 @@ class RedemptionViewSet(ScopedReadViewSet):
 
     queryset = m.Redemption.objects.select_related("reward__community")
     serializer_class = s.RedemptionSerializer
-    filterset_fields = ["reward", "person", "status"]
+    filterset_class = filters.RedemptionFilterSet
 
     @extend_schema(request=None, responses=s.RedemptionSerializer)
     @action(detail=True, methods=["post"], url_path="hand-over")
@@ -316,7 +316,7 @@ class OfferViewSet(ServiceViewSet):
     queryset = m.Offer.objects.select_related("person", "organization")
     serializer_class = s.OfferSerializer
     input_class = s.OfferInput
-    filterset_fields = ["list_kind", "source", "community", "estate", "skill", "active"]
+    filterset_class = filters.OfferFilterSet
     create_service = staticmethod(lists.offer_add)
 
     @extend_schema(request=s.OfferInput, responses=s.OfferSerializer)
@@ -335,7 +335,7 @@ class NeedViewSet(ServiceViewSet):
     queryset = m.Need.objects.all()
     serializer_class = s.NeedSerializer
     input_class = s.NeedInput
-    filterset_fields = ["community", "estate", "skill", "status"]
+    filterset_class = filters.NeedFilterSet
 
     def create_service(self, *, actor, person=None, **data):
         need = lists.need_add(actor=actor, person=person or _self_person(self.request), **data)
@@ -364,7 +364,7 @@ class MatchViewSet(ScopedReadViewSet):
 
     queryset = m.Match.objects.select_related("need__community")
     serializer_class = s.MatchSerializer
-    filterset_fields = ["need", "offer", "status"]
+    filterset_class = filters.MatchFilterSet
 
     @extend_schema(request=None, responses=s.MatchSerializer)
     @action(detail=True, methods=["post"])
@@ -387,7 +387,7 @@ class WishViewSet(ServiceViewSet):
     queryset = m.Wish.objects.select_related("beneficiary", "community")
     serializer_class = s.WishSerializer
     input_class = s.WishInput
-    filterset_fields = ["community", "estate", "status", "category", "source"]
+    filterset_class = filters.WishFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
@@ -451,7 +451,7 @@ class WishPoolViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = m.Wish.objects.public().select_related("community", "claimed_by_org", "claimed_by_user__person",
                                                       "beneficiary")
     serializer_class = s.PublicWishSerializer
-    filterset_fields = ["community", "status", "category"]
+    filterset_class = filters.PublicWishFilterSet
 
 
 # -- orders and parcels -----------------------------------------------------------------------------------------
@@ -463,7 +463,7 @@ class ProviderViewSet(ServiceViewSet):
     queryset = m.Provider.objects.select_related("organization")
     serializer_class = s.ProviderSerializer
     input_class = s.ProviderInput
-    filterset_fields = ["estate", "organization", "active"]
+    filterset_class = filters.ProviderFilterSet
     create_service = staticmethod(orders.provider_add)
 
     @extend_schema(request=s.ProviderInput, responses=s.ProviderSerializer)
@@ -477,7 +477,7 @@ class OfferingViewSet(ServiceViewSet):
     queryset = m.Offering.objects.all()
     serializer_class = s.OfferingSerializer
     input_class = s.OfferingInput
-    filterset_fields = ["provider", "kind", "active"]
+    filterset_class = filters.OfferingFilterSet
     create_service = staticmethod(orders.offering_add)
 
     @extend_schema(request=s.OfferingInput, responses=s.OfferingSerializer)
@@ -491,7 +491,7 @@ class OrderViewSet(ServiceViewSet):
     queryset = m.ResidentOrder.objects.select_related("provider")
     serializer_class = s.OrderSerializer
     input_class = s.OrderInput
-    filterset_fields = ["estate", "provider", "status"]
+    filterset_class = filters.ResidentOrderFilterSet
     create_service = staticmethod(orders.order_place)
 
     @extend_schema(request=s.OrderInput, responses=s.OrderSerializer)
@@ -525,7 +525,7 @@ class ParcelViewSet(ServiceViewSet):
     queryset = m.Parcel.objects.select_related("estate", "recipient")
     serializer_class = s.ParcelSerializer
     input_class = s.ParcelInput
-    filterset_fields = ["estate", "status", "bulky"]
+    filterset_class = filters.ParcelFilterSet
     create_service = staticmethod(orders.parcel_register)
 
     def get_queryset(self):
