@@ -128,7 +128,6 @@ class AutoSchema(SpectacularAutoSchema):
         return responses
 
 
-
 # -- the base viewsets ---------------------------------------------------------------------------------------
 
 
@@ -153,7 +152,6 @@ class ScopedViewSet(mixins.CreateModelMixin, ScopedReadViewSet):
     409 among its documented answers."""
 
     may_conflict = False
-
     http_method_names = ["get", "post", "head", "options"]
     write_denied_message = "只读角色或范围外不能修改"
 
