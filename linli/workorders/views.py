@@ -331,7 +331,7 @@ def inbox(request):
     tab = request.GET.get("tab") if request.GET.get("tab") in keys else default
     htmx_rows = is_htmx(request) and request.htmx.target == "rows"
     # the tabs are not part of the rows
-    counts = {} if htmx_rows else selectors.inbox_counts(user, tabs, TAB_COUNT_CAP)
+    counts = {} if htmx_rows else selectors.inbox_counts(WorkOrder.objects.visible_to(user), tabs, TAB_COUNT_CAP)
     filterset, qs = selectors.inbox_orders(user, dict((k, q) for k, _label, q in tabs)[tab], request.GET)
     page = _page(request, qs, count=False)
     # Labels from a dict (linli.core.choices): get_FOO_display() rebuilds and translates the choice list per call.

@@ -43,8 +43,8 @@ class Migration(migrations.Migration):
         ),
         AddIndexConcurrentlyOnPostgres(
             model_name="workorder",
-            index=models.Index(condition=ACTIVE, fields=["community", "status", "received_at", "id"],
-                               include=["street", "estate", "assignee_org", "assignee_user", "created_by",
+            index=models.Index(condition=ACTIVE, fields=["community", "street", "status", "received_at", "id"],
+                               include=["estate", "assignee_org", "assignee_user", "created_by",
                                         "channel", "overdue", "needs_triage", "reply_due"],
                                name="workorder_community_active_idx"),
         ),
