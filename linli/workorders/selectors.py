@@ -59,15 +59,13 @@ def inbox_tabs(user, labels: dict) -> list[tuple[str, str, Q]]:
     return [(key, labels[key], q) for key, q in tabs]
 
 
-def inbox_counts(user, tabs, cap: int) -> dict:
+def inbox_counts(visible, tabs, cap: int) -> dict:
     """{tab: count} for the tabs of work in hand, each counted up to ``cap + 1`` (shown as "99+"), in one
     statement; "all" is not counted (None): at a busy street it is hundreds of thousands of closed orders.
-    Each tab is counted in each disjoint part of what the user sees (``visible_parts``) and the parts added."""
-    parts = WorkOrder.objects.visible_parts(user)
-    counts = capped_counts({(key, i): part.filter(q) for key, _label, q in tabs if key != "all"
-                            for i, part in enumerate(parts)}, cap)
-    return {key: None if key == "all" else min(sum(counts[key, i] for i in range(len(parts))), cap + 1)
-            for key, _label, _q in tabs}
+    (Counted over ``visible_to`` as one OR, not in ``visible_parts``: with a LIMIT, PostgreSQL reads an empty part
+    — the orders whose street and community disagree — to its end, which cost a district admin 200 ms.)"""
+    counts = capped_counts({key: visible.filter(q) for key, _label, q in tabs if key != "all"}, cap)
+    return {key: counts.get(key) for key, _label, _q in tabs}
 
 
 def inbox_orders(user, tab_q: Q, params) -> tuple[WorkOrderFilterSet, object]:
