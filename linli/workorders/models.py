@@ -108,9 +108,11 @@ def _area_parts(paths) -> list[Q]:
     """Orders whose community's or street's path starts with one of ``paths``, as disjoint parts: ``street_id`` in
     the streets under the paths; ``community_id`` in the communities under them, for the orders not in the first
     part (an order's street is its community's parent, ``services.resolve_place``, so for a street admin this part
-    holds only orders whose street and community disagree). Each part is one index range
-    (``workorder_street_active_idx``, ``workorder_community_active_idx``); ``street_id IN … OR community_id IN …``
-    made PostgreSQL scan a whole index. Above MAX_LITERAL_DIVISIONS divisions, one part with the ids as a subquery."""
+    holds only orders whose street and community disagree). The first part is one range of
+    ``workorder_street_active_idx`` per street, where ``street_id IN … OR community_id IN …`` made PostgreSQL scan
+    a whole index; the second is read through ``workorder_community_active_idx`` (the planner cannot know that it
+    is empty in practice, docs/benchmarks.md). Above MAX_LITERAL_DIVISIONS divisions, one part with the ids as a
+    subquery."""
     from linli.places.models import Division
 
     under = Division.objects.filter(reduce(or_, (Q(path__startswith=p) for p in paths))).order_by()
@@ -134,8 +136,8 @@ def _area_parts(paths) -> list[Q]:
 
 
 def _street_not_in(streets: list[int]) -> Q:
-    """``street_id`` NULL or not one of ``streets`` (sorted), written as ranges between them: each is one range of
-    ``workorder_community_active_idx`` (community, street, …), so finding no odd order reads next to nothing."""
+    """``street_id`` NULL or not one of ``streets`` (sorted), written as the ranges between them, which
+    ``workorder_community_active_idx`` (community, street, …) can answer as ranges."""
     gaps = [Q(street_id__isnull=True), Q(street_id__lt=streets[0]), Q(street_id__gt=streets[-1])]
     gaps += [Q(street_id__gt=a, street_id__lt=b) for a, b in zip(streets, streets[1:], strict=False) if b > a + 1]
     return reduce(or_, gaps)

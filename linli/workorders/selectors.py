@@ -115,7 +115,9 @@ def dispatch_board(user, *, waiting: int = 20) -> dict:
     organisation {to_sign, working, replied, overdue, assignee_org, assignee_org__name, assignee_org__kind}, most
     overdue first, "recent": the ``waiting`` oldest orders waiting for dispatch}.
 
-    One grouped pass over the work in hand (read from the active index alone); the figures are summed here."""
+    One grouped statement over the work in hand, one ``UNION ALL`` branch per disjoint part of what the user sees
+    (``visible_parts``: a street admin's street is one index-only range of ``workorder_street_active_idx``); the
+    figures are summed here."""
     visible = WorkOrder.objects.visible_to(user)
     groups = union_all([part.active().values_list("assignee_org_id", "status", "overdue", "needs_triage")
                         .annotate(n=Count("pk")).order_by() for part in WorkOrder.objects.visible_parts(user)])
