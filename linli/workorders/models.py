@@ -80,6 +80,10 @@ class WorkOrderQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(scope_for_orders(user))
 
+    def visible_parts(self, user) -> list[models.QuerySet]:
+        """``visible_to(user)`` as disjoint querysets whose union it is (``scope_parts_for_orders``), for counts."""
+        return [self.filter(q) for q in scope_parts_for_orders(user)]
+
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
@@ -100,47 +104,83 @@ MAX_LITERAL_DIVISIONS = 1000
 divisions_memo = Memo("divisions under paths", ttl=10, watch=["places.Division"])
 
 
-def _division_ids_under(paths):
+def _area_parts(paths) -> list[Q]:
+    """Orders whose community's or street's path starts with one of ``paths``, as disjoint parts: ``street_id`` in
+    the streets under the paths; ``community_id`` in the communities under them, for the orders not in the first
+    part (an order's street is its community's parent, ``services.resolve_place``, so for a street admin this part
+    holds only orders whose street and community disagree). The first part is one range of
+    ``workorder_street_active_idx`` per street, where ``street_id IN … OR community_id IN …`` made PostgreSQL scan
+    a whole index; the second is read through ``workorder_community_active_idx`` (the planner cannot know that it
+    is empty in practice, docs/benchmarks.md). Above MAX_LITERAL_DIVISIONS divisions, one part with the ids as a
+    subquery."""
     from linli.places.models import Division
 
-    under = Division.objects.filter(reduce(or_, (Q(path__startswith=p) for p in paths))).order_by().values("pk")
+    under = Division.objects.filter(reduce(or_, (Q(path__startswith=p) for p in paths))).order_by()
 
     def compute():
-        ids = [row["pk"] for row in under[: MAX_LITERAL_DIVISIONS + 1]]
-        return ids if len(ids) <= MAX_LITERAL_DIVISIONS else None
+        rows = list(under.values_list("pk", "level")[: MAX_LITERAL_DIVISIONS + 1])
+        if len(rows) > MAX_LITERAL_DIVISIONS:
+            return None
+        return (sorted(pk for pk, level in rows if level == Division.Level.STREET),
+                sorted(pk for pk, level in rows if level == Division.Level.COMMUNITY))
 
-    ids = divisions_memo.get(tuple(sorted(paths)), compute)
-    return under if ids is None else ids
+    split = divisions_memo.get(tuple(sorted(paths)), compute)
+    if split is None:  # a national superuser
+        ids = under.values("pk")
+        return [Q(street_id__in=ids) | Q(community_id__in=ids)]
+    streets, communities = split
+    if not streets:
+        return [Q(community_id__in=communities)] if communities else []
+    return [Q(street_id__in=streets)] + ([Q(community_id__in=communities) & _street_not_in(streets)]
+                                         if communities else [])
+
+
+def _street_not_in(streets: list[int]) -> Q:
+    """``street_id`` NULL or not one of ``streets`` (sorted), written as the ranges between them, which
+    ``workorder_community_active_idx`` (community, street, …) can answer as ranges."""
+    gaps = [Q(street_id__isnull=True), Q(street_id__lt=streets[0]), Q(street_id__gt=streets[-1])]
+    gaps += [Q(street_id__gt=a, street_id__lt=b) for a, b in zip(streets, streets[1:], strict=False) if b > a + 1]
+    return reduce(or_, gaps)
+
+
+def _scope_parts(user) -> tuple[list[Q], list[Q]]:
+    """(the disjoint parts of the area the user serves as staff; the other rules that let them see an order)."""
+    scope = scope_for(user)
+    area = _area_parts(scope.paths) if scope.paths else []
+    others = []
+    if scope.estate_ids or scope.cluster_ids or scope.org_ids:
+        from linli.places.models import Estate
+
+        others.append(Q(estate__in=Estate.objects.filter(scope.estate_q(staff_only=True)).values("pk")))
+    if scope.own_org_ids:
+        others.append(Q(assignee_org_id__in=scope.own_org_ids))
+    if scope.user_id and scope.roles:
+        others.append(Q(assignee_user_id=scope.user_id))
+    if scope.person_id:
+        others.append(Q(reporter_id=scope.person_id))
+    if scope.user_id:
+        others.append(Q(created_by_id=scope.user_id, channel=Channel.RESIDENT))
+    return area, others
 
 
 def scope_for_orders(user) -> Q:
     """Staff see orders of the places they serve and orders assigned to their organisations;
     a resident sees the orders they reported."""
-    scope = scope_for(user)
-    parts = []
-    if scope.paths:
-        # The same rule as "the community's or the street's path starts with a served path", read as ids: no join
-        # with a LIKE per row, and the planner can use the indexes on street and community.
-        ids = _division_ids_under(scope.paths)
-        parts.append(Q(street_id__in=ids) | Q(community_id__in=ids))
-    if scope.estate_ids or scope.cluster_ids or scope.org_ids:
-        from linli.places.models import Estate
+    area, others = _scope_parts(user)
+    parts = area + others
+    return reduce(or_, parts) if parts else Q(pk__in=[])
 
-        parts.append(Q(estate__in=Estate.objects.filter(scope.estate_q(staff_only=True)).values("pk")))
-    if scope.own_org_ids:
-        parts.append(Q(assignee_org_id__in=scope.own_org_ids))
-    if scope.user_id and scope.roles:
-        parts.append(Q(assignee_user_id=scope.user_id))
-    if scope.person_id:
-        parts.append(Q(reporter_id=scope.person_id))
-    if scope.user_id:
-        parts.append(Q(created_by_id=scope.user_id, channel=Channel.RESIDENT))
-    if not parts:
-        return Q(pk__in=[])
-    out = parts[0]
-    for part in parts[1:]:
-        out |= part
-    return out
+
+def scope_parts_for_orders(user) -> list[Q]:
+    """``scope_for_orders(user)`` as disjoint parts (each order the user sees is in exactly one): the area they serve
+    (``_area_parts``), then what else they see outside it (assigned to them, reported by them …). Counted apart and
+    added, each part reads its own index; counted as one OR, PostgreSQL read the whole city's work in hand for a
+    street admin."""
+    area, others = _scope_parts(user)
+    if not others:
+        return area or [Q(pk__in=[])]
+    rest = reduce(or_, others)
+    return area + [rest & ~reduce(or_, area)] if area else [rest]
 
 
 class WorkOrder(models.Model):
@@ -259,6 +299,19 @@ class WorkOrder(models.Model):
                          include=["status", "street", "community", "estate", "assignee_org", "assignee_user",
                                   "created_by", "channel"],
                          name="workorder_overdue_idx"),
+            # The same work in hand per street and per community (a street or community admin's boards and tabs
+            # read their own area's entries, not the city's): the scope's street_id / community_id test is the
+            # leading column, and the include columns answer the boards' counts without reading the table.
+            models.Index(fields=["street", "status", "received_at", "id"], condition=Q(status__in=ACTIVE_STATUSES),
+                         include=["community", "estate", "assignee_org", "assignee_user", "created_by", "channel",
+                                  "overdue", "needs_triage", "reply_due"],
+                         name="workorder_street_active_idx"),
+            # (community, street): the orders of a community whose street is another one are a few ranges.
+            models.Index(fields=["community", "street", "status", "received_at", "id"],
+                         condition=Q(status__in=ACTIVE_STATUSES),
+                         include=["estate", "assignee_org", "assignee_user", "created_by", "channel", "overdue",
+                                  "needs_triage", "reply_due"],
+                         name="workorder_community_active_idx"),
             # Recent orders of one estate (duplicate look-ups at intake).
             models.Index(fields=["estate", "received_at"]),
         ]
