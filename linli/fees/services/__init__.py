@@ -6,8 +6,8 @@ so two payments on one home at the same moment are serialised.
 """
 
 from .billing import BILL_COLUMNS, MONTHLY, bill_period, billing_run_start, billing_run_step
-from .gateways import SANDBOX_PURPOSE, PaymentGateway, SandboxGateway, gateway, gateways
 from .ledger import ledger_record, ledger_reverse, ledger_verify, public_link_for
+from .online import SANDBOX_PURPOSE, PaymentGateway, SandboxGateway, gateway, gateways
 from .payments import payment_record, payment_void, prepayment_quote
 from .plans import FOREVER, billable_days, billing_start, fee_plan_create, plans_by_estate
 from .reliefs import relief_grant, relief_revoke
