@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.events import AppendOnly, AppendOnlyQuerySet, Event
+from linli.core.text import mask_name, redact
+from linli.people.scopes import scope_for
 from linli.volunteers.scoping import community_ids_q, person_q
 
 
@@ -425,8 +427,6 @@ class BoardEntry(models.Model):
 
     @property
     def public_name(self) -> str:
-        from linli.core.text import mask_name
-
         if self.person_id:
             return mask_name(self.person.name)
         return self.organization.name  # organisations are named in full: they are not private persons
@@ -434,8 +434,6 @@ class BoardEntry(models.Model):
     @property
     def public_reason(self) -> str:
         """The reason as the public board shows it: the person's own name and any phone or ID number masked."""
-        from linli.core.text import redact
-
         return redact(self.reason, names=[self.person.name] if self.person_id else [])
 
 
@@ -492,8 +490,6 @@ class Offer(models.Model):
 
     @property
     def provider_public_name(self) -> str:
-        from linli.core.text import mask_name
-
         if self.organization_id:
             return self.organization.name
         return mask_name(self.person.name) if self.person_id else ""
@@ -579,8 +575,6 @@ class Match(models.Model):
 class WishQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The full record (with the beneficiary): sensitive roles of the community, the beneficiary, the claimant."""
-        from linli.people.scopes import scope_for
-
         scope = scope_for(user)
         q = person_q(user, "beneficiary") | Q(claimed_by_user_id=scope.user_id or 0)
         if scope.sees_sensitive:
@@ -659,8 +653,6 @@ class Wish(models.Model):
     def _public(self, text: str) -> str:
         """Free text of a wish as the public wall shows it: the beneficiary's and the claimant's names, phones and
         ID numbers masked (the title is checked by a person, but a phone slips through)."""
-        from linli.core.text import redact
-
         names = [self.beneficiary.name]
         if self.claimed_by_user_id and self.claimed_by_user.person_id:
             names.append(self.claimed_by_user.person.name)
@@ -680,8 +672,6 @@ class Wish(models.Model):
 
     @property
     def claimant_public_name(self) -> str:
-        from linli.core.text import mask_name
-
         if self.claimed_by_org_id:
             return self.claimed_by_org.name
         user = self.claimed_by_user
