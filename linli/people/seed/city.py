@@ -1,14 +1,4 @@
-"""A synthetic city in bulk, for load tests and benchmarks: ``linli seed --homes N [--seed S]``.
-
-districts → streets → communities → estates (300–500 homes each, mixed kinds and stewardship modes)
-→ buildings → homes, with one resident Person and an owner Occupancy per home.
-
-It adds to whatever is in the database: district codes are "9xxxxx" (never a real 区划代码), taken from
-the first free number, and every id is read from the table's current maximum inside the transaction
-that writes it. The rows are generated in chunks of at most 100,000 homes and written in one
-transaction per chunk, with PostgreSQL ``COPY`` (psycopg 3) or SQLite ``executemany``, so that a million
-homes take minutes. ``initials`` and ``Division.path`` are computed exactly as ``save()`` would.
-"""
+"""The synthetic city: districts, streets, communities, estates, homes and people, and ``seed()``."""
 
 from __future__ import annotations
 
@@ -16,203 +6,29 @@ import datetime
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from linli.core.text import initials
-from linli.people.models import Occupancy, Organization, Person
-from linli.places.models import Building, Cluster, Division, Estate, Home, Stewardship
+from linli.people.models import Organization
+from linli.places.models import Division
 
-# -- names ---------------------------------------------------------------------------------------
-# Surnames with their rough frequency (per cent, national figures), Chongqing favourites included.
-SURNAMES = (
-    "王7.1 李7.0 张6.7 刘5.4 陈4.5 杨3.1 黄2.2 赵2.0 吴1.9 周1.9 徐1.5 孙1.4 马1.3 朱1.2 胡1.2 郭1.1 何1.1 "
-    "高1.0 林1.0 罗0.9 郑0.9 梁0.8 谢0.8 宋0.7 唐0.7 许0.7 韩0.6 冯0.6 邓0.6 曹0.6 彭0.5 肖0.5 田0.5 "
-    "董0.5 袁0.5 潘0.4 于0.4 蒋0.4 蔡0.4 余0.4 杜0.4 叶0.4 程0.4 苏0.3 魏0.3 吕0.3 丁0.3 任0.3 沈0.3 "
-    "姚0.3 卢0.3 姜0.3 崔0.3 钟0.3 谭0.3 陆0.3 汪0.3 范0.3 金0.3 石0.3 廖0.3 夏0.3 韦0.3 付0.2 方0.2 "
-    "白0.2 邹0.2 孟0.2 熊0.2 秦0.2 邱0.2 江0.2 尹0.2 薛0.2 闫0.2 段0.2 雷0.2 侯0.2 龙0.2 史0.2 陶0.2 "
-    "黎0.2 贺0.2 顾0.2 毛0.2 郝0.2 龚0.2 邵0.2 钱0.2 严0.2 武0.2 戴0.2 莫0.1 孔0.1 向0.2 汤0.1 冉0.1"
+from .names import DIGITS, NUMERALS, PLACE_CHARS, NameMaker
+from .tables import (
+    BUILDING,
+    CLUSTER,
+    DIVISION,
+    ESTATE,
+    HOME,
+    OCCUPANCY,
+    ORGANIZATION,
+    PERSON,
+    STEWARDSHIP,
+    TABLES,
+    Table,
+    Writer,
 )
-GIVEN_MALE = "伟磊军勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆旭宁龙林阳建国志文东海峰亮成永庆祥福生春德忠宏荣新兴贵富坤江洪清山泉松柏树中正胜利兵武元光强红毅锋鸣晖"
-GIVEN_FEMALE = "芳娜敏静丽艳娟秀霞英玉萍兰梅莉燕丹蓉慧巧美淑惠珠翠雅芝玲凤洁颖露瑶怡婷雪琳晨欣佳倩妍琴云莲菊桂月彩虹婉娴嘉琪雨梦诗涵悦欢"
-PHONE_PREFIXES = (
-    "130 131 132 133 135 136 137 138 139 150 151 152 153 155 156 157 158 159 166 170 173 175 176 177 178 "
-    "180 181 182 183 185 186 187 188 189 191 193 195 198 199"
-).split()
-
-
-class NameMaker:
-    """Realistic Chinese names with their pinyin initials, a million a minute.
-
-    ``initials()`` costs ~0.2 ms a call, so a name's initials are composed from its characters'. The
-    character pools hold no character whose first letter changes with its neighbours (checked against
-    ``initials()`` over every surname × given name, and again by the tests), so the composition is exact.
-    """
-
-    SLOTS = 1000
-
-    def __init__(self, rng: random.Random):
-        self.rng = rng
-        pairs = [(item[0], float(item[1:])) for item in SURNAMES.split()]
-        total = sum(w for _, w in pairs)
-        table: list[tuple[str, str]] = []
-        for surname, weight in pairs:
-            table += [(surname, initials(surname))] * max(1, round(weight / total * self.SLOTS))
-        self.surnames = table
-        self.male = [(c, initials(c)) for c in GIVEN_MALE]
-        self.female = [(c, initials(c)) for c in GIVEN_FEMALE]
-
-    def name(self) -> tuple[str, str]:
-        rnd = self.rng.random
-        s, si = self.surnames[int(rnd() * len(self.surnames))]
-        pool = self.male if rnd() < 0.5 else self.female
-        a, ai = pool[int(rnd() * len(pool))]
-        if rnd() < 0.3:
-            return s + a, si + ai
-        b, bi = pool[int(rnd() * len(pool))]
-        return s + a + b, si + ai + bi
-
-    def phone(self) -> str:
-        return PHONE_PREFIXES[int(self.rng.random() * len(PHONE_PREFIXES))] + f"{self.rng.randrange(100_000_000):08d}"
-
-
-# Characters for invented place names (districts, streets, communities, estates, companies).
-PLACE_CHARS = "东南西北青云松江金银龙凤桂兰河湖山清平安宁和兴华新永福德明阳泉峰柳桃梅竹溪岭川桥滨嘉康泰丰盛"
-NUMERALS = "一二三四五六七八九十"
-DIGITS = "零一二三四五六七八九"
-
-
-# -- the rows --------------------------------------------------------------------------------------
-@dataclass(eq=False)
-class Table:
-    """One table written in bulk: the columns the generator supplies (``id`` first); the others get defaults."""
-
-    model: type
-    supplied: tuple[str, ...]
-    db_table: str = ""
-    columns: tuple[str, ...] = ()
-    _extra_fields: list = field(default_factory=list)
-
-    def __post_init__(self):
-        meta = self.model._meta
-        self.db_table = meta.db_table
-        by_attname = {f.attname: f for f in meta.local_concrete_fields}
-        unknown = set(self.supplied) - set(by_attname)
-        if unknown:
-            raise RuntimeError(f"{self.db_table}: no such columns {sorted(unknown)}")
-        self._extra_fields = [f for a, f in by_attname.items() if a not in self.supplied]
-        self.columns = tuple(by_attname[a].column for a in self.supplied) + tuple(
-            f.column for f in self._extra_fields
-        )
-
-    def extras(self) -> tuple:
-        """Default values of the columns not supplied, ready for the database (``now`` once per chunk)."""
-        return tuple(f.get_db_prep_save(f.get_default(), connection) for f in self._extra_fields)
-
-
-DIVISION = Table(Division, ("id", "name", "initials", "code", "level", "parent_id", "path"))
-ORGANIZATION = Table(
-    Organization, ("id", "name", "initials", "kind", "ownership", "field", "division_id", "credit_code", "phone")
-)
-CLUSTER = Table(Cluster, ("id", "name", "initials", "street_id"))
-ESTATE = Table(
-    Estate, ("id", "name", "initials", "community_id", "cluster_id", "kind", "governance", "built_year", "address")
-)
-STEWARDSHIP = Table(
-    Stewardship,
-    ("id", "estate_id", "mode", "provider_id", "lead_estate_id", "start", "end", "contract_no", "contract_start",
-     "contract_end", "basis", "note"),
-)
-BUILDING = Table(Building, ("id", "estate_id", "number", "floors", "built_year"))
-HOME = Table(Home, ("id", "building_id", "estate_id", "entrance", "floor", "number", "area"))
-PERSON = Table(
-    Person,
-    ("id", "name", "initials", "phone", "is_party_member", "is_elderly_alone", "is_disabled", "is_hardship"),
-)
-OCCUPANCY = Table(Occupancy, ("id", "person_id", "home_id", "relation", "start", "end"))
-# Parents before children (the foreign keys are deferred on both databases, but the order reads well).
-TABLES = (DIVISION, ORGANIZATION, CLUSTER, ESTATE, STEWARDSHIP, BUILDING, HOME, PERSON, OCCUPANCY)
-
-
-class Writer:
-    """Bulk writes for one database: COPY on PostgreSQL, executemany on SQLite, ids assigned here."""
-
-    def __init__(self):
-        connection.ensure_connection()
-        self.vendor = connection.vendor
-        if self.vendor not in ("postgresql", "sqlite"):
-            raise RuntimeError(f"seed supports PostgreSQL and SQLite, not {self.vendor}")
-        if self.vendor == "sqlite":
-            # A big page cache keeps the indexes of a million-row table in memory while it grows.
-            connection.connection.execute("PRAGMA cache_size = -262144")
-
-    def begin_chunk(self) -> dict[str, int]:
-        """Inside a transaction: keep other writers out of the tables and return each table's last id."""
-        names = [t.db_table for t in TABLES]
-        with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                cursor.execute("SET LOCAL synchronous_commit = off")
-                cursor.execute(f"LOCK TABLE {', '.join(names)} IN SHARE ROW EXCLUSIVE MODE")
-                self._sequences = {}
-                last = {}
-                for name in names:
-                    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [name])
-                    seq = cursor.fetchone()[0]
-                    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {name}")
-                    top = cursor.fetchone()[0]
-                    if seq:
-                        cursor.execute(f"SELECT last_value, is_called FROM {seq}")
-                        value, called = cursor.fetchone()
-                        top = max(top, value if called else value - 1)
-                        self._sequences[name] = seq
-                    last[name] = top
-                return last
-            # SQLite: the atomic block began with BEGIN IMMEDIATE, so this connection holds the write lock.
-            cursor.execute("SELECT name, seq FROM sqlite_sequence")
-            sequences = dict(cursor.fetchall())
-            last = {}
-            for name in names:
-                cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{name}"')
-                last[name] = max(cursor.fetchone()[0], sequences.get(name) or 0)
-            return last
-
-    def write(self, table: Table, rows: list[tuple]) -> None:
-        if not rows:
-            return
-        extras = table.extras()
-        if extras:
-            rows = [row + extras for row in rows]
-        cols = ", ".join(f'"{c}"' for c in table.columns)
-        if self.vendor == "postgresql":
-            with connection.cursor() as cursor, cursor.cursor.copy(
-                f'COPY "{table.db_table}" ({cols}) FROM STDIN'
-            ) as copy:
-                write_row = copy.write_row
-                for row in rows:
-                    write_row(row)
-        else:
-            marks = ", ".join("?" * len(table.columns))
-            connection.connection.executemany(f'INSERT INTO "{table.db_table}" ({cols}) VALUES ({marks})', rows)
-
-    def end_chunk(self, last: dict[str, int]) -> None:
-        """Move PostgreSQL's id sequences past the ids written (SQLite's AUTOINCREMENT follows by itself)."""
-        if self.vendor != "postgresql":
-            return
-        with connection.cursor() as cursor:
-            for name, seq in self._sequences.items():
-                if last.get(name):
-                    cursor.execute("SELECT setval(%s, %s, true)", [seq, last[name]])
-
-    def analyze(self) -> None:
-        """Fresh planner statistics for the tables that grew (PostgreSQL would do it later by itself)."""
-        with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                cursor.execute(f"ANALYZE {', '.join(t.db_table for t in TABLES)}")
-            else:
-                cursor.execute("PRAGMA optimize")
-
 
 # -- the city --------------------------------------------------------------------------------------
 KINDS = (  # kind, weight, built years, floors, entrances, homes per floor per entrance, area m²
@@ -514,4 +330,3 @@ def seed(homes: int, *, seed: int = 1, out: Callable[[str], None] | None = None,
     out("完成：" + "，".join(f"{k} {v:,}" for k, v in city.counts.items())
         + f"；共 {rows_written:,} 行，{seconds:.1f} 秒（{rows_written / seconds:,.0f} 行/秒）")
     return summary
-
