@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.events import Event
 from linli.core.memo import Memo
 from linli.people.scopes import scope_for
+from linli.places.models import Division, Estate
 
 
 class Channel(models.TextChoices):
@@ -101,8 +102,6 @@ divisions_memo = Memo("divisions under paths", ttl=10, watch=["places.Division"]
 
 
 def _division_ids_under(paths):
-    from linli.places.models import Division
-
     under = Division.objects.filter(reduce(or_, (Q(path__startswith=p) for p in paths))).order_by().values("pk")
 
     def compute():
@@ -124,8 +123,6 @@ def scope_for_orders(user) -> Q:
         ids = _division_ids_under(scope.paths)
         parts.append(Q(street_id__in=ids) | Q(community_id__in=ids))
     if scope.estate_ids or scope.cluster_ids or scope.org_ids:
-        from linli.places.models import Estate
-
         parts.append(Q(estate__in=Estate.objects.filter(scope.estate_q(staff_only=True)).values("pk")))
     if scope.own_org_ids:
         parts.append(Q(assignee_org_id__in=scope.own_org_ids))

@@ -21,6 +21,8 @@ from linli.core.memo import Memo
 from linli.people.actors import system_actor
 from linli.people.models import Membership, Organization, User
 from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS
+from linli.triage import services as triage_services
+from linli.triage.engine import repeats
 from linli.workorders import calendar, routing
 from linli.workorders.models import (
     LEVEL_ORDER,
@@ -221,8 +223,6 @@ def _higher(a: str, b: str) -> str:
 def intake_triage(text: str, *, street=None) -> dict | None:
     """The triage engine's proposal for a new order, as stored on it (``WorkOrder.triage``); None when the engine
     cannot run (a missing or broken model file must never stop a resident's request from being received)."""
-    from linli.triage import services as triage_services
-
     try:
         result = triage_services.classify(text, street=street)
     except (OSError, ValueError, KeyError):
@@ -244,9 +244,6 @@ REPEAT_CANDIDATES = 40  # open orders of the same estate compared with a new one
 def intake_repeats(order: WorkOrder, *, now) -> dict:
     """Open orders of the same estate in the last days that the new one may repeat, and whether its phone number
     called in the last days (重复来电). Proposals only: a person merges. Called before the new order is written."""
-    from linli.triage import services as triage_services
-    from linli.triage.engine import repeats
-
     since = now - datetime.timedelta(days=repeats.DAYS)
     fields = ("id", "code", "text", "estate_id", "building_id", "received_at", "contact_phone", "category")
     candidates = []
