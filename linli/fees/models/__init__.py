@@ -1,7 +1,7 @@
 """Fees and funds: fee plans, bills, payments, relief, the hash-chained ledger and public accounts.
 
 Money is ``Decimal`` to the fen (0.01 元) everywhere; the arithmetic is in ``money.py`` and the rules in
-``services.py``. Nothing auditable is deleted: a payment is voided, a ledger entry is reversed, a relief
+``services/``. Nothing auditable is deleted: a payment is voided, a ledger entry is reversed, a relief
 is revoked — each with a reason and a named person.
 """
 
