@@ -66,7 +66,7 @@ def test_the_steps_of_a_motion_and_a_case_are_named_not_coded(world, client_for,
     from django.urls import reverse
 
     from linli.assembly import services
-    from linli.assembly.tests.helpers import decided
+    from linli.core.testing import decided
 
     motion = decided(world)
     case = services.selection_open(estate=world.estate_b, actor=world.street_admin,
