@@ -39,6 +39,7 @@ bench: install
 	$(PY) bench/assembly.py
 	$(PY) bench/volunteers.py
 	$(PY) bench/workorders.py
+	$(PY) bench/pages.py
 
 # Browser tests need Debian's chromium (Playwright's own browser download does not work offline).
 chromium:

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,28 +66,40 @@ class Coverage:
 
 def coverage(division: Division, estates=None, on: datetime.date | None = None) -> Coverage:
     """Coverage figures for ``division`` (community, street or district), limited to ``estates`` if given."""
+    return coverage_with_children(division, [], estates=estates, on=on)[0]
+
+
+def coverage_with_children(division: Division, children, estates=None, on: datetime.date | None = None):
+    """(coverage of ``division``, [(child, coverage of the child) …]) for ``children`` (divisions under it), in a
+    fixed number of statements whatever the number of children and estates: every estate of the division is read
+    once with its mode and its community's path, its homes counted once, and the figures summed here per child.
+    A child's coverage has its counts and its unmanaged estates' ids (not their rows, nor the expiring contracts)."""
     on = on or timezone.localdate()
     base = estates if estates is not None else Estate.objects.all()
     base = base.filter(community__path__startswith=division.path)
-    annotated = with_current_mode(base, on)
-    result = Coverage(division=division)
     # Two grouped queries (estates with their mode, homes per estate) joined in Python: a correlated
     # subquery per home would cost a million look-ups in a big district.
-    modes = dict(annotated.values_list("pk", "mode"))
-    homes_per_estate = Home.objects.filter(estate__in=base.values("pk")).values("estate_id").annotate(n=Count("pk"))
-    for mode in modes.values():
-        result.estates_by_mode[mode] = result.estates_by_mode.get(mode, 0) + 1
-    for row in homes_per_estate.order_by():
-        mode = modes.get(row["estate_id"])
-        result.homes_by_mode[mode] = result.homes_by_mode.get(mode, 0) + row["n"]
-    result.estates_total = sum(result.estates_by_mode.values())
-    result.homes_total = sum(result.homes_by_mode.values())
-    result.unmanaged = list(
-        annotated.filter(Q(mode=Stewardship.Mode.NONE) | Q(mode__isnull=True))
-        .select_related("community")
-        .annotate(home_count=Count("homes"))
-        .order_by("community__path", "name")
-    )
+    rows = list(with_current_mode(base, on).order_by().values_list("pk", "mode", "community__path"))
+    homes = dict(Home.objects.filter(estate__in=base.values("pk")).order_by().values_list("estate_id")
+                 .annotate(n=Count("pk")))
+    result = Coverage(division=division)
+    parts = [(child, Coverage(division=child)) for child in children]
+    unmanaged: dict[int, str | None] = {}  # estate id → its mode (none, or None when unregistered)
+    for pk, mode, path in rows:
+        n = homes.get(pk, 0)
+        for cov in [result] + [cov for child, cov in parts if path.startswith(child.path)]:
+            cov.estates_by_mode[mode] = cov.estates_by_mode.get(mode, 0) + 1
+            cov.homes_by_mode[mode] = cov.homes_by_mode.get(mode, 0) + n
+            cov.estates_total += 1
+            cov.homes_total += n
+            if mode in (Stewardship.Mode.NONE, None):
+                cov.unmanaged.append(pk)  # a child keeps the ids: its table shows how many
+        if mode in (Stewardship.Mode.NONE, None):
+            unmanaged[pk] = mode
+    result.unmanaged = list(Estate.objects.filter(pk__in=list(unmanaged)).select_related("community")
+                            .order_by("community__path", "name"))
+    for estate in result.unmanaged:
+        estate.mode, estate.home_count = unmanaged[estate.pk], homes.get(estate.pk, 0)
     result.expiring = list(
         Stewardship.objects.current(on)
         .filter(estate__in=base.values("pk"), contract_end__isnull=False,
@@ -95,4 +107,4 @@ def coverage(division: Division, estates=None, on: datetime.date | None = None) 
         .select_related("estate", "provider", "estate__community")
         .order_by("contract_end")
     )
-    return result
+    return result, parts

@@ -20,7 +20,7 @@ from linli.places.charts import stacked_bars
 from linli.places.filters import DivisionFilterSet, EstateFilterSet
 from linli.places.forms import StewardshipForm
 from linli.places.models import Building, Division, Estate, Home, Stewardship
-from linli.places.selectors import coverage, with_current_mode
+from linli.places.selectors import coverage_with_children, with_current_mode
 from linli.places.services import stewardship_change
 
 PAGE_SIZE = 50
@@ -118,10 +118,9 @@ def coverage_page(request, code=None):
         return redirect("places:coverage_division", code=top.code)
     division = get_visible_or_404(Division.objects.select_related("parent"), user, code=code)
     estates = Estate.objects.visible_to(user)
-    figures = coverage(division, estates=estates)
-    children = []
-    for child in divisions.filter(parent=division).order_by("path"):
-        children.append((child, coverage(child, estates=estates)))
+    # The division and each of its children from one read of the division's estates and homes.
+    figures, children = coverage_with_children(division, list(divisions.filter(parent=division).order_by("path")),
+                                               estates=estates)
     chart_rows = [(division.name, [(m, label, homes) for m, label, _e, homes in figures.rows()])]
     chart_rows += [(c.name, [(m, label, homes) for m, label, _e, homes in cov.rows()]) for c, cov in children]
     return render(request, "places/coverage.html", {

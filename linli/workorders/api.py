@@ -12,11 +12,10 @@ Who may do what (the same answers as the pages, because every step calls the sam
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
-from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -24,24 +23,16 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linli.core.api import IdFilter, IsMember, ScopedViewSetMixin
+from linli.core.api import IsMember, ScopedViewSetMixin
 from linli.core.paging import NextLinkPagination
-from linli.core.text import normalize
 from linli.people.registry_io import FileError
 from linli.people.scopes import scope_for
 from linli.places.models import Estate
 from linli.places.serializers import drf_validation_error
-from linli.workorders import hotline, permissions, rates, services
+from linli.workorders import hotline, permissions, rates, selectors, services
 from linli.workorders import serializers as s
-from linli.workorders.models import (
-    ACTIVE_STATUSES,
-    Channel,
-    Kind,
-    Level,
-    Tier,
-    WorkOrder,
-    WorkOrderEvent,
-)
+from linli.workorders.filters import WorkOrderFilterSet
+from linli.workorders.models import Channel, WorkOrder, WorkOrderEvent
 from linli.workorders.permissions import CREATOR_ROLES  # who may record an order for a place they serve
 
 
@@ -54,47 +45,6 @@ class StaffOnly(IsMember):
         if not scope_for(request.user).is_staff_member:
             raise Http404
         return True
-
-
-class CommaChoicesFilter(filters.CharFilter):
-    """``?status=received,dispatched``: any of the listed values."""
-
-    def filter(self, qs, value):
-        values = [v.strip() for v in (value or "").split(",") if v.strip()]
-        return qs.filter(**{f"{self.field_name}__in": values}) if values else qs
-
-
-class WorkOrderFilterSet(filters.FilterSet):
-    status = CommaChoicesFilter(label="状态（可逗号分隔多个）")
-    channel = filters.ChoiceFilter(choices=Channel.choices)
-    kind = filters.ChoiceFilter(choices=Kind.choices)
-    category = filters.CharFilter()
-    tier = filters.ChoiceFilter(choices=Tier.choices)
-    level = filters.ChoiceFilter(choices=Level.choices)
-    urgent = filters.BooleanFilter()
-    needs_triage = filters.BooleanFilter()
-    estate = IdFilter(field_name="estate_id")
-    assignee_org = IdFilter(field_name="assignee_org_id")
-    overdue = filters.BooleanFilter(method="filter_overdue", label="已超期且未办结")
-    q = filters.CharFilter(method="filter_q", label="编号、标题或内容")
-
-    class Meta:
-        model = WorkOrder
-        fields = ["status", "channel", "kind", "category", "tier", "level", "urgent", "needs_triage", "estate",
-                  "assignee_org", "overdue", "q"]
-
-    def filter_overdue(self, qs, name, value):
-        if value is None:
-            return qs
-        active = Q(overdue=True, status__in=ACTIVE_STATUSES)
-        return qs.filter(active) if value else qs.exclude(active)
-
-    def filter_q(self, qs, name, value):
-        text = normalize(value)
-        if not text:
-            return qs
-        return qs.filter(Q(code__icontains=text) | Q(external_id=text) | Q(title__icontains=text)
-                         | Q(text__icontains=text))
 
 
 def _step_errors(exc: Exception) -> exceptions.APIException:
@@ -134,12 +84,6 @@ def step(name: str, body, url_path: str | None = None, description: str = ""):
     return decorate
 
 
-# The order's columns except the triage proposal (a JSON document the list does not show), and of its places the
-# names and the paths that decide whether the caller manages the order.
-LIST_COLUMNS = [f.name for f in WorkOrder._meta.concrete_fields if f.name != "triage"] + [
-    "street__name", "street__path", "community__name", "community__path", "estate__name", "assignee_org__name"]
-
-
 class WorkOrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """工单: list and read the orders you may see, record a new one, and take one step at a time."""
 
@@ -153,13 +97,9 @@ class WorkOrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
-        qs = super().get_queryset()
         if self.action == "list":
-            # place_label reads the building and the home: fetched by id for the page, because two more joins
-            # would make PostgreSQL spend longer choosing the join order (~20 ms) than running the query.
-            # Only what the list shows (and can_manage reads) of the order and its places: a page builds ~250
-            # model instances, and every column is a setattr on each.
-            return qs.only(*LIST_COLUMNS).prefetch_related("building", "home")
+            return selectors.order_list(self.request.user)
+        qs = super().get_queryset()
         events = WorkOrderEvent.objects.select_related("actor")
         return qs.prefetch_related(Prefetch("events", queryset=events), "attachments")
 

@@ -1,13 +1,10 @@
 """Forms of the work-order pages: intake from every channel, the steps of an order, filters, routing rows."""
 
-import datetime
 import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core import uploads
@@ -15,7 +12,7 @@ from linli.core.text import normalize
 from linli.people.models import Organization
 from linli.places.models import Stewardship
 from linli.triage import labels
-from linli.workorders.models import Channel, Kind, Level, RoutingRule, Satisfaction, Status, Tier
+from linli.workorders.models import Channel, Kind, Level, RoutingRule, Satisfaction, Tier
 
 # The categories of the triage taxonomy (linli/triage/data/taxonomy.json), by code, named in the request's language.
 CATEGORIES = labels.category_choices()
@@ -287,10 +284,6 @@ class MergeForm(BaseForm):
     note = forms.CharField(label=_("说明"), max_length=1000, required=False)
 
 
-def _day_start(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 class ReclassifyForm(BaseForm):
     category = forms.ChoiceField(label=_("类别"), choices=CATEGORIES)
     subcategory = forms.CharField(label=_("子类"), max_length=48, required=False)
@@ -308,46 +301,6 @@ ACTION_FORMS = {
 
 
 # -- lists -----------------------------------------------------------------------------------------
-
-
-class InboxFilterForm(BaseForm):
-    q = forms.CharField(label=_("编号或内容"), required=False)
-    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部"))] + Status.choices, required=False)
-    channel = forms.ChoiceField(label=_("渠道"), choices=[("", _("全部"))] + Channel.choices, required=False)
-    category = forms.ChoiceField(label=_("类别"), choices=[("", _("全部"))] + CATEGORIES, required=False)
-    tier = forms.ChoiceField(label=_("难易"), choices=[("", _("全部"))] + Tier.choices, required=False)
-    level = forms.ChoiceField(label=_("层级"), choices=[("", _("全部"))] + Level.choices, required=False)
-    urgent = forms.ChoiceField(label=_("紧急"), choices=[("", _("全部")), ("1", _("紧急")), ("0", _("一般"))],
-                               required=False)
-    estate = forms.TypedChoiceField(label=_("小区"), coerce=int, required=False, empty_value=None)
-    since = forms.DateField(label=_("受理日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, estates=(), **kwargs):
-        """``estates``: (id, name) pairs of the estates the user may filter by."""
-        super().__init__(*args, **kwargs)
-        self.fields["estate"].choices = [("", _("全部")), *estates]
-
-    def apply(self, qs):
-        if not self.is_valid():
-            return qs
-        data = self.cleaned_data
-        q = normalize(data.get("q") or "")
-        if q:
-            qs = qs.filter(Q(code__startswith=q) | Q(external_id=q) | Q(text__icontains=q) | Q(title__icontains=q))
-        for name in ("status", "channel", "category", "tier", "level"):
-            if data.get(name):
-                qs = qs.filter(**{name: data[name]})
-        if data.get("urgent") in ("0", "1"):
-            qs = qs.filter(urgent=data["urgent"] == "1")
-        if data.get("estate"):
-            qs = qs.filter(estate_id=data["estate"])
-        # Local days as ranges of received_at (an index range; a __date lookup would read every row).
-        if data.get("since"):
-            qs = qs.filter(received_at__gte=_day_start(data["since"]))
-        if data.get("until"):
-            qs = qs.filter(received_at__lt=_day_start(data["until"] + datetime.timedelta(days=1)))
-        return qs
 
 
 class RoutingRuleForm(forms.ModelForm):

@@ -105,11 +105,6 @@ def can_use_desk(user) -> bool:
     """File walk-in, phone and WeChat-group requests at the service desk."""
     return bool(scope_for(user).roles & DESK_ROLES)
 
-
-def can_create_by_api(user) -> bool:
-    return bool(scope_for(user).roles & CREATOR_ROLES)
-
-
 # -- joint meetings (吹哨报到) ------------------------------------------------------------------------------
 # Who may call a meeting about a street's orders; linli.meetings.permissions builds on it (the order page asks too).
 MEETING_CONVENER_ROLES = frozenset({Role.STREET_ADMIN, Role.DISTRICT_ADMIN})

@@ -46,10 +46,8 @@ from django.utils.translation import gettext as _
 from linli.people.models import Organization
 from linli.places.models import Division
 from linli.workorders.models import (
-    ACTIVE_STATUSES,
     Channel,
     Satisfaction,
-    Status,
     Tier,
     WorkOrder,
     WorkOrderEvent,
@@ -442,40 +440,3 @@ def rates_as_dict(rates: Rates) -> dict:
             "by_category": {k: n for k, n in rates.by_category},
         },
     }
-
-
-# -- selectors for the dispatch and overdue boards -------------------------------------------------------
-
-
-def status_counts_by_org(orders) -> list[dict]:
-    """For a queryset of orders (already limited to what the user sees): per assignee organisation, the count per
-    status of the active orders, the overdue count and the total — for the street's dispatch board.
-    Rows: {"org": Organization | None, "counts": {status: n}, "overdue": n, "total": n}, busiest first."""
-    data = (orders.filter(status__in=ACTIVE_STATUSES).values_list("assignee_org_id", "status", "overdue")
-            .annotate(n=Count("pk")).order_by())
-    by_org: dict = {}
-    for org_id, status, overdue, n in data:
-        row = by_org.setdefault(org_id, {"counts": dict.fromkeys(ACTIVE_STATUSES, 0), "overdue": 0, "total": 0})
-        row["counts"][status] += n
-        row["total"] += n
-        if overdue:
-            row["overdue"] += n
-    orgs = Organization.objects.in_bulk([k for k in by_org if k])
-    out = [{"org": orgs.get(k), **v} for k, v in by_org.items()]
-    out.sort(key=lambda r: (-r["total"], str(r["org"] or "")))
-    return out
-
-
-def overdue_orders(orders):
-    """Active orders past a deadline (marked overdue by the sweep, or dispatched and not accepted in time),
-    most late first — for the overdue board."""
-    now = timezone.now()
-    return orders.filter(
-        Q(overdue=True, status__in=ACTIVE_STATUSES) | Q(status=Status.DISPATCHED, accept_due__lt=now)
-    ).select_related("assignee_org", "estate", "community").order_by("reply_due", "pk")
-
-
-def counts_by_tier(orders) -> dict[str, int]:
-    """{"easy": n, "hard": n, "major": n} for a queryset of orders (seed 002: 135 / 10 / 1)."""
-    counts = dict(orders.values_list("tier").annotate(n=Count("pk")).order_by())
-    return {t.value: counts.get(t.value, 0) for t in Tier}

@@ -8,11 +8,10 @@ from rest_framework import serializers
 
 from linli.core.api import CachedFieldsMixin
 from linli.core.choices import label
-from linli.core.text import mask_name, mask_phone
 from linli.people.models import Organization, User
 from linli.places.models import Building, Division, Estate, Home
 from linli.places.serializers import VisibleRelatedField
-from linli.workorders import services
+from linli.workorders import selectors, services
 from linli.workorders.models import (
     Channel,
     Kind,
@@ -71,7 +70,8 @@ class EventSerializer(CachedFieldsMixin, serializers.ModelSerializer):
 
 
 class WorkOrderSerializer(CachedFieldsMixin, serializers.ModelSerializer):
-    """An order as a list shows it. The reporter's phone and name are masked unless the caller manages the order."""
+    """An order as a list shows it; the reporter's name and phone as ``selectors.reporter_contact`` lets the caller
+    read them (the same rule as the order's page)."""
 
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     channel_display = serializers.CharField(source="get_channel_display", read_only=True)
@@ -115,9 +115,9 @@ class WorkOrderSerializer(CachedFieldsMixin, serializers.ModelSerializer):
         # The same dict as the declared fields give (tests/test_api_representation.py checks), without building
         # the fields for every order: on the intake that cost more than the rest of the request.
         data = self._fields_of(order)
-        if not self._manages(order):
-            data["contact_phone"] = mask_phone(order.contact_phone)
-            data["contact_name"] = mask_name(order.contact_name)
+        request = self.context.get("request")
+        data["contact_name"], data["contact_phone"] = selectors.reporter_contact(
+            getattr(request, "user", None), order, manages=self._manages(order))
         return data
 
 

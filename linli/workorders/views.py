@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,21 +25,20 @@ from linli.core import ratelimit, uploads
 from linli.core.access import get_visible_or_404, staff_required
 from linli.core.choices import labels
 from linli.core.htmx import is_htmx
-from linli.core.memo import Memo
-from linli.core.paging import Pager, capped_counts
-from linli.core.text import mask_name, mask_phone, normalize
+from linli.core.paging import Pager
+from linli.core.text import normalize
 from linli.people import permissions as people_permissions
 from linli.people.models import Occupancy, Organization, Person, Role
-from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS, scope_for
+from linli.people.scopes import ADMIN_ROLES, scope_for
 from linli.places.filters import search_q
 from linli.places.models import Building, Division, Estate, Home, Stewardship
 from linli.triage import labels as taxonomy_labels
 from linli.workorders import forms as f
-from linli.workorders import permissions, posters
+from linli.workorders import permissions, posters, selectors
 from linli.workorders import rates as rates_mod
 from linli.workorders import services as s
+from linli.workorders.filters import PAGE_FILTERS, page_filters
 from linli.workorders.models import (
-    ACTIVE_STATUSES,
     Attachment,
     Channel,
     Notification,
@@ -317,69 +316,23 @@ def patrol(request):
 # -- the staff inbox -----------------------------------------------------------------------------------
 
 
-# The committees and centres of the divisions an admin runs (a few ids, read on every inbox request).
-division_orgs_memo = Memo("division organisations by path", ttl=10, watch=["people.Organization", "places.Division"])
-
-
-def mine_q(user) -> Q:
-    """Orders assigned to the user, to their organisations, or to the committee/centre of the division they run."""
-    scope = scope_for(user)
-    orgs = set(scope.own_org_ids)
-    if scope.admin_paths:
-        # As ids (a handful of organisations): no join to the organisation and its division for every order.
-        paths = tuple(sorted(scope.admin_paths))
-        orgs.update(division_orgs_memo.get(paths, lambda: list(
-            Organization.objects.filter(kind__in=DIVISION_ORG_KINDS, division__path__in=paths)
-            .values_list("pk", flat=True))))
-    q = Q(assignee_user_id=user.pk)
-    if orgs:
-        q |= Q(assignee_org_id__in=sorted(orgs))
-    return q
-
-
-def inbox_tabs(user):
-    """(key, label, Q) for the tabs the user's roles call for; each Q applies on top of visible_to(user).
-    Every tab but "all" holds work in hand only (active statuses), which the ``workorder_active_idx`` index serves."""
-    scope = scope_for(user)
-    mine = mine_q(user)
-    admin = bool(scope.roles & ADMIN_ROLES)
-    overdue = Q(overdue=True, status__in=ACTIVE_STATUSES)
-    tabs = [
-        ("to_sign", _("待签收"), mine & Q(status=Status.DISPATCHED)),
-        ("in_progress", _("办理中"), mine & Q(status__in=(Status.ACCEPTED, Status.IN_PROGRESS))),
-        ("overdue", _("已超期"), overdue if admin else mine & overdue),
-    ]
-    if admin:
-        tabs += [
-            ("to_visit", _("待回访"), Q(status=Status.REPLIED)),
-            ("to_triage", _("待分拣"), Q(needs_triage=True, status=Status.RECEIVED)),
-        ]
-    tabs.append(("all", _("全部"), Q()))
-    return tabs
-
-
-def inbox_counts(visible, tabs) -> dict:
-    """{tab: count} for the tabs of work in hand, each counted up to TAB_COUNT_CAP + 1 (shown as "99+");
-    "all" is not counted (None): at a busy street it is hundreds of thousands of closed orders."""
-    counts = capped_counts({key: visible.filter(q) for key, _label, q in tabs if key != "all"}, TAB_COUNT_CAP)
-    return {key: counts.get(key) for key, _label, _q in tabs}
+def _tab_labels() -> dict:
+    return {"to_sign": _("待签收"), "in_progress": _("办理中"), "overdue": _("已超期"), "to_visit": _("待回访"),
+            "to_triage": _("待分拣"), "all": _("全部")}
 
 
 @staff_required
 def inbox(request):
     user = request.user
     scope = scope_for(user)
-    tabs = inbox_tabs(user)
+    tabs = selectors.inbox_tabs(user, _tab_labels())
     keys = [t[0] for t in tabs]
     default = "to_sign" if (scope.own_org_ids or scope.admin_paths) else "all"
     tab = request.GET.get("tab") if request.GET.get("tab") in keys else default
-    visible = WorkOrder.objects.visible_to(user)
     htmx_rows = is_htmx(request) and request.htmx.target == "rows"
-    counts = {} if htmx_rows else inbox_counts(visible, tabs)  # the tabs are not part of the rows
-    qs = visible.filter(dict((k, q) for k, _label, q in tabs)[tab])
-    estates = _estates_for(user).values_list("pk", "name")
-    filters = f.InboxFilterForm(request.GET or None, estates=estates)
-    qs = filters.apply(qs).select_related("estate", "building", "assignee_org").order_by("-received_at", "-id")
+    # the tabs are not part of the rows
+    counts = {} if htmx_rows else selectors.inbox_counts(WorkOrder.objects.visible_to(user), tabs, TAB_COUNT_CAP)
+    filterset, qs = selectors.inbox_orders(user, dict((k, q) for k, _label, q in tabs)[tab], request.GET)
     page = _page(request, qs, count=False)
     # Labels from a dict (linli.core.choices): get_FOO_display() rebuilds and translates the choice list per call.
     status_labels, channel_labels = labels(Status), labels(Channel)
@@ -389,12 +342,14 @@ def inbox(request):
     admin = bool(scope.roles & ADMIN_ROLES)
     context = {
         "tabs": [(k, label, counts.get(k)) for k, label, _q in tabs], "tab": tab, "tab_cap": TAB_COUNT_CAP,
-        "filters": filters, "page": page,
+        "filters": filterset.form, "page": page,
+        "filter_fields": [] if htmx_rows else page_filters(
+            filterset, estates=_estates_for(user).values_list("pk", "name"), categories=f.CATEGORIES),
         "bulk": admin, "orgs": list(f.assignable_orgs(user).values_list("pk", "name")) if admin else [],
         "now": timezone.now(),
         "categories": f.CATEGORY_NAMES, "can_desk": permissions.can_use_desk(user),
         "can_patrol": not scope.roles <= {Role.AUDITOR, Role.RESIDENT},
-        "filters_active": any(request.GET.get(k) for k in f.InboxFilterForm.base_fields if k != "q"),
+        "filters_active": any(request.GET.get(k) for k in PAGE_FILTERS),
     }
     template = "workorders/_inbox_rows.html" if htmx_rows else "workorders/inbox.html"
     return render(request, template, context)
@@ -500,13 +455,9 @@ def order_context(user, order, *, errors=None, forms_with_errors=None) -> dict:
             del form.fields["reached"]
         actions.append({"name": action, "label": s.ACTION_LABELS[action], "form": form,
                         "multipart": action == "reply"})
+    contact_name, contact_phone = selectors.reporter_contact(user, order, manages=manages)
     if order.anonymous and not manages:
-        contact_name, contact_phone = _("匿名"), ""
-    else:
-        name = order.contact_name or (order.reporter.name if order.reporter else "")
-        phone = order.contact_phone or (order.reporter.phone if order.reporter else "")
-        contact_name = name if (manages or s.can_handle(user, order) or s.can_rate(user, order)) else mask_name(name)
-        contact_phone = phone if manages else mask_phone(phone)
+        contact_name = _("匿名")
     return {
         "triage": _triage_view(order) if staff else None,
         "order": order, "events": events, "photos": photos, "actions": actions, "errors": errors or [],
@@ -658,44 +609,20 @@ def mine(request):
 @staff_required
 def board(request):
     """The street's dispatch board: what waits for dispatch, and what each organisation holds."""
-    visible = WorkOrder.objects.visible_to(request.user)
-    waiting = visible.filter(status=Status.RECEIVED)
-    # One pass over the work in hand, grouped (read from the active index alone); the figures are summed here.
-    groups = (visible.active().values_list("assignee_org_id", "status", "overdue", "needs_triage")
-              .annotate(n=Count("pk")).order_by())
-    counts = {"received": 0, "needs_triage": 0, "dispatched": 0, "overdue": 0}
-    columns = {Status.DISPATCHED: "to_sign", Status.ACCEPTED: "working", Status.IN_PROGRESS: "working",
-               Status.REPLIED: "replied"}
-    held = {}
-    for org_id, status, overdue, needs_triage, n in groups:
-        counts["received"] += n if status == Status.RECEIVED else 0
-        counts["needs_triage"] += n if status == Status.RECEIVED and needs_triage else 0
-        counts["dispatched"] += n if status == Status.DISPATCHED else 0
-        counts["overdue"] += n if overdue else 0
-        if org_id is None:
-            continue
-        row = held.setdefault(org_id, {"to_sign": 0, "working": 0, "replied": 0, "overdue": 0})
-        if status in columns:
-            row[columns[status]] += n
-        row["overdue"] += n if overdue else 0
+    figures = selectors.dispatch_board(request.user)
     kinds = dict(Organization.Kind.choices)
-    orgs = Organization.objects.in_bulk(list(held))
-    rows = [dict(r, assignee_org=k, assignee_org__name=orgs[k].name, assignee_org__kind=orgs[k].kind,
-                 kind=kinds.get(orgs[k].kind, "")) for k, r in held.items() if k in orgs]
-    rows.sort(key=lambda r: (-r["overdue"], -r["to_sign"], r["assignee_org__name"]))
-    recent = list(waiting.select_related("estate").order_by("received_at", "id")[:20])
-    for order in recent:
+    for row in figures["rows"]:
+        row["kind"] = kinds.get(row["assignee_org__kind"], "")
+    for order in figures["recent"]:
         order.category_name = f.CATEGORY_NAMES.get(order.category, order.category)
-    return render(request, "workorders/board.html", {"counts": counts, "rows": rows, "recent": recent,
-                                                     "categories": f.CATEGORY_NAMES})
+    return render(request, "workorders/board.html", {**figures, "categories": f.CATEGORY_NAMES})
 
 
 @staff_required
 def overdue_board(request):
     """超期督办: overdue orders, longest overdue first, with counts per organisation."""
-    qs = WorkOrder.objects.visible_to(request.user).overdue()  # the workorder_overdue_idx index, most late first
-    per_org = qs.values("assignee_org__name").annotate(n=Count("pk")).order_by("-n", "assignee_org__name")
-    page = _page(request, qs.select_related("estate", "assignee_org").order_by("reply_due", "id"), count=False)
+    qs, per_org = selectors.overdue_board(request.user)
+    page = _page(request, qs, count=False)
     now = timezone.now()
     for order in page:
         due = order.reply_due or order.accept_due

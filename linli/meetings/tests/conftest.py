@@ -1,8 +1,6 @@
 import pytest
 from django.db import transaction
 
-from linli.workorders.tests.conftest import desk  # noqa: F401  (the cast with the street's organisations and routing)
-
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker):

@@ -171,3 +171,37 @@ def test_a_street_admin_cannot_see_the_district_coverage(world, client_for):
 def test_coverage_without_a_code_opens_the_top_division_of_the_user(world, client_for):
     response = client_for("street_admin").get(reverse("places:coverage"))
     assert response.status_code == 302 and response.url.endswith("/500104001/")
+
+
+def _statements(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_coverage_page_reads_a_fixed_number_of_statements_whatever_the_children_and_estates(world, client_for):
+    """Issue 13: at most 10 statements, the same with 2 streets as with 6 and 40 more estates (one read of the
+    district's estates and homes, summed per child here; not four statements per child)."""
+    from linli.places.models import Building, Division, Estate, Home
+
+    client = client_for("district_admin")
+    url = reverse("places:coverage_division", args=["500104"])
+    _statements(client, url)  # warm the per-process memos
+    few = _statements(client, url)
+    for i in range(4):
+        street = Division.objects.create(name=f"新街道{i}", code=f"50010409{i}", level="street", parent=world.district)
+        community = Division.objects.create(name=f"新社区{i}", code=f"50010409{i}001", level="community",
+                                            parent=street)
+        for j in range(10):
+            estate = Estate.objects.create(name=f"新小区{i}-{j}", community=community)
+            building = Building.objects.create(estate=estate, number="1栋")
+            Home.objects.bulk_create(Home(estate=estate, building=building, number=f"{k}", area=60) for k in range(3))
+    many = _statements(client, url)
+    response = client.get(url)
+    assert len(response.context["children"]) == 6 and response.context["figures"].estates_total == 43
+    assert [(c.name, cov.estates_total, cov.homes_total, len(cov.unmanaged)) for c, cov in
+            response.context["children"]][2:] == [(f"新街道{i}", 10, 30, 10) for i in range(4)]
+    assert (few, many) == (few, few) and many <= 10

@@ -1,21 +1,12 @@
 """The admin corrects what was reported, never what the services change: those changes write events."""
 
 import pytest
-from django.test import Client
 
-from linli.people.models import User
 from linli.workorders import services as s
 from linli.workorders.models import WorkOrder
 
 SERVICE_CHANGED = ["status", "assignee_org", "assignee_user", "accept_due", "reply_due", "source_reply_due", "overdue",
                    "satisfaction", "solved", "reached", "reply_text", "category", "tier", "level", "duplicate_of"]
-
-
-@pytest.fixture
-def admin_client(db):
-    client = Client()
-    client.force_login(User.objects.create_superuser(username="root", password="pw-for-tests-only"))
-    return client
 
 
 @pytest.fixture

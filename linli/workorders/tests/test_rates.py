@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from linli.core.testing import make_user
 from linli.people.models import Role, User
-from linli.workorders import rates
+from linli.workorders import rates, selectors
 from linli.workorders import services as s
 
 
@@ -186,13 +186,14 @@ def test_a_period_that_cannot_be_read_is_refused(text):
 
 
 def test_the_board_selectors_count_per_organisation_and_status(november):
+    from linli.workorders import selectors
     from linli.workorders.models import WorkOrder
 
-    rows = rates.status_counts_by_org(WorkOrder.objects.filter(street=november.street))
-    company = next(r for r in rows if r["org"] == november.company)
+    rows = selectors.dispatch_board(november.street_admin)["rows"]
+    company = next(r for r in rows if r["assignee_org"] == november.company.pk)
     # o4 and o8 wait to be signed (dispatched); o6 was reopened to committee2; the rest were called back
-    assert company["counts"]["dispatched"] == 2 and company["total"] == 2
-    assert rates.counts_by_tier(WorkOrder.objects.filter(street=november.street)) == {
+    assert (company["to_sign"], company["working"], company["replied"]) == (2, 0, 0)
+    assert selectors.counts_by_tier(WorkOrder.objects.filter(street=november.street)) == {
         "easy": 6, "hard": 1, "major": 1}
 
 
@@ -263,7 +264,7 @@ def test_seed_orders_adds_orders_with_their_events_on_the_registry(world):
     assert list(closed.events.values_list("kind", flat=True)) == [
         "create", "dispatch", "accept", "start", "reply", "visit", "close"]
     assert WorkOrderEvent.objects.filter(kind="create").count() == 60
-    assert sum(rates.counts_by_tier(orders).values()) == 60
+    assert sum(selectors.counts_by_tier(orders).values()) == 60
     today = timezone.localdate()
     period = rates.period_of_days(today - datetime.timedelta(days=400), today)
     figures = rates.compute(world.district, period)

@@ -171,9 +171,13 @@ class Writer:
                     cursor.execute("SELECT setval(%s, %s, true)", [seq, last[name]])
 
     def analyze(self) -> None:
+        """Statistics for the planner; on PostgreSQL outside a transaction also VACUUM, which sets the visibility
+        map of the rows just copied in: until then every index-only scan (the inbox tabs, the boards) reads the
+        table too — at 5,000,000 orders the dispatch board took 2.2 s instead of 1.2 s."""
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
-                cursor.execute(f"ANALYZE {', '.join(self.tables)}")
+                verb = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+                cursor.execute(f"{verb} {', '.join(self.tables)}")
             else:
                 cursor.execute("PRAGMA optimize")
 

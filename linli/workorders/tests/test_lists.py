@@ -1,0 +1,168 @@
+"""The inbox page and ``GET /api/v1/workorders/`` share one filterset (linli/workorders/filters.py) and one rule for
+the reporter's contact (selectors.reporter_contact); each list, and each board, reads at most ``BUDGET`` SQL
+statements, the same number with 4 orders as with 64."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from linli.workorders import services as s
+from linli.workorders.models import Status, WorkOrder
+
+URL = "/api/v1/workorders/"
+BUDGET = 10  # issue 13: inbox and list ≤ 10 statements at any size
+
+
+def report(world, **kw):
+    kw.setdefault("channel", "resident")
+    kw.setdefault("text", "1栋楼道灯坏了一个星期了")
+    kw.setdefault("place", s.resolve_place(building=world.building_a))
+    kw.setdefault("reporter", world.resident)
+    kw.setdefault("contact_phone", "13812345678")
+    return s.workorder_create(**kw)
+
+
+def page_codes(client, query):
+    response = client.get(f"/workorders/?tab=all&{query}")
+    assert response.status_code == 200
+    return [o.code for o in response.context["page"]]
+
+
+def api_codes(client, query):
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == 200, response.content
+    return [r["code"] for r in response.json()["results"]]
+
+
+@pytest.fixture
+def three(desk):
+    """Three orders that the filters tell apart: a resident's urgent light (building level), a phone call about
+    noise in estate B (hard, overdue), and a closed walk-in about water received on 2026-11-17 (local time)."""
+    light = report(desk, category="facility", urgent=True)
+    noise = s.workorder_create(channel="phone", text="楼上噪音", category="neighbor", tier="hard",
+                               place=s.resolve_place(estate=desk.estate_b))
+    WorkOrder.objects.filter(pk=noise.pk).update(overdue=True)
+    water = s.workorder_create(channel="walk_in", text="院坝积水", category="sanitation",
+                               place=s.resolve_place(estate=desk.estate_a),
+                               now=timezone.make_aware(datetime.datetime(2026, 11, 17, 9, 0)))
+    WorkOrder.objects.filter(pk=water.pk).update(status=Status.CLOSED)
+    return desk, light, noise, water
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("", ["noise", "light", "water"]),
+    ("status=dispatched", ["noise", "light"]),
+    ("status=closed", ["water"]),
+    ("status=closed,dispatched", ["noise", "light", "water"]),  # the API's comma list, on the page too
+    ("channel=walk_in", ["water"]),
+    ("category=neighbor", ["noise"]),
+    ("tier=hard", ["noise"]),
+    ("level=building", ["light"]),
+    ("urgent=1", ["light"]),  # the page's select
+    ("urgent=true", ["light"]),  # the API's boolean
+    ("urgent=0", ["noise", "water"]),
+    ("overdue=true", ["noise"]),
+    ("q=噪音", ["noise"]),
+    ("q=樓道燈", ["light"]),  # Traditional input is normalised
+    ("since=2026-11-18", ["noise", "light"]),  # the page's date range, in the API too
+    ("until=2026-11-17", ["water"]),
+])
+def test_the_inbox_and_the_api_filter_alike(three, client_for, query, expected):
+    desk, light, noise, water = three
+    names = {light.code: "light", noise.code: "noise", water.code: "water"}
+    client = client_for("street_admin")
+    assert [names[c] for c in page_codes(client, query)] == expected
+    assert [names[c] for c in api_codes(client, query)] == expected
+
+
+def test_any_part_of_a_code_finds_the_order_on_the_page_as_in_the_api(three, client_for):
+    desk, light, noise, water = three
+    client = client_for("street_admin")
+    tail = noise.code.split("-")[1]  # the number after the date: the page used to match the start of a code only
+    assert noise.code in page_codes(client, f"q={tail}") and noise.code in api_codes(client, f"q={tail}")
+
+
+def test_a_bad_filter_is_a_400_naming_it_in_the_api_and_left_out_on_the_page(three, client_for):
+    desk, light, noise, water = three
+    client = client_for("street_admin")
+    response = client.get(URL + "?status=dispatched,lost")
+    assert response.status_code == 400 and list(response.json()) == ["status"]
+    # The page keeps the filters it can read (the channel) and leaves out the one it cannot.
+    assert page_codes(client, "status=lost&channel=phone") == [noise.code]
+
+
+# -- the reporter's contact ----------------------------------------------------------------------------------------
+
+
+def contact_on_page(client, order):
+    context = client.get(f"/workorders/{order.code}/").context
+    return context["contact_name"], context["contact_phone"]
+
+
+def contact_in_api(client, order):
+    listed = next(r for r in client.get(URL).json()["results"] if r["code"] == order.code)
+    detail = client.get(f"{URL}{order.code}/").json()
+    assert (listed["contact_name"], listed["contact_phone"]) == (detail["contact_name"], detail["contact_phone"])
+    return detail["contact_name"], detail["contact_phone"]
+
+
+def test_page_and_api_show_the_reporter_alike(desk, client_for):
+    order = report(desk, contact_name="周莲秀")
+    seen = {who: contact_in_api(client_for(who), order) for who in ("community_admin", "manager_a", "auditor")}
+    assert seen == {"community_admin": ("周莲秀", "13812345678"),  # manages: calls back
+                    "manager_a": ("周莲秀", "138****5678"),  # handles: the name, to call on the resident
+                    "auditor": ("周**", "138****5678")}
+    assert {who: contact_on_page(client_for(who), order) for who in seen} == seen
+
+
+def test_an_anonymous_report_shows_no_contact_but_to_the_admins_who_manage_it(desk, client_for):
+    order = report(desk, contact_name="周莲秀", anonymous=True)
+    assert contact_in_api(client_for("manager_a"), order) == ("", "")  # the API used to give it masked
+    assert contact_on_page(client_for("manager_a"), order) == ("匿名", "")
+    assert contact_in_api(client_for("community_admin"), order) == ("周莲秀", "13812345678")
+
+
+# -- query budgets -----------------------------------------------------------------------------------------------
+
+
+def bulk(world, n, *, start=0, **fields):
+    now = timezone.now()
+    estates = [world.estate_a, world.estate_b]
+    orgs = [world.company, world.committee, world.centre]
+    statuses = [Status.RECEIVED, Status.DISPATCHED, Status.ACCEPTED, Status.REPLIED, Status.CLOSED]
+    WorkOrder.objects.bulk_create(
+        WorkOrder(code=f"20261101-{start + i:04d}", channel="phone", text=f"第{i}件", status=statuses[i % 5],
+                  street=estates[i % 2].community.parent, community=estates[i % 2].community,
+                  estate=estates[i % 2], assignee_org=orgs[i % 3] if i % 5 else None, overdue=i % 4 == 0,
+                  needs_triage=i % 5 == 0, contact_name="王小明", contact_phone="13912345678",
+                  reply_due=now - datetime.timedelta(hours=i + 1), received_at=now - datetime.timedelta(minutes=i + 1),
+                  **fields)
+        for i in range(n))
+
+
+PAGES = ["/workorders/", "/workorders/?tab=all", "/workorders/?tab=all&status=dispatched&urgent=0&q=件",
+         URL, URL + "?status=dispatched,accepted&limit=100", "/workorders/board/", "/workorders/overdue/"]
+
+
+def statements(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("who", ["street_admin", "community_admin", "manager_a", "auditor"])
+def test_each_list_and_board_reads_a_fixed_number_of_statements_within_the_budget(desk, client_for, who):
+    client = client_for(who)
+    bulk(desk, 4)  # one of each kind of row: waiting, dispatched to an organisation, in hand, overdue
+    for url in PAGES:
+        statements(client, url)  # warm: the per-process memos (divisions, organisations) are filled once
+    few = {url: statements(client, url) for url in PAGES}
+    bulk(desk, 60, start=100)
+    many = {url: statements(client, url) for url in PAGES}
+    assert WorkOrder.objects.visible_to(desk.users[who]).count() > 30  # the lists below really grew
+    assert many == few  # no statement per order, per organisation or per estate
+    assert max(many.values()) <= BUDGET, many
