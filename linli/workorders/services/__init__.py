@@ -24,8 +24,14 @@ from .common import (
     set_deadlines,
     time_limits,
 )
+
+# _handlers, _lock, _managers and _escalate are private but the sweep (and a test) use them through this package
+from .common import _handlers as _handlers
+from .common import _lock as _lock
+from .common import _managers as _managers
 from .dispatch import workorder_dispatch
 from .intake import REPEAT_CANDIDATES, Place, intake_repeats, intake_triage, resolve_place, workorder_create
+from .steps import _escalate as _escalate
 from .steps import (
     allowed_actions,
     workorder_accept,
