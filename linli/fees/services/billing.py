@@ -7,7 +7,7 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -167,8 +167,6 @@ def _insert_bills(rows: list[tuple], *, period: Period, run: BillingRun, now) ->
     """
     if not rows:
         return
-    from django.db import connection
-
     created = connection.ops.adapt_datetimefield_value(now)
     rows = [(h, e, p, d, m.quantize(MONTHLY, ROUND_HALF_UP), a, r, o) for h, e, p, d, m, a, r, o in rows]
     if connection.vendor == "sqlite":

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,8 +50,6 @@ def _ledger_append(*, estate_id: int, direction: str, category: str, amount: Dec
     if evidence is not None:
         data = evidence.read()
         entry.evidence_sha256 = hashlib.sha256(data).hexdigest()
-        from django.core.files.base import ContentFile
-
         entry.evidence.save(evidence_name or getattr(evidence, "name", "evidence"), ContentFile(data), save=False)
     entry.row_hash = entry.compute_hash()
     entry.save()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from ..models import (
     Payment,
     PaymentIntent,
 )
+from ..serializers import CallbackSerializer
 from .payments import payment_record
 
 # -- online payment ----------------------------------------------------------------------------------
@@ -66,14 +68,10 @@ class SandboxGateway(PaymentGateway):
         amount = Decimal(amount)
         if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
             raise ValidationError({"amount": _("金额必须大于0，最多两位小数")})
-        import secrets
-
         return PaymentIntent.objects.create(gateway=self.name, reference="SBX" + secrets.token_hex(12), home=home,
                                             amount=amount, created_by=actor)
 
     def parse_callback(self, request) -> dict:
-        from ..serializers import CallbackSerializer
-
         body = CallbackSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return body.validated_data

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import permissions, selectors, services
+from ..charts import qr_svg as make_qr
 from ..forms import LedgerForm, ReasonForm
 from ..models import LedgerEntry, PublicLink
 from .base import _errors_into, _staff_estate, fee_staff_required
@@ -70,7 +71,5 @@ def public(request, token):
     year = max(2000, min(year, today.year))
     context = selectors.public_accounts(link.estate, year, today=today)
     context["url"] = request.build_absolute_uri(reverse("fees:public", args=[token]))
-    from ..charts import qr_svg as make_qr
-
     context["qr"] = make_qr(context["url"])
     return render(request, "fees/public.html", context)

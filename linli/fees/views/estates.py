@@ -20,6 +20,7 @@ from linli.core.text import normalize
 from linli.places.models import Home
 
 from .. import permissions, selectors, services
+from ..charts import qr_svg as make_qr
 from ..forms import FeePlanForm
 from ..models import BillingRun
 from .base import _errors_into, _staff_estate, fee_staff_required
@@ -64,8 +65,6 @@ def qr_svg(request, pk):
     est = _staff_estate(request.user, pk)
     link = services.public_link_for(est)
     url = request.build_absolute_uri(reverse("fees:public", args=[link.token]))
-    from ..charts import qr_svg as make_qr
-
     svg = make_qr(url)
     if svg is None:
         raise Http404

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
 from linli.core.exports import append_row, append_rows, csv_bytes, new_workbook, workbook_bytes
 from linli.core.text import mask_phone
 from linli.people.models import AuditEvent, Occupancy
@@ -76,10 +80,6 @@ def _csv_bytes(rows: list[list]) -> bytes:
 
 
 def _workbook(rows: list[list], *, styled: bool) -> bytes:
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     wb = new_workbook()
     ws = wb.active
     ws.title = DATA_SHEET
