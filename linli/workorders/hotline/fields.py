@@ -10,7 +10,7 @@ from linli.core.choices import values_by_chinese_label
 from linli.core.text import normalize
 from linli.workorders.models import Kind
 
-MAP_CSV = Path(__file__).parent / "data" / "hotline_category_map.csv"
+MAP_CSV = Path(__file__).parent.parent / "data" / "hotline_category_map.csv"
 MAX_ROWS = 20_000
 
 # key → accepted headers (the first is the one written on export and documented); compared after _header_key.
