@@ -25,7 +25,9 @@ from .common import (
     time_limits,
 )
 
-# _handlers, _lock, _managers and _escalate are private but the sweep (and a test) use them through this package
+# _check_status, _handlers, _lock, _managers and _escalate are private, but the sweep, the order page and a test
+# use them through this package
+from .common import _check_status as _check_status
 from .common import _handlers as _handlers
 from .common import _lock as _lock
 from .common import _managers as _managers
