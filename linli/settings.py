@@ -168,11 +168,13 @@ REST_FRAMEWORK = {
         "linli.people.api_auth.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["linli.core.api.IsMember"],
+    "DEFAULT_PERMISSION_CLASSES": ["linli.core.permissions.IsMember"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "linli.core.api.AutoSchema",
+    # One error shape for the whole API (docs/api.md, "Errors").
+    "EXCEPTION_HANDLER": "linli.core.api.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -364,5 +366,5 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 # Lists page with bounds on ?limit= and ?offset= (DRF's own class has none; a huge one was a 500).
 REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "linli.core.paging.BoundedLimitOffsetPagination"
 # Filters built from filterset_fields refuse keys beyond 64 bits (the database driver raised on them: a 500).
-REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"] = ["linli.core.api.FilterBackend"]
+REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"] = ["linli.core.filters.FilterBackend"]
 # --- end of issue 12: fuzz settings ---

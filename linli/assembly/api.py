@@ -11,38 +11,26 @@ Who may do what (the same answers as the pages):
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, permissions, viewsets
+from rest_framework import exceptions, permissions
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from linli.assembly import filters, serializers, services, tally
 from linli.assembly import permissions as assembly_permissions
-from linli.assembly import serializers, services, tally
 from linli.assembly.models import Ballot, Meeting, Motion, Notice, SelectionCase
 from linli.assembly.selectors import public_notices, sees_choices
-from linli.core.api import IsMember, ScopedViewSetMixin
+from linli.core.api import IsMember, ScopedViewSet
 from linli.people.models import Organization
 from linli.people.scopes import scope_for
 from linli.places.models import Estate
-
-
-def _validation(exc: DjangoValidationError):
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-    return exceptions.ValidationError(detail)
-
-
-def _writer(request, estate=None, division=None):
-    scope = scope_for(request.user)
-    ok = scope.can_write_estate(estate) if estate is not None else scope.can_write_division(division)
-    if not ok:
-        raise exceptions.PermissionDenied(_("只读角色或范围外不能修改"))
 
 
 def _staff_for(request, estate):
@@ -50,9 +38,8 @@ def _staff_for(request, estate):
         raise Http404
 
 
-class AssemblyViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    permission_classes = [IsMember]
-    http_method_names = ["get", "post", "head", "options"]
+class AssemblyViewSet(ScopedViewSet):
+    """Scoped reads; creates and steps call the services, whose refusals linli.core.api.exception_handler answers."""
 
     def create(self, request, *args, **kwargs):
         if not (scope_for(request.user).admin_paths or scope_for(request.user).admin_estate_ids):
@@ -65,39 +52,31 @@ class MotionViewSet(AssemblyViewSet):
 
     queryset = Motion.objects.select_related("estate")
     serializer_class = serializers.AssemblyMotionSerializer
-    filterset_fields = ["estate", "status", "matter"]
+    filterset_class = filters.MotionFilterSet
 
     def perform_create(self, serializer):
         d = serializer.validated_data
-        _writer(self.request, estate=d["estate"])
-        try:
-            serializer.instance = services.motion_create(actor=self.request.user, **d)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
+        self.require_write(estate=d["estate"])
+        serializer.instance = services.motion_create(actor=self.request.user, **d)
 
-    def _act(self, fn, **kwargs):
-        try:
-            return fn(**kwargs)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
 
     @extend_schema(request=serializers.AssemblyOpenSerializer, responses=serializers.AssemblyMotionSerializer)
     @action(detail=True, methods=["post"])
     def open(self, request, pk=None):
         motion = self.get_object()
-        _writer(request, estate=motion.estate)
+        self.require_write(estate=motion.estate)
         s = serializers.AssemblyOpenSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        motion = self._act(services.motion_open, motion=motion, actor=request.user,
-                           developer_home_ids=s.validated_data["developer_home_ids"])
+        motion = services.motion_open(motion=motion, actor=request.user,
+                                     developer_home_ids=s.validated_data["developer_home_ids"])
         return Response(serializers.AssemblyMotionSerializer(motion, context={"request": request}).data)
 
     @extend_schema(request=None, responses=serializers.AssemblyMotionSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         motion = self.get_object()
-        _writer(request, estate=motion.estate)
-        motion = self._act(services.motion_close, motion=motion, actor=request.user)
+        self.require_write(estate=motion.estate)
+        motion = services.motion_close(motion=motion, actor=request.user)
         return Response(serializers.AssemblyMotionSerializer(motion, context={"request": request}).data)
 
     @extend_schema(request=serializers.AssemblyVoteSerializer, responses=serializers.AssemblyMyElectorSerializer(many=True))
@@ -110,8 +89,7 @@ class MotionViewSet(AssemblyViewSet):
         elector = services.electors_of(motion, request.user).filter(pk=s.validated_data["elector"]).first()
         if elector is None:
             raise Http404
-        self._act(services.ballot_cast, motion=motion, elector=elector, choice=s.validated_data["choice"],
-                  actor=request.user)
+        services.ballot_cast(motion=motion, elector=elector, choice=s.validated_data["choice"], actor=request.user)
         return self.mine(request, pk)
 
     @extend_schema(request={"multipart/form-data": serializers.AssemblyPaperBallotSerializer},
@@ -126,8 +104,8 @@ class MotionViewSet(AssemblyViewSet):
         s = serializers.AssemblyPaperBallotSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         elector = get_object_or_404(motion.electors, pk=s.validated_data["elector"])
-        self._act(services.ballot_cast, motion=motion, elector=elector, choice=s.validated_data["choice"],
-                  channel="paper", sheet=s.validated_data["sheet"], actor=request.user)
+        services.ballot_cast(motion=motion, elector=elector, choice=s.validated_data["choice"],
+                             channel="paper", sheet=s.validated_data["sheet"], actor=request.user)
         return self.ballots(request, pk)
 
     @extend_schema(responses=serializers.AssemblyBallotRowSerializer(many=True))
@@ -166,46 +144,37 @@ class MeetingViewSet(AssemblyViewSet):
     queryset = Meeting.objects.select_related("estate", "division").prefetch_related("attendance", "decisions",
                                                                                      "tasks")
     serializer_class = serializers.AssemblyMeetingSerializer
-    filterset_fields = ["kind", "level", "estate", "status"]
+    filterset_class = filters.MeetingFilterSet
 
     def perform_create(self, serializer):
         d = serializer.validated_data
         estate = d.get("estate") or (d["building"].estate if d.get("building") else None)
-        _writer(self.request, estate=estate, division=d.get("division"))
-        try:
-            serializer.instance = services.meeting_schedule(actor=self.request.user, **d)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
+        self.require_write(estate=estate, division=d.get("division"))
+        serializer.instance = services.meeting_schedule(actor=self.request.user, **d)
 
     @extend_schema(request=serializers.AssemblyMinutesSerializer, responses=serializers.AssemblyMeetingSerializer)
     @action(detail=True, methods=["post"])
     def minutes(self, request, pk=None):
         meeting = self.get_object()
-        _writer(request, estate=meeting.estate, division=meeting.division)
+        self.require_write(estate=meeting.estate, division=meeting.division)
         s = serializers.AssemblyMinutesSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        try:
-            services.meeting_record(meeting=meeting, minutes=d["minutes"], decisions=d["decisions"],
-                                    attendees=[(a["name"], a.get("capacity", "")) for a in d["attendees"]],
-                                    actor=request.user)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
+        services.meeting_record(meeting=meeting, minutes=d["minutes"], decisions=d["decisions"],
+                                attendees=[(a["name"], a.get("capacity", "")) for a in d["attendees"]],
+                                actor=request.user)
         return Response(serializers.AssemblyMeetingSerializer(self.get_object(), context={"request": request}).data)
 
     @extend_schema(request=serializers.AssemblyTaskSerializer, responses=serializers.AssemblyTaskSerializer)
     @action(detail=True, methods=["post"])
     def tasks(self, request, pk=None):
         meeting = self.get_object()
-        _writer(request, estate=meeting.estate, division=meeting.division)
+        self.require_write(estate=meeting.estate, division=meeting.division)
         s = serializers.AssemblyTaskSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        try:
-            task = services.task_add(meeting=meeting, title=d["title"], assignee=d["assignee"], due=d.get("due"),
-                                     decision=d.get("decision"), actor=request.user)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
+        task = services.task_add(meeting=meeting, title=d["title"], assignee=d["assignee"], due=d.get("due"),
+                                 decision=d.get("decision"), actor=request.user)
         return Response(serializers.AssemblyTaskSerializer(task).data, status=201)
 
 
@@ -214,16 +183,13 @@ class NoticeViewSet(AssemblyViewSet):
 
     queryset = Notice.objects.select_related("estate", "community").prefetch_related("attachments")
     serializer_class = serializers.AssemblyNoticeSerializer
-    filterset_fields = ["estate", "scope"]
+    filterset_class = filters.NoticeFilterSet
 
     def perform_create(self, serializer):
         d = serializer.validated_data
         estate = d.get("estate") or (d["building"].estate if d.get("building") else None)
-        _writer(self.request, estate=estate, division=d.get("community"))
-        try:
-            serializer.instance = services.notice_post(actor=self.request.user, **d)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
+        self.require_write(estate=estate, division=d.get("community"))
+        serializer.instance = services.notice_post(actor=self.request.user, **d)
 
     @extend_schema(request=None, responses=serializers.AssemblyNoticeSerializer)
     @action(detail=True, methods=["post"])
@@ -239,13 +205,10 @@ class NoticeViewSet(AssemblyViewSet):
     def withdraw(self, request, pk=None):
         """Take a notice down with a reason (it is kept); a vote's result notice cannot be withdrawn."""
         notice = self.get_object()
-        _writer(request, estate=notice.estate, division=notice.community)
+        self.require_write(estate=notice.estate, division=notice.community)
         s = serializers.AssemblyWithdrawSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        try:
-            services.notice_withdraw(notice=notice, reason=s.validated_data["reason"], actor=request.user)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
+        services.notice_withdraw(notice=notice, reason=s.validated_data["reason"], actor=request.user)
         return Response(self.get_serializer(notice).data)
 
 
@@ -254,25 +217,20 @@ class SelectionCaseViewSet(AssemblyViewSet):
 
     queryset = SelectionCase.objects.select_related("estate").prefetch_related("events")
     serializer_class = serializers.AssemblySelectionCaseSerializer
-    filterset_fields = ["estate", "status", "kind"]
+    filterset_class = filters.SelectionCaseFilterSet
 
     def get_queryset(self):
         return super().get_queryset().filter(estate__in=Estate.objects.managed_by_staff_of(self.request.user))
 
     def perform_create(self, serializer):
         d = serializer.validated_data
-        _writer(self.request, estate=d["estate"])
-        try:
-            serializer.instance = services.selection_open(actor=self.request.user, estate=d["estate"],
-                                                          deadline=d.get("deadline"))
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
-        except TypeError:
-            raise exceptions.ValidationError({"deadline": [_("请填写选聘期限")]}) from None
+        self.require_write(estate=d["estate"])
+        serializer.instance = services.selection_open(actor=self.request.user, estate=d["estate"],
+                                                      deadline=d.get("deadline"))
 
     def _step(self, request, fn, **mapping):
         case = self.get_object()
-        _writer(request, estate=case.estate)
+        self.require_write(estate=case.estate)
         s = serializers.AssemblyCaseStepSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
@@ -286,10 +244,7 @@ class SelectionCaseViewSet(AssemblyViewSet):
         for arg, field in mapping.items():
             value = d.get(field)
             kwargs[arg] = refs[field](value) if field in refs and value is not None else value
-        try:
-            fn(case=case, actor=request.user, **kwargs)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
+        fn(case=case, actor=request.user, **kwargs)
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(request=serializers.AssemblyCaseStepSerializer, responses=serializers.AssemblySelectionCaseSerializer)
@@ -327,8 +282,8 @@ class TallyView(APIView):
                     row["area"] = Decimal(repr(row["area"]))
         try:
             result = tally.tally_document(doc)
-        except tally.TallyError as exc:
-            raise exceptions.ValidationError({"detail": str(exc)}) from None
+        except tally.TallyError as exc:  # the document does not add up: the caller's data, not a bug
+            raise ValidationError(str(exc), code="invalid_document") from None
         return Response(result.as_dict())
 
 

@@ -8,17 +8,16 @@ that shows a subject is logged against the person (PIPL).
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from linli.care import filters, selectors, services
 from linli.care import models as m
-from linli.care import selectors, services
 from linli.care import serializers as s
 from linli.care.forms import is_care_user
-from linli.core.api import IsMember, ScopedViewSetMixin
+from linli.core.api import IsMember, ScopedReadViewSet, ScopedViewSet
 from linli.people.scopes import scope_for
-from linli.volunteers.api import run
 
 
 class IsCareUser(IsMember):
@@ -32,9 +31,8 @@ class IsCareUser(IsMember):
         return True
 
 
-class CareViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class CareViewSet(ScopedViewSet):
     permission_classes = [IsCareUser]
-    http_method_names = ["get", "post", "head", "options"]
     input_class = None
 
     def log(self, subjects):
@@ -43,7 +41,7 @@ class CareViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
     def create(self, request, *args, **kwargs):
         inp = self.input_class(data=request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)
-        obj = run(self.create_service, request.user, **inp.validated_data)
+        obj = self.create_service(actor=request.user, **inp.validated_data)
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
 
 
@@ -53,7 +51,7 @@ class SubjectViewSet(CareViewSet):
     queryset = m.CareSubject.objects.select_related("person")
     serializer_class = s.SubjectSerializer
     input_class = s.SubjectInput
-    filterset_fields = ["community", "estate", "active"]
+    filterset_class = filters.CareSubjectFilterSet
     create_service = staticmethod(services.subject_enrol)
 
     def list(self, request, *args, **kwargs):
@@ -79,7 +77,7 @@ class PlanViewSet(CareViewSet):
     queryset = m.VisitPlan.objects.select_related("subject__person").prefetch_related("visitors")
     serializer_class = s.PlanSerializer
     input_class = s.PlanInput
-    filterset_fields = ["subject", "frequency", "active"]
+    filterset_class = filters.VisitPlanFilterSet
     create_service = staticmethod(services.plan_create)
 
     @extend_schema(request=s.PlanInput, responses=s.PlanSerializer)
@@ -100,7 +98,7 @@ class VisitViewSet(CareViewSet):
     queryset = m.Visit.objects.select_related("subject__person").prefetch_related("problems")
     serializer_class = s.VisitSerializer
     input_class = s.VisitInput
-    filterset_fields = ["subject", "condition", "visitor"]
+    filterset_class = filters.VisitFilterSet
     create_service = staticmethod(services.visit_record)
 
     @extend_schema(request=s.VisitInput, responses=s.VisitSerializer)
@@ -108,33 +106,32 @@ class VisitViewSet(CareViewSet):
         return super().create(request, *args, **kwargs)
 
 
-class ProblemViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ProblemViewSet(ScopedReadViewSet):
     """Problems found on visits; ``work-order`` will turn one into a work order when the work-order app lands."""
 
     permission_classes = [IsCareUser]
     queryset = m.Problem.objects.select_related("visit__subject__community")
     serializer_class = s.ProblemSerializer
-    filterset_fields = ["status", "urgent"]
+    filterset_class = filters.ProblemFilterSet
 
     @extend_schema(request=s.ResolveInput, responses=s.ProblemSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         inp = s.ResolveInput(data=request.data)
         inp.is_valid(raise_exception=True)
-        return Response(self.get_serializer(run(services.problem_resolve, request.user, problem=self.get_object(),
-                                                **inp.validated_data)).data)
+        problem = services.problem_resolve(actor=request.user, problem=self.get_object(), **inp.validated_data)
+        return Response(self.get_serializer(problem).data)
 
     @extend_schema(request=None, responses=s.ProblemSerializer)
     @action(detail=True, methods=["post"], url_path="work-order")
     def work_order(self, request, pk=None):
-        return Response(self.get_serializer(run(services.problem_to_work_order, request.user,
-                                                problem=self.get_object())).data)
+        problem = services.problem_to_work_order(actor=request.user, problem=self.get_object())
+        return Response(self.get_serializer(problem).data)
 
 
-class NotificationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class NotificationViewSet(ScopedReadViewSet):
     """The caller's own care notifications."""
 
-    permission_classes = [IsMember]
     queryset = m.Notification.objects.all()
     serializer_class = s.NotificationSerializer
 
@@ -146,8 +143,6 @@ class NotificationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 extra_urls = []
-
-
 
 
 def register(router):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.care import selectors, services
+from linli.care import filters, selectors, services
 from linli.care.forms import PlanForm, SubjectForm, VisitForm, is_care_user
 from linli.care.models import CareSubject, Notification, Problem
 from linli.core.access import get_visible_or_404
@@ -47,8 +47,7 @@ def _apply(request, fn, **kwargs):
 def subject_list(request):
     qs = CareSubject.objects.visible_to(request.user).filter(active=True).select_related("person", "estate")
     kind = request.GET.get("kind", "")
-    if kind in CareSubject.Kind.values:
-        qs = qs.filter(kinds__icontains=f'"{kind}"')
+    qs = filters.CareSubjectFilterSet(request.GET, queryset=qs).qs  # the API's filters; a bad value is ignored here
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     selectors.log_viewing(request.user, page, action="care_list", path=request.path)
     today = timezone.localdate()

@@ -1,42 +1,134 @@
-"""API building blocks shared by every app's ``api.py``."""
+"""API building blocks shared by every app's ``api.py``: the one error shape (``exception_handler``, set in
+settings), the base viewsets with the permission and scope wiring, fields and filters."""
 
 import copy
 
-from django import forms
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils.translation import gettext as _
-from django_filters import rest_framework as filters
-from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import permissions, serializers
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from linli.core.access import scope_for
+from linli.core.errors import Conflict
+from linli.core.filters import KEY_RANGE, FilterBackend, FilterSet, IdFilter, KeysFilter  # noqa: F401 (re-exported)
+from linli.core.permissions import IsMember, RegistryWrite  # noqa: F401 (the apps import them from here)
+
+# -- one error shape ------------------------------------------------------------------------------------------
+#
+# Every error of /api/v1/ answers
+#     {"code": "invalid", "message": "…", "fields": {"title": [{"code": "required", "message": "…"}]}, "errors": []}
+# ``fields``: errors of one field, keyed by the field (a nested one by its path: "decisions.0.text");
+# ``errors``: the errors of no one field (a rule, a refused step, a 403, a 404 …);
+# ``code`` and ``message``: the first of ``errors`` (else ``invalid`` and the first field's message).
+# Codes are stable and machine-readable; messages are for people (Chinese, or English in English mode).
+
+NON_FIELD_KEYS = {api_settings.NON_FIELD_ERRORS_KEY, "__all__"}
 
 
-class IsMember(permissions.BasePermission):
-    """Signed in (session or API key) and serving or living somewhere; strangers get 404."""
-
-    def has_permission(self, request, view):
-        if not (request.user and request.user.is_authenticated):
-            return False
-        if not scope_for(request.user).is_member:
-            raise Http404
-        return True
+def _error(detail) -> dict:
+    return {"code": getattr(detail, "code", None) or "invalid", "message": str(detail)}
 
 
-class RegistryWrite(IsMember):
-    """Reads for members in scope; writes only for registry admins (others get 403)."""
+def _collect(detail, path: str, out: dict) -> None:
+    """Flatten DRF's nested error details into ``{path: [{"code", "message"}, …]}`` ("" for no field)."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            key = "" if key in NON_FIELD_KEYS else str(key)
+            _collect(value, f"{path}.{key}" if path and key else path or key, out)
+    elif isinstance(detail, list):
+        for index, item in enumerate(detail):
+            if isinstance(item, (dict, list)):
+                _collect(item, f"{path}.{index}" if path else str(index), out)
+            else:
+                out.setdefault(path, []).append(_error(item))
+    else:
+        out.setdefault(path, []).append(_error(detail))
 
-    message = "只读角色不能修改登记信息"
 
-    def has_permission(self, request, view):
-        if not super().has_permission(request, view):
-            return False
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return scope_for(request.user).is_registry_admin
+def error_body(exc: exceptions.APIException) -> dict:
+    """The JSON body of an error answer (see above)."""
+    fields: dict[str, list[dict]] = {}
+    _collect(exc.detail, "", fields)
+    errors = fields.pop("", [])
+    first = errors[0] if errors else next((e[0] for e in fields.values() if e), {"code": "invalid", "message": ""})
+    return {"code": first["code"] if errors else "invalid", "message": first["message"], "fields": fields,
+            "errors": errors}
+
+
+def exception_handler(exc, context):
+    """settings.REST_FRAMEWORK["EXCEPTION_HANDLER"]: every refusal of the API in one shape, in one place.
+
+    Django's ValidationError (from a service or a model) → 400 with its codes, ``Conflict`` → 409, PermissionDenied
+    → 403 with its message, Http404 → 404; DRF's own exceptions (401, 403, 404, 405, 415, 429 …) keep their status.
+    Anything else (a ValueError, a KeyError …) is a bug: no answer here, so Django logs it and answers 500.
+    """
+    if isinstance(exc, ValidationError):
+        status = 409 if isinstance(exc, Conflict) else 400
+        exc = exceptions.ValidationError(serializers.as_serializer_error(exc))
+        exc.status_code = status
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()  # one answer for "not yours" and "does not exist", never a model's name
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        response.data = error_body(exc)
+    return response
+
+
+ERROR_ITEM = {
+    "type": "object",
+    "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+    "required": ["code", "message"],
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "每个错误的统一格式（docs/api.md）：code 供程序判断，message 给人看。",
+    "properties": {
+        "code": {"type": "string", "description": "invalid, conflict, permission_denied, not_found, throttled …"},
+        "message": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {"type": "array", "items": ERROR_ITEM},
+                   "description": "按字段的错误（嵌套字段用路径，如 decisions.0.text）"},
+        "errors": {"type": "array", "items": ERROR_ITEM, "description": "不属于某一字段的错误"},
+    },
+    "required": ["code", "message", "fields", "errors"],
+}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's schema, with the error answers of every operation pointing at one ``Error`` component."""
+
+    def error_statuses(self) -> list[str]:
+        view, public = self.view, not self.view.get_authenticators()
+        statuses = ["400"] if self.method in ("POST", "PUT", "PATCH") or self._is_list_view() else []
+        if not public:
+            statuses += ["401", "403"]
+        statuses.append("404")
+        if getattr(view, "may_conflict", False) and self.method == "POST":
+            statuses.append("409")
+        if view.get_throttles():
+            statuses.append("429")
+        return statuses
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        component = ResolvedComponent(name="Error", type=ResolvedComponent.SCHEMA, object="Error",
+                                      schema=ERROR_SCHEMA)
+        self.registry.register_on_missing(component)
+        for status in self.error_statuses():
+            responses.setdefault(status, {"description": "", "content": {"application/json": {
+                "schema": component.ref}}})
+        return responses
+
+
+# -- the base viewsets ---------------------------------------------------------------------------------------
 
 
 class ScopedViewSetMixin:
@@ -44,6 +136,31 @@ class ScopedViewSetMixin:
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
+
+
+class ScopedReadViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """List and read what the caller may see: members only (strangers 404, anonymous callers 401), every query
+    limited to ``visible_to(user)``. State changes are ``@action``s that call a service."""
+
+    permission_classes = [IsMember]
+
+
+class ScopedViewSet(mixins.CreateModelMixin, ScopedReadViewSet):
+    """A ScopedReadViewSet whose POST to the list creates; nothing is replaced or deleted (PUT, DELETE: 405).
+
+    ``may_conflict = True`` on a viewset whose steps can be refused by the object's state (``Conflict``, 409) puts
+    409 among its documented answers."""
+
+    may_conflict = False
+    http_method_names = ["get", "post", "head", "options"]
+    write_denied_message = "只读角色或范围外不能修改"
+
+    def require_write(self, *, estate=None, division=None, message: str | None = None) -> None:
+        """The write check: the caller administers ``estate`` (or ``division``), else 403 and nothing changes."""
+        scope = scope_for(self.request.user)
+        allowed = scope.can_write_estate(estate) if estate is not None else scope.can_write_division(division)
+        if not allowed:
+            raise exceptions.PermissionDenied(message or self.write_denied_message)
 
 
 class CachedFieldsMixin:
@@ -63,20 +180,6 @@ class CachedFieldsMixin:
         return copy.deepcopy(cached)
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(filters.NumberFilter):
-    """``?estate=12``: a key, so a whole number. NumberFilter takes decimals, and ``?estate=1e308`` reached the
-    database (a 500 on SQLite); here "null", "1.5" or "1e308" are a 400 naming the parameter."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        # Beyond a 64-bit key the database driver raises instead of finding nothing.
-        kwargs.setdefault("min_value", -(2**63))
-        kwargs.setdefault("max_value", 2**63 - 1)
-        super().__init__(*args, **kwargs)
-
-
 def described_text(schema: dict, **kwargs) -> serializers.CharField:
     """A text field whose schema says more than "a string" (an enum, a pattern); the service checks the value."""
     field_class = extend_schema_field({"type": "string", **schema})(type("DescribedText", (serializers.CharField,), {}))
@@ -90,44 +193,6 @@ def choice_text(choices, **kwargs) -> serializers.CharField:
     return described_text({"enum": values + ([""] if kwargs.get("allow_blank") else [])}, **kwargs)
 
 
-KEY_RANGE = range(-(2**63), 2**63)
-
-
 def key_field(**kwargs) -> serializers.IntegerField:
     """A body field holding a key: a 64-bit whole number (a larger one made the database driver raise: a 500)."""
     return serializers.IntegerField(min_value=KEY_RANGE.start, max_value=KEY_RANGE.stop - 1, **kwargs)
-
-
-class KeysField(forms.ModelMultipleChoiceField):
-    """``?teams=1&teams=2``: keys beyond 64 bits are refused here; the database driver raised on them (a 500)."""
-
-    def _check_values(self, value):
-        for key in value:
-            try:
-                number = int(str(key))
-            except ValueError:
-                continue  # not a number at all: the parent field says so
-            if number not in KEY_RANGE:
-                raise ValidationError(_("编号超出范围"), code="invalid_pk_value")
-        return super()._check_values(value)
-
-
-class KeysFilter(filters.ModelMultipleChoiceFilter):
-    field_class = KeysField
-
-
-class FilterSet(filters.FilterSet):
-    """The base of the filtersets the API builds from ``filterset_fields``: many-valued references use KeysFilter."""
-
-    FILTER_DEFAULTS = {
-        field: {**spec, "filter_class": KeysFilter} if spec["filter_class"] is filters.ModelMultipleChoiceFilter
-        else spec
-        for field, spec in filters.FilterSet.FILTER_DEFAULTS.items()
-    }
-
-
-class FilterBackend(DjangoFilterBackend):
-    """django-filter's backend, building ``filterset_fields`` on linli.core.api.FilterSet (settings: the API's
-    default filter backend)."""
-
-    filterset_base = FilterSet

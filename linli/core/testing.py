@@ -257,5 +257,16 @@ def results(response):
     return response.json()["results"]
 
 
+def error_messages(response) -> dict[str, list[str]]:
+    """An error answer of the API (linli.core.api.exception_handler) as ``{field: [messages]}``; the errors of no
+    field under ``""``."""
+    body = response.json()
+    assert set(body) == {"code", "message", "fields", "errors"}, body
+    found = {field: [e["message"] for e in errors] for field, errors in body["fields"].items()}
+    if body["errors"]:
+        found[""] = [e["message"] for e in body["errors"]]
+    return found
+
+
 def names(response):
     return [row["name"] for row in results(response)]

@@ -96,12 +96,12 @@ def parse_period(code: str) -> Period:
         if not 1 <= month <= 12:
             raise MessageError(gettext_noop("月份应为 01–12：%(code)s"), code=code)
         start = datetime.date(year, month, 1)
-        return Period(f"{year}-{month:02d}", "monthly", start, month_end(start))
+        return Period(f"{year:04d}-{month:02d}", "monthly", start, month_end(start))
     if match.group(3):
         quarter = int(match.group(3))
         start = datetime.date(year, 3 * quarter - 2, 1)
-        return Period(f"{year}-Q{quarter}", "quarterly", start, month_end(add_months(start, 2)))
-    return Period(str(year), "yearly", datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        return Period(f"{year:04d}-Q{quarter}", "quarterly", start, month_end(add_months(start, 2)))
+    return Period(f"{year:04d}", "yearly", datetime.date(year, 1, 1), datetime.date(year, 12, 31))
 
 
 def period_containing(day: datetime.date, frequency: str) -> Period:

@@ -13,15 +13,13 @@
 The same service functions as the pages (linli.meetings.services); stranger 404, read-only roles 403.
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from linli.core.api import ScopedViewSetMixin, key_field
+from linli.core.api import ScopedViewSet, key_field
 from linli.meetings import permissions
 from linli.meetings import services as svc
 from linli.meetings.models import JointMeeting, JointMeetingInvite
@@ -107,17 +105,6 @@ class CloseInput(serializers.Serializer):
 # -- views ---------------------------------------------------------------------------------------------------
 
 
-def _call(fn, **kwargs):
-    """Run a service function; its refusals become 400 (invalid) or 403 (not allowed)."""
-    try:
-        return fn(**kwargs)
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc) or None) from None
-    except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        raise exceptions.ValidationError(detail) from None
-
-
 def _orders(user, codes) -> list[WorkOrder]:
     found = {o.code: o for o in WorkOrder.objects.visible_to(user).filter(code__in=codes)}
     missing = [c for c in codes if c not in found]
@@ -126,14 +113,16 @@ def _orders(user, codes) -> list[WorkOrder]:
     return [found[c] for c in codes]
 
 
-class JointMeetingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """吹哨报到 joint meetings: convene, invite, report, minutes, tasks, close."""
+class JointMeetingViewSet(ScopedViewSet):
+    """吹哨报到 joint meetings: convene, invite, report, minutes, tasks, close. The services' refusals are answered
+    by linli.core.api.exception_handler (400 invalid, 403 not allowed, 409 a step the meeting's status refuses)."""
 
     queryset = JointMeeting.objects.select_related("street").prefetch_related(
         "invites__department", "links__order", "tasks__order")
     serializer_class = MeetingSerializer
     permission_classes = [StaffOnly]
     filterset_fields = ["status", "street"]
+    may_conflict = True
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -141,10 +130,10 @@ class JointMeetingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
         data = serializer.validated_data
         if not permissions.can_convene(request.user, data["street"]):
             raise exceptions.PermissionDenied(_("只有本街道的管理员可以召集吹哨报到会议"))
-        meeting = _call(svc.meeting_convene, street=data["street"], title=data["title"], topic=data.get("topic", ""),
-                        scheduled_at=data["scheduled_at"], place=data.get("place", ""),
-                        orders=_orders(request.user, data.get("orders", [])),
-                        departments=data.get("departments", []), actor=request.user)
+        meeting = svc.meeting_convene(street=data["street"], title=data["title"], topic=data.get("topic", ""),
+                                      scheduled_at=data["scheduled_at"], place=data.get("place", ""),
+                                      orders=_orders(request.user, data.get("orders", [])),
+                                      departments=data.get("departments", []), actor=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data,
                         status=status.HTTP_201_CREATED)
 
@@ -163,7 +152,7 @@ class JointMeetingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
         meeting = self._managed()
         data = InviteInput(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(svc.meeting_invite, meeting=meeting, departments=data.validated_data["departments"], actor=request.user)
+        svc.meeting_invite(meeting=meeting, departments=data.validated_data["departments"], actor=request.user)
         return self._answer(meeting)
 
     @extend_schema(request=OrdersInput, responses=MeetingSerializer)
@@ -172,8 +161,8 @@ class JointMeetingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
         meeting = self._managed()
         data = OrdersInput(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(svc.meeting_link_orders, meeting=meeting, orders=_orders(request.user, data.validated_data["orders"]),
-              actor=request.user)
+        svc.meeting_link_orders(meeting=meeting, orders=_orders(request.user, data.validated_data["orders"]),
+                                actor=request.user)
         return self._answer(meeting)
 
     @extend_schema(request=ReportInput, responses=InviteSerializer)
@@ -187,8 +176,7 @@ class JointMeetingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
             raise exceptions.ValidationError({"department": [_("该部门未被邀请")]})
         if not permissions.can_report(request.user, invite):
             raise exceptions.PermissionDenied(_("只有被邀请部门的人员可以报到"))
-        invite = _call(svc.meeting_report, invite=invite, actor=request.user,
-                       attendees=data.validated_data["attendees"])
+        invite = svc.meeting_report(invite=invite, actor=request.user, attendees=data.validated_data["attendees"])
         return Response(InviteSerializer(invite).data)
 
     @extend_schema(request=MinutesInput, responses=MeetingSerializer)
@@ -197,7 +185,7 @@ class JointMeetingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
         meeting = self._managed()
         data = MinutesInput(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(svc.meeting_record_minutes, meeting=meeting, actor=request.user, **data.validated_data)
+        svc.meeting_record_minutes(meeting=meeting, actor=request.user, **data.validated_data)
         return self._answer(meeting)
 
     @extend_schema(request=TaskInput, responses=TaskSerializer)
@@ -211,8 +199,9 @@ class JointMeetingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
         if department is None:
             raise exceptions.ValidationError({"department": [_("未知的部门")]})
         about = _orders(request.user, [v["about"]])[0] if v["about"] else None
-        task = _call(svc.meeting_add_task, meeting=meeting, department=department, text=v["text"],
-                     deadline=v["deadline"], title=v["title"], about=about, tier=v["tier"], actor=request.user)
+        task = svc.meeting_add_task(meeting=meeting, department=department, text=v["text"],
+                                    deadline=v["deadline"], title=v["title"], about=about, tier=v["tier"],
+                                    actor=request.user)
         return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CloseInput, responses=MeetingSerializer)
@@ -221,7 +210,7 @@ class JointMeetingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
         meeting = self._managed()
         data = CloseInput(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(svc.meeting_close, meeting=meeting, actor=request.user, note=data.validated_data["note"])
+        svc.meeting_close(meeting=meeting, actor=request.user, note=data.validated_data["note"])
         return self._answer(meeting)
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.core.errors import Conflict
 from linli.meetings.models import JointMeeting, JointMeetingInvite, JointMeetingOrder, JointMeetingTask
 from linli.meetings.permissions import can_convene, can_manage_meeting, can_report
 from linli.meetings.permissions import require as _require
@@ -36,8 +37,10 @@ from linli.workorders.notify import notify, org_users
 Status = JointMeeting.Status
 
 
-class MeetingStepRefused(ValidationError):
-    """A meeting step its status does not allow (reporting to a closed meeting, minutes twice …)."""
+class MeetingStepRefused(Conflict):
+    """A meeting step its status does not allow (reporting to a closed meeting, minutes twice …); API: 409."""
+
+    default_code = "meeting_step_refused"
 
 
 def _check_open(meeting: JointMeeting) -> None:

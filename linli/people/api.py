@@ -1,18 +1,15 @@
 """API of people and organisations: organizations, persons, occupancies (rules as in linli/places/api.py)."""
 
 from django.utils.translation import gettext as _
-from django_filters import rest_framework as filters
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import exceptions
 from rest_framework.response import Response
 
-from linli.core.api import IdFilter
 from linli.people import serializers
+from linli.people.filters import OccupancyFilterSet, OrganizationFilterSet, PersonFilterSet
 from linli.people.models import AuditEvent, Occupancy, Organization, Person
 from linli.people.scopes import scope_for
 from linli.people.services import audit, log_sensitive_access
-from linli.places.api import DivisionTreeFilter, RegistryViewSet
-from linli.places.filters import search_q
+from linli.places.api import RegistryViewSet
 from linli.places.models import Estate
 
 
@@ -28,18 +25,6 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "API 密钥（`linli apikey create NAME`）：`Authorization: Token <key>` 或 `Bearer <key>`",
         }
-
-
-class OrganizationFilterSet(filters.FilterSet):
-    q = filters.CharFilter(method="filter_q", label="名称或拼音首字母")
-    division = DivisionTreeFilter("division__path")
-
-    class Meta:
-        model = Organization
-        fields = ["q", "kind", "ownership", "field", "division"]
-
-    def filter_q(self, qs, name, value):
-        return qs.filter(search_q(value, "name"))
 
 
 class OrganizationViewSet(RegistryViewSet):
@@ -67,19 +52,6 @@ class AuditedListMixin:
         return response
 
 
-class PersonFilterSet(filters.FilterSet):
-    q = filters.CharFilter(method="filter_q", label="姓名或拼音首字母")
-    estate = IdFilter(field_name="occupancies__home__estate", distinct=True, label="小区")
-    home = IdFilter(field_name="occupancies__home", distinct=True, label="房屋")
-
-    class Meta:
-        model = Person
-        fields = ["q", "estate", "home"]
-
-    def filter_q(self, qs, name, value):
-        return qs.filter(search_q(value, "name"))
-
-
 class PersonViewSet(AuditedListMixin, RegistryViewSet):
     """人员. Phones are masked and sensitive flags hidden unless the caller's role may see them."""
 
@@ -94,8 +66,7 @@ class PersonViewSet(AuditedListMixin, RegistryViewSet):
         return any(scope.can_write_estate(estate) for estate in estates)
 
     def perform_create(self, serializer):
-        if not scope_for(self.request.user).can_write_estate(serializer.validated_data["home"].estate):
-            raise exceptions.PermissionDenied(_("您无权在该小区登记人员"))
+        self.require_write(estate=serializer.validated_data["home"].estate, message=_("您无权在该小区登记人员"))
         serializer.save()
 
     def get_serializer_context(self):
@@ -109,22 +80,6 @@ class PersonViewSet(AuditedListMixin, RegistryViewSet):
         if shown and person.has_sensitive_flags and scope_for(request.user).person_id != person.pk:
             log_sensitive_access(user=request.user, person=person, action="api_view", path=request.path)
         return Response(data)
-
-
-class OccupancyFilterSet(filters.FilterSet):
-    estate = IdFilter(field_name="home__estate", label="小区")
-    division = DivisionTreeFilter("home__estate__community__path")
-    current = filters.BooleanFilter(method="filter_current", label="仅当前有效的居住关系")
-
-    class Meta:
-        model = Occupancy
-        fields = ["person", "home", "estate", "relation", "division", "current"]
-
-    def filter_current(self, qs, name, value):
-        if value is None:
-            return qs
-        current = Occupancy.objects.current().values("pk")
-        return qs.filter(pk__in=current) if value else qs.exclude(pk__in=current)
 
 
 class OccupancyViewSet(AuditedListMixin, RegistryViewSet):

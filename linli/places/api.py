@@ -16,24 +16,28 @@ from django.http import Http404
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, viewsets
+from rest_framework import exceptions, mixins
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from linli.core.access import scope_for
-from linli.core.api import IsMember, RegistryWrite, ScopedViewSetMixin
+from linli.core.api import IsMember, RegistryWrite, ScopedViewSet
 from linli.places import serializers
-from linli.places.filters import DivisionFilterSet, EstateFilterSet, search_q
+from linli.places.filters import (
+    BuildingFilterSet,
+    ClusterFilterSet,
+    DivisionFilterSet,
+    EstateFilterSet,
+    HomeFilterSet,
+    StewardshipFilterSet,
+)
 from linli.places.models import Building, Cluster, Division, Estate, Home, Stewardship
 from linli.places.selectors import coverage, with_current_mode
 
 
-class RegistryViewSet(
-    ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class RegistryViewSet(mixins.UpdateModelMixin, ScopedViewSet):
     """Scoped reads, scoped writes, no deletes. Subclasses say what "may write this object" means."""
 
     permission_classes = [RegistryWrite]
@@ -88,23 +92,6 @@ class RegistryViewSet(
         self.refetch(serializer)
 
 
-class DivisionTreeFilter(filters.CharFilter):
-    """``?division=CODE``: records in that division or anywhere below it."""
-
-    def __init__(self, path_field: str, **kwargs):
-        kwargs.setdefault("label", "区划代码（含下级）")
-        super().__init__(**kwargs)
-        self.path_field = path_field
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        division = Division.objects.filter(code=value.strip()).first()
-        if division is None:
-            return qs.none()
-        return qs.filter(**{f"{self.path_field}__startswith": division.path})
-
-
 class DivisionViewSet(RegistryViewSet):
     """行政区划: districts, streets and communities. Only a division's name can change after creation."""
 
@@ -116,18 +103,6 @@ class DivisionViewSet(RegistryViewSet):
         if obj.pk is None:
             obj.path = Division.make_path(obj.parent, obj.code)
         return scope.can_write_division(obj)
-
-
-class ClusterFilterSet(filters.FilterSet):
-    q = filters.CharFilter(method="filter_q", label="名称或拼音首字母")
-    division = DivisionTreeFilter("street__path")
-
-    class Meta:
-        model = Cluster
-        fields = ["q", "division", "street"]
-
-    def filter_q(self, qs, name, value):
-        return qs.filter(search_q(value, "name"))
 
 
 class ClusterViewSet(RegistryViewSet):
@@ -160,14 +135,6 @@ class EstateViewSet(RegistryViewSet):
         return scope.can_write_estate(obj)
 
 
-class BuildingFilterSet(filters.FilterSet):
-    division = DivisionTreeFilter("estate__community__path")
-
-    class Meta:
-        model = Building
-        fields = ["estate", "division"]
-
-
 class BuildingViewSet(RegistryViewSet):
     """楼栋."""
 
@@ -179,14 +146,6 @@ class BuildingViewSet(RegistryViewSet):
         return scope.can_write_estate(obj.estate)
 
 
-class HomeFilterSet(filters.FilterSet):
-    division = DivisionTreeFilter("estate__community__path")
-
-    class Meta:
-        model = Home
-        fields = ["estate", "building", "entrance", "division"]
-
-
 class HomeViewSet(RegistryViewSet):
     """户: a dwelling with its exclusive area. A resident sees only their own homes."""
 
@@ -196,21 +155,6 @@ class HomeViewSet(RegistryViewSet):
 
     def writable(self, scope, obj):
         return scope.can_write_estate(obj.building.estate)
-
-
-class StewardshipFilterSet(filters.FilterSet):
-    division = DivisionTreeFilter("estate__community__path")
-    current = filters.BooleanFilter(method="filter_current", label="仅当前有效的记录")
-
-    class Meta:
-        model = Stewardship
-        fields = ["estate", "mode", "provider", "division", "current"]
-
-    def filter_current(self, qs, name, value):
-        if value is None:
-            return qs
-        current = Stewardship.objects.current().values("pk")
-        return qs.filter(pk__in=current) if value else qs.exclude(pk__in=current)
 
 
 class StewardshipViewSet(RegistryViewSet):

@@ -3,10 +3,11 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
 
-from linli.core.api import IdFilter
+from linli.core.filters import IdFilter
 from linli.core.text import normalize
-from linli.places.models import Division, Estate, Stewardship
+from linli.places.models import Building, Cluster, Division, Estate, Home, Stewardship
 from linli.places.selectors import with_current_mode
 
 
@@ -61,3 +62,63 @@ class EstateFilterSet(django_filters.FilterSet):
         if "mode" not in qs.query.annotations:
             qs = with_current_mode(qs)
         return qs.filter(mode=value)
+
+
+class DivisionTreeFilter(filters.CharFilter):
+    """``?division=CODE``: records in that division or anywhere below it."""
+
+    def __init__(self, path_field: str, **kwargs):
+        kwargs.setdefault("label", "区划代码（含下级）")
+        super().__init__(**kwargs)
+        self.path_field = path_field
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        division = Division.objects.filter(code=value.strip()).first()
+        if division is None:
+            return qs.none()
+        return qs.filter(**{f"{self.path_field}__startswith": division.path})
+
+
+class ClusterFilterSet(filters.FilterSet):
+    q = filters.CharFilter(method="filter_q", label="名称或拼音首字母")
+    division = DivisionTreeFilter("street__path")
+
+    class Meta:
+        model = Cluster
+        fields = ["q", "division", "street"]
+
+    def filter_q(self, qs, name, value):
+        return qs.filter(search_q(value, "name"))
+
+
+class BuildingFilterSet(filters.FilterSet):
+    division = DivisionTreeFilter("estate__community__path")
+
+    class Meta:
+        model = Building
+        fields = ["estate", "division"]
+
+
+class HomeFilterSet(filters.FilterSet):
+    division = DivisionTreeFilter("estate__community__path")
+
+    class Meta:
+        model = Home
+        fields = ["estate", "building", "entrance", "division"]
+
+
+class StewardshipFilterSet(filters.FilterSet):
+    division = DivisionTreeFilter("estate__community__path")
+    current = filters.BooleanFilter(method="filter_current", label="仅当前有效的记录")
+
+    class Meta:
+        model = Stewardship
+        fields = ["estate", "mode", "provider", "division", "current"]
+
+    def filter_current(self, qs, name, value):
+        if value is None:
+            return qs
+        current = Stewardship.objects.current().values("pk")
+        return qs.filter(pk__in=current) if value else qs.exclude(pk__in=current)

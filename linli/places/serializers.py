@@ -6,7 +6,6 @@ caller can see; anything else is answered like a missing id (400), so strangers 
 
 import datetime
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
@@ -44,13 +43,6 @@ class CreateOnlyFieldsMixin:
             if errors:
                 raise serializers.ValidationError(errors)
         return attrs
-
-
-def drf_validation_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    """A service's ValidationError as a DRF 400 with the same field messages."""
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(exc.message_dict)
-    return serializers.ValidationError({"non_field_errors": exc.messages})
 
 
 class DivisionSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
@@ -177,11 +169,9 @@ class StewardshipSerializer(serializers.ModelSerializer):
         read_only_fields = ["end", "created_at"]
 
     def create(self, validated_data):
+        # The service's ValidationError is answered by linli.core.api.exception_handler (400, by field).
         request = self.context.get("request")
-        try:
-            return stewardship_change(actor=getattr(request, "user", None), **validated_data)
-        except DjangoValidationError as exc:
-            raise drf_validation_error(exc) from None
+        return stewardship_change(actor=getattr(request, "user", None), **validated_data)
 
 
 # -- coverage (GET /api/v1/coverage/?division=CODE) -----------------------------------------------

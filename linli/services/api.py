@@ -8,8 +8,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from linli.people.scopes import scope_for
+from linli.services import filters, permissions
 from linli.services import models as m
-from linli.services import permissions
 from linli.services import serializers as s
 from linli.services import services as svc
 from linli.volunteers.api import ServiceViewSet
@@ -21,7 +21,7 @@ class ProviderViewSet(ServiceViewSet):
     queryset = m.Provider.objects.select_related("organization")
     serializer_class = s.ProviderSerializer
     input_class = s.ProviderInput
-    filterset_fields = ["estate", "organization", "active"]
+    filterset_class = filters.ProviderFilterSet
     create_service = staticmethod(svc.provider_add)
 
     @extend_schema(request=s.ProviderInput, responses=s.ProviderSerializer)
@@ -35,7 +35,7 @@ class OfferingViewSet(ServiceViewSet):
     queryset = m.Offering.objects.all()
     serializer_class = s.OfferingSerializer
     input_class = s.OfferingInput
-    filterset_fields = ["provider", "kind", "active"]
+    filterset_class = filters.OfferingFilterSet
     create_service = staticmethod(svc.offering_add)
 
     @extend_schema(request=s.OfferingInput, responses=s.OfferingSerializer)
@@ -49,7 +49,7 @@ class OrderViewSet(ServiceViewSet):
     queryset = m.ResidentOrder.objects.select_related("provider")
     serializer_class = s.OrderSerializer
     input_class = s.OrderInput
-    filterset_fields = ["estate", "provider", "status"]
+    filterset_class = filters.ResidentOrderFilterSet
     create_service = staticmethod(svc.order_place)
 
     @extend_schema(request=s.OrderInput, responses=s.OrderSerializer)
@@ -83,7 +83,7 @@ class ParcelViewSet(ServiceViewSet):
     queryset = m.Parcel.objects.select_related("estate", "recipient")
     serializer_class = s.ParcelSerializer
     input_class = s.ParcelInput
-    filterset_fields = ["estate", "status", "bulky"]
+    filterset_class = filters.ParcelFilterSet
     create_service = staticmethod(svc.parcel_register)
 
     def get_queryset(self):

@@ -9,50 +9,40 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linli.core.api import IsMember, ScopedViewSetMixin
+from linli.core.api import IsMember, ScopedReadViewSet, ScopedViewSet
 from linli.people.models import Person
 from linli.people.scopes import scope_for
 from linli.people.services import log_sensitive_access
 from linli.places.models import Division, Estate
-from linli.places.serializers import drf_validation_error
-from linli.volunteers import lists, selectors, services, wishes
+from linli.volunteers import filters, lists, selectors, services, wishes
 from linli.volunteers import models as m
 from linli.volunteers import serializers as s
-
-
-def run(fn, user, **kwargs):
-    """Call a service as ``user``; its ValidationError becomes a 400 (PermissionDenied is a 403 by itself)."""
-    try:
-        return fn(actor=user, **kwargs)
-    except DjangoValidationError as exc:
-        raise drf_validation_error(exc) from None
 
 
 def _self_person(request):
     person_id = scope_for(request.user).person_id
     if not person_id:
-        raise drf_validation_error(DjangoValidationError({"person": "请指定人员（您的账号没有关联居民信息）"}))
+        raise ValidationError({"person": ValidationError("请指定人员（您的账号没有关联居民信息）", code="required")})
     return Person.objects.get(pk=person_id)
 
 
-class ServiceViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Scoped reads; ``create`` validates ``input_class`` and calls ``create_service``."""
+class ServiceViewSet(ScopedViewSet):
+    """Scoped reads; ``create`` validates ``input_class`` and calls ``create_service`` (its refusals are answered by
+    linli.core.api.exception_handler: 400, 403 …)."""
 
-    permission_classes = [IsMember]
-    http_method_names = ["get", "post", "head", "options"]
     input_class = None
 
     def create_kwargs(self, data) -> dict:
@@ -64,7 +54,7 @@ class ServiceViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
     def create(self, request, *args, **kwargs):
         inp = self.input_class(data=request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)
-        obj = run(self.create_service, request.user, **self.create_kwargs(dict(inp.validated_data)))
+        obj = self.create_service(actor=request.user, **self.create_kwargs(dict(inp.validated_data)))
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
 
     def do(self, fn, obj=None, input_class=None, **kwargs):
@@ -74,7 +64,7 @@ class ServiceViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
             inp = input_class(data=self.request.data, context=self.get_serializer_context())
             inp.is_valid(raise_exception=True)
             kwargs.update(inp.validated_data)
-        result = run(fn, self.request.user, **kwargs)
+        result = fn(actor=self.request.user, **kwargs)
         return Response(self.get_serializer(result).data)
 
 
@@ -87,7 +77,7 @@ class TeamViewSet(ServiceViewSet):
     queryset = m.Team.objects.select_related("community")
     serializer_class = s.TeamSerializer
     input_class = s.TeamInput
-    filterset_fields = ["community", "kind"]
+    filterset_class = filters.TeamFilterSet
     create_service = staticmethod(services.team_create)
 
     @extend_schema(request=s.TeamInput, responses=s.TeamSerializer)
@@ -101,7 +91,7 @@ class VolunteerViewSet(ServiceViewSet):
     queryset = m.Volunteer.objects.select_related("person").prefetch_related("teams")
     serializer_class = s.VolunteerSerializer
     input_class = s.VolunteerInput
-    filterset_fields = ["community", "badge", "active", "teams"]
+    filterset_class = filters.VolunteerFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
     create_service = staticmethod(services.volunteer_enrol)
 
@@ -120,7 +110,7 @@ class ActivityViewSet(ServiceViewSet):
     queryset = m.Activity.objects.select_related("community", "estate")
     serializer_class = s.ActivitySerializer
     input_class = s.ActivityInput
-    filterset_fields = ["community", "estate", "kind", "status"]
+    filterset_class = filters.ActivityFilterSet
     create_service = staticmethod(services.activity_create)
 
     @extend_schema(request=s.ActivityInput, responses=s.ActivitySerializer)
@@ -132,7 +122,7 @@ class ActivityViewSet(ServiceViewSet):
         inp = s.PersonRef(data=self.request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)
         person = inp.validated_data.get("person") or _self_person(self.request)
-        part = run(fn, self.request.user, activity=activity, person=person, **extra)
+        part = fn(actor=self.request.user, activity=activity, person=person, **extra)
         return Response(s.ParticipationSerializer(part).data)
 
     @extend_schema(request=s.PersonRef, responses=s.ParticipationSerializer)
@@ -182,7 +172,7 @@ class CheckinView(APIView):
         if activity is None:
             raise Http404
         fn = services.activity_check_out if inp.validated_data["action"] == "out" else services.activity_check_in
-        part = run(fn, request.user, activity=activity, person=_self_person(request), via=m.Participation.Via.QR)
+        part = fn(actor=request.user, activity=activity, person=_self_person(request), via=m.Participation.Via.QR)
         return Response(s.ParticipationSerializer(part).data)
 
 
@@ -195,7 +185,7 @@ class PointsEntryViewSet(ServiceViewSet):
     queryset = m.PointsEntry.objects.select_related("account")
     serializer_class = s.PointsEntrySerializer
     input_class = s.PointsInput
-    filterset_fields = ["community", "estate", "kind", "account__person"]
+    filterset_class = filters.PointsEntryFilterSet
     create_service = staticmethod(services.points_adjust)
 
     @extend_schema(request=s.PointsInput, responses=s.PointsEntrySerializer)
@@ -233,7 +223,7 @@ class RewardViewSet(ServiceViewSet):
     queryset = m.Reward.objects.all()
     serializer_class = s.RewardSerializer
     input_class = s.RewardInput
-    filterset_fields = ["community", "kind", "active"]
+    filterset_class = filters.RewardFilterSet
     create_service = staticmethod(services.reward_create)
 
     @extend_schema(request=s.RewardInput, responses=s.RewardSerializer)
@@ -246,23 +236,22 @@ class RewardViewSet(ServiceViewSet):
         reward = self.get_object()
         inp = s.RedeemInput(data=request.data)
         inp.is_valid(raise_exception=True)
-        r = run(services.redeem, request.user, reward=reward, person=_self_person(request),
+        r = services.redeem(actor=request.user, reward=reward, person=_self_person(request),
                 quantity=inp.validated_data["quantity"])
         return Response(s.RedemptionSerializer(r).data, status=status.HTTP_201_CREATED)
 
 
-class RedemptionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class RedemptionViewSet(ScopedReadViewSet):
     """积分兑换 records; the community hands them over or voids them (points and stock come back)."""
 
-    permission_classes = [IsMember]
     queryset = m.Redemption.objects.select_related("reward__community")
     serializer_class = s.RedemptionSerializer
-    filterset_fields = ["reward", "person", "status"]
+    filterset_class = filters.RedemptionFilterSet
 
     @extend_schema(request=None, responses=s.RedemptionSerializer)
     @action(detail=True, methods=["post"], url_path="hand-over")
     def hand_over(self, request, pk=None):
-        r = run(services.redemption_hand_over, request.user, redemption=self.get_object())
+        r = services.redemption_hand_over(actor=request.user, redemption=self.get_object())
         return Response(self.get_serializer(r).data)
 
     @extend_schema(request=s.ReasonInput, responses=s.RedemptionSerializer)
@@ -270,7 +259,7 @@ class RedemptionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def void(self, request, pk=None):
         inp = s.ReasonInput(data=request.data)
         inp.is_valid(raise_exception=True)
-        r = run(services.redemption_void, request.user, redemption=self.get_object(), **inp.validated_data)
+        r = services.redemption_void(actor=request.user, redemption=self.get_object(), **inp.validated_data)
         return Response(self.get_serializer(r).data)
 
 
@@ -329,7 +318,7 @@ class OfferViewSet(ServiceViewSet):
     queryset = m.Offer.objects.select_related("person", "organization")
     serializer_class = s.OfferSerializer
     input_class = s.OfferInput
-    filterset_fields = ["list_kind", "source", "community", "estate", "skill", "active"]
+    filterset_class = filters.OfferFilterSet
     create_service = staticmethod(lists.offer_add)
 
     @extend_schema(request=s.OfferInput, responses=s.OfferSerializer)
@@ -348,7 +337,7 @@ class NeedViewSet(ServiceViewSet):
     queryset = m.Need.objects.all()
     serializer_class = s.NeedSerializer
     input_class = s.NeedInput
-    filterset_fields = ["community", "estate", "skill", "status"]
+    filterset_class = filters.NeedFilterSet
 
     def create_service(self, *, actor, person=None, **data):
         need = lists.need_add(actor=actor, person=person or _self_person(self.request), **data)
@@ -372,23 +361,22 @@ class NeedViewSet(ServiceViewSet):
         return self.do(lists.need_close, need=self.get_object(), done=request.data.get("done", True) in (True, "1", 1))
 
 
-class MatchViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class MatchViewSet(ScopedReadViewSet):
     """供需匹配 proposals; the community admin confirms one or rejects it."""
 
-    permission_classes = [IsMember]
     queryset = m.Match.objects.select_related("need__community")
     serializer_class = s.MatchSerializer
-    filterset_fields = ["need", "offer", "status"]
+    filterset_class = filters.MatchFilterSet
 
     @extend_schema(request=None, responses=s.MatchSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        return Response(self.get_serializer(run(lists.match_confirm, request.user, match=self.get_object())).data)
+        return Response(self.get_serializer(lists.match_confirm(actor=request.user, match=self.get_object())).data)
 
     @extend_schema(request=None, responses=s.MatchSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        return Response(self.get_serializer(run(lists.match_reject, request.user, match=self.get_object())).data)
+        return Response(self.get_serializer(lists.match_reject(actor=request.user, match=self.get_object())).data)
 
 
 # -- wishes ----------------------------------------------------------------------------------------------------
@@ -401,7 +389,7 @@ class WishViewSet(ServiceViewSet):
     queryset = m.Wish.objects.select_related("beneficiary", "community")
     serializer_class = s.WishSerializer
     input_class = s.WishInput
-    filterset_fields = ["community", "estate", "status", "category", "source"]
+    filterset_class = filters.WishFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
@@ -432,7 +420,7 @@ class WishViewSet(ServiceViewSet):
     def claim(self, request, pk=None):
         inp = s.WishClaimInput(data=request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)
-        wish = run(wishes.wish_claim, request.user, wish=self.get_object(), **inp.validated_data)
+        wish = wishes.wish_claim(actor=request.user, wish=self.get_object(), **inp.validated_data)
         return Response(s.PublicWishSerializer(wish).data)
 
     @extend_schema(request={"multipart/form-data": s.WishFulfilInput}, responses=s.WishSerializer)
@@ -463,7 +451,7 @@ class WishPoolViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = m.Wish.objects.public().select_related("community", "claimed_by_org", "claimed_by_user__person",
                                                       "beneficiary")
     serializer_class = s.PublicWishSerializer
-    filterset_fields = ["community", "status", "category"]
+    filterset_class = filters.PublicWishFilterSet
 
 
 extra_urls = [

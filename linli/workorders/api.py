@@ -7,28 +7,27 @@ Who may do what (the same answers as the pages, because every step calls the sam
   read-only roles (auditor, department handler) 403;
 * rates: ``GET /api/v1/workorders-rates/?division=CODE&period=2026-11``, staff of the division (others 404);
 * steps: ``POST /api/v1/workorders/{code}/{step}/``; a step the caller may not take is 403 and changes nothing,
-  a step the order's status does not allow is 400 with the Chinese message (``{"detail": …}``), bad fields 400.
+  a step the order's status does not allow is 409 (code ``illegal_step``), bad fields 400 — all in the one error
+  shape of linli.core.api.exception_handler (docs/api.md).
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linli.core.api import IsMember, ScopedViewSetMixin
+from linli.core.api import IsMember, ScopedViewSet
 from linli.core.paging import NextLinkPagination
 from linli.people.registry_io import FileError
 from linli.people.scopes import scope_for
 from linli.places.models import Estate
-from linli.places.serializers import drf_validation_error
 from linli.workorders import hotline, permissions, rates, selectors, services
 from linli.workorders import serializers as s
 from linli.workorders.filters import WorkOrderFilterSet
@@ -47,17 +46,6 @@ class StaffOnly(IsMember):
         return True
 
 
-def _step_errors(exc: Exception) -> exceptions.APIException:
-    """A service's refusal as the API answers it."""
-    if isinstance(exc, services.IllegalStep):
-        return exceptions.ValidationError({"detail": exc.messages[0]})
-    if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied(str(exc) or None)
-    if isinstance(exc, DjangoValidationError) and not hasattr(exc, "error_dict"):
-        return exceptions.ValidationError({"detail": "；".join(exc.messages)})
-    return drf_validation_error(exc)
-
-
 def step(name: str, body, url_path: str | None = None, description: str = ""):
     """Declare one step action: validated body → ``run(order, data, request)`` → the order as the detail answers."""
 
@@ -66,10 +54,7 @@ def step(name: str, body, url_path: str | None = None, description: str = ""):
             order = self.get_object()
             serializer = body(data=request.data, context=self.get_serializer_context())
             serializer.is_valid(raise_exception=True)
-            try:
-                run(self, order, serializer.validated_data, request)
-            except (DjangoPermissionDenied, DjangoValidationError) as exc:
-                raise _step_errors(exc) from exc
+            run(self, order, serializer.validated_data, request)  # refusals: linli.core.api.exception_handler
             fresh = self.get_queryset().get(pk=order.pk)
             return Response(s.WorkOrderDetailSerializer(fresh, context=self.get_serializer_context()).data)
 
@@ -84,17 +69,16 @@ def step(name: str, body, url_path: str | None = None, description: str = ""):
     return decorate
 
 
-class WorkOrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class WorkOrderViewSet(ScopedViewSet):
     """工单: list and read the orders you may see, record a new one, and take one step at a time."""
 
     queryset = WorkOrder.objects.select_related("street", "community", "estate", "assignee_org")
     serializer_class = s.WorkOrderSerializer
     filterset_class = WorkOrderFilterSet
     pagination_class = NextLinkPagination  # no COUNT over everything the caller sees: follow "next"
-    permission_classes = [IsMember]
     lookup_field = "code"
     lookup_value_regex = r"[\w-]+"
-    http_method_names = ["get", "post", "head", "options"]
+    may_conflict = True  # a step the order's status does not allow: 409
 
     def get_queryset(self):
         if self.action == "list":
@@ -133,10 +117,7 @@ class WorkOrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
             channel, reporter = Channel.RESIDENT, user.person
         else:
             raise exceptions.PermissionDenied(_("只读角色不能登记工单"))
-        try:
-            order = services.workorder_create(channel=channel, actor=user, reporter=reporter, place=place, **data)
-        except DjangoValidationError as exc:
-            raise drf_validation_error(exc) from exc
+        order = services.workorder_create(channel=channel, actor=user, reporter=reporter, place=place, **data)
         # Answer from what the intake just wrote (its timeline and photos are in memory): no read-back.
         order._prefetched_objects_cache = {"events": order._created_events,
                                            "attachments": order._created_attachments}
@@ -247,7 +228,7 @@ class HotlinePushView(APIView):
         try:
             records = hotline.records_from_json(request.data)
         except FileError as exc:
-            raise exceptions.ValidationError({"detail": str(exc)}) from exc
+            raise ValidationError(str(exc), code="invalid_document") from exc
         dry_run = request.query_params.get("dry_run", "") in ("1", "true", "yes")
         result = hotline.import_orders(records, actor=request.user, dry_run=dry_run)
         return Response(result.as_dict())

@@ -41,7 +41,7 @@ def _require_decision(case: SelectionCase, motion: Motion | None, field: str = "
 
 
 @transaction.atomic
-def selection_open(*, estate: Estate, actor, deadline: datetime.date, now=None) -> SelectionCase:
+def selection_open(*, estate: Estate, actor, deadline: datetime.date | None, now=None) -> SelectionCase:
     """Open a case for an estate without a manager (脱管 or nothing recorded)."""
     permissions.require(permissions.can_write(actor, estate=estate))
     now = now or timezone.now()
@@ -50,6 +50,8 @@ def selection_open(*, estate: Estate, actor, deadline: datetime.date, now=None) 
         raise ValidationError(_("该小区已有管理方式：%(mode)s") % {"mode": current.get_mode_display()})
     if SelectionCase.objects.filter(estate=estate).exclude(status__in=SelectionCase.CLOSED).exists():
         raise ValidationError(_("该小区已有进行中的选聘案"))
+    if deadline is None:
+        raise ValidationError({"deadline": ValidationError(_("请填写选聘期限"), code="required")})
     if deadline <= timezone.localdate(now):
         raise ValidationError({"deadline": _("选聘期限必须在今天之后")})
     case = SelectionCase.objects.create(estate=estate, kind=SelectionCase.Kind.UNMANAGED, deadline=deadline,

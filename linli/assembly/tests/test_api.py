@@ -206,7 +206,7 @@ def test_the_tally_endpoint_counts_like_the_cli(world, client_for):
     assert response.json()["approved"] is True
     doc["ballots"].append({"owner": "a", "choice": "against"})
     response = post(client_for("resident_a"), API + "/tally/", doc)
-    assert response.status_code == 400 and "同一业主投了两张票" in response.json()["detail"]
+    assert response.status_code == 400 and "同一业主投了两张票" in response.json()["message"]
 
 
 def test_a_stranger_gets_404_on_every_endpoint_and_nothing_changes(world, client_for, motion):

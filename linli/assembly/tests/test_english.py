@@ -56,7 +56,7 @@ def test_the_tally_endpoint_answers_in_english_to_an_english_reader(world, clien
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     response = post(client, "/api/v1/assembly/tally/", doc)
     assert response.status_code == 400
-    assert response.json()["detail"] == "The same owner cast two ballots: 'a'"
+    assert response.json()["message"] == "The same owner cast two ballots: 'a'"
 
 
 @pytest.mark.parametrize(("language", "steps"), [("zh-hans", ["创建表决事项", "开始表决", "计票并公示结果", "启动选聘"]),

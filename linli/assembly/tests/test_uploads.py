@@ -9,7 +9,7 @@ from PIL import Image
 
 from linli.assembly import services
 from linli.assembly.models import Ballot, Notice, NoticeAttachment
-from linli.core.testing import DAY, open_motion, sheet
+from linli.core.testing import DAY, error_messages, open_motion, sheet
 from linli.core.tests import samples
 
 TODAY = timezone.localdate()
@@ -95,7 +95,7 @@ def test_a_paper_ballot_with_an_html_scan_is_refused_and_no_ballot_is_written(wo
                                              {"elector": elector.pk, "choice": "for",
                                               "sheet": SimpleUploadedFile("scan.pdf", HTML)})
     assert api.status_code == 400
-    assert api.json()["sheet"] == ["纸质票扫描件文件类型不允许：只接受 PDF、JPG、PNG、WebP、Excel（.xlsx）、Word（.docx）"]
+    assert error_messages(api)["sheet"] == ["纸质票扫描件文件类型不允许：只接受 PDF、JPG、PNG、WebP、Excel（.xlsx）、Word（.docx）"]
     assert Ballot.objects.count() == 0
 
 

@@ -87,3 +87,13 @@ def test_notifications_are_the_callers_own(subject, client_for):
 
     services.notify_overdue()
     assert len(results(client_for("volunteer_a").get("/api/v1/care-notifications/"))) == 1
+
+
+def test_the_subjects_page_and_the_api_filter_by_kind_with_one_filterset(subject, client_for):
+    client = client_for("grid_worker")
+    for kind, expected in (("elderly_alone", ["周莲秀"]), ("disabled", [])):
+        api = [r["name"] for r in results(client.get(f"/api/v1/care-subjects/?kind={kind}"))]
+        page = [s.person.name for s, _due, _late in client.get(f"/care/?kind={kind}").context["rows"]]
+        assert (api, page) == (expected, expected)
+    assert client.get("/api/v1/care-subjects/?kind=nobody").status_code == 400  # the API names a bad value
+    assert [s.person.name for s, *_ in client.get("/care/?kind=nobody").context["rows"]] == ["周莲秀"]  # the page ignores it

@@ -45,7 +45,10 @@ def _run_homes(run: BillingRun):
 def billing_run_start(*, period: str, actor, estate: Estate | None = None, now=None) -> BillingRun:
     """Start (or resume) billing ``period`` for one estate or, with no estate (the CLI, as the system actor), for
     every estate."""
-    parsed = parse_period(period)
+    try:
+        parsed = parse_period(period)
+    except ValueError as exc:
+        raise ValidationError({"period": ValidationError(str(exc), code="invalid_period")}) from None
     if estate is not None:
         permissions.require_manager(actor, estate)
     elif not permissions.can_bill_every_estate(actor):

@@ -39,6 +39,6 @@ def test_the_payment_callback_counts_every_attempt_per_address(world, settings):
     codes = [post(Client(), "/api/v1/fees/gateway/sandbox/callback/", body).status_code for _ in range(3)]
     assert 429 not in codes[:2] and codes[2] == 429
     refused = post(Client(), "/api/v1/fees/gateway/sandbox/callback/", body)
-    assert (refused.status_code, "提交太频繁" in refused.json()["detail"]) == (429, True)
+    assert (refused.status_code, "提交太频繁" in refused.json()["message"]) == (429, True)
     assert post(Client(REMOTE_ADDR="10.0.0.7"), "/api/v1/fees/gateway/sandbox/callback/", body).status_code != 429
     assert Payment.objects.count() == 0

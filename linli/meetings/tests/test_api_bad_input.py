@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from linli.core.testing import post
+from linli.core.testing import error_messages, post
 from linli.meetings import services as meetings
 
 
@@ -15,5 +15,5 @@ def test_a_report_naming_a_department_key_beyond_64_bits_is_a_400_naming_it(worl
     response = post(client_for("department_handler"), f"/api/v1/joint-meetings/{meeting.pk}/report/",
                     {"department": 2**80, "attendees": "张三"})
     assert response.status_code == 400
-    assert list(response.json()) == ["department"]
+    assert list(error_messages(response)) == ["department"]
     assert meeting.invites.get().reported_at is None

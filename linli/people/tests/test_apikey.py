@@ -11,6 +11,7 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from linli.core.testing import error_messages
 from linli.people import api_auth
 from linli.people.models import ApiKey, Membership, Role, User
 
@@ -146,7 +147,7 @@ def test_a_key_created_with_days_works_until_it_expires(world, monkeypatch):
     later = stored.expires_at + datetime.timedelta(seconds=1)
     monkeypatch.setattr(api_auth.timezone, "now", lambda: later)
     response = key_client(key).get("/api/v1/estates/")
-    assert (response.status_code, response.json()) == (401, {"detail": "API 密钥已过期"})
+    assert (response.status_code, error_messages(response)) == (401, {"": ["API 密钥已过期"]})
 
 
 def test_expires_takes_the_last_day_the_key_works(world):
@@ -180,7 +181,7 @@ def test_a_read_only_key_refuses_every_unsafe_method_with_403(world, method):
     assert client.get(f"/api/v1/estates/{world.estate_a.pk}/").status_code == 200
     response = getattr(client, method)(f"/api/v1/estates/{world.estate_a.pk}/", '{"address": "改"}',
                                        content_type="application/json")
-    assert (response.status_code, response.json()) == (403, {"detail": "只读 API 密钥不能修改数据"})
+    assert (response.status_code, error_messages(response)) == (403, {"": ["只读 API 密钥不能修改数据"]})
     world.estate_a.refresh_from_db()
     assert world.estate_a.address == "锦霞街1号"
 
@@ -210,7 +211,7 @@ def test_a_superuser_key_needs_both_the_flag_and_the_setting(world, settings):
     assert key_client(key).get("/api/v1/estates/").status_code == 200
     settings.LINLI_APIKEY_ALLOW_SUPERUSER = False
     response = key_client(key).get("/api/v1/estates/")
-    assert (response.status_code, response.json()) == (401, {"detail": "代表超级用户的 API 密钥未获准使用"})
+    assert (response.status_code, error_messages(response)) == (401, {"": ["代表超级用户的 API 密钥未获准使用"]})
 
 
 def test_a_key_whose_user_became_a_superuser_stops_working(world):

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from linli.core.testing import activity_times, post, results
+from linli.core.testing import activity_times, error_messages, post, results
 from linli.people.models import AccessLog
 from linli.volunteers import lists, services, wishes
 from linli.volunteers.models import (
@@ -136,7 +136,7 @@ def test_a_broken_rule_is_a_400_with_the_message(api, client_for):
     response = post(client_for("community_admin"), "/api/v1/points-entries/", {
         "person": api.neighbour.pk, "community": api.c1.pk, "amount": -51, "reason": "扣减"})
     assert response.status_code == 400
-    assert response.json() == {"amount": ["积分余额不足，不能扣减为负数"]}
+    assert error_messages(response) == {"amount": ["积分余额不足，不能扣减为负数"]}
 
 
 def test_a_reference_outside_the_scope_is_a_400(api, client_for):

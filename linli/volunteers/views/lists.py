@@ -13,7 +13,7 @@ from linli.core.access import get_visible_or_404, member_required
 from linli.people.models import Organization, Person
 from linli.people.scopes import scope_for
 from linli.people.services import log_sensitive_access
-from linli.volunteers import lists, wishes
+from linli.volunteers import filters, lists, wishes
 from linli.volunteers.forms import WEEKDAYS, managed_communities
 from linli.volunteers.models import (
     Match,
@@ -172,9 +172,10 @@ class WishForm(djforms.Form):
 def wish_pool(request):
     """The public wish wall: checked wishes, no personal details (anyone may look; volunteers claim)."""
     qs = Wish.objects.public().select_related("community", "claimed_by_org", "claimed_by_user__person", "beneficiary")
-    status = request.GET.get("status", "open")
-    if status in Wish.Status.values:
-        qs = qs.filter(status=status)
+    data = request.GET.copy()
+    data.setdefault("status", Wish.Status.OPEN)
+    status = data["status"]
+    qs = filters.PublicWishFilterSet(data, queryset=qs).qs  # the API's filters; a bad value is ignored here
     scope = scope_for(request.user)
     can_claim = Volunteer.objects.filter(person_id=scope.person_id, active=True).exists() or bool(scope.own_org_ids)
     return render(request, "volunteers/wish_pool.html", {"page": _page(request, qs, 30), "status": status,
@@ -186,8 +187,7 @@ def wish_list(request):
     """Full records: the community's sensitive roles see all, a resident their own wishes, a claimant theirs."""
     qs = Wish.objects.visible_to(request.user).select_related("beneficiary", "community", "estate")
     status = request.GET.get("status", "")
-    if status in Wish.Status.values:
-        qs = qs.filter(status=status)
+    qs = filters.WishFilterSet(request.GET, queryset=qs).qs  # the API's filters; a bad value is ignored here
     page = _page(request, qs)
     person_id = scope_for(request.user).person_id
     for wish in page:

@@ -3,12 +3,12 @@
 import datetime
 import logging
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linli.core.errors import Conflict
 from linli.core.memo import Memo
 from linli.people.models import User
 from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS
@@ -57,8 +57,10 @@ ACTION_LABELS = {
 DEFAULT_LIMITS = {False: (2, 5, 0), True: (1, 0, 24)}  # urgent → (accept hours, reply working days, reply hours)
 
 
-class IllegalStep(ValidationError):
-    """A step the order's status does not allow; the message says why, in Chinese."""
+class IllegalStep(Conflict):
+    """A step the order's status does not allow; the message says why, in Chinese (API: 409, ``illegal_step``)."""
+
+    default_code = "illegal_step"
 
 
 def _check_status(order: WorkOrder, action: str) -> None:

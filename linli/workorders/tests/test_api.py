@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from linli.core.testing import post, results
+from linli.core.testing import error_messages, post, results
 from linli.core.testing import report_order as report
 from linli.workorders import services as s
 from linli.workorders.models import Status, WorkOrder, WorkOrderEvent
@@ -98,7 +98,7 @@ def test_a_read_only_role_gets_403_on_each_step_and_nothing_changes(desk, client
     before = snapshot(order)
     response = post(client_for("auditor"), f"{URL}{order.code}/{name}/", data)
     assert response.status_code == 403, response.content
-    assert response.json() == {"detail": "您无权对该工单执行此操作"}
+    assert error_messages(response) == {"": ["您无权对该工单执行此操作"]}
     assert snapshot(order) == before
 
 
@@ -114,12 +114,12 @@ def test_a_stranger_and_another_street_get_404_on_each_step(desk, client_for, na
     assert snapshot(order) == before
 
 
-def test_an_illegal_step_is_400_with_the_chinese_message(desk, client_for):
+def test_an_illegal_step_is_a_409_conflict_with_the_chinese_message(desk, client_for):
     order = report(desk)
     before = snapshot(order)
     response = post(client_for("community_admin"), f"{URL}{order.code}/close/", {})
-    assert response.status_code == 400
-    assert response.json() == {"detail": "工单当前状态为「已派单」，不能结案。"}
+    assert (response.status_code, response.json()["code"]) == (409, "illegal_step")
+    assert error_messages(response) == {"": ["工单当前状态为「已派单」，不能结案。"]}
     assert snapshot(order) == before
 
 
@@ -127,21 +127,21 @@ def test_a_missing_reason_is_a_field_error(desk, client_for):
     order = report(desk)
     response = post(client_for("manager_a"), f"{URL}{order.code}/return/", {"reason": " "})
     assert response.status_code == 400
-    assert response.json() == {"reason": ["退单必须说明理由"]}
+    assert error_messages(response) == {"reason": ["退单必须说明理由"]}
     assert WorkOrder.objects.get(pk=order.pk).status == Status.DISPATCHED
 
 
 def test_a_second_extension_request_is_refused(desk, client_for):
     order = pending_extension(desk)
     response = post(client_for("manager_a"), f"{URL}{order.code}/request-extension/", {"days": 2, "reason": "再等"})
-    assert (response.status_code, response.json()) == (400, {"detail": "已有延期申请等待审批"})
+    assert (response.status_code, error_messages(response)) == (409, {"": ["已有延期申请等待审批"]})
 
 
 def test_merging_into_an_invisible_order_is_400(desk, client_for):
     order = report(desk)
     far = s.workorder_create(channel="phone", text="别处", place=s.resolve_place(estate=desk.estate_far))
     response = post(client_for("street_admin"), f"{URL}{order.code}/merge/", {"into": far.code})
-    assert (response.status_code, response.json()) == (400, {"into": ["找不到该工单"]})
+    assert (response.status_code, error_messages(response)) == (400, {"into": ["找不到该工单"]})
 
 
 def test_dispatching_to_an_invisible_organisation_is_400(desk, client_for):
@@ -151,7 +151,7 @@ def test_dispatching_to_an_invisible_organisation_is_400(desk, client_for):
     elsewhere = Organization.objects.create(name="别区物业", kind="property_company")
     response = post(client_for("street_admin"), f"{URL}{order.code}/dispatch/", {"to": elsewhere.pk})
     assert response.status_code == 400
-    assert list(response.json()) == ["to"]
+    assert list(error_messages(response)) == ["to"]
 
 
 # -- reads ------------------------------------------------------------------------------------------------------
@@ -277,12 +277,12 @@ def test_read_only_roles_and_strangers_cannot_create(desk, client_for):
 def test_a_channel_with_its_own_adapter_cannot_be_chosen(desk, client_for):
     response = post(client_for("manager_a"), URL, {"text": "x", "estate": desk.estate_a.pk, "channel": "hotline"})
     assert response.status_code == 400
-    assert list(response.json()) == ["channel"]
+    assert list(error_messages(response)) == ["channel"]
 
 
 def test_a_place_is_required(desk, client_for):
     response = post(client_for("street_admin"), URL, {"text": "x"})
-    assert (response.status_code, response.json()) == (400, {"estate": ["请指定小区、楼栋、房屋或社区"]})
+    assert (response.status_code, error_messages(response)) == (400, {"estate": ["请指定小区、楼栋、房屋或社区"]})
 
 
 def test_nothing_is_ever_deleted(desk, client_for):

@@ -31,4 +31,4 @@ def test_an_api_error_is_in_the_readers_language(db, language, detail):
     response = Client().get("/api/v1/workorders/", HTTP_AUTHORIZATION="Token not-a-key",
                             HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 401
-    assert response.json()["detail"] == detail
+    assert response.json()["message"] == detail

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from linli.core.testing import post
+from linli.core.testing import error_messages, post
 from linli.people.actors import system_actor
 from linli.people.models import ApiKey, Membership, Role
 from linli.places.models import Estate
@@ -315,7 +315,7 @@ def test_a_street_admin_cannot_push_into_another_street(desk, client_for):
 def test_a_body_that_is_not_orders_is_400(desk, client_for):
     response = post(client_for("street_admin"), URL, "hello")
     assert response.status_code == 400
-    assert response.json() == {"detail": "JSON 应为一个工单对象或工单对象的列表"}
+    assert error_messages(response) == {"": ["JSON 应为一个工单对象或工单对象的列表"]}
 
 
 def test_a_resident_cannot_push(desk, client_for):
@@ -337,7 +337,7 @@ def test_a_new_street_admin_membership_is_enough_to_push(desk):
 
 def test_a_community_admin_cannot_push(desk, client_for):
     response = post(client_for("community_admin"), URL, payload(ROWS[0]))
-    assert (response.status_code, response.json()) == (403, {"detail": "只有区、街道管理员账号可以推送 12345 工单"})
+    assert (response.status_code, error_messages(response)) == (403, {"": ["只有区、街道管理员账号可以推送 12345 工单"]})
     assert WorkOrder.objects.count() == 0
 
 

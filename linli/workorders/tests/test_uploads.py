@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from linli.core.testing import h5_url
+from linli.core.testing import error_messages, h5_url
 from linli.core.tests import samples
 from linli.workorders import services as s
 from linli.workorders.models import Attachment, WorkOrder
@@ -62,7 +62,7 @@ def test_photos_sent_to_the_api_reply_go_through_the_same_gate(desk, client_for)
     with mock.patch.object(Image.Image, "load", autospec=True) as load:
         refused = client_for("staff_a").post(url, {"text": "已修好", "photos": [bomb]})
     assert refused.status_code == 400 and load.call_count == 0
-    assert refused.json()["photos"] == ["第1张照片像素过多（最多 5000 万像素）"]
+    assert error_messages(refused)["photos"] == ["第1张照片像素过多（最多 5000 万像素）"]
     assert Attachment.objects.count() == 0
     photo = SimpleUploadedFile("修好.jpg", samples.jpeg_with_gps(), content_type="image/jpeg")
     done = client_for("staff_a").post(url, {"text": "已修好", "photos": [photo]})
