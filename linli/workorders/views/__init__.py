@@ -1,6 +1,6 @@
 """Work-order pages: the resident's phone page behind the poster QR code, the service desk, patrol reports,
 the staff inbox, the work order with its steps, the resident's own requests, boards, notifications, posters,
-the routing table and the assessment rates (响应率/解决率/满意率). Every step calls the one function in services.py
+the routing table and the assessment rates (响应率/解决率/满意率). Every step calls the one function in services/
 that the API and the CLI call too.
 """
 
