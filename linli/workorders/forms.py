@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.core import uploads
 from linli.core.text import normalize
 from linli.people.models import Organization
-from linli.places.models import Stewardship
+from linli.places.models import Building, Home, Stewardship
 from linli.triage import labels
 from linli.workorders.models import Channel, Kind, Level, RoutingRule, Satisfaction, Tier
 
@@ -128,8 +128,6 @@ class PlaceFieldsMixin(BaseForm):
                               widget=forms.TextInput(attrs={"placeholder": _("如：3单元门口、北门停车场")}))
 
     def setup_places(self, estates, data):
-        from linli.places.models import Building, Home
-
         self.estate_qs = estates
         self.fields["estate"].choices = [("", _("请选择小区"))] + [(e.pk, e.name) for e in estates]
         estate_id = _int(data.get("estate")) if data else None

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.events import Event
 from linli.core.memo import Memo
 from linli.people.scopes import scope_for
+from linli.places.models import Division, Estate
 
 
 class Channel(models.TextChoices):
@@ -113,8 +114,6 @@ def _area_parts(paths) -> list[Q]:
     a whole index; the second is read through ``workorder_community_active_idx`` (the planner cannot know that it
     is empty in practice, docs/benchmarks.md). Above MAX_LITERAL_DIVISIONS divisions, one part with the ids as a
     subquery."""
-    from linli.places.models import Division
-
     under = Division.objects.filter(reduce(or_, (Q(path__startswith=p) for p in paths))).order_by()
 
     def compute():
@@ -149,8 +148,6 @@ def _scope_parts(user) -> tuple[list[Q], list[Q]]:
     area = _area_parts(scope.paths) if scope.paths else []
     others = []
     if scope.estate_ids or scope.cluster_ids or scope.org_ids:
-        from linli.places.models import Estate
-
         others.append(Q(estate__in=Estate.objects.filter(scope.estate_q(staff_only=True)).values("pk")))
     if scope.own_org_ids:
         others.append(Q(assignee_org_id__in=scope.own_org_ids))

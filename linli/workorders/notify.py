@@ -11,6 +11,8 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from linli.core.text import mask_phone
+from linli.people.models import User
+from linli.workorders.models import Notification
 
 log = logging.getLogger("linli.notify")
 
@@ -29,8 +31,6 @@ class InboxBackend:
     """Writes a Notification row per recipient."""
 
     def send(self, message: Message) -> None:
-        from linli.workorders.models import Notification
-
         Notification.objects.bulk_create(
             [Notification(user=u, order=message.order, title=message.title[:120], body=message.body) for u in message.users]
         )
@@ -89,8 +89,6 @@ def notify(*, users, title: str, body: str = "", order=None) -> None:
 
 def org_users(organization):
     """Accounts that act for ``organization`` (its memberships)."""
-    from linli.people.models import User
-
     if organization is None:
         return []
     return list(User.objects.filter(memberships__organization=organization, is_active=True).distinct())

@@ -1,4 +1,4 @@
-"""Open311 GeoReport v2 at /open311/v2/: every resource as .json or .xml (see linli/workorders/open311.py)."""
+"""Open311 GeoReport v2 at /open311/v2/: every resource as .json or .xml (see linli/workorders/open311/)."""
 
 from django.urls import re_path
 

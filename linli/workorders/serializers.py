@@ -12,6 +12,7 @@ from linli.people.models import Organization, User
 from linli.places.models import Building, Division, Estate, Home
 from linli.places.serializers import VisibleRelatedField
 from linli.workorders import selectors, services
+from linli.workorders.forms import MAX_PHOTOS, resize_photo
 from linli.workorders.models import (
     Channel,
     Kind,
@@ -238,8 +239,6 @@ class ReplySerializer(serializers.Serializer):
 
     def validate_photos(self, files):
         # The same gate as the pages: type from the bytes, pixels checked before decoding, re-encoded without EXIF.
-        from linli.workorders.forms import MAX_PHOTOS, resize_photo
-
         if len(files) > MAX_PHOTOS:
             raise serializers.ValidationError(_("最多上传 %(n)s 张照片") % {"n": MAX_PHOTOS})
         return [resize_photo(f, i) for i, f in enumerate(files, start=1)]

@@ -133,7 +133,7 @@ def test_two_payments_on_one_home_at_the_same_moment_are_serialised(monkeypatch)
             held.set()
             time.sleep(0.5)
 
-    monkeypatch.setattr(services, "_pause_after_lock", pause)
+    monkeypatch.setattr(services.payments, "_pause_after_lock", pause)
     errors = []
 
     def run(key):

@@ -22,7 +22,7 @@ def test_an_xlsx_zip_bomb_is_refused_before_openpyxl_opens_it(desk):
 
 def test_a_json_file_over_the_sheet_cap_is_refused_before_it_is_parsed(desk, settings):
     settings.LINLI_UPLOAD_MAX_SHEET_MB = 1
-    with mock.patch.object(hotline.json, "loads") as parsed, pytest.raises(hotline.FileError) as error:
+    with mock.patch.object(hotline.reading.json, "loads") as parsed, pytest.raises(hotline.FileError) as error:
         hotline.import_file(b"[" + b" " * (1024 * 1024) + b"]", "orders.json", actor=system_actor())
     assert str(error.value) == "文件过大（最大 1 MB），请拆分后分批导入"
     assert parsed.call_count == 0

@@ -51,7 +51,7 @@ def test_closed_orders_count_in_no_tab_but_are_listed_under_all(desk, client_for
 
 
 def test_a_tab_shows_the_cap_with_a_plus_above_it(desk, client_for, monkeypatch):
-    monkeypatch.setattr(views, "TAB_COUNT_CAP", 2)
+    monkeypatch.setattr(views.worklists, "TAB_COUNT_CAP", 2)
     bulk(desk, 3, status=Status.REPLIED, day=2)
     bulk(desk, 2, status=Status.RECEIVED, needs_triage=True, day=3)
     response = client_for("street_admin").get("/workorders/")
@@ -74,7 +74,7 @@ def test_each_role_counts_what_is_assigned_to_it(desk, client_for):
 
 
 def test_the_dispatch_board_counts_exactly_above_the_tab_cap(desk, client_for, monkeypatch):
-    monkeypatch.setattr(views, "TAB_COUNT_CAP", 2)
+    monkeypatch.setattr(views.worklists, "TAB_COUNT_CAP", 2)
     bulk(desk, 3, assignee_org=desk.company)
     response = client_for("street_admin").get("/workorders/board/")
     assert response.context["counts"] == {"received": 0, "needs_triage": 0, "dispatched": 3, "overdue": 0}

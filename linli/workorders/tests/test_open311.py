@@ -320,7 +320,7 @@ def test_bad_list_filters_are_400(app, query, description):
 def test_the_list_returns_at_most_1000(app, monkeypatch):
     from linli.workorders import open311
 
-    monkeypatch.setattr(open311, "MAX_REQUESTS", 2)
+    monkeypatch.setattr(open311.reading, "MAX_REQUESTS", 2)
     orders_on_days(app)
     s.workorder_create(channel="open311", text="再一条", place=s.resolve_place(estate=app.estate_a))
     assert len(ids(Client().get(f"{BASE}/requests.json"))) == 2

@@ -1,4 +1,4 @@
-"""``linli seed --homes N [--seed S]``: add a synthetic city in bulk (see linli/people/seed.py)."""
+"""``linli seed --homes N [--seed S]``: add a synthetic city in bulk (see linli/people/seed/)."""
 
 from django.core.management.base import BaseCommand, CommandError
 

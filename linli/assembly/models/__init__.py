@@ -1,0 +1,54 @@
+"""Owners' decisions: meetings with minutes, motions with their electorate and ballots, notices, selection cases."""
+
+from .meetings import (
+    MATTER_CHOICES,
+    Attendance,
+    Decision,
+    FollowUpTask,
+    Level,
+    Meeting,
+    MeetingEvent,
+    MeetingQuerySet,
+)
+from .motions import (
+    Ballot,
+    BallotEvent,
+    Channel,
+    Choice,
+    Elector,
+    ElectorHome,
+    Motion,
+    MotionEvent,
+    MotionQuerySet,
+)
+from .motions import _sheet_path as _sheet_path
+from .notices import Acknowledgement, Notice, NoticeAttachment, NoticeQuerySet
+from .notices import _attachment_path as _attachment_path
+from .selection import SelectionCase, SelectionCaseQuerySet, SelectionEvent
+
+__all__ = [
+    "MATTER_CHOICES",
+    "Level",
+    "MeetingQuerySet",
+    "Meeting",
+    "Attendance",
+    "Decision",
+    "FollowUpTask",
+    "MeetingEvent",
+    "MotionQuerySet",
+    "Motion",
+    "Elector",
+    "ElectorHome",
+    "Choice",
+    "Channel",
+    "Ballot",
+    "BallotEvent",
+    "MotionEvent",
+    "NoticeQuerySet",
+    "Notice",
+    "NoticeAttachment",
+    "Acknowledgement",
+    "SelectionCaseQuerySet",
+    "SelectionCase",
+    "SelectionEvent",
+]

@@ -1,0 +1,204 @@
+"""Motions (表决事项), their electorate and ballots (Civil Code art. 278)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from linli.assembly import tally
+from linli.core.events import Event
+
+from .meetings import MATTER_CHOICES, Meeting, _estates_visible
+
+# -- motions, electorate, ballots --------------------------------------------------------------------------
+
+
+class MotionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Everyone who sees the estate: its staff, its street/community, its residents (the public part)."""
+        return self.filter(estate__in=_estates_visible(user))
+
+
+class Motion(models.Model):
+    """A matter put to the owners of an estate for a vote under Civil Code art. 278."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        OPEN = "open", _("表决中")
+        CLOSED = "closed", _("已计票")
+
+    estate = models.ForeignKey("places.Estate", verbose_name=_("小区"), on_delete=models.PROTECT, related_name="motions")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("业主大会会议"), null=True, blank=True, on_delete=models.PROTECT, related_name="motions"
+    )
+    matter = models.CharField(_("表决事项"), max_length=24, choices=MATTER_CHOICES)
+    title = models.CharField(_("标题"), max_length=150)
+    body = models.TextField(_("表决内容"), blank=True)
+    opens_at = models.DateTimeField(_("开始时间"))
+    closes_at = models.DateTimeField(_("截止时间"), db_index=True)
+    secret = models.BooleanField(_("无记名投票"), default=False)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    # The result, written once when the vote is closed.
+    quorum_met = models.BooleanField(_("参与表决达到三分之二"), null=True)
+    approved = models.BooleanField(_("通过"), null=True)
+    total_area = models.DecimalField(_("总面积"), max_digits=14, decimal_places=2, null=True)
+    total_owners = models.PositiveIntegerField(_("总人数"), null=True)
+    voting_area = models.DecimalField(_("参与表决面积"), max_digits=14, decimal_places=2, null=True)
+    voting_owners = models.PositiveIntegerField(_("参与表决人数"), null=True)
+    for_area = models.DecimalField(_("同意面积"), max_digits=14, decimal_places=2, null=True)
+    for_owners = models.PositiveIntegerField(_("同意人数"), null=True)
+    against_area = models.DecimalField(_("反对面积"), max_digits=14, decimal_places=2, null=True)
+    against_owners = models.PositiveIntegerField(_("反对人数"), null=True)
+    abstain_area = models.DecimalField(_("弃权面积"), max_digits=14, decimal_places=2, null=True)
+    abstain_owners = models.PositiveIntegerField(_("弃权人数"), null=True)
+    explanation = models.TextField(_("计票说明"), blank=True)
+    closed_at = models.DateTimeField(_("计票时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    objects = MotionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("表决事项")
+        verbose_name_plural = _("表决事项")
+        ordering = ["-opens_at", "-id"]
+        indexes = [models.Index(fields=["status", "closes_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def rule(self) -> tally.Matter:
+        return tally.MATTERS[self.matter]
+
+    @property
+    def threshold_label(self) -> str:
+        return gettext(tally.THRESHOLD_LABELS[self.rule.threshold])
+
+    @property
+    def explanation_text(self) -> str:
+        """The account of the count in the reader's language, from the stored figures (``explanation`` keeps the
+        text as written when the vote was closed)."""
+        if self.quorum_met is None or self.total_area is None:
+            return self.explanation
+        return tally.explain(self.rule, quorum_met=self.quorum_met, approved=self.approved,
+                             threshold=self.rule.threshold, total_area=self.total_area, total_owners=self.total_owners,
+                             voting_area=self.voting_area, voting_owners=self.voting_owners, for_area=self.for_area,
+                             for_owners=self.for_owners)
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.status == self.Status.OPEN and self.opens_at <= now < self.closes_at
+
+
+class Elector(models.Model):
+    """One owner in a motion's electorate (a snapshot of the registry when the vote opened).
+
+    Co-owners of a home are one elector; a person with several homes is one elector with all of them; the
+    developer's unsold homes are one elector (SPC interpretation art. 9).
+    """
+
+    motion = models.ForeignKey(Motion, verbose_name=_("表决事项"), on_delete=models.PROTECT, related_name="electors")
+    key = models.CharField(_("业主标识"), max_length=200)
+    label = models.CharField(_("业主"), max_length=200)
+    is_developer = models.BooleanField(_("建设单位未售房屋"), default=False)
+    area = models.DecimalField(_("专有部分面积"), max_digits=12, decimal_places=2)
+    persons = models.ManyToManyField("people.Person", verbose_name=_("人员"), blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("表决业主")
+        verbose_name_plural = _("表决业主")
+        ordering = ["motion_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["motion", "key"], name="elector_unique_key_per_motion")]
+
+    def __str__(self):
+        return self.label
+
+
+class ElectorHome(models.Model):
+    """A home counted for an elector, with its area as it stood when the vote opened."""
+
+    elector = models.ForeignKey(Elector, verbose_name=_("表决业主"), on_delete=models.PROTECT, related_name="homes")
+    home = models.ForeignKey("places.Home", verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="+")
+    area = models.DecimalField(_("专有部分面积"), max_digits=9, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("表决房屋")
+        verbose_name_plural = _("表决房屋")
+        ordering = ["elector_id", "home_id"]
+        constraints = [models.UniqueConstraint(fields=["elector", "home"], name="elector_home_unique")]
+
+    def __str__(self):
+        return f"{self.elector_id} · {self.home_id}"
+
+
+class Choice(models.TextChoices):
+    FOR = tally.FOR, _("同意")
+    AGAINST = tally.AGAINST, _("反对")
+    ABSTAIN = tally.ABSTAIN, _("弃权")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("线上")
+    PAPER = "paper", _("纸质票")
+
+
+def _sheet_path(instance, filename):
+    return f"assembly/ballots/{instance.motion_id}/{filename}"
+
+
+class Ballot(models.Model):
+    """An owner's current ballot on a motion (one per elector); every cast or change is a BallotEvent."""
+
+    motion = models.ForeignKey(Motion, verbose_name=_("表决事项"), on_delete=models.PROTECT, related_name="ballots")
+    elector = models.OneToOneField(Elector, verbose_name=_("表决业主"), on_delete=models.PROTECT, related_name="ballot")
+    choice = models.CharField(_("表决意见"), max_length=8, choices=Choice.choices)
+    channel = models.CharField(_("方式"), max_length=8, choices=Channel.choices)
+    sheet = models.FileField(_("纸质票扫描件"), upload_to=_sheet_path, blank=True)
+    cast_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("投票/录入人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cast_at = models.DateTimeField(_("首次投票"), default=timezone.now)
+    changed_at = models.DateTimeField(_("最近修改"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("表决票")
+        verbose_name_plural = _("表决票")
+        ordering = ["motion_id", "elector_id"]
+
+    def __str__(self):
+        return f"{self.motion_id} · {self.elector_id}"  # never the choice: ballots may be secret
+
+
+class BallotEvent(Event):
+    """Append-only history of a ballot: cast, changed (with the choice; hidden on secret ballots)."""
+
+    ballot = models.ForeignKey(Ballot, verbose_name=_("表决票"), on_delete=models.PROTECT, related_name="events")
+    # kind: cast | changed
+    choice = models.CharField(_("表决意见"), max_length=8, choices=Choice.choices)
+    channel = models.CharField(_("方式"), max_length=8, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("表决票记录")
+        verbose_name_plural = _("表决票记录")
+        ordering = ["ballot_id", "at", "id"]
+
+    def __str__(self):
+        return f"{self.ballot_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class MotionEvent(Event):
+    """Append-only history of a motion: opened (with the electorate's size), closed (with the result)."""
+
+    motion = models.ForeignKey(Motion, verbose_name=_("表决事项"), on_delete=models.PROTECT, related_name="events")
+
+    class Meta:
+        verbose_name = _("表决记录")
+        verbose_name_plural = _("表决记录")
+        ordering = ["motion_id", "at", "id"]
+
+    def __str__(self):
+        return f"{self.motion_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

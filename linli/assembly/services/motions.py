@@ -1,0 +1,228 @@
+"""Motions: the electorate, opening, ballots, the count and closing."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.assembly import permissions, tally
+from linli.assembly.models import (
+    Ballot,
+    BallotEvent,
+    Channel,
+    Elector,
+    ElectorHome,
+    Meeting,
+    Motion,
+    MotionEvent,
+    Notice,
+)
+from linli.people.models import Occupancy
+from linli.places.models import Estate, Home
+
+from .notices import notice_post
+
+# -- motions -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def motion_create(
+    *, estate: Estate, matter: str, title: str, opens_at: datetime.datetime, closes_at: datetime.datetime, actor,
+    body: str = "", secret: bool = False, meeting: Meeting | None = None,
+) -> Motion:
+    """A draft motion; the electorate is fixed when it is opened."""
+    permissions.require(permissions.can_write(actor, estate=estate))
+    if matter not in tally.MATTERS:
+        raise ValidationError({"matter": _("未知的表决事项")})
+    if not title.strip():
+        raise ValidationError({"title": _("请填写标题")})
+    if closes_at <= opens_at:
+        raise ValidationError({"closes_at": _("截止时间必须晚于开始时间")})
+    if meeting is not None and (meeting.kind != Meeting.Kind.ASSEMBLY or meeting.estate_id != estate.pk):
+        raise ValidationError({"meeting": _("表决事项只能挂在本小区的业主大会会议下")})
+    motion = Motion.objects.create(estate=estate, matter=matter, title=title.strip(), body=body, opens_at=opens_at,
+                                   closes_at=closes_at, secret=secret, meeting=meeting, created_by=actor)
+    MotionEvent.objects.create(motion=motion, kind="created", actor=actor, data={"matter": matter})
+    return motion
+
+
+DEVELOPER_KEY = "developer"
+
+
+def electorate(estate: Estate, *, developer_home_ids=(), on: datetime.date | None = None) -> list[dict]:
+    """The owners of an estate as the law counts them, from the registry (Home + current owner occupancies).
+
+    One entry per owner key: the sorted ids of a home's owners and co-owners ("p12+p40"); a person with several
+    homes has the same key on each; the developer's unsold homes share one key; a home without a registered
+    owner is its own owner (it still counts, art. 9: one exclusive part, one owner).
+    """
+    on = on or timezone.localdate()
+    developer_home_ids = set(developer_home_ids)
+    owners_of = defaultdict(list)
+    rows = Occupancy.objects.current(on).filter(home__estate=estate, relation__in=Occupancy.OWNING)
+    for home_id, person_id, name in rows.values_list("home_id", "person_id", "person__name").order_by("person_id"):
+        owners_of[home_id].append((person_id, name))
+    groups: dict[str, dict] = {}
+    for home in Home.objects.filter(estate=estate).select_related("building").order_by("building__number", "entrance",
+                                                                                       "number"):
+        if home.pk in developer_home_ids:
+            key, label, persons, developer = DEVELOPER_KEY, _("建设单位（未售房屋）"), [], True
+        elif owners_of.get(home.pk):
+            people = sorted(set(owners_of[home.pk]))
+            key = "+".join(f"p{pid}" for pid, _name in people)
+            label = "、".join(name for _pid, name in people)
+            persons, developer = [pid for pid, _name in people], False
+        else:
+            key, label, persons, developer = f"h{home.pk}", _("%(home)s 业主（未登记）") % {"home": home}, [], False
+        group = groups.setdefault(key, {"key": key, "label": label, "persons": persons, "is_developer": developer,
+                                        "homes": []})
+        group["homes"].append(home)
+    return list(groups.values())
+
+
+@transaction.atomic
+def motion_open(*, motion: Motion, actor, developer_home_ids=(), now=None) -> Motion:
+    """Open the vote: fix the electorate from the registry as it stands today."""
+    now = now or timezone.now()
+    motion = Motion.objects.select_for_update().get(pk=motion.pk)
+    permissions.require(permissions.can_write_motion(actor, motion))
+    if motion.status != Motion.Status.DRAFT:
+        raise ValidationError(_("只有草稿可以开始表决"))
+    if motion.closes_at <= now:
+        raise ValidationError({"closes_at": _("截止时间已过")})
+    foreign = set(developer_home_ids) - set(Home.objects.filter(estate=motion.estate).values_list("pk", flat=True))
+    if foreign:
+        raise ValidationError({"developer_home_ids": _("以下房屋不属于本小区：%(ids)s") % {"ids": sorted(foreign)}})
+    groups = electorate(motion.estate, developer_home_ids=developer_home_ids, on=timezone.localdate(now))
+    if not groups:
+        raise ValidationError(_("本小区没有登记任何房屋，无法表决"))
+    # In bulk: an estate of thousands of homes opens in a few queries (electors come back with their ids).
+    electors = Elector.objects.bulk_create(
+        [Elector(motion=motion, key=g["key"], label=g["label"][:200], is_developer=g["is_developer"],
+                 area=sum((h.area for h in g["homes"]), Decimal(0))) for g in groups],
+        batch_size=1000,
+    )
+    Through = Elector.persons.through
+    Through.objects.bulk_create(
+        [Through(elector_id=e.pk, person_id=pid) for e, g in zip(electors, groups, strict=True) for pid in g["persons"]],
+        batch_size=2000,
+    )
+    ElectorHome.objects.bulk_create(
+        [ElectorHome(elector_id=e.pk, home=h, area=h.area) for e, g in zip(electors, groups, strict=True)
+         for h in g["homes"]],
+        batch_size=2000,
+    )
+    motion.status = Motion.Status.OPEN
+    motion.save(update_fields=["status"])
+    MotionEvent.objects.create(motion=motion, kind="opened", actor=actor, at=now, data={
+        "owners": len(groups), "homes": sum(len(g["homes"]) for g in groups),
+        "area": str(sum((h.area for g in groups for h in g["homes"]), Decimal(0))),
+    })
+    return motion
+
+
+def electors_of(motion: Motion, user):
+    """The electors of ``motion`` that ``user`` (a resident, through their person) may vote for."""
+    person_id = getattr(user, "person_id", None)
+    if not person_id:
+        return Elector.objects.none()
+    return motion.electors.filter(persons=person_id)
+
+
+@transaction.atomic
+def ballot_cast(
+    *, motion: Motion, elector: Elector, choice: str, actor, channel: str = Channel.ONLINE, sheet=None, now=None
+) -> Ballot:
+    """Cast or change the ballot of ``elector``: online by one of its owners, on paper by staff with the scan."""
+    now = now or timezone.now()
+    motion = Motion.objects.select_for_update().get(pk=motion.pk)
+    if elector.motion_id != motion.pk:
+        raise ValidationError(_("该业主不在本次表决的业主名册中"))
+    if not motion.is_open(now):
+        raise ValidationError(_("表决未开始或已截止，不能投票"))
+    if choice not in tally.CHOICES:
+        raise ValidationError({"choice": _("表决意见只能是同意、反对或弃权")})
+    if channel == Channel.ONLINE:
+        if not permissions.can_vote_online(actor, elector):
+            raise ValidationError(_("只能为自己名下的房屋投票"))
+    elif channel == Channel.PAPER:
+        # A paper ballot speaks for an owner who is not there: only the staff who run the vote enter it.
+        permissions.require(permissions.can_record_paper_ballot(actor, motion), _("只有组织表决的管理员可以录入纸质票"))
+        if not sheet:
+            raise ValidationError({"sheet": _("纸质票须上传扫描件")})
+    else:
+        raise ValidationError({"channel": _("未知的投票方式")})
+    ballot = Ballot.objects.filter(elector=elector).first()
+    kind = "changed" if ballot else "cast"
+    if ballot is None:
+        ballot = Ballot(motion=motion, elector=elector, cast_at=now)
+    ballot.choice, ballot.channel, ballot.cast_by, ballot.changed_at = choice, channel, actor, now
+    if sheet:
+        ballot.sheet = sheet
+    ballot.save()
+    BallotEvent.objects.create(ballot=ballot, kind=kind, choice=choice, channel=channel, actor=actor, at=now)
+    return ballot
+
+
+def count(motion: Motion) -> tally.Result:
+    """Count the ballots of ``motion`` over its electorate with the rules of art. 278."""
+    homes = [tally.OwnedHome(id=str(eh.home_id), owner=eh.elector.key, area=eh.area)
+             for eh in ElectorHome.objects.filter(elector__motion=motion).select_related("elector")]
+    votes = [tally.Vote(owner=b.elector.key, choice=b.choice) for b in motion.ballots.select_related("elector")]
+    return tally.tally(motion.matter, homes, votes)
+
+
+@transaction.atomic
+def motion_close(*, motion: Motion, actor, now=None) -> Motion:
+    """Close the vote after its deadline, count it, and post the result as a notice (the same day)."""
+    now = now or timezone.now()
+    motion = Motion.objects.select_for_update().get(pk=motion.pk)
+    permissions.require(permissions.can_write_motion(actor, motion))
+    if motion.status != Motion.Status.OPEN:
+        raise ValidationError(_("只有表决中的事项可以计票"))
+    if now < motion.closes_at:
+        raise ValidationError(_("表决截止时间未到，不能提前计票"))
+    result = count(motion)
+    for field in ("quorum_met", "approved", "total_area", "total_owners", "voting_area", "voting_owners", "for_area",
+                  "for_owners", "against_area", "against_owners", "abstain_area", "abstain_owners", "explanation"):
+        setattr(motion, field, getattr(result, field))
+    motion.status, motion.closed_at = Motion.Status.CLOSED, now
+    motion.save()
+    MotionEvent.objects.create(motion=motion, kind="closed", actor=actor, at=now, data=result.as_dict())
+    today = timezone.localdate(now)
+    verdict = _("通过") if result.approved else _("未通过")
+    notice_post(
+        title=_("表决结果公示：%(title)s（%(verdict)s）") % {"title": motion.title, "verdict": verdict},
+        body=_("表决事项：%(title)s\n表决时间：%(opens)s 至 %(closes)s\n\n%(explanation)s\n\n"
+               "同意 %(fo)s 人、%(fa)s m²；反对 %(ao)s 人、%(aa)s m²；弃权 %(bo)s 人、%(ba)s m²。") % {
+            "title": motion.title, "opens": timezone.localtime(motion.opens_at).strftime("%Y-%m-%d %H:%M"),
+            "closes": timezone.localtime(motion.closes_at).strftime("%Y-%m-%d %H:%M"),
+            "explanation": result.explanation, "fo": result.for_owners, "fa": result.for_area,
+            "ao": result.against_owners, "aa": result.against_area, "bo": result.abstain_owners,
+            "ba": result.abstain_area,
+        },
+        scope=Notice.Scope.ESTATE, estate=motion.estate, posted_on=today,
+        ends_on=today + datetime.timedelta(days=Notice.DEFAULT_PERIOD_DAYS), actor=actor, motion=motion,
+        meeting=motion.meeting,
+    )
+    return motion
+
+
+def close_due_motions(*, actor, now=None) -> list[Motion]:
+    """Close every open motion whose deadline has passed (safe to run twice: a closed motion is skipped). The CLI
+    runs it as the system actor."""
+    permissions.require(actor is not None)
+    now = now or timezone.now()
+    closed = []
+    for motion in Motion.objects.filter(status=Motion.Status.OPEN, closes_at__lte=now).order_by("pk"):
+        try:
+            closed.append(motion_close(motion=motion, actor=actor, now=now))
+        except ValidationError:
+            continue  # closed meanwhile by someone else
+    return closed

@@ -1,0 +1,195 @@
+"""Billing runs: a period's bills for every home, in resumable chunks."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.people.models import Occupancy
+from linli.places.models import Estate, Home
+
+from .. import permissions
+from ..models import (
+    Bill,
+    BillingRun,
+    Payment,
+    Relief,
+)
+from ..money import (
+    ZERO,
+    Period,
+    monthly_charge,
+    parse_period,
+    prorated,
+    to_fen,
+)
+from .payments import _allocate_credit
+from .plans import _event, _occupied, _relief_for, billable_days, plans_by_estate
+
+# -- billing -----------------------------------------------------------------------------------------
+
+
+def _run_homes(run: BillingRun):
+    period = parse_period(run.period)
+    estate_ids = plans_by_estate(period, [run.estate_id] if run.estate_id else None)
+    return Home.objects.filter(estate_id__in=list(estate_ids)), estate_ids, period
+
+
+@transaction.atomic
+def billing_run_start(*, period: str, actor, estate: Estate | None = None, now=None) -> BillingRun:
+    """Start (or resume) billing ``period`` for one estate or, with no estate (the CLI, as the system actor), for
+    every estate."""
+    try:
+        parsed = parse_period(period)
+    except ValueError as exc:
+        raise ValidationError({"period": ValidationError(str(exc), code="invalid_period")}) from None
+    if estate is not None:
+        permissions.require_manager(actor, estate)
+    elif not permissions.can_bill_every_estate(actor):
+        if actor is None:
+            raise PermissionDenied(_("您无权管理该小区的收费和台账"))
+        raise ValidationError(_("请选择小区"))
+    existing = BillingRun.objects.filter(period=parsed.code, estate=estate, status=BillingRun.Status.RUNNING).first()
+    if existing:
+        return existing
+    run = BillingRun(period=parsed.code, estate=estate, started_by=actor, started_at=now or timezone.now())
+    homes = _run_homes(run)[0]
+    run.total_homes = homes.count()
+    run.save()
+    _event("billing_started", actor=actor, estate=estate, run=run.pk, period=parsed.code, homes=run.total_homes)
+    return run
+
+
+def billing_run_step(*, run: BillingRun, chunk: int = 2000, now=None) -> BillingRun:
+    """Bill the next ``chunk`` homes of the run. Safe to repeat: a bill that exists is left as it is."""
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _billing_step(run=run, chunk=chunk, now=now or timezone.now())
+        except IntegrityError:  # another run billed some of these homes meanwhile: read again
+            if attempt == 2:
+                raise
+            run.refresh_from_db()
+    raise AssertionError("unreachable")
+
+
+def _billing_step(*, run: BillingRun, chunk: int, now) -> BillingRun:
+    run = BillingRun.objects.select_for_update().get(pk=run.pk)
+    if run.status == BillingRun.Status.DONE:
+        return run
+    homes_qs, plans, period = _run_homes(run)
+    if run.estate_id:
+        batch = homes_qs.filter(pk__gt=run.last_home_id)
+    else:
+        # Every estate: walk all homes by primary key and skip those without a plan. Filtering on a long
+        # list of estates here would make the database scan the whole table at every chunk.
+        batch = Home.objects.filter(pk__gt=run.last_home_id)
+    batch = list(batch.order_by("pk").values_list("pk", "estate_id", "area")[:chunk])
+    homes = [h for h in batch if h[1] in plans]
+    if not batch:
+        run.status = BillingRun.Status.DONE
+        run.finished_at = now
+        run.done_homes = run.total_homes
+        run.save()
+        _event("billing_done", actor=run.started_by, estate=run.estate, run=run.pk, period=run.period,
+               bills=run.bills_created, amount=str(run.amount_billed), now=now)
+        return run
+    lo, hi = batch[0][0], batch[-1][0]
+    ids = {h[0] for h in homes}
+    occupied = defaultdict(list)
+    for home_id, start, end in Occupancy.objects.filter(home_id__gte=lo, home_id__lte=hi).values_list(
+        "home_id", "start", "end"
+    ).order_by():
+        if home_id in ids:
+            occupied[home_id].append((start, end))
+    existing = set(
+        Bill.objects.filter(home_id__gte=lo, home_id__lte=hi, period=period.code).values_list("home_id", "plan_id")
+        .order_by()
+    )
+    reliefs = defaultdict(list)
+    for relief in Relief.objects.active().filter(home_id__gte=lo, home_id__lte=hi, start__lte=period.end,
+                                                 end__gte=period.start).order_by("pk"):
+        reliefs[relief.home_id].append(relief)
+    rows = []
+    whole, months = [(period.start, period.end)], len(period.months())
+    whole_days = (period.end - period.start).days + 1
+    for home_id, estate_id, area in homes:
+        occ = _occupied(occupied.get(home_id, []))
+        for plan in plans.get(estate_id, []):
+            if (home_id, plan.pk) in existing:
+                continue
+            billable = billable_days(plan, occ, period)
+            if not billable:
+                continue
+            monthly = monthly_charge(basis=plan.basis, rate=plan.rate, type_rates=plan.type_rates, area=area)
+            if billable == whole:  # the common case, the same result without fractions
+                amount, days = to_fen(monthly * months), whole_days
+            else:
+                exact, days = prorated(monthly, period, billable)
+                amount = to_fen(exact)
+            if amount <= 0:
+                continue
+            home_reliefs = reliefs.get(home_id)
+            relief = min(to_fen(_relief_for(home_reliefs, monthly=monthly, period=period, billable=billable)),
+                         amount) if home_reliefs else ZERO
+            rows.append((home_id, estate_id, plan.pk, days, monthly, amount, relief, amount - relief))
+    _insert_bills(rows, period=period, run=run, now=now)
+    new_total = sum((r[5] for r in rows), ZERO)
+    # Prepayments (预存) pay the new bills at once.
+    billed_homes = {r[0] for r in rows}
+    if billed_homes:
+        with_credit = set(
+            Payment.objects.filter(home_id__gte=lo, home_id__lte=hi, unallocated__gt=0, voided_at__isnull=True)
+            .values_list("home_id", flat=True).order_by()
+        ) & billed_homes
+        for home_id in sorted(with_credit):
+            _allocate_credit(home_id)
+    run.last_home_id = hi
+    run.done_homes = min(run.done_homes + len(homes), run.total_homes)
+    run.bills_created += len(rows)
+    run.amount_billed += new_total
+    run.save()
+    return run
+
+
+MONTHLY = Decimal("0.0001")
+BILL_COLUMNS = ("home_id", "estate_id", "plan_id", "days", "monthly", "amount", "relief", "outstanding",
+                "period", "period_start", "period_end", "paid", "run_id", "created_at")
+
+
+def _insert_bills(rows: list[tuple], *, period: Period, run: BillingRun, now) -> None:
+    """Write new bills with one ``executemany``: the ORM's per-object work was 90% of a billing run.
+
+    The values are the ones ``Bill(...).save()`` would store (checked by the tests against ORM reads).
+    """
+    if not rows:
+        return
+    created = connection.ops.adapt_datetimefield_value(now)
+    rows = [(h, e, p, d, m.quantize(MONTHLY, ROUND_HALF_UP), a, r, o) for h, e, p, d, m, a, r, o in rows]
+    if connection.vendor == "sqlite":
+        tail = (period.code, period.start.isoformat(), period.end.isoformat(), "0.00", run.pk, created)
+        data = [(h, e, p, d, str(m), str(a), str(r), str(o)) + tail for h, e, p, d, m, a, r, o in rows]
+    else:
+        tail = (period.code, period.start, period.end, ZERO, run.pk, created)
+        data = [row + tail for row in rows]
+    columns = ", ".join(f'"{c}"' for c in BILL_COLUMNS)
+    marks = ", ".join(["%s"] * len(BILL_COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.executemany(f'INSERT INTO "{Bill._meta.db_table}" ({columns}) VALUES ({marks})', data)
+
+
+def bill_period(*, period: str, actor, estate: Estate | None = None, chunk: int = 2000,
+                progress: Callable[[BillingRun], None] | None = None, now=None) -> BillingRun:
+    """Run a whole billing period, chunk by chunk (the CLI, tests and benchmarks)."""
+    run = billing_run_start(period=period, estate=estate, actor=actor, now=now)
+    while run.status != BillingRun.Status.DONE:
+        run = billing_run_step(run=run, chunk=chunk, now=now)
+        if progress:
+            progress(run)
+    return run

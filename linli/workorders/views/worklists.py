@@ -1,0 +1,126 @@
+"""The staff inbox with its tabs and bulk dispatch, and the dispatch and overdue boards."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.core.access import staff_required
+from linli.core.choices import labels
+from linli.core.htmx import is_htmx
+from linli.people.models import Organization, Role
+from linli.people.scopes import ADMIN_ROLES, scope_for
+from linli.workorders import forms as f
+from linli.workorders import permissions, selectors
+from linli.workorders import services as s
+from linli.workorders.filters import PAGE_FILTERS, page_filters
+from linli.workorders.models import (
+    Channel,
+    Status,
+    WorkOrder,
+)
+
+from .base import _error_text, _page
+from .intake import _estates_for
+
+# Inbox tabs count their orders up to this many and show more as "99+" (the board has the exact figures).
+TAB_COUNT_CAP = 99
+
+
+# -- the staff inbox -----------------------------------------------------------------------------------
+
+
+def _tab_labels() -> dict:
+    return {"to_sign": _("待签收"), "in_progress": _("办理中"), "overdue": _("已超期"), "to_visit": _("待回访"),
+            "to_triage": _("待分拣"), "all": _("全部")}
+
+
+@staff_required
+def inbox(request):
+    user = request.user
+    scope = scope_for(user)
+    tabs = selectors.inbox_tabs(user, _tab_labels())
+    keys = [t[0] for t in tabs]
+    default = "to_sign" if (scope.own_org_ids or scope.admin_paths) else "all"
+    tab = request.GET.get("tab") if request.GET.get("tab") in keys else default
+    htmx_rows = is_htmx(request) and request.htmx.target == "rows"
+    # the tabs are not part of the rows
+    counts = {} if htmx_rows else selectors.inbox_counts(WorkOrder.objects.visible_to(user), tabs, TAB_COUNT_CAP)
+    filterset, qs = selectors.inbox_orders(user, dict((k, q) for k, _label, q in tabs)[tab], request.GET)
+    page = _page(request, qs, count=False)
+    # Labels from a dict (linli.core.choices): get_FOO_display() rebuilds and translates the choice list per call.
+    status_labels, channel_labels = labels(Status), labels(Channel)
+    for order in page:
+        order.status_label = status_labels.get(order.status, order.status)
+        order.channel_label = channel_labels.get(order.channel, order.channel)
+    admin = bool(scope.roles & ADMIN_ROLES)
+    context = {
+        "tabs": [(k, label, counts.get(k)) for k, label, _q in tabs], "tab": tab, "tab_cap": TAB_COUNT_CAP,
+        "filters": filterset.form, "page": page,
+        "filter_fields": [] if htmx_rows else page_filters(
+            filterset, estates=_estates_for(user).values_list("pk", "name"), categories=f.CATEGORIES),
+        "bulk": admin, "orgs": list(f.assignable_orgs(user).values_list("pk", "name")) if admin else [],
+        "now": timezone.now(),
+        "categories": f.CATEGORY_NAMES, "can_desk": permissions.can_use_desk(user),
+        "can_patrol": not scope.roles <= {Role.AUDITOR, Role.RESIDENT},
+        "filters_active": any(request.GET.get(k) for k in PAGE_FILTERS),
+    }
+    template = "workorders/_inbox_rows.html" if htmx_rows else "workorders/inbox.html"
+    return render(request, template, context)
+
+
+@staff_required
+@require_POST
+def bulk_dispatch(request):
+    """Dispatch several orders to one organisation; each order is one call of workorder_dispatch."""
+    user = request.user
+    if not scope_for(user).roles & ADMIN_ROLES:
+        raise PermissionDenied(_("只有管理员可以批量派单"))
+    to = f.assignable_orgs(user).filter(pk=f._int(request.POST.get("to"))).first()
+    codes = request.POST.getlist("codes")
+    if to is None or not codes:
+        messages.error(request, _("请选择工单和承办单位"))
+        return redirect(request.POST.get("next") or reverse("workorders:inbox"))
+    done, failed = [], []
+    for order in WorkOrder.objects.visible_to(user).filter(code__in=codes).order_by("pk"):
+        try:
+            s.workorder_dispatch(order=order, to=to, actor=user, note=_("批量派单"))
+            done.append(order.code)
+        except (ValidationError, PermissionDenied) as exc:
+            text = _error_text(exc) if isinstance(exc, ValidationError) else str(exc)
+            failed.append(f"{order.code}（{text}）")
+    if done:
+        messages.success(request, _("已派给 %(org)s：%(codes)s") % {"org": to, "codes": "、".join(done)})
+    if failed:
+        messages.error(request, _("未能派单：%(rows)s") % {"rows": "；".join(failed)})
+    return redirect(request.POST.get("next") or reverse("workorders:inbox"))
+
+
+# -- boards ------------------------------------------------------------------------------------------
+
+
+@staff_required
+def board(request):
+    """The street's dispatch board: what waits for dispatch, and what each organisation holds."""
+    figures = selectors.dispatch_board(request.user)
+    kinds = dict(Organization.Kind.choices)
+    for row in figures["rows"]:
+        row["kind"] = kinds.get(row["assignee_org__kind"], "")
+    for order in figures["recent"]:
+        order.category_name = f.CATEGORY_NAMES.get(order.category, order.category)
+    return render(request, "workorders/board.html", {**figures, "categories": f.CATEGORY_NAMES})
+
+
+@staff_required
+def overdue_board(request):
+    """超期督办: overdue orders, longest overdue first, with counts per organisation."""
+    qs, per_org = selectors.overdue_board(request.user)
+    page = _page(request, qs, count=False)
+    now = timezone.now()
+    for order in page:
+        due = order.reply_due or order.accept_due
+        order.late_hours = int((now - due).total_seconds() // 3600) if due and due < now else 0
+    return render(request, "workorders/overdue.html", {"page": page, "per_org": per_org})
