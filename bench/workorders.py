@@ -28,7 +28,6 @@ import datetime
 import http.client
 import json
 import os
-import platform
 import random
 import signal
 import socket
@@ -37,6 +36,9 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import load, machine, percentile  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -74,32 +76,6 @@ def psql(sql: str, db: str = "postgres") -> None:
 
     with psycopg.connect(f"{PG}/{db}", autocommit=True) as conn:
         conn.execute(sql)
-
-
-def machine() -> dict:
-    info = {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                info["cpu"] = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return info
-
-
-def load() -> list[float]:
-    try:
-        return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
-    except OSError:
-        return []
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p / 100
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def summary(latencies: list[float], seconds: float, errors: int) -> dict:
