@@ -36,9 +36,10 @@ from linli.assembly.models import (
 )
 from linli.assembly.selectors import public_notices, sees_choices
 from linli.core import uploads
-from linli.core.access import get_visible_or_404, member_required, require_estate_writer, staff_required
+from linli.core.access import get_visible_or_404, member_required, staff_required
 from linli.people.scopes import scope_for
 from linli.places.models import Division, Estate
+from linli.places.permissions import require_estate_writer
 
 
 def _writable_estates(user):

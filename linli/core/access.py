@@ -73,19 +73,3 @@ def staff_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def require_registry_admin(user) -> None:
-    """Raise 403 unless the user may change the registry somewhere."""
-    if not scope_for(user).is_registry_admin:
-        raise PermissionDenied(_("只读角色不能修改登记信息"))
-
-
-def require_estate_writer(user, estate) -> None:
-    if not scope_for(user).can_write_estate(estate):
-        raise PermissionDenied(_("您无权修改该小区的登记信息"))
-
-
-def require_division_writer(user, division) -> None:
-    if not scope_for(user).can_write_division(division):
-        raise PermissionDenied(_("您无权修改该区划的登记信息"))

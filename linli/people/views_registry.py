@@ -17,10 +17,11 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from linli.core import uploads
-from linli.core.access import get_visible_or_404, require_registry_admin, staff_required
+from linli.core.access import get_visible_or_404, staff_required
 from linli.people import registry_io
 from linli.people.scopes import scope_for
 from linli.places.models import Division
+from linli.places.permissions import require_registry_admin
 
 SESSION_KEY = "registry_imports"
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")

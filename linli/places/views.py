@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from linli.core.access import (
     get_visible_or_404,
     member_required,
-    require_estate_writer,
     scope_for,
     staff_required,
 )
@@ -20,6 +19,7 @@ from linli.places.charts import stacked_bars
 from linli.places.filters import DivisionFilterSet, EstateFilterSet
 from linli.places.forms import StewardshipForm
 from linli.places.models import Building, Division, Estate, Home, Stewardship
+from linli.places.permissions import require_estate_writer
 from linli.places.selectors import coverage_with_children, with_current_mode
 from linli.places.services import stewardship_change
 
