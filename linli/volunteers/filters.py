@@ -1,4 +1,6 @@
-"""Filtersets of the volunteers lists, used by the API."""
+"""Filtersets of the volunteers lists, used by the API and by the pages that list the same objects."""
+
+from django_filters import rest_framework as filters
 
 from linli.core.filters import FilterSet
 from linli.volunteers.models import (
@@ -9,6 +11,7 @@ from linli.volunteers.models import (
     PointsEntry,
     Redemption,
     Reward,
+    Skill,
     Team,
     Volunteer,
     Wish,
@@ -22,9 +25,17 @@ class TeamFilterSet(FilterSet):
 
 
 class VolunteerFilterSet(FilterSet):
+    """Also what the volunteer list page filters by: ``?skill=repair`` and ``?team=<id>`` (one team)."""
+
+    skill = filters.ChoiceFilter(choices=Skill.choices, method="filter_skill")
+    team = filters.NumberFilter(field_name="teams")
+
     class Meta:
         model = Volunteer
-        fields = ["community", "badge", "active", "teams"]
+        fields = ["community", "badge", "active", "teams", "skill", "team"]
+
+    def filter_skill(self, qs, name, value):
+        return qs.filter(skills__icontains=f'"{value}"') if value else qs
 
 
 class ActivityFilterSet(FilterSet):

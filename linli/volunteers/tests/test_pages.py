@@ -367,3 +367,23 @@ def test_the_photo_of_a_fulfilled_wish_is_served_to_anyone_and_nothing_before(sc
     response = Client().get(url)
     assert (response.status_code, response["Content-Type"]) == (200, "image/jpeg")
     assert b"".join(response.streaming_content)[:3] == b"\xff\xd8\xff"
+
+
+def test_the_volunteer_list_filters_by_skill_and_team_with_the_apis_filterset(scene, client_for):
+    client = client_for("community_admin")
+    url = reverse("volunteers:volunteer_list")
+
+    def listed(query):
+        return {v.pk for v in client.get(url, query).context["page"].object_list}
+
+    both = {scene.profile_a.pk, scene.profile_b.pk}
+    assert both <= listed({})
+    assert scene.profile_a.pk in listed({"skill": "repair"}) and scene.profile_b.pk not in listed({"skill": "repair"})
+    assert scene.profile_b.pk in listed({"skill": "companionship"}) and scene.profile_a.pk not in listed(
+        {"skill": "companionship"})
+    assert scene.profile_a.pk in listed({"team": scene.team.pk}) and scene.profile_b.pk not in listed(
+        {"team": scene.team.pk})
+    # A value the page cannot read is left out, the list stays whole (the API answers 400 for it).
+    assert both <= listed({"skill": "juggling", "team": "x"})
+    api = client.get("/api/v1/volunteers/", {"skill": "juggling"})
+    assert api.status_code == 400

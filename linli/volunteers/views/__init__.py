@@ -19,7 +19,7 @@ from linli.core.access import get_visible_or_404, member_required, staff_require
 from linli.people.models import Person
 from linli.people.scopes import scope_for
 from linli.places.models import Division, Estate
-from linli.volunteers import forms, selectors, services
+from linli.volunteers import filters, forms, selectors, services
 from linli.volunteers.models import (
     Activity,
     BoardEntry,
@@ -109,11 +109,8 @@ def _extras():
 @staff_required
 def volunteer_list(request):
     qs = Volunteer.objects.visible_to(request.user).select_related("person", "community").prefetch_related("teams")
+    qs = filters.VolunteerFilterSet(request.GET, queryset=qs).qs  # the API's filters; a bad value is ignored here
     skill, team = request.GET.get("skill", ""), request.GET.get("team", "")
-    if skill:
-        qs = qs.filter(skills__icontains=f'"{skill}"')
-    if team.isdigit():
-        qs = qs.filter(teams=team)
     return render(request, "volunteers/volunteer_list.html", {
         "page": _page(request, qs), "skills": forms.Skill.choices, "skill": skill, "team": team,
         "teams": Team.objects.visible_to(request.user), "can_add": forms.managed_communities(request.user).exists(),
