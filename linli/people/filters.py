@@ -3,6 +3,7 @@
 from django_filters import rest_framework as filters
 
 from linli.core.filters import IdFilter
+from linli.people import permissions
 from linli.people.models import Occupancy, Organization, Person
 from linli.places.filters import DivisionTreeFilter, search_q
 
@@ -20,7 +21,11 @@ class OrganizationFilterSet(filters.FilterSet):
 
 
 class PersonFilterSet(filters.FilterSet):
-    q = filters.CharFilter(method="filter_q", label="姓名或拼音首字母")
+    """The person list of the API and of the page. ``q`` is a name or its pinyin initials; digits search phone
+    numbers only for roles that see full numbers (``permissions.can_search_by_phone``), and find nobody for anyone
+    else: masked numbers must not be rebuilt by searching digit by digit."""
+
+    q = filters.CharFilter(method="filter_q", label="姓名、拼音首字母或电话")
     estate = IdFilter(field_name="occupancies__home__estate", distinct=True, label="小区")
     home = IdFilter(field_name="occupancies__home", distinct=True, label="房屋")
 
@@ -29,7 +34,13 @@ class PersonFilterSet(filters.FilterSet):
         fields = ["q", "estate", "home"]
 
     def filter_q(self, qs, name, value):
-        return qs.filter(search_q(value, "name"))
+        value = value.strip()
+        if not value.isdigit():
+            return qs.filter(search_q(value, "name"))
+        user = getattr(self.request, "user", None)
+        if user is not None and permissions.can_search_by_phone(user):
+            return qs.filter(search_q(value, "name", "phone"))
+        return qs.none()
 
 
 class OccupancyFilterSet(filters.FilterSet):

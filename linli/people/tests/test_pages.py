@@ -69,6 +69,15 @@ def test_a_role_that_sees_full_phones_searches_people_by_phone(world, client_for
     assert "不能按手机号查找人员" not in response.content.decode()
 
 
+@pytest.mark.parametrize(("role", "found"), [("street_admin", ["周莲秀"]), ("manager_a", [])])
+def test_the_api_searches_phones_by_the_same_rule_as_the_page(world, client_for, role, found):
+    from linli.core.testing import results
+
+    response = client_for(role).get("/api/v1/persons/", {"q": "1381"})
+    assert response.status_code == 200
+    assert [p["name"] for p in results(response)] == found
+
+
 def test_a_manager_still_searches_people_by_name(world, client_for):
     response = client_for("manager_a").get(reverse("people:person_list"), {"q": "周莲"})
     assert [p.name for p in response.context["page"]] == ["周莲秀"]
