@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import platform
+import random
+import threading
+import time
 from pathlib import Path
 
 
@@ -31,3 +35,50 @@ def percentile(values: list[float], p: float) -> float:
     k = (len(ordered) - 1) * p / 100
     lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def drive(port: int, make_request, total: int, clients: int, timeout: float = 60) -> tuple[list[float], int, float]:
+    """``clients`` threads, each with its own keep-alive connection to 127.0.0.1:``port``, share ``total`` requests;
+    ``make_request(rng)`` gives (method, path, body, headers, expected status). Returns (latencies in seconds, the
+    number of unexpected answers, wall-clock seconds)."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    left = [total]
+
+    def worker(i):
+        rng = random.Random(i)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        mine = []
+        while True:
+            with lock:
+                if left[0] <= 0:
+                    break
+                left[0] -= 1
+            method, path, body, headers, expected = make_request(rng)
+            start = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                data = response.read()
+                ok = response.status == expected
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+                ok, data = False, b""
+            mine.append(time.perf_counter() - start)
+            if not ok:
+                with lock:
+                    errors[0] += 1
+                    if errors[0] <= 3:
+                        print(f"  unexpected answer for {path}: {data[:300]!r}", flush=True)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, errors[0], time.perf_counter() - start

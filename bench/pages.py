@@ -29,12 +29,11 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import load, machine, percentile  # noqa: E402
+from measure import drive, load, machine, percentile  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -150,47 +149,10 @@ class Server:
 
 def load_test(port: int, path: str, headers: dict, total: int, clients: int) -> dict:
     """``clients`` threads, each with its own keep-alive connection, share ``total`` GETs of ``path``."""
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    left = [total]
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        mine = []
-        while True:
-            with lock:
-                if left[0] <= 0:
-                    break
-                left[0] -= 1
-            start = time.perf_counter()
-            try:
-                conn.request("GET", path, headers=headers)
-                response = conn.getresponse()
-                body = response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-                ok, body = False, b""
-            mine.append(time.perf_counter() - start)
-            if not ok:
-                with lock:
-                    errors[0] += 1
-                    if errors[0] <= 3:
-                        print(f"  unexpected answer for {path}: {body[:200]!r}", flush=True)
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    seconds = time.perf_counter() - start
+    latencies, errors, seconds = drive(port, lambda rng: ("GET", path, None, headers, 200), total, clients,
+                                       timeout=120)
     ms = [x * 1000 for x in latencies]
-    return {"requests": len(ms), "errors": errors[0], "throughput_rps": round(len(ms) / seconds, 1),
+    return {"requests": len(ms), "errors": errors, "throughput_rps": round(len(ms) / seconds, 1),
             "p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1),
             "max_ms": round(max(ms), 1), "load_avg": load()}
 

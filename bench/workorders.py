@@ -33,12 +33,11 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import load, machine, percentile  # noqa: E402
+from measure import drive, load, machine, percentile  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -232,49 +231,10 @@ def server_pids(master: int) -> list[int]:
 def load_test(port: int, make_request, total: int, clients: int, master: int | None = None) -> dict:
     """``clients`` threads, each with its own connection, share ``total`` requests; ``make_request(rng)`` gives
     (method, path, body, headers, expected status)."""
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    left = [total]
-
-    def worker(i):
-        rng = random.Random(i)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        mine = []
-        while True:
-            with lock:
-                if left[0] <= 0:
-                    break
-                left[0] -= 1
-            method, path, body, headers, expected = make_request(rng)
-            start = time.perf_counter()
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-                data = response.read()
-                ok = response.status == expected
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                ok, data = False, b""
-            mine.append(time.perf_counter() - start)
-            if not ok:
-                with lock:
-                    errors[0] += 1
-                    if errors[0] <= 3:
-                        print(f"  unexpected answer: {data[:300]!r}", flush=True)
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
     before = {p: cpu_seconds(p) for p in server_pids(master)} if master else {}
     client_before = sum(os.times()[:2])
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    out = summary(latencies, time.perf_counter() - start, errors[0])
+    latencies, errors, seconds = drive(port, make_request, total, clients)
+    out = summary(latencies, seconds, errors)
     if master:
         # CPU actually spent by the server side (gunicorn + PostgreSQL backends) per request: independent of what
         # else runs on the machine, so it gives the throughput two dedicated cores would reach.
