@@ -26,8 +26,9 @@ class EventAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
 
 
-class EventInline(admin.TabularInline):
-    """The events of an object, under it in the admin: shown, never added, changed or deleted."""
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under an object in the admin, never added, changed or deleted there (they change through the
+    services)."""
 
     extra = 0
     can_delete = False
@@ -41,6 +42,10 @@ class EventInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class EventInline(ReadOnlyInline):
+    """The events of an object, under it in the admin."""
 
 
 class MemoClearingAdmin(admin.ModelAdmin):

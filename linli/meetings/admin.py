@@ -6,22 +6,11 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.admin import ReadOnlyInline
 from linli.meetings.models import JointMeeting, JointMeetingInvite, JointMeetingOrder, JointMeetingTask
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class MeetingInviteInline(_ReadOnlyInline):
+class MeetingInviteInline(ReadOnlyInline):
     model = JointMeetingInvite
     fields = ["department", "invited_at", "reported_at", "late_label", "reported_by", "attendees"]
     readonly_fields = fields
@@ -33,7 +22,7 @@ class MeetingInviteInline(_ReadOnlyInline):
         return _("迟到") if obj.late else _("准时")
 
 
-class MeetingOrderInline(_ReadOnlyInline):
+class MeetingOrderInline(ReadOnlyInline):
     model = JointMeetingOrder
     verbose_name_plural = _("关联工单")
     fields = ["order", "order_status", "added_by", "added_at"]
@@ -44,7 +33,7 @@ class MeetingOrderInline(_ReadOnlyInline):
         return obj.order.get_status_display()
 
 
-class MeetingTaskInline(_ReadOnlyInline):
+class MeetingTaskInline(ReadOnlyInline):
     model = JointMeetingTask
     fields = ["order", "department", "deadline", "order_status", "created_by", "created_at"]
     readonly_fields = fields
