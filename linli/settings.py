@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "linli.core",
     "linli.people",
     "linli.places",
+    "linli.notify",
     "linli.triage",
     "linli.workorders",
     "linli.meetings",
