@@ -1,0 +1,100 @@
+"""``make deploy-check`` (``python -m deploy.check.run``): start the production topology on this machine, run the
+scripted day and the faults, check the invariants, print a summary and write it as JSON to deploy/check/results/.
+Exits 1 when an invariant is broken or the stack could not run; every process's log is printed then."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from . import faults
+from . import invariants as inv
+from .client import Http
+from .day import scripted_day
+from .procs import CheckError
+from .stack import PROXY_HEADERS, Stack
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SCENARIOS = ("pg", "worker", "redis", "beat")
+
+
+def say(started: float, text: str) -> None:
+    print(f"[{time.monotonic() - started:6.1f} s] {text}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--residents", type=int, default=8, help="resident accounts (one API key each)")
+    parser.add_argument("--orders", type=int, default=120, help="reports in the day's intake")
+    parser.add_argument("--threads", type=int, default=6, help="client threads")
+    parser.add_argument("--faults", default=",".join(SCENARIOS), help=f"scenarios to run after the day ({SCENARIOS})")
+    parser.add_argument("--no-queue", action="store_true",
+                        help="no workers, scheduler nor SMS server (the sweep run on demand by `linli worker --once`)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, data)")
+    args = parser.parse_args(argv)
+    scenarios = [s for s in args.faults.split(",") if s]
+    started = time.monotonic()
+    stack = Stack(keep=args.keep)
+    verdicts: list[inv.Verdict] = []
+    figures: dict = {}
+    error = ""
+    say(started, f"directory {stack.dir}")
+    try:
+        stack.up(residents=args.residents, with_queue=not args.no_queue)
+        say(started, f"up: PostgreSQL :{stack.pg.port}, Redis :{stack.redis_port}, web :{stack.web_ports[0]} "
+                     f":{stack.web_ports[1]}" + ("" if args.no_queue else f", 2 workers, beat, SMS :{stack.sms_port}")
+            + f" ({', '.join(f'{k} {v:.1f} s' for k, v in stack.timings.items())})")
+        figures["startup_s"] = {k: round(v, 1) for k, v in stack.timings.items()}
+        http = Http([stack.web_url(0), stack.web_url(1)], PROXY_HEADERS)
+        sweep = (lambda: stack.manage("worker", "--once")) if args.no_queue else None
+        day = scripted_day(stack, http, orders=args.orders, threads=args.threads, sweep=sweep)
+        verdicts += day["verdicts"]
+        figures["day"] = day["figures"]
+        say(started, f"day: {len(day['codes'])} orders, {day['figures']['intake']['ok_per_s']} orders/s, "
+                     f"p95 {day['figures']['intake']['p95_ms']} ms")
+        if "pg" in scenarios:
+            result = faults.postgres_restart(stack, http, threads=args.threads)
+            verdicts += result["verdicts"]
+            figures["fault_pg_restart"] = result["figures"]
+            say(started, f"fault (a) PostgreSQL restart: {result['figures']['client_errors']} client errors")
+    except (CheckError, Exception) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        traceback.print_exc()
+    finally:
+        failed = bool(error) or not all(v.ok for v in verdicts)
+        if failed:
+            print("\n===== logs (last lines of each process) =====\n" + stack.failure_report(), flush=True)
+            stack.keep = stack.keep or bool(os.environ.get("CI_KEEP_FAILED"))
+        stack.close()
+    total = time.monotonic() - started
+    print()
+    print(inv.table([["PASS" if v.ok else "FAIL", v.name, "; ".join(v.problems) or _brief(v.figures)]
+                     for v in verdicts], ["", "invariant", "figures / problems"]))
+    print(json.dumps(figures, ensure_ascii=False, indent=1))
+    if error:
+        print(f"\nERROR: {error}")
+    print(f"\n{'FAILED' if failed else 'PASSED'} in {total:.0f} s")
+    RESULTS.mkdir(exist_ok=True)
+    record = {"at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "passed": not failed,
+              "seconds": round(total, 1), "error": error, "args": vars(args),
+              "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
+              "verdicts": [v.as_dict() for v in verdicts], "figures": figures}
+    name = f"deploy-check-{record['at'].replace(':', '')}.json"
+    for path in (RESULTS / name, RESULTS / "latest.json"):
+        path.write_text(json.dumps(record, ensure_ascii=False, indent=1))
+    return 1 if failed else 0
+
+
+def _brief(figures: dict) -> str:
+    return ", ".join(f"{k} {v}" for k, v in figures.items() if not isinstance(v, dict))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
