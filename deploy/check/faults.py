@@ -14,7 +14,7 @@ from collections import Counter
 
 from . import invariants as inv
 from .client import Http, Log, run_threads
-from .day import Intake
+from .day import Intake, escalations, move_deadlines
 from .procs import http_status
 from .stack import PROXY_HEADERS
 
@@ -143,4 +143,158 @@ def postgres_restart(stack, http: Http, *, threads: int, seconds: float = 12, re
                "client_errors": len(errors) + sum(1 for a in hotline.log.answers if not a.ok),
                "restart_s": round(restart.get("back", 0) - restart.get("at", 0), 2),
                "ready_again_after_restart_s": round(first_ok_after - restart["back"], 2) if first_ok_after else None}
+    return {"verdicts": verdicts, "figures": figures}
+
+
+# -- the queue: deliveries and the provider's record ---------------------------------------------------------------
+
+DELIVERY_STATES = "SELECT key, status FROM notify_delivery"
+
+
+def deliveries(pg, since_id: int = 0) -> dict[str, str]:
+    return dict(pg.query(DELIVERY_STATES + " WHERE id > %s", (since_id,)))
+
+
+def last_delivery_id(pg) -> int:
+    return pg.query("SELECT coalesce(max(id), 0) FROM notify_delivery")[0][0]
+
+
+def wait_drained(pg, timeout: float, since_id: int = 0) -> float:
+    """Wait until no delivery (newer than ``since_id``) is pending, sending or failed; returns the seconds waited."""
+    start = time.monotonic()
+    while True:
+        left = pg.query("SELECT count(*) FROM notify_delivery WHERE id > %s AND status IN "
+                        "('pending', 'sending', 'failed')", (since_id,))[0][0]
+        if left == 0:
+            return time.monotonic() - start
+        if time.monotonic() - start > timeout:
+            return -1.0
+        time.sleep(0.5)
+
+
+def delivery_verdict(stack, name: str, since_id: int = 0) -> inv.Verdict:
+    """Every delivery row newer than ``since_id`` sent, each key once at the provider, nothing unknown there."""
+    rows = deliveries(stack.pg, since_id)
+    provider = [k for k in stack.sms_records() if k in rows or since_id == 0]
+    return inv.check_deliveries(name, rows=rows, provider=provider)
+
+
+def wait_for(pg, sql: str, params, timeout: float) -> bool:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if pg.query(sql, params)[0][0]:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def worker_killed(stack, http: Http, *, delay: float = 6, timeout: float = 90) -> dict:
+    """(b) A worker killed (SIGKILL, with its pool) while it sends: the fake provider holds the message ``delay``
+    seconds; the worker whose log shows the delivery task is killed in the middle; the delivery must end sent,
+    once at the provider, through the other worker (the queue gives the task back, or the requeue job finds the
+    expired lease)."""
+    pg, seed = stack.pg, stack.seed
+    since = last_delivery_id(pg)
+    marks = {name: stack.procs[name].log.stat().st_size for name in ("worker1", "worker2")}
+    stack.sms_delay(delay)
+    intake = Intake(http, seed, "kill")
+    intake.run(1, 1)  # one report: its dispatch notifies the company's staff, by SMS for those who chose it
+    figures: dict = {}
+    v = inv.Verdict("worker killed: the task ran again elsewhere, its effect once")
+    claimed = wait_for(pg, "SELECT count(*) FROM notify_delivery WHERE id > %s AND status = 'sending'", (since,), 30)
+    victim = None
+    if claimed:
+        for name, offset in marks.items():
+            with open(stack.procs[name].log, "rb") as log:
+                log.seek(offset)
+                if b"linli.notify.tasks.deliver" in log.read():
+                    victim = name
+                    break
+    if victim is None:
+        v.problems.append("no worker was seen sending the delivery (nothing to kill)")
+        stack.sms_delay(0)
+        return {"verdicts": [v], "figures": figures}
+    killed_at = time.monotonic()
+    stack.procs[victim].kill()
+    stack.sms_delay(0)
+    drained = wait_drained(pg, timeout, since)
+    figures.update({"killed": victim, "delay_s": delay, "sent_again_after_kill_s":
+                    round(time.monotonic() - killed_at, 1) if drained >= 0 else None})
+    if drained < 0:
+        v.problems.append(f"the delivery was not sent within {timeout:.0f} s of the kill")
+    verdicts = [v, delivery_verdict(stack, "worker killed: every delivery sent once", since)]
+    stack.procs[victim].start()  # back to two workers for what follows
+    return {"verdicts": verdicts, "figures": figures}
+
+
+def redis_restart(stack, http: Http, *, threads: int, down_for: float = 8, timeout: float = 120) -> dict:
+    """(c) Redis stopped (its queue lost with it: no persistence, as configured here) and started again: intake
+    keeps working while it is down (orders accepted, the cache answering misses), /readyz says 503, and the
+    deliveries created meanwhile are sent once after (the requeue job finds them pending)."""
+    pg, seed = stack.pg, stack.seed
+    urls = [stack.web_url(i) for i in range(2)]
+    since = last_delivery_id(pg)
+    prober = Prober(urls, every=0.5)
+    prober.start()
+    stack.procs["redis"].stop()
+    intake = Intake(http, seed, "redis")
+    intake.run_for(down_for, threads)
+    created_down = pg.query("SELECT count(*) FROM notify_delivery WHERE id > %s", (since,))[0][0]
+    stack.start_redis()
+    back = time.monotonic()
+    drained = wait_drained(pg, timeout, since)
+    time.sleep(1)
+    prober.stop()
+    verdicts = [intake.verdict(pg, "redis down: intake kept working, accepted orders stored once")]
+    if not intake.accepted:
+        verdicts[-1].problems.append("no order was accepted while Redis was down")
+    for url in urls:
+        verdicts.append(inv.check_readiness(f"redis down: /readyz of {url.rsplit(':', 1)[1]} went 503 then 200",
+                                            prober.statuses(url)))
+    v = delivery_verdict(stack, "redis down: deliveries created meanwhile sent once after", since)
+    if drained < 0:
+        v.problems.append(f"deliveries not drained {timeout:.0f} s after Redis came back")
+    if created_down == 0:
+        v.problems.append("no delivery was created while Redis was down (nothing tested)")
+    verdicts.append(v)
+    alive = inv.Verdict("redis down: workers and scheduler still running")
+    for name in ("worker1", "worker2", "beat1"):
+        if not stack.procs[name].alive():
+            alive.problems.append(f"{name} exited")
+    verdicts.append(alive)
+    figures = {"intake_while_down": intake.log.figures(), "deliveries_created_while_down": created_down,
+               "drained_after_restart_s": round(time.monotonic() - back, 1) if drained >= 0 else None}
+    return {"verdicts": verdicts, "figures": figures}
+
+
+def two_schedulers(stack, http: Http, *, periods: int = 3, due_orders: int = 6) -> dict:
+    """(d) A second beat started beside the first for ``periods`` periods: each job still runs once per period
+    (JobRun rows, one per job and period), and the sweep's effect is single (orders made due meanwhile are escalated
+    once each). The second beat's sends are counted in the workers' logs as skipped."""
+    pg, seed = stack.pg, stack.seed
+    every = stack.beat_every
+    intake = Intake(http, seed, "beat")
+    intake.run(due_orders, 2)
+    codes = sorted(intake.accepted.values())
+    offsets = {n: stack.procs[n].log.stat().st_size for n in ("worker1", "worker2")}
+    started = pg.query("SELECT now()")[0][0]
+    second = stack.start_beat(1)
+    move_deadlines(pg, accept_codes=codes, reply_codes=[])
+    time.sleep(every * periods + 2)
+    second.stop()
+    runs = pg.query("SELECT name, period_start FROM notify_jobrun WHERE period_start >= %s", (started,))
+    fast = sorted({name for name, _p in runs})
+    verdicts = [inv.check_job_runs("two schedulers: each job once per period", runs=runs,
+                                   jobs=fast, min_periods=max(1, periods - 1)),
+                inv.check_escalations("two schedulers: due orders escalated once each", due=set(codes),
+                                      escalations=escalations(pg, codes))]
+    skipped = 0
+    for name, offset in offsets.items():
+        with open(stack.procs[name].log, "rb") as log:
+            log.seek(offset)
+            skipped += log.read().count(b"already ran; skipped")
+    if not runs:
+        verdicts[0].problems.append("no job ran while two schedulers were up")
+    figures = {"periods_s": every, "job_runs": len(runs), "sends_skipped_as_already_run": skipped,
+               "jobs": fast}
     return {"verdicts": verdicts, "figures": figures}

@@ -59,11 +59,38 @@ def main(argv: list[str] | None = None) -> int:
         figures["day"] = day["figures"]
         say(started, f"day: {len(day['codes'])} orders, {day['figures']['intake']['ok_per_s']} orders/s, "
                      f"p95 {day['figures']['intake']['p95_ms']} ms")
-        if "pg" in scenarios:
-            result = faults.postgres_restart(stack, http, threads=args.threads)
+        if not args.no_queue:
+            drain = faults.wait_drained(stack.pg, 120)
+            v = faults.delivery_verdict(stack, "day: every notification delivery sent once")
+            if drain < 0:
+                v.problems.append("the queue did not drain within 120 s")
+            verdicts.append(v)
+            figures["day"]["deliveries"] = v.figures
+            figures["day"]["drain_after_sweep_s"] = round(drain, 1)
+            say(started, f"day: {v.figures.get('sent')} deliveries sent, queue drained {drain:.1f} s after the sweep")
+        runs = [("pg", "fault (a) PostgreSQL restarted mid-intake", "fault_pg_restart",
+                 lambda: faults.postgres_restart(stack, http, threads=args.threads))]
+        if not args.no_queue:
+            runs += [("beat", "fault (d) scheduler started twice", "fault_two_schedulers",
+                      lambda: faults.two_schedulers(stack, http)),
+                     ("worker", "fault (b) worker killed mid-task", "fault_worker_killed",
+                      lambda: faults.worker_killed(stack, http)),
+                     ("redis", "fault (c) Redis stopped and started", "fault_redis_restart",
+                      lambda: faults.redis_restart(stack, http, threads=args.threads))]
+        for key, title, name, scenario in runs:
+            if key not in scenarios:
+                continue
+            result = scenario()
             verdicts += result["verdicts"]
-            figures["fault_pg_restart"] = result["figures"]
-            say(started, f"fault (a) PostgreSQL restart: {result['figures']['client_errors']} client errors")
+            figures[name] = result["figures"]
+            say(started, f"{title}: {'ok' if all(v.ok for v in result['verdicts']) else 'BROKEN'}")
+        if not args.no_queue:
+            drain = faults.wait_drained(stack.pg, 120)
+            v = faults.delivery_verdict(stack, "end: every delivery of the run sent once")
+            if drain < 0:
+                v.problems.append("the queue did not drain within 120 s")
+            verdicts.append(v)
+            figures["deliveries_total"] = v.figures
     except (CheckError, Exception) as exc:
         error = f"{type(exc).__name__}: {exc}"
         traceback.print_exc()
