@@ -22,6 +22,7 @@ class Answer:
     seconds: float
     port: int
     error: str = ""
+    at: float = 0.0  # time.monotonic() when the request was sent
 
     @property
     def ok(self) -> bool:
@@ -95,7 +96,7 @@ class Http:
                 payload = json.loads(raw)
             except ValueError:
                 payload = raw[:300].decode(errors="replace")
-        answer = Answer(status, payload, time.monotonic() - start, int(base.rsplit(":", 1)[1]), error)
+        answer = Answer(status, payload, time.monotonic() - start, int(base.rsplit(":", 1)[1]), error, start)
         if log is not None:
             log.add(answer)
         return answer

@@ -86,7 +86,8 @@ class Hotline:
         return v
 
 
-def postgres_restart(stack, http: Http, *, threads: int, seconds: float = 12, restart_after: float = 4) -> dict:
+def postgres_restart(stack, http: Http, *, threads: int, seconds: float = 12, restart_after: float = 4,
+                     down_for: float = 2) -> dict:
     """(a) PostgreSQL restarted in the middle of intake. Residents report through the REST API (retrying a 5xx
     with the same text: that API has no idempotency key, so a duplicate would be counted by its mark) and the
     12345 platform pushes with its order numbers (idempotent). No accepted order is lost or doubled, the web
@@ -111,7 +112,7 @@ def postgres_restart(stack, http: Http, *, threads: int, seconds: float = 12, re
     def restarter():
         time.sleep(restart_after)
         restart["at"] = time.monotonic()
-        stack.pg.restart()
+        stack.pg.restart(down_for=down_for)
         restart["back"] = time.monotonic()
 
     killer = threading.Thread(target=restarter, daemon=True)
@@ -137,12 +138,16 @@ def postgres_restart(stack, http: Http, *, threads: int, seconds: float = 12, re
     if any(s != 200 for s in after):
         v.problems.append(f"requests after the restart answered {after}")
     verdicts.append(v)
-    errors = [a for a in intake.log.answers if not a.ok]
+    errors = [a for a in intake.log.answers + hotline.log.answers if not a.ok]
+    back = restart.get("back", 0)
     first_ok_after = min((t for t, _u, s in prober.seen if s == 200 and t > restart.get("back", 0)), default=None)
     figures = {"rest": intake.log.figures(), "hotline": hotline.log.figures(),
-               "client_errors": len(errors) + sum(1 for a in hotline.log.answers if not a.ok),
-               "restart_s": round(restart.get("back", 0) - restart.get("at", 0), 2),
-               "ready_again_after_restart_s": round(first_ok_after - restart["back"], 2) if first_ok_after else None}
+               "client_errors": len(errors),
+               # Errors of requests sent after PostgreSQL was back: stale pooled connections (CONN_MAX_AGE without
+               # CONN_HEALTH_CHECKS would answer one 500 per gunicorn worker here).
+               "client_errors_after_back": sum(1 for a in errors if a.at > back),
+               "down_s": round(back - restart.get("at", 0), 2),
+               "ready_again_after_restart_s": round(first_ok_after - back, 2) if first_ok_after else None}
     return {"verdicts": verdicts, "figures": figures}
 
 

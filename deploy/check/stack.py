@@ -72,9 +72,15 @@ class Postgres:
     def start(self) -> None:
         self.ctl("start")
 
-    def restart(self) -> None:
-        """``pg_ctl restart -m fast``: every session is cut, then the server comes back."""
-        self.ctl("restart", "-m", "fast")
+    def restart(self, down_for: float = 0) -> None:
+        """``pg_ctl restart -m fast``: every session is cut, then the server comes back; with ``down_for``, a fast
+        stop, that many seconds down, then a start (so that clients and probes surely see it)."""
+        if down_for <= 0:
+            self.ctl("restart", "-m", "fast")
+            return
+        self.ctl("stop", "-m", "fast")
+        time.sleep(down_for)
+        self.start()
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
