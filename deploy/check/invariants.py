@@ -19,6 +19,7 @@ class Verdict:
     name: str
     problems: list[str] = field(default_factory=list)
     figures: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # shown, not failing: a known limit, explained
 
     @property
     def ok(self) -> bool:
@@ -31,7 +32,12 @@ class Verdict:
             self.problems.append(f"{what}: {len(keys)} — {', '.join(map(str, keys[:SHOW]))}{more}")
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "ok": self.ok, "problems": self.problems, "figures": self.figures}
+        return {"name": self.name, "ok": self.ok, "problems": self.problems, "warnings": self.warnings,
+                "figures": self.figures}
+
+    @property
+    def label(self) -> str:
+        return "FAIL" if self.problems else "WARN" if self.warnings else "PASS"
 
 
 def percentile(values: Iterable[float], p: float) -> float:

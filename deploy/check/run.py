@@ -75,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
                       lambda: faults.two_schedulers(stack, http)),
                      ("worker", "fault (b) worker killed mid-task", "fault_worker_killed",
                       lambda: faults.worker_killed(stack, http)),
+                     ("worker", "fault (b') worker killed with a send in flight", "fault_worker_killed_in_flight",
+                      lambda: faults.worker_killed_in_flight(stack, http)),
                      ("redis", "fault (c) Redis stopped and started", "fault_redis_restart",
                       lambda: faults.redis_restart(stack, http, threads=args.threads))]
         for key, title, name, scenario in runs:
@@ -102,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.close()
     total = time.monotonic() - started
     print()
-    print(inv.table([["PASS" if v.ok else "FAIL", v.name, "; ".join(v.problems) or _brief(v.figures)]
+    print(inv.table([[v.label, v.name, "; ".join(v.problems + v.warnings) or _brief(v.figures)]
                      for v in verdicts], ["", "invariant", "figures / problems"]))
     print(json.dumps(figures, ensure_ascii=False, indent=1))
     if error:

@@ -12,6 +12,7 @@ import shutil
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import psycopg
@@ -51,8 +52,10 @@ class Postgres:
 
     def _options(self) -> str:
         # fsync off: this is a throw-away cluster on a shared CI machine (a clean restart loses nothing anyway).
+        # client_connection_check_interval: a query whose client died (a killed worker) is cancelled within a
+        # second instead of finishing alone, as docs/deploy.md recommends for production too.
         return (f"-p {self.port} -k {self.home} -c listen_addresses=127.0.0.1 -c fsync=off "
-                f"-c full_page_writes=off -c max_connections=200")
+                f"-c full_page_writes=off -c max_connections=200 -c client_connection_check_interval=1000")
 
     def init(self) -> None:
         self.home.mkdir(parents=True)
@@ -148,11 +151,16 @@ class Stack:
             "LINLI_TRUSTED_PROXIES": "1",
             "LOG_LEVEL": "INFO",
             # The fake SMS provider is the SMS channel (linli.notify.channels.aliyun against a local server).
-            "LINLI_NOTIFY_CHANNELS": json.dumps({"sms": "linli.notify.channels.aliyun.AliyunSms"}),
-            "LINLI_SMS_ALIYUN_ENDPOINT": f"http://127.0.0.1:{self.sms_port}/",
-            "LINLI_SMS_ALIYUN_ACCESS_KEY_ID": "deploy-check",
-            "LINLI_SMS_ALIYUN_ACCESS_KEY_SECRET": "deploy-check-secret",
-            "LINLI_SMS_ALIYUN_SIGN_NAME": "邻里",
+            # (the fake's own key, secret and sign name: python -m linli.notify.testing sms-aliyun)
+            "LINLI_NOTIFY_SMS": "linli.notify.channels.aliyun.AliyunSms",
+            "LINLI_ALIYUN_SMS_ENDPOINT": f"http://127.0.0.1:{self.sms_port}/",
+            "LINLI_ALIYUN_SMS_ACCESS_KEY_ID": "fake-key-id",
+            "LINLI_ALIYUN_SMS_ACCESS_KEY_SECRET": "fake-key-secret",
+            "LINLI_ALIYUN_SMS_SIGN_NAME": "邻里",
+            "LINLI_SMS_TEMPLATES": "default=SMS_DEPLOYCHECK",
+            # One manager gets every SMS of the day: the per-number limits (5 an hour) are off here.
+            "LINLI_SMS_PER_NUMBER_HOUR": "0",
+            "LINLI_SMS_PER_NUMBER_DAY": "0",
             # Every periodic job of the one schedule every few seconds (linli/celery.py, LINLI_SCHEDULE_PERIODS),
             # so the check sees several periods; the once-per-period guard uses the same periods.
             "LINLI_SCHEDULE_PERIODS": ",".join(f"{job}={self.beat_every}" for job in SCHEDULED_JOBS),
@@ -167,7 +175,10 @@ class Stack:
     # -- the processes -------------------------------------------------------------------------------------
 
     def add(self, name: str, argv: list[str], ready=None, ready_timeout: float = 60, env: dict | None = None) -> Proc:
-        proc = Proc(name, argv, log=self.logs / f"{name}.log", env=env or self.env(), cwd=ROOT, ready=ready,
+        # Each process names its database sessions (pg_stat_activity.application_name): fault (b) finds the worker
+        # that waits in its claim that way.
+        env = env or self.env(DATABASE_URL=f"{self.pg.url}?application_name=linli-{name}")
+        proc = Proc(name, argv, log=self.logs / f"{name}.log", env=env, cwd=ROOT, ready=ready,
                     ready_timeout=ready_timeout)
         self.procs[name] = proc
         return proc
@@ -240,6 +251,23 @@ class Stack:
                 self.start_worker(i)
             self.start_beat(0)
         self.timings["processes"] = time.monotonic() - t
+
+    # -- the fake SMS provider (linli/notify/testing.py, controlled over HTTP) ---------------------------------
+
+    def _sms(self, method: str, path: str, data: dict | None = None) -> dict:
+        body = json.dumps(data).encode() if data is not None else None
+        request = urllib.request.Request(f"http://127.0.0.1:{self.sms_port}{path}", data=body, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def sms_records(self) -> list[str]:
+        """The key (OutId) of every message the fake provider accepted, in order."""
+        return [m["key"] for m in self._sms("GET", "/_fake/messages")["messages"]]
+
+    def sms_slow(self, times: int = 1) -> None:
+        """The next ``times`` messages are accepted, but answered only after the fake's delay (3 s)."""
+        self._sms("POST", "/_fake/fail", {"fault": "slow", "times": times})
 
     def failure_report(self, lines: int = 30) -> str:
         parts = [f"--- {name} ({proc.log}) ---\n{proc.tail(lines)}" for name, proc in self.procs.items()]
