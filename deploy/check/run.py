@@ -87,10 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             figures[name] = result["figures"]
             say(started, f"{title}: {'ok' if all(v.ok for v in result['verdicts']) else 'BROKEN'}")
         if not args.no_queue:
-            drain = faults.wait_drained(stack.pg, 120)
-            v = faults.delivery_verdict(stack, "end: every delivery of the run sent once")
-            if drain < 0:
-                v.problems.append("the queue did not drain within 120 s")
+            v = faults.final_drain(stack, "end: every delivery of the run sent once")
             verdicts.append(v)
             figures["deliveries_total"] = v.figures
     except (CheckError, Exception) as exc:

@@ -115,3 +115,8 @@ def test_an_answer_is_ambiguous_when_the_client_cannot_know_whether_it_committed
 def test_the_summary_table_lines_up_chinese_text():
     text = inv.table([["PASS", "升级"], ["FAIL", "ab"]], ["", "invariant"])
     assert text.splitlines()[2] == "PASS  升级     "
+
+
+def test_persistent_database_connections_are_checked_before_reuse(settings):
+    """A web process reconnects after a database restart instead of failing the first request (fault (a))."""
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
