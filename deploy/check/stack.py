@@ -128,6 +128,7 @@ class Stack:
         self.procs: dict[str, Proc] = {}
         self.secret = secrets.token_urlsafe(64)
         self.seed: dict = {}
+        self.with_queue = True
         self.timings: dict[str, float] = {}
 
     # -- configuration --------------------------------------------------------------------------------------
@@ -229,6 +230,7 @@ class Stack:
     # -- the whole ---------------------------------------------------------------------------------------------
 
     def up(self, *, residents: int, with_queue: bool = True) -> None:
+        self.with_queue = with_queue
         t = time.monotonic()
         self.pg.init()
         self.timings["postgres"] = time.monotonic() - t
