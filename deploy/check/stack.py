@@ -129,6 +129,7 @@ class Stack:
         self.secret = secrets.token_urlsafe(64)
         self.seed: dict = {}
         self.with_queue = True
+        self.cut_in_flight: set[str] = set()  # delivery keys whose send fault (b') cut in flight
         self.timings: dict[str, float] = {}
 
     # -- configuration --------------------------------------------------------------------------------------

@@ -73,6 +73,16 @@ def test_deliveries_fail_on_each_kind_of_loss_or_double():
     ]
 
 
+def test_a_second_copy_of_a_send_cut_in_flight_is_a_warning_and_any_other_double_a_problem():
+    v = inv.check_deliveries("x", rows={"k1": "sent", "k2": "sent"}, provider=["k1", "k1", "k2", "k2"],
+                             in_flight={"k1"})
+    assert v.problems == ["sent more than once by the provider's record: 1 — k2"]
+    assert v.warnings == ["sent twice after a send cut in flight: k1"]
+    assert v.label == "FAIL"
+    only_known = inv.check_deliveries("x", rows={"k1": "sent"}, provider=["k1", "k1"], in_flight={"k1"})
+    assert only_known.ok and only_known.label == "WARN"
+
+
 def test_readiness_must_report_the_fault_and_recover():
     assert inv.check_readiness("x", [200, 503, 503, 200]).ok
     assert inv.check_readiness("x", [200, 200]).problems == ["/readyz never reported the fault"]
