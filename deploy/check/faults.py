@@ -122,6 +122,7 @@ def postgres_restart(stack, http: Http, *, threads: int, seconds: float = 12, re
     intake.run_for(seconds, threads)
     stop.set()
     pusher.join(60)
+    hotline.log.ended = time.monotonic()
     killer.join(60)
     time.sleep(1.5)  # let the probes see the recovered state
     prober.stop()
