@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     scenarios = [s for s in args.faults.split(",") if s]
     started = time.monotonic()
+    load_start = os.getloadavg()
     stack = Stack(keep=args.keep)
     verdicts: list[inv.Verdict] = []
     figures: dict = {}
@@ -103,19 +104,70 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(inv.table([[v.label, v.name, "; ".join(v.problems + v.warnings) or _brief(v.figures)]
                      for v in verdicts], ["", "invariant", "figures / problems"]))
+    print()
+    print(inv.table(headline(figures), ["figure", "value"]))
     print(json.dumps(figures, ensure_ascii=False, indent=1))
     if error:
         print(f"\nERROR: {error}")
-    print(f"\n{'FAILED' if failed else 'PASSED'} in {total:.0f} s")
+    print(f"\n{'FAILED' if failed else 'PASSED'} in {total:.0f} s (load average {load_start[0]:.1f} at the start, "
+          f"{os.getloadavg()[0]:.1f} at the end, {os.cpu_count()} CPUs)")
     RESULTS.mkdir(exist_ok=True)
     record = {"at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "passed": not failed,
               "seconds": round(total, 1), "error": error, "args": vars(args),
-              "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
+              "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform(),
+                          "load_at_start": load_start, "load_at_end": os.getloadavg()},
               "verdicts": [v.as_dict() for v in verdicts], "figures": figures}
     name = f"deploy-check-{record['at'].replace(':', '')}.json"
     for path in (RESULTS / name, RESULTS / "latest.json"):
         path.write_text(json.dumps(record, ensure_ascii=False, indent=1))
     return 1 if failed else 0
+
+
+def headline(f: dict) -> list[list]:
+    """The figures for the closing note, one line each (those the run produced)."""
+    def get(*path):
+        node = f
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        return node
+
+    rows = [
+        ("start-up (PostgreSQL, migrate, seed, processes) s", get("startup_s")),
+        ("day: orders accepted", get("day", "intake", "ok")),
+        ("day: intake orders/s (6 threads, 2 web processes)", get("day", "intake", "ok_per_s")),
+        ("day: intake p50 / p95 ms", _pair(get("day", "intake", "p50_ms"), get("day", "intake", "p95_ms"))),
+        ("day: staff steps/s, p95 ms", _pair(get("day", "staff_steps", "ok_per_s"), get("day", "staff_steps", "p95_ms"))),
+        ("day: deadlines moved → all escalated, s", get("day", "sweep_wait_s")),
+        ("day: deliveries sent (provider messages)", _pair(get("day", "deliveries", "sent"),
+                                                           get("day", "deliveries", "provider_messages"))),
+        ("day: queue drained after the sweep, s", get("day", "drain_after_sweep_s")),
+        ("(a) PostgreSQL down s / client errors / errors after back", _pair(
+            get("fault_pg_restart", "down_s"), get("fault_pg_restart", "client_errors"),
+            get("fault_pg_restart", "client_errors_after_back"))),
+        ("(a) /readyz 200 again after PostgreSQL back, s", get("fault_pg_restart", "ready_again_after_restart_s")),
+        ("(a) intake orders/s during the fault", get("fault_pg_restart", "rest", "ok_per_s")),
+        ("(d) job runs with two schedulers / sends skipped", _pair(get("fault_two_schedulers", "job_runs"),
+                                                                  get("fault_two_schedulers", "sends_skipped_as_already_run"))),
+        ("(b) killed / ran again on / sent after kill s", _pair(
+            get("fault_worker_killed", "killed"), get("fault_worker_killed", "ran_again_on"),
+            get("fault_worker_killed", "sent_after_kill_s"))),
+        ("(b') provider messages for the key cut in flight", get("fault_worker_killed_in_flight",
+                                                                  "provider_messages_per_key")),
+        ("(c) orders accepted with Redis down / p95 ms", _pair(get("fault_redis_restart", "intake_while_down", "ok"),
+                                                              get("fault_redis_restart", "intake_while_down", "p95_ms"))),
+        ("(c) deliveries made while down / drained after restart s", _pair(
+            get("fault_redis_restart", "deliveries_created_while_down"),
+            get("fault_redis_restart", "drained_after_restart_s"))),
+        ("run: deliveries / sent / provider messages", _pair(get("deliveries_total", "deliveries"),
+                                                             get("deliveries_total", "sent"),
+                                                             get("deliveries_total", "provider_messages"))),
+    ]
+    return [[name, json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value]
+            for name, value in rows if value is not None]
+
+
+def _pair(*values):
+    return None if all(v is None for v in values) else " / ".join(str(v) for v in values)
 
 
 def _brief(figures: dict) -> str:

@@ -20,7 +20,16 @@ import psycopg
 from .procs import CheckError, Proc, free_port, http_status, port_open, run
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout: its linli package is the one the processes import
-PG_BIN = Path(os.environ.get("LINLI_CHECK_PG_BIN", "/usr/lib/postgresql/15/bin"))
+def _pg_bin() -> Path:
+    """PostgreSQL's programs: LINLI_CHECK_PG_BIN, else the newest /usr/lib/postgresql/<version>/bin (Debian)."""
+    if os.environ.get("LINLI_CHECK_PG_BIN"):
+        return Path(os.environ["LINLI_CHECK_PG_BIN"])
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name)
+                   if p.parent.parent.name.isdigit() else 0)
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _pg_bin()
 DB_NAME = "d14_check"
 # Clients talk to gunicorn as nginx would: the proxy terminated TLS and says so (docs/deploy.md).
 # What a load balancer asks a web process (linli.core health views); overridable to run against an older tree.
