@@ -206,11 +206,16 @@ class Stack:
 
     def start_web(self, i: int) -> Proc:
         name = f"web{i + 1}"
+        # As deploy/systemd/linli-web@.service starts it: deploy/gunicorn.conf.py, one instance per port.
+        config = ROOT / "deploy" / "gunicorn.conf.py"
+        options = ["--config", str(config)] if config.exists() else ["--timeout", "30", "--access-logfile", "-"]
+        env = self.env(DATABASE_URL=f"{self.pg.url}?application_name=linli-{name}",
+                       GUNICORN_WORKERS=str(self.web_workers))
         proc = self.procs.get(name) or self.add(
-            name, [self.python, "-m", "gunicorn", "linli.wsgi", "--workers", str(self.web_workers),
-                   "--bind", f"127.0.0.1:{self.web_ports[i]}", "--timeout", "30", "--graceful-timeout", "5",
-                   "--access-logfile", "-", "--name", f"linli-{name}"],
-            ready=lambda: http_status(self.web_url(i) + HEALTH_PATH, PROXY_HEADERS) == 200, ready_timeout=60)
+            name, [self.python, "-m", "gunicorn", "linli.wsgi:application", *options, "--workers",
+                   str(self.web_workers), "--bind", f"127.0.0.1:{self.web_ports[i]}", "--name", f"linli-{name}"],
+            ready=lambda: http_status(self.web_url(i) + HEALTH_PATH, PROXY_HEADERS) == 200, ready_timeout=60,
+            env=env)
         return proc.start()
 
     def start_worker(self, i: int) -> Proc:
