@@ -191,12 +191,25 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
+# Logs (issue 14): every record carries the request id (linli/core/requestid.py) and, in a task, the task's name
+# and id. LINLI_LOG_FORMAT=json writes one JSON object per line (production: journald, Loki, ELK); plain text else.
+LINLI_LOG_FORMAT = os.environ.get("LINLI_LOG_FORMAT", "text").strip().lower()
+if LINLI_LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LINLI_LOG_FORMAT must be text or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "linli.core.requestid.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "linli.core.requestid.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": LINLI_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+# The Celery worker keeps this configuration instead of replacing the root logger's handlers with its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 LINLI_SITE_NAME = _("邻里")
 
@@ -369,3 +382,23 @@ REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "linli.core.paging.BoundedLimitOffs
 # Filters built from filterset_fields refuse keys beyond 64 bits (the database driver raised on them: a 500).
 REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"] = ["linli.core.filters.FilterBackend"]
 # --- end of issue 12: fuzz settings ---
+
+# --- issue 14: ops settings (owned by that part; keep other parts' settings out) ---
+# Request ids first (every later line of the request logs with it), then the health checks, answered before the
+# HTTPS redirect, the host check, the session and the CSP (linli/core/health.py; a balancer probes by address).
+MIDDLEWARE = ["linli.core.requestid.RequestIdMiddleware", "linli.core.health.HealthCheckMiddleware", *MIDDLEWARE]
+LINLI_READYZ_TIMEOUT = float(os.environ.get("LINLI_READYZ_TIMEOUT", "2"))  # seconds for the broker's answer
+# Redis down must not stop intake (linli/core/cache.py): the Redis cache answers misses while Redis cannot be
+# reached, waiting at most LINLI_CACHE_TIMEOUT seconds per try; rate limits then fail open.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    _cache_timeout = float(os.environ.get("LINLI_CACHE_TIMEOUT", "0.5"))
+    CACHES["default"]["BACKEND"] = "linli.core.cache.TolerantRedisCache"
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": _cache_timeout, "socket_timeout": _cache_timeout}
+# A PostgreSQL read replica for the dashboards, boards, rates and exports (linli/core/dbrouter.py): reads inside
+# reading_from_replica() go to it, every write and every other read to default. Tests mirror default.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
+                                                 conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["linli.core.dbrouter.ReplicaRouter"]
+# --- end of issue 14: ops settings ---
