@@ -12,7 +12,6 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Q
-
 from django.urls import reverse
 
 from linli.care.models import CareSubject, Problem, Visit

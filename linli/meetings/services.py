@@ -23,6 +23,7 @@ from linli.core.errors import Conflict
 from linli.meetings.models import JointMeeting, JointMeetingInvite, JointMeetingOrder, JointMeetingTask
 from linli.meetings.permissions import can_convene, can_manage_meeting, can_report
 from linli.meetings.permissions import require as _require
+from linli.notify.services import notify
 from linli.people.models import Organization
 from linli.people.scopes import scope_for
 from linli.workorders import services
@@ -33,7 +34,6 @@ from linli.workorders.models import (
     WorkOrder,
     WorkOrderEvent,
 )
-from linli.notify.services import notify
 from linli.workorders.notify import org_users
 
 Status = JointMeeting.Status

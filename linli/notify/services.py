@@ -97,10 +97,13 @@ def _routes(users: dict) -> dict[int, tuple[str, str]]:
     openids = dict(WeChatBinding.objects.filter(user_id__in=by_channel.get(Channel.WECHAT, []))
                    .values_list("user_id", "openid")) if by_channel.get(Channel.WECHAT) else {}
     for user_id, channel in chosen.items():
-        address = {Channel.SMS: lambda: (phones.get(user_id) or "").strip(),
-                   Channel.WECHAT: lambda: openids.get(user_id, ""),
-                   Channel.EMAIL: lambda: (users[user_id].email or "").strip()}[channel]()
-        routes[user_id] = (channel, address)
+        if channel == Channel.SMS:
+            address = phones.get(user_id) or ""
+        elif channel == Channel.WECHAT:
+            address = openids.get(user_id) or ""
+        else:
+            address = users[user_id].email or ""
+        routes[user_id] = (channel, address.strip())
     return routes
 
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from linli.care import services as care
 from linli.care.models import CareSubject, Problem, Visit
-from linli.notify.models import Notification
-from linli.notify.services import notify
 from linli.core.exports import command_username
 from linli.core.testing import add_volunteers
+from linli.notify.models import Notification
+from linli.notify.services import notify
 from linli.people.models import AccessLog, ApiKey, AuditEvent
 from linli.workorders.models import Status, WorkOrder, WorkOrderEvent
 from linli.workorders.retention import mask_numbers

@@ -11,9 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from linli.core.testing import make_user
+from linli.notify.models import Notification
 from linli.people import scopes
 from linli.people.models import ApiKey, Membership, Role
-from linli.notify.models import Notification
 from linli.workorders.models import Status, WorkOrder
 
 URL = "/api/v1/workorders/"

@@ -4,8 +4,8 @@ import datetime
 
 from django.utils import timezone
 
-from linli.workorders import services as s
 from linli.notify.models import Notification
+from linli.workorders import services as s
 from linli.workorders.models import Status, WorkOrderEvent
 from linli.workorders.sweep import sweep
 
