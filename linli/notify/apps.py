@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class NotifyConfig(AppConfig):
     name = "linli.notify"
     verbose_name = "通知与后台任务"
+    demo = "linli.notify.demo.load"  # its part of `linli demo` (linli.core.demo)
 
     def ready(self):
         from linli.core.nav import NavItem, register
