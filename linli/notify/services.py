@@ -75,36 +75,29 @@ def address_for(user, channel: str) -> str:
 
 
 def _routes(users: dict) -> dict[int, tuple[str, str]]:
-    """{user id: (channel, address)} for the users with an outside channel, in at most three statements for users
-    that were not loaded through :func:`recipients` (none for those that were)."""
-    routes, unknown = {}, []
+    """{user id: (channel, address)} for the users with an outside channel: no statement for users loaded through
+    :func:`recipients`, and at most three for the whole batch otherwise (never one per user)."""
+    chosen, unknown = {}, []
     for user in users.values():
         if _loaded(user, "notify_channel"):
-            channel = chosen_channel(user)
-            if channel != Channel.INBOX:
-                routes[user.pk] = (channel, address_for(user, channel))
+            if (channel := chosen_channel(user)) != Channel.INBOX:
+                chosen[user.pk] = channel
         else:
             unknown.append(user.pk)
-    if not unknown:
-        return routes
-    chosen = dict(ChannelPreference.objects.filter(user_id__in=unknown).exclude(channel=Channel.INBOX)
-                  .values_list("user_id", "channel"))
-    by_channel: dict[str, list[int]] = {}
-    for user_id, channel in chosen.items():
-        by_channel.setdefault(channel, []).append(user_id)
-    phones = dict(get_user_model().objects.filter(pk__in=by_channel.get(Channel.SMS, []))
-                  .values_list("pk", "person__phone")) if by_channel.get(Channel.SMS) else {}
-    openids = dict(WeChatBinding.objects.filter(user_id__in=by_channel.get(Channel.WECHAT, []))
-                   .values_list("user_id", "openid")) if by_channel.get(Channel.WECHAT) else {}
-    for user_id, channel in chosen.items():
-        if channel == Channel.SMS:
-            address = phones.get(user_id) or ""
-        elif channel == Channel.WECHAT:
-            address = openids.get(user_id) or ""
-        else:
-            address = users[user_id].email or ""
-        routes[user_id] = (channel, address.strip())
-    return routes
+    if unknown:
+        chosen.update(ChannelPreference.objects.filter(user_id__in=unknown).exclude(channel=Channel.INBOX)
+                      .values_list("user_id", "channel"))
+    need_phone = [pk for pk, ch in chosen.items() if ch == Channel.SMS and not _loaded(users[pk], "person")]
+    need_openid = [pk for pk, ch in chosen.items()
+                   if ch == Channel.WECHAT and not _loaded(users[pk], "wechat_binding")]
+    fetched = {}
+    if need_phone:
+        fetched.update(get_user_model().objects.filter(pk__in=need_phone).values_list("pk", "person__phone"))
+    if need_openid:
+        fetched.update({pk: "" for pk in need_openid})
+        fetched.update(WeChatBinding.objects.filter(user_id__in=need_openid).values_list("user_id", "openid"))
+    return {pk: (channel, (fetched[pk] or "").strip() if pk in fetched else address_for(users[pk], channel))
+            for pk, channel in chosen.items()}
 
 
 MISSING_ADDRESS = {

@@ -119,3 +119,19 @@ def test_masked_addresses():
         "sms", "13812345678")
     assert services.masked_address("email", "zhou@example.cn") == "z***@example.cn"
     assert services.masked_address("wechat", "oWX-openid-0001") == "oWX-…"
+
+
+def test_the_statements_do_not_grow_with_the_number_of_users(world, fake, django_assert_max_num_queries):
+    from linli.people.models import Person, User
+
+    users = []
+    for i in range(30):
+        user = User.objects.create_user(username=f"u{i}", person=Person.objects.create(name=f"p{i}",
+                                                                                       phone=f"1390000{i:04d}"))
+        set_channel(user=user, channel="sms")  # caches the channel on the object, not the person
+        users.append(user)
+    users += list(User.objects.filter(username__in=["street_admin", "community_admin"]))  # loaded plainly
+    with django_assert_max_num_queries(8):  # savepoints, the routes (≤ 3), the inbox rows, the deliveries
+        services.notify_many([services.Message(users=[u], title="账单", key=f"bill:{u.pk}") for u in users])
+    assert Delivery.objects.count() == 30
+    assert set(Delivery.objects.values_list("address", flat=True)) == {f"1390000{i:04d}" for i in range(30)}
