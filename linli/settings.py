@@ -213,12 +213,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 LINLI_SITE_NAME = _("邻里")
 
-# Work orders (接诉即办). Notification backends: the in-app inbox by default; add
-# "linli.workorders.notify.SmsBackend" / "…WeChatTemplateBackend" / "…LoggingBackend" as needed.
-LINLI_NOTIFICATION_BACKENDS = [
-    b.strip() for b in os.environ.get("LINLI_NOTIFICATION_BACKENDS", "linli.workorders.notify.InboxBackend").split(",")
-    if b.strip()
-]
+# Notifications (linli.notify, docs/notifications.md): the channel class for each outside channel, by dotted path.
+# Unset = the log channel for SMS and WeChat (writes a masked line) and Django's mail for e-mail.
+LINLI_NOTIFY_CHANNELS = {name: path for name, path in (
+    ("sms", os.environ.get("LINLI_NOTIFY_SMS", "")), ("wechat", os.environ.get("LINLI_NOTIFY_WECHAT", "")),
+    ("email", os.environ.get("LINLI_NOTIFY_EMAIL", ""))) if path}
+CELERY_TASK_ALWAYS_EAGER = True  # i14-notify: until the queue's settings block lands (it sets this from the broker)
 # The public address printed in QR-code posters (e.g. https://linli.example.gov.cn); empty = the address the
 # poster was downloaded from.
 LINLI_PUBLIC_URL = os.environ.get("LINLI_PUBLIC_URL", "")
