@@ -69,7 +69,11 @@ def _token_key() -> str:
 def access_token(*, refresh: bool = False) -> str:
     """The Official Account's access token, from the cache unless ``refresh`` (or absent)."""
     if not refresh:
-        token = cache.get(_token_key())
+        try:
+            token = cache.get(_token_key())
+        except Exception:  # a cache that is down: fetch a token (it replaces the others' until the cache is back)
+            log.warning("wechat: cache unavailable, fetching a token")
+            token = None
         if token:
             return token
     query = urllib.parse.urlencode({"grant_type": "client_credential", "appid": settings.LINLI_WECHAT_APP_ID,
@@ -79,7 +83,10 @@ def access_token(*, refresh: bool = False) -> str:
     if not token:
         raise classify(int(data.get("errcode", 0) or 0), str(data.get("errmsg", ""))[:200])
     expires_in = int(data.get("expires_in", 7200) or 7200)
-    cache.set(_token_key(), token, max(60, expires_in - TOKEN_MARGIN))
+    try:
+        cache.set(_token_key(), token, max(60, expires_in - TOKEN_MARGIN))
+    except Exception:
+        log.warning("wechat: cache unavailable, token not kept")
     log.info("wechat: access token fetched (expires in %ss)", expires_in)
     return token
 
