@@ -402,3 +402,51 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["linli.core.dbrouter.ReplicaRouter"]
 # --- end of issue 14: ops settings ---
+# --- issue 14: notification channels settings (owned by that part; keep other parts' settings out) ---
+# The real SMS, WeChat and e-mail adapters (linli/notify/channels/, docs/notifications-channels.md). Maps by the
+# notification's kind are written "kind=value,kind=value" in the environment, with a "default" entry.
+
+
+def _env_map(name: str) -> dict:
+    pairs = (p.split("=", 1) for p in os.environ.get(name, "").split(",") if "=" in p)
+    return {k.strip(): v.strip() for k, v in pairs if k.strip() and v.strip()}
+
+
+LINLI_SMS_TEMPLATES = _env_map("LINLI_SMS_TEMPLATES")  # kind → Aliyun TemplateCode / Tencent TemplateId
+LINLI_SMS_TEMPLATE_VARS = [v.strip() for v in os.environ.get("LINLI_SMS_TEMPLATE_VARS", "title").split(",") if v.strip()]
+LINLI_SMS_VAR_MAX_CHARS = env_int("LINLI_SMS_VAR_MAX_CHARS", 35)
+LINLI_SMS_PER_NUMBER_HOUR = env_int("LINLI_SMS_PER_NUMBER_HOUR", 5)
+LINLI_SMS_PER_NUMBER_DAY = env_int("LINLI_SMS_PER_NUMBER_DAY", 10)
+LINLI_NOTIFY_HTTP_TIMEOUT = env_int("LINLI_NOTIFY_HTTP_TIMEOUT", 10)  # seconds, every provider call
+LINLI_ALIYUN_SMS_ACCESS_KEY_ID = os.environ.get("LINLI_ALIYUN_SMS_ACCESS_KEY_ID", "")
+LINLI_ALIYUN_SMS_ACCESS_KEY_SECRET = os.environ.get("LINLI_ALIYUN_SMS_ACCESS_KEY_SECRET", "")
+LINLI_ALIYUN_SMS_SIGN_NAME = os.environ.get("LINLI_ALIYUN_SMS_SIGN_NAME", "")
+LINLI_ALIYUN_SMS_ENDPOINT = os.environ.get("LINLI_ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+LINLI_ALIYUN_SMS_REGION = os.environ.get("LINLI_ALIYUN_SMS_REGION", "cn-hangzhou")
+LINLI_TENCENT_SMS_SECRET_ID = os.environ.get("LINLI_TENCENT_SMS_SECRET_ID", "")
+LINLI_TENCENT_SMS_SECRET_KEY = os.environ.get("LINLI_TENCENT_SMS_SECRET_KEY", "")
+LINLI_TENCENT_SMS_SDK_APP_ID = os.environ.get("LINLI_TENCENT_SMS_SDK_APP_ID", "")
+LINLI_TENCENT_SMS_SIGN_NAME = os.environ.get("LINLI_TENCENT_SMS_SIGN_NAME", "")
+LINLI_TENCENT_SMS_ENDPOINT = os.environ.get("LINLI_TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com/")
+LINLI_TENCENT_SMS_REGION = os.environ.get("LINLI_TENCENT_SMS_REGION", "ap-guangzhou")
+LINLI_WECHAT_APP_ID = os.environ.get("LINLI_WECHAT_APP_ID", "")
+LINLI_WECHAT_APP_SECRET = os.environ.get("LINLI_WECHAT_APP_SECRET", "")
+LINLI_WECHAT_API = os.environ.get("LINLI_WECHAT_API", "https://api.weixin.qq.com")
+LINLI_WECHAT_AUTHORIZE_URL = os.environ.get("LINLI_WECHAT_AUTHORIZE_URL",
+                                            "https://open.weixin.qq.com/connect/oauth2/authorize")
+LINLI_WECHAT_TEMPLATES = _env_map("LINLI_WECHAT_TEMPLATES")  # kind → template_id
+# Template field → what fills it: title, body, time, link, kind, hint (“点击查看详情” when there is a link) or text.
+LINLI_WECHAT_TEMPLATE_FIELDS = _env_map("LINLI_WECHAT_TEMPLATE_FIELDS") or {
+    "first": "title", "keyword1": "body", "keyword2": "time", "remark": "hint"}
+# E-mail: Django's SMTP backend when EMAIL_HOST is set, else the console (the message is printed, nothing leaves).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                               else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "linli@localhost")
+# --- end of issue 14: notification channels settings ---

@@ -39,6 +39,7 @@ urlpatterns = [
     path("volunteers/", include("linli.volunteers.urls")),
     path("care/", include("linli.care.urls")),
     path("notify/", include("linli.notify.urls")),
+    path("notify/wechat/", include("linli.notify.bind_urls")),
     path("api/v1/", include("linli.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI with its start-up script as a file (no inline script); it and Redoc style themselves inline, so
