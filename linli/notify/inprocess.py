@@ -39,7 +39,7 @@ def start_if_wanted() -> threading.Thread | None:
 
 
 class Scheduler:
-    """The beat schedule's entries, each with the time it last ran (the start: nothing runs at once, as beat)."""
+    """The beat schedule's entries, each with the time it last ran (at first the start: nothing runs at once)."""
 
     def __init__(self, app, schedule: dict | None = None, clock=None):
         self.app = app

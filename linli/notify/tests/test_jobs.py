@@ -263,7 +263,7 @@ def test_the_in_process_scheduler_runs_each_entry_when_its_period_passes_through
     scheduler = inprocess.Scheduler(app, schedule={k: app.conf.beat_schedule[k] for k in (
         "workorders-deadline-sweep", "volunteers-release-wish-claims")}, clock=clock)
     scheduler.tick()
-    assert (calls, hourly) == ([], [])  # nothing at start, as beat
+    assert (calls, hourly) == ([], [])  # nothing at once
     clock.now += datetime.timedelta(seconds=61)
     assert scheduler.tick() <= 60
     assert (len(calls), hourly) == (1, [])
