@@ -83,5 +83,5 @@ def period_of(task_name: str) -> int:
 
 app = Celery("linli")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+app.autodiscover_tasks()  # linli.<app>.tasks, at a worker's start (or autodiscover_tasks(force=True))
 app.conf.beat_schedule = beat_schedule(OVERRIDES)

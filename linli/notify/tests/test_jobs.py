@@ -95,6 +95,13 @@ def test_every_job_the_apps_had_before_is_in_the_schedule_with_its_period_and_ca
         assert len(calls) == 1, name
 
 
+def test_a_django_process_binds_its_tasks_to_linli_s_celery_app():
+    from celery import current_app
+
+    assert current_app._get_current_object() is app
+    assert hasattr(task("linli.care.tasks.notify_overdue_visits"), "delay_on_commit")  # Celery's Django task class
+
+
 def test_the_home_made_schedule_is_gone():
     assert importlib.util.find_spec("linli.core.schedule") is None
     assert [c.name for c in apps.get_app_configs() if hasattr(c, "schedule")] == []
