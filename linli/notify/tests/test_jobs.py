@@ -254,6 +254,13 @@ def test_production_without_a_broker_refuses_to_start(monkeypatch, tmp_path):
 
 # --- the in-process scheduler of `make run` -----------------------------------------------------------------------
 
+@pytest.fixture
+def keep_connection(monkeypatch):
+    """The scheduler's thread closes stale connections around each task; here the test's transaction holds the
+    connection (PostgreSQL would lose it), so that step is left out."""
+    monkeypatch.setattr(inprocess, "close_old_connections", lambda: None)
+
+
 class Clock:
     def __init__(self, now):
         self.now = now
@@ -262,7 +269,8 @@ class Clock:
         return self.now
 
 
-def test_the_in_process_scheduler_runs_each_entry_when_its_period_passes_through_the_same_task(db, monkeypatch):
+def test_the_in_process_scheduler_runs_each_entry_when_its_period_passes_through_the_same_task(db, monkeypatch,
+                                                                                            keep_connection):
     calls = counting(monkeypatch, "linli.workorders.tasks.sweep", result=EmptySweep())
     hourly = counting(monkeypatch, "linli.volunteers.tasks.wishes_release_overdue", result=[])
     clock = Clock(timezone.now())
@@ -280,7 +288,7 @@ def test_the_in_process_scheduler_runs_each_entry_when_its_period_passes_through
     assert JobRun.objects.count() == 3  # the production guard ran too
 
 
-def test_an_error_in_the_in_process_scheduler_is_logged_and_never_stops_it(db, monkeypatch, caplog):
+def test_an_error_in_the_in_process_scheduler_is_logged_and_never_stops_it(db, monkeypatch, caplog, keep_connection):
     counting(monkeypatch, "linli.workorders.tasks.sweep", error=RuntimeError("boom"))
     clock = Clock(timezone.now())
     monkeypatch.setattr(timezone, "now", clock)
