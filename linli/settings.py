@@ -218,11 +218,11 @@ LINLI_SITE_NAME = _("邻里")
 LINLI_NOTIFY_CHANNELS = {name: path for name, path in (
     ("sms", os.environ.get("LINLI_NOTIFY_SMS", "")), ("wechat", os.environ.get("LINLI_NOTIFY_WECHAT", "")),
     ("email", os.environ.get("LINLI_NOTIFY_EMAIL", ""))) if path}
-CELERY_TASK_ALWAYS_EAGER = True  # i14-notify: until the queue's settings block lands (it sets this from the broker)
 # The public address printed in QR-code posters (e.g. https://linli.example.gov.cn); empty = the address the
 # poster was downloaded from.
 LINLI_PUBLIC_URL = os.environ.get("LINLI_PUBLIC_URL", "")
-# Run the deadline sweep inside `runserver` (the one-command demo); production runs `linli worker`.
+# Run the beat schedule inside `runserver` (the one-command demo: linli/notify/inprocess.py); production runs
+# `celery -A linli beat` (docs/tasks.md).
 LINLI_INPROCESS_WORKER = env_bool("LINLI_INPROCESS_WORKER", not LINLI_PRODUCTION)
 # Rates (响应率/解决率/满意率): 基本满意 counts at this weight; the overall score weighs the three rates.
 LINLI_SATISFACTION_BASIC_WEIGHT = os.environ.get("LINLI_SATISFACTION_BASIC_WEIGHT", "0.8")
@@ -450,3 +450,39 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "linli@localhost")
 # --- end of issue 14: notification channels settings ---
+# --- issue 14: task queue settings (owned by that part; keep other parts' settings out) ---
+# Celery (linli/celery.py, docs/tasks.md). Without a broker, tasks run eagerly in the process that queues them
+# (`make run`, the tests): no Redis and no worker needed. Production sets CELERY_BROKER_URL (Redis, e.g.
+# redis://127.0.0.1:6379/0) and runs `celery -A linli worker` and one `celery -A linli beat`.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# A task is acknowledged after it ran, and given back to the queue when its worker dies, so that another worker
+# runs it (every task is safe to run twice); each worker process reserves one task at a time.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis gives an unacknowledged task to another worker after this many seconds: longer than any task may run.
+_visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 300)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility_timeout, "socket_connect_timeout": 5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Time limits of a task (seconds): SoftTimeLimitExceeded is raised in it at the first, its process killed at the
+# second. The second must be below the visibility timeout (or a slow task would be run twice at the same time).
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 270)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True  # no result backend: what a task did is in the database (JobRun, Delivery …)
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the workers log through LOGGING above
+# Beat keeps the time each job last ran here (celery -A linli beat).
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+if LINLI_PRODUCTION and not CELERY_BROKER_URL:
+    # Eager mode would run every background task (SMS, WeChat, the sweep) inside the web request, and no beat
+    # would run the schedule: refuse to start, like the unsafe settings above.
+    raise ImproperlyConfigured("LINLI_PRODUCTION is on but CELERY_BROKER_URL is not set (e.g. "
+                               "redis://127.0.0.1:6379/0; see docs/tasks.md)")
+if CELERY_TASK_TIME_LIMIT >= _visibility_timeout:
+    raise ImproperlyConfigured("CELERY_TASK_TIME_LIMIT must be below CELERY_VISIBILITY_TIMEOUT (docs/tasks.md)")
+# --- end of issue 14: task queue settings ---
