@@ -194,25 +194,38 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
+# Logs (issue 14): every record carries the request id (linli/core/requestid.py) and, in a task, the task's name
+# and id. LINLI_LOG_FORMAT=json writes one JSON object per line (production: journald, Loki, ELK); plain text else.
+LINLI_LOG_FORMAT = os.environ.get("LINLI_LOG_FORMAT", "text").strip().lower()
+if LINLI_LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LINLI_LOG_FORMAT must be text or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "linli.core.requestid.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "linli.core.requestid.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": LINLI_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+# The Celery worker keeps this configuration instead of replacing the root logger's handlers with its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 LINLI_SITE_NAME = _("邻里")
 
-# Work orders (接诉即办). Notification backends: the in-app inbox by default; add
-# "linli.workorders.notify.SmsBackend" / "…WeChatTemplateBackend" / "…LoggingBackend" as needed.
-LINLI_NOTIFICATION_BACKENDS = [
-    b.strip() for b in os.environ.get("LINLI_NOTIFICATION_BACKENDS", "linli.workorders.notify.InboxBackend").split(",")
-    if b.strip()
-]
+# Notifications (linli.notify, docs/notifications.md): the channel class for each outside channel, by dotted path.
+# Unset = the log channel for SMS and WeChat (writes a masked line) and Django's mail for e-mail.
+LINLI_NOTIFY_CHANNELS = {name: path for name, path in (
+    ("sms", os.environ.get("LINLI_NOTIFY_SMS", "")), ("wechat", os.environ.get("LINLI_NOTIFY_WECHAT", "")),
+    ("email", os.environ.get("LINLI_NOTIFY_EMAIL", ""))) if path}
 # The public address printed in QR-code posters (e.g. https://linli.example.gov.cn); empty = the address the
 # poster was downloaded from.
 LINLI_PUBLIC_URL = os.environ.get("LINLI_PUBLIC_URL", "")
-# Run the deadline sweep inside `runserver` (the one-command demo); production runs `linli worker`.
+# Run the beat schedule inside `runserver` (the one-command demo: linli/notify/inprocess.py); production runs
+# `celery -A linli beat` (docs/tasks.md).
 LINLI_INPROCESS_WORKER = env_bool("LINLI_INPROCESS_WORKER", not LINLI_PRODUCTION)
 # Rates (响应率/解决率/满意率): 基本满意 counts at this weight; the overall score weighs the three rates.
 LINLI_SATISFACTION_BASIC_WEIGHT = os.environ.get("LINLI_SATISFACTION_BASIC_WEIGHT", "0.8")
@@ -372,3 +385,107 @@ REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "linli.core.paging.BoundedLimitOffs
 # Filters built from filterset_fields refuse keys beyond 64 bits (the database driver raised on them: a 500).
 REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"] = ["linli.core.filters.FilterBackend"]
 # --- end of issue 12: fuzz settings ---
+
+# --- issue 14: ops settings (owned by that part; keep other parts' settings out) ---
+# Request ids first (every later line of the request logs with it), then the health checks, answered before the
+# HTTPS redirect, the host check, the session and the CSP (linli/core/health.py; a balancer probes by address).
+MIDDLEWARE = ["linli.core.requestid.RequestIdMiddleware", "linli.core.health.HealthCheckMiddleware", *MIDDLEWARE]
+LINLI_READYZ_TIMEOUT = float(os.environ.get("LINLI_READYZ_TIMEOUT", "2"))  # seconds for the broker's answer
+# Redis down must not stop intake (linli/core/cache.py): the Redis cache answers misses while Redis cannot be
+# reached, waiting at most LINLI_CACHE_TIMEOUT seconds per try; rate limits then fail open.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    _cache_timeout = float(os.environ.get("LINLI_CACHE_TIMEOUT", "0.5"))
+    CACHES["default"]["BACKEND"] = "linli.core.cache.TolerantRedisCache"
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": _cache_timeout, "socket_timeout": _cache_timeout}
+# A PostgreSQL read replica for the dashboards, boards, rates and exports (linli/core/dbrouter.py): reads inside
+# reading_from_replica() go to it, every write and every other read to default. Tests mirror default.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
+                                                 conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["linli.core.dbrouter.ReplicaRouter"]
+# --- end of issue 14: ops settings ---
+# --- issue 14: notification channels settings (owned by that part; keep other parts' settings out) ---
+# The real SMS, WeChat and e-mail adapters (linli/notify/channels/, docs/notifications-channels.md). Maps by the
+# notification's kind are written "kind=value,kind=value" in the environment, with a "default" entry.
+
+
+def _env_map(name: str) -> dict:
+    pairs = (p.split("=", 1) for p in os.environ.get(name, "").split(",") if "=" in p)
+    return {k.strip(): v.strip() for k, v in pairs if k.strip() and v.strip()}
+
+
+LINLI_SMS_TEMPLATES = _env_map("LINLI_SMS_TEMPLATES")  # kind → Aliyun TemplateCode / Tencent TemplateId
+LINLI_SMS_TEMPLATE_VARS = [v.strip() for v in os.environ.get("LINLI_SMS_TEMPLATE_VARS", "title").split(",") if v.strip()]
+LINLI_SMS_VAR_MAX_CHARS = env_int("LINLI_SMS_VAR_MAX_CHARS", 35)
+LINLI_SMS_PER_NUMBER_HOUR = env_int("LINLI_SMS_PER_NUMBER_HOUR", 5)
+LINLI_SMS_PER_NUMBER_DAY = env_int("LINLI_SMS_PER_NUMBER_DAY", 10)
+LINLI_NOTIFY_HTTP_TIMEOUT = env_int("LINLI_NOTIFY_HTTP_TIMEOUT", 10)  # seconds, every provider call
+LINLI_ALIYUN_SMS_ACCESS_KEY_ID = os.environ.get("LINLI_ALIYUN_SMS_ACCESS_KEY_ID", "")
+LINLI_ALIYUN_SMS_ACCESS_KEY_SECRET = os.environ.get("LINLI_ALIYUN_SMS_ACCESS_KEY_SECRET", "")
+LINLI_ALIYUN_SMS_SIGN_NAME = os.environ.get("LINLI_ALIYUN_SMS_SIGN_NAME", "")
+LINLI_ALIYUN_SMS_ENDPOINT = os.environ.get("LINLI_ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+LINLI_ALIYUN_SMS_REGION = os.environ.get("LINLI_ALIYUN_SMS_REGION", "cn-hangzhou")
+LINLI_TENCENT_SMS_SECRET_ID = os.environ.get("LINLI_TENCENT_SMS_SECRET_ID", "")
+LINLI_TENCENT_SMS_SECRET_KEY = os.environ.get("LINLI_TENCENT_SMS_SECRET_KEY", "")
+LINLI_TENCENT_SMS_SDK_APP_ID = os.environ.get("LINLI_TENCENT_SMS_SDK_APP_ID", "")
+LINLI_TENCENT_SMS_SIGN_NAME = os.environ.get("LINLI_TENCENT_SMS_SIGN_NAME", "")
+LINLI_TENCENT_SMS_ENDPOINT = os.environ.get("LINLI_TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com/")
+LINLI_TENCENT_SMS_REGION = os.environ.get("LINLI_TENCENT_SMS_REGION", "ap-guangzhou")
+LINLI_WECHAT_APP_ID = os.environ.get("LINLI_WECHAT_APP_ID", "")
+LINLI_WECHAT_APP_SECRET = os.environ.get("LINLI_WECHAT_APP_SECRET", "")
+LINLI_WECHAT_API = os.environ.get("LINLI_WECHAT_API", "https://api.weixin.qq.com")
+LINLI_WECHAT_AUTHORIZE_URL = os.environ.get("LINLI_WECHAT_AUTHORIZE_URL",
+                                            "https://open.weixin.qq.com/connect/oauth2/authorize")
+LINLI_WECHAT_TEMPLATES = _env_map("LINLI_WECHAT_TEMPLATES")  # kind → template_id
+# Template field → what fills it: title, body, time, link, kind, hint (“点击查看详情” when there is a link) or text.
+LINLI_WECHAT_TEMPLATE_FIELDS = _env_map("LINLI_WECHAT_TEMPLATE_FIELDS") or {
+    "first": "title", "keyword1": "body", "keyword2": "time", "remark": "hint"}
+# E-mail: Django's SMTP backend when EMAIL_HOST is set, else the console (the message is printed, nothing leaves).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                               else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "linli@localhost")
+# --- end of issue 14: notification channels settings ---
+# --- issue 14: task queue settings (owned by that part; keep other parts' settings out) ---
+# Celery (linli/celery.py, docs/tasks.md). Without a broker, tasks run eagerly in the process that queues them
+# (`make run`, the tests): no Redis and no worker needed. Production sets CELERY_BROKER_URL (Redis, e.g.
+# redis://127.0.0.1:6379/0) and runs `celery -A linli worker` and one `celery -A linli beat`.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# A task is acknowledged after it ran, and given back to the queue when its worker dies, so that another worker
+# runs it (every task is safe to run twice); each worker process reserves one task at a time.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis gives an unacknowledged task to another worker after this many seconds: longer than any task may run.
+_visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 300)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility_timeout, "socket_connect_timeout": 5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Time limits of a task (seconds): SoftTimeLimitExceeded is raised in it at the first, its process killed at the
+# second. The second must be below the visibility timeout (or a slow task would be run twice at the same time).
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 270)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True  # no result backend: what a task did is in the database (JobRun, Delivery …)
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the workers log through LOGGING above
+# Beat keeps the time each job last ran here (celery -A linli beat).
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+if LINLI_PRODUCTION and not CELERY_BROKER_URL:
+    # Eager mode would run every background task (SMS, WeChat, the sweep) inside the web request, and no beat
+    # would run the schedule: refuse to start, like the unsafe settings above.
+    raise ImproperlyConfigured("LINLI_PRODUCTION is on but CELERY_BROKER_URL is not set (e.g. "
+                               "redis://127.0.0.1:6379/0; see docs/tasks.md)")
+if CELERY_TASK_TIME_LIMIT >= _visibility_timeout:
+    raise ImproperlyConfigured("CELERY_TASK_TIME_LIMIT must be below CELERY_VISIBILITY_TIMEOUT (docs/tasks.md)")
+# --- end of issue 14: task queue settings ---

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from linli.core import health
 from linli.people import views as people_views
 from linli.people import views_account
 from linli.people.urls import registry_patterns
@@ -15,6 +16,7 @@ admin.site.index_title = "登记与配置"
 
 urlpatterns = [
     path("", people_views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"), path("readyz", health.readyz, name="readyz"),  # see core/health.py
     path("accounts/login/", views_account.LoginView.as_view(), name="login"),
     path("accounts/logout/", views_account.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views_account.PasswordChangeView.as_view(), name="password_change"),
@@ -36,6 +38,8 @@ urlpatterns = [
     path("volunteers/", include("linli.services.urls")),
     path("volunteers/", include("linli.volunteers.urls")),
     path("care/", include("linli.care.urls")),
+    path("notify/", include("linli.notify.urls")),
+    path("notify/wechat/", include("linli.notify.bind_urls")),
     path("api/v1/", include("linli.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI with its start-up script as a file (no inline script); it and Redoc style themselves inline, so

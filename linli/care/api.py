@@ -1,4 +1,4 @@
-"""API of care under /api/v1/: subjects, plans, visits, problems, notifications.
+"""API of care under /api/v1/: subjects, plans, visits, problems (the overdue reminders are in /api/v1/notifications/).
 
 Sensitive throughout: only care staff (community/street/district admins, grid workers) in their divisions
 and the visitors assigned to a plan get anything (everyone else 404, as if nothing existed); every answer
@@ -129,19 +129,6 @@ class ProblemViewSet(ScopedReadViewSet):
         return Response(self.get_serializer(problem).data)
 
 
-class NotificationViewSet(ScopedReadViewSet):
-    """The caller's own care notifications."""
-
-    queryset = m.Notification.objects.all()
-    serializer_class = s.NotificationSerializer
-
-    @extend_schema(request=None, responses=s.NotificationSerializer)
-    @action(detail=True, methods=["post"])
-    def read(self, request, pk=None):
-        return Response(self.get_serializer(services.notification_read(actor=request.user,
-                                                                       notification=self.get_object())).data)
-
-
 extra_urls = []
 
 
@@ -150,4 +137,3 @@ def register(router):
     router.register("care-plans", PlanViewSet)
     router.register("care-visits", VisitViewSet)
     router.register("care-problems", ProblemViewSet)
-    router.register("care-notifications", NotificationViewSet)

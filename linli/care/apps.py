@@ -1,14 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.schedule import Job
-
 
 class CareConfig(AppConfig):
     name = "linli.care"
     verbose_name = "关爱探访"
     demo = "linli.care.demo.load"  # its part of `linli demo` (linli.core.demo)
-    schedule = (Job("逾期探访提醒", "linli.care.services.notify_overdue", every=24 * 3600),)  # `linli worker`
     # Its part of `linli retention` (linli/people/management/commands/retention.py).
     retention = (("LINLI_RETAIN_CARE_DAYS", "结束关护后的关护记录", "linli.care.retention.clear_ended_care"),)
     retention_labels = {

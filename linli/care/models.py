@@ -1,4 +1,4 @@
-"""Care of vulnerable residents (特殊人群关护): care subjects, visit plans, home visits, problems, notifications.
+"""Care of vulnerable residents (特殊人群关护): care subjects, visit plans, home visits, problems (reminders go through linli.notify).
 
 Every record here is sensitive (PIPL art. 28: health, disability and hardship are sensitive personal
 information). Only community/street/district admins, grid workers and the visitors assigned to a plan see
@@ -197,34 +197,3 @@ class Problem(models.Model):
 
     def __str__(self):
         return self.description
-
-
-class NotificationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(user_id=getattr(user, "pk", None) or 0)
-
-    def unread(self):
-        return self.filter(read_at__isnull=True)
-
-
-class Notification(models.Model):
-    """An in-app message to one user (an overdue visit); one per user, plan and due date."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
-                             related_name="care_notifications")
-    plan = models.ForeignKey(VisitPlan, verbose_name=_("探访计划"), on_delete=models.PROTECT, related_name="+")
-    due = models.DateField(_("应探访日期"))
-    message = models.CharField(_("内容"), max_length=200)
-    created_at = models.DateTimeField(_("时间"), default=timezone.now)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-
-    objects = NotificationQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("提醒")
-        verbose_name_plural = _("提醒")
-        ordering = ["-created_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["user", "plan", "due"], name="care_notice_once_per_due")]
-
-    def __str__(self):
-        return self.message

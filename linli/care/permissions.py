@@ -35,5 +35,4 @@ def can_record_visit(user, subject) -> bool:
     return is_assigned(user, subject) or is_care_staff(user, subject.community)
 
 
-def can_read_notification(user, notification) -> bool:
-    return user is not None and notification.user_id == user.pk
+

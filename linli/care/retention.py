@@ -12,8 +12,10 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 
-from linli.care.models import CareSubject, Notification, Problem, Visit
+from linli.care.models import CareSubject, Problem, Visit
+from linli.notify.models import Notification
 
 
 def clear_ended_care(*, before: datetime.datetime, dry_run: bool = False) -> dict[str, int]:
@@ -25,7 +27,9 @@ def clear_ended_care(*, before: datetime.datetime, dry_run: bool = False) -> dic
         "care_visits": Visit.objects.filter(subject__in=ended).exclude(notes=""),
         "care_problems": Problem.objects.filter(visit__subject__in=ended).filter(
             ~Q(description="") | ~Q(resolution="")),
-        "care_reminders": Notification.objects.filter(plan__subject__in=ended),
+        # the reminders (notify's inbox, kind "care") link to the subject's page
+        "care_reminders": Notification.objects.filter(
+            kind="care", link__in=[reverse("care:subject_detail", args=[pk]) for pk in ended.values_list("pk", flat=True)]),
     }
     if dry_run:
         return {kind: qs.count() for kind, qs in todo.items()}

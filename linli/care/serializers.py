@@ -69,8 +69,3 @@ class VisitInput(serializers.Serializer):
 class ResolveInput(serializers.Serializer):
     resolution = serializers.CharField(max_length=200)
 
-
-class NotificationSerializer(Out):
-    class Meta:
-        model = m.Notification
-        fields = ["id", "plan", "due", "message", "created_at", "read_at"]

@@ -10,18 +10,19 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.care.models import CareSubject, Notification, Problem, Visit, VisitPlan
+from linli.care.models import CareSubject, Problem, Visit, VisitPlan
 from linli.care.permissions import (  # noqa: F401 (is_assigned re-exported for the pages)
-    can_read_notification,
     can_record_visit,
     is_assigned,
     is_care_staff,
     require_care_staff,
 )
-from linli.people.models import Membership, Occupancy, Role
+from linli.notify.services import Message, notify_many, recipients
+from linli.people.models import Membership, Occupancy, Role, User
 from linli.people.scopes import scope_for
 from linli.workorders import services as workorders
 
@@ -143,9 +144,10 @@ def problem_resolve(*, actor, problem: Problem, resolution: str, now=None) -> Pr
 
 
 def notify_overdue(*, today: datetime.date | None = None) -> int:
-    """Tell the visitors and the community admins about each overdue visit, once per due date.
+    """Tell the visitors and the community admins about each overdue visit, once per due date, through the one
+    notification machinery (kind "care", key "care:<plan>:<due>": the inbox and the user's channel).
 
-    Safe to run twice or in two workers at once: one row per user, plan and due date (a unique constraint)."""
+    Safe to run twice or in two workers at once: one row per user and key (a unique constraint)."""
     today = today or timezone.localdate()
     plans = list(VisitPlan.objects.overdue(today).select_related("subject__person", "subject__community")
                  .prefetch_related("visitors"))
@@ -156,24 +158,21 @@ def notify_overdue(*, today: datetime.date | None = None) -> int:
             role=Role.COMMUNITY_ADMIN, division_id__in={p.subject.community_id for p in plans}
     ).values_list("user_id", "division_id"):
         admins.setdefault(division_id, set()).add(user_id)
-    sent = set(Notification.objects.filter(plan__in=plans).values_list("user_id", "plan_id", "due"))
-    new = []
+    wanted = {plan.pk: {v.pk for v in plan.visitors.all()} | admins.get(plan.subject.community_id, set())
+              for plan in plans}
+    users = {u.pk: u for u in recipients(User.objects.filter(pk__in=set().union(*wanted.values()), is_active=True))}
+    batch = []
     for plan in plans:
         days = (today - plan.next_due).days
-        message = _("%(name)s 的探访已逾期 %(d)s 天（应于 %(due)s 前探访）") % {
+        title = _("%(name)s 的探访已逾期 %(d)s 天（应于 %(due)s 前探访）") % {
             "name": plan.subject.person.name, "d": days, "due": plan.next_due.isoformat()}
-        recipients = {v.pk for v in plan.visitors.all()} | admins.get(plan.subject.community_id, set())
-        for user_id in sorted(recipients):
-            if (user_id, plan.pk, plan.next_due) not in sent:
-                new.append(Notification(user_id=user_id, plan=plan, due=plan.next_due, message=message))
-    Notification.objects.bulk_create(new, ignore_conflicts=True)
-    return len(new)
+        batch.append(Message(users=[users[i] for i in sorted(wanted[plan.pk]) if i in users], title=title,
+                             link=reverse("care:subject_detail", args=[plan.subject_id]), kind="care",
+                             key=care_key(plan.pk, plan.next_due)))
+    with transaction.atomic():
+        return len(notify_many(batch))
 
 
-def notification_read(*, actor, notification: Notification, now=None) -> Notification:
-    if not can_read_notification(actor, notification):
-        raise PermissionDenied
-    if notification.read_at is None:
-        notification.read_at = now or timezone.now()
-        notification.save(update_fields=["read_at"])
-    return notification
+def care_key(plan_id: int, due: datetime.date) -> str:
+    """The notification key of an overdue reminder: one per user, plan and due date."""
+    return f"care:{plan_id}:{due.isoformat()}"

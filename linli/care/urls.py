@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from linli.care import views
 
@@ -12,5 +13,5 @@ urlpatterns = [
     path("subjects/<int:pk>/plan/", views.plan_new, name="plan_new"),
     path("subjects/<int:pk>/visit/", views.visit_new, name="visit_new"),
     path("problems/<int:pk>/<str:action>/", views.problem_action, name="problem_action"),
-    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/", RedirectView.as_view(url="/notify/?kind=care", permanent=True)),  # moved (issue 14)
 ]

@@ -1,4 +1,4 @@
-"""Care pages: subjects, overdue visits, a subject's record, visits, problems, notifications.
+"""Care pages: subjects, overdue visits, a subject's record, visits, problems (reminders are in /notify/).
 
 Only care staff (sensitive roles) and assigned visitors get these pages (everyone else 404); every page that
 shows a subject logs the viewing against the person (PIPL).
@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 
 from linli.care import filters, selectors, services
 from linli.care.forms import PlanForm, SubjectForm, VisitForm, is_care_user
-from linli.care.models import CareSubject, Notification, Problem
+from linli.care.models import CareSubject, Problem
 from linli.core.access import get_visible_or_404
+from linli.notify.selectors import unread_count
 from linli.people.scopes import scope_for
 
 
@@ -59,7 +60,7 @@ def subject_list(request):
     return render(request, "care/subject_list.html", {
         "page": page, "rows": rows, "kinds": CareSubject.Kind.choices, "kind": kind,
         "staff": scope_for(request.user).sees_sensitive,
-        "unread": Notification.objects.visible_to(request.user).unread().count(),
+        "unread": unread_count(request.user, kind="care"),
     })
 
 
@@ -143,15 +144,3 @@ def problem_action(request, pk, action):
     if done:
         messages.success(request, _("已更新"))
     return redirect("care:subject_detail", pk=problem.visit.subject_id)
-
-
-@login_required
-def notifications(request):
-    if request.method == "POST":
-        note = get_visible_or_404(Notification, request.user, pk=request.POST.get("read") or 0)
-        services.notification_read(actor=request.user, notification=note)
-        return redirect("care:notifications")
-    if not is_care_user(request.user) and not Notification.objects.visible_to(request.user).exists():
-        raise Http404
-    notes = Notification.objects.visible_to(request.user).select_related("plan__subject")[:100]
-    return render(request, "care/notifications.html", {"notes": notes})

@@ -11,3 +11,8 @@ class CoreConfig(AppConfig):
         from linli.core import checks, deferred, ratelimit  # noqa: F401
 
         deferred.translate = gettext  # messages of the modules without Django, in the request's language
+
+        # The request id follows a request into the Celery tasks it queues (celery.signals only, no app).
+        from linli.core import requestid
+
+        requestid.connect_celery_signals()

@@ -2,7 +2,7 @@
 rules, time limits, its taxonomy settings).
 
 A memo keeps each value for ``ttl`` seconds. Saving or deleting a row of a watched model clears the memo in the
-process that saved it at once; other processes (gunicorn workers, ``linli worker``) see the change within
+process that saved it at once; other processes (gunicorn workers, Celery workers) see the change within
 ``ttl`` seconds. Tests clear every memo before each test (``linli/conftest.py``), so that rows of a rolled-back
 test never leak into the next one.
 

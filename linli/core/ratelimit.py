@@ -50,7 +50,8 @@ def throttle(name: str) -> type[BaseThrottle]:
     return AnonymousWriteThrottle
 
 
-SHARED_ATOMIC = {"django.core.cache.backends.redis.RedisCache", "django_redis.cache.RedisCache",
+SHARED_ATOMIC = {"django.core.cache.backends.redis.RedisCache", "linli.core.cache.TolerantRedisCache",
+                 "django_redis.cache.RedisCache",
                  "django.core.cache.backends.memcached.PyMemcacheCache",
                  "django.core.cache.backends.memcached.PyLibMCCache"}
 NOT_SHARED = {"django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache"}

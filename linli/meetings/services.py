@@ -15,6 +15,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from linli.core.errors import Conflict
 from linli.meetings.models import JointMeeting, JointMeetingInvite, JointMeetingOrder, JointMeetingTask
 from linli.meetings.permissions import can_convene, can_manage_meeting, can_report
 from linli.meetings.permissions import require as _require
+from linli.notify.services import notify
 from linli.people.models import Organization
 from linli.people.scopes import scope_for
 from linli.workorders import services
@@ -32,7 +34,7 @@ from linli.workorders.models import (
     WorkOrder,
     WorkOrderEvent,
 )
-from linli.workorders.notify import notify, org_users
+from linli.workorders.notify import org_users
 
 Status = JointMeeting.Status
 
@@ -134,7 +136,8 @@ def _invite(meeting, departments, *, actor, now):
             invited.append(invite)
             notify(users=org_users(dept), title=_("吹哨报到：请于 %(w)s 到「%(p)s」参加「%(t)s」") % {
                 "w": f"{timezone.localtime(meeting.scheduled_at):%m-%d %H:%M}", "p": meeting.place or "—",
-                "t": meeting.title}, body=meeting.topic)
+                "t": meeting.title}, body=meeting.topic, kind="meeting",
+                link=reverse("meetings:meeting_detail", args=[meeting.pk]), key=f"meeting:{meeting.pk}:invite:{dept.pk}")
     return invited
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from linli.core import uploads
 from linli.core.access import get_visible_or_404, staff_required
+from linli.core.dbrouter import replica_reads
 from linli.people import registry_io
 from linli.people.scopes import scope_for
 from linli.places.models import Division
@@ -168,6 +169,7 @@ def registry_template(request, fmt):
 
 @staff_required
 @require_GET
+@replica_reads
 def registry_export(request, fmt):
     """The homes the user may see, in the template's columns (re-imports cleanly); phones masked for read-only roles."""
     if fmt not in registry_io.FORMATS:

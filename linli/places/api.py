@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from linli.core.access import scope_for
 from linli.core.api import IsMember, RegistryWrite, ScopedViewSet
+from linli.core.dbrouter import replica_reads
 from linli.places import serializers
 from linli.places.filters import (
     BuildingFilterSet,
@@ -178,6 +179,7 @@ class CoverageView(APIView):
         parameters=[OpenApiParameter("division", OpenApiTypes.STR, required=True, description="区划代码")],
         responses=serializers.CoverageSerializer,
     )
+    @replica_reads
     def get(self, request):
         code = request.query_params.get("division", "").strip()
         if not code:

@@ -14,6 +14,7 @@ from linli.core.access import (
     scope_for,
     staff_required,
 )
+from linli.core.dbrouter import replica_reads
 from linli.core.htmx import is_htmx
 from linli.places.charts import stacked_bars
 from linli.places.filters import DivisionFilterSet, EstateFilterSet
@@ -108,6 +109,7 @@ def stewardship_new(request, pk):
 
 
 @staff_required
+@replica_reads
 def coverage_page(request, code=None):
     user = request.user
     divisions = Division.objects.visible_to(user)

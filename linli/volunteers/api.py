@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from linli.core.api import IsMember, ScopedReadViewSet, ScopedViewSet
+from linli.core.dbrouter import replica_reads
 from linli.people.models import Person
 from linli.people.scopes import scope_for
 from linli.people.services import log_sensitive_access
@@ -301,6 +302,7 @@ class BoardView(APIView):
     authentication_classes = []
 
     @extend_schema(responses=s.BoardSerializer)
+    @replica_reads
     def get(self, request, code):
         community = Division.objects.filter(code=code, level="community").first()
         if community is None:

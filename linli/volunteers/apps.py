@@ -1,14 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.schedule import Job
-
 
 class VolunteersConfig(AppConfig):
     name = "linli.volunteers"
     verbose_name = "志愿服务"
     demo = "linli.volunteers.demo.load"  # its part of `linli demo` (linli.core.demo)
-    schedule = (Job("微心愿认领超期退回", "linli.volunteers.wishes.wishes_release_overdue", every=3600),)  # `linli worker`
 
     def ready(self):
         from linli.core.nav import NavItem, register

@@ -11,10 +11,13 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core import uploads
+from linli.notify.services import notify, recipients
+from linli.people.models import User
 from linli.people.scopes import scope_for
 from linli.volunteers.models import Volunteer, Wish, WishEvent
 from linli.volunteers.permissions import can_manage
@@ -25,7 +28,13 @@ PHOTO_EDGE = 1600  # px on the longer side of a stored wish photo
 
 
 def _event(wish, kind, actor, now, **data):
-    WishEvent.objects.create(wish=wish, kind=kind, actor=actor, at=now, data=data)
+    return WishEvent.objects.create(wish=wish, kind=kind, actor=actor, at=now, data=data)
+
+
+def _tell_wisher(wish, title: str, key: str) -> None:
+    """A notification to the beneficiary's accounts (inbox and their channel), once per key, in this transaction."""
+    notify(users=recipients(User.objects.filter(person_id=wish.beneficiary_id, is_active=True)), title=title,
+           kind="wish", link=reverse("volunteers:wish_detail", args=[wish.pk]), key=key)
 
 
 def _community_staff(actor, community) -> bool:
@@ -95,8 +104,9 @@ def wish_claim(*, actor, wish: Wish, organization=None, now=None, days: int = CL
     if not changed:
         raise ValidationError(_("该心愿已被认领或不在认领中"))
     wish = Wish.objects.get(pk=wish.pk)
-    _event(wish, "claimed", actor, now, organization=organization.pk if organization else None,
-           due=wish.claim_due.isoformat())
+    event = _event(wish, "claimed", actor, now, organization=organization.pk if organization else None,
+                   due=wish.claim_due.isoformat())
+    _tell_wisher(wish, _("您的微心愿「%(t)s」已被认领") % {"t": wish.title}, key=f"wish:{wish.pk}:claimed:{event.pk}")
     return wish
 
 
@@ -127,6 +137,7 @@ def wish_fulfil(*, actor, wish: Wish, photo, note: str = "", now=None) -> Wish:
     wish.status, wish.fulfilled_at, wish.fulfil_note = Wish.Status.FULFILLED, now, note
     wish.save()
     _event(wish, "fulfilled", actor, now, note=note)
+    _tell_wisher(wish, _("您的微心愿「%(t)s」已实现") % {"t": wish.title}, key=f"wish:{wish.pk}:fulfilled")
     return wish
 
 

@@ -4,7 +4,6 @@ from linli.core.admin import EventInline, MemoClearingAdmin
 from linli.workorders.calendar import forget_holidays
 from linli.workorders.models import (
     Holiday,
-    Notification,
     RoutingRule,
     TimeLimit,
     WorkOrder,
@@ -71,7 +70,3 @@ class HolidayAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         forget_holidays()
 
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "user", "title", "read_at"]

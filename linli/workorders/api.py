@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from linli.core.api import IsMember, ScopedViewSet
+from linli.core.dbrouter import replica_reads
 from linli.core.paging import NextLinkPagination
 from linli.people.registry_io import FileError
 from linli.people.scopes import scope_for
@@ -247,6 +248,7 @@ class RatesView(APIView):
         ],
         responses=OpenApiTypes.OBJECT,
     )
+    @replica_reads
     def get(self, request):
         code = request.query_params.get("division", "").strip()
         if not code:

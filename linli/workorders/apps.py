@@ -1,24 +1,11 @@
-import logging
-import os
-import sys
-import threading
-import time
-
 from django.apps import AppConfig
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-
-from linli.core.schedule import Job
-
-log = logging.getLogger("linli.worker")
 
 
 class WorkordersConfig(AppConfig):
     name = "linli.workorders"
     verbose_name = "工单（接诉即办）"
     demo = "linli.workorders.demo.load"  # its part of `linli demo` (linli.core.demo)
-    # Run by `linli worker` (linli.core.schedule).
-    schedule = (Job("工单时限巡检", "linli.workorders.sweep.sweep", every=60),)
     # Its part of `linli retention` (linli/people/management/commands/retention.py): (setting in days, what it
     # keeps, the function that clears what is past it), and a label for each kind that function counts.
     retention = (("LINLI_RETAIN_WORKORDER_CONTACT_DAYS", "已结束工单的联系人、电话及正文中的号码",
@@ -34,22 +21,3 @@ class WorkordersConfig(AppConfig):
         register(NavItem(_("工单"), "workorders:inbox", lambda scope, user: scope.is_staff_member, order=20))
         register(NavItem(_("我的诉求"), "workorders:mine", lambda scope, user: bool(scope.home_ids), order=21))
         register(NavItem(_("考评"), "workorders:rates", lambda scope, user: bool(scope.paths), order=24))
-        register(NavItem(_("通知"), "workorders:notifications", lambda scope, user: scope.is_member, order=22, on_home=False))
-        # The one-command demo runs the sweep in-process; production runs `linli worker` instead.
-        if getattr(settings, "LINLI_INPROCESS_WORKER", False) and "runserver" in sys.argv and \
-                os.environ.get("RUN_MAIN") == "true":
-            threading.Thread(target=_loop, name="linli-worker", daemon=True).start()
-
-
-def _loop():
-    from django.db import close_old_connections
-
-    from linli.workorders.sweep import sweep
-
-    while True:
-        time.sleep(60)
-        try:
-            close_old_connections()
-            sweep()
-        except Exception:  # keep the demo server alive; the error is logged
-            log.exception("in-process sweep failed")

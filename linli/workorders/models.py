@@ -470,25 +470,3 @@ class Holiday(models.Model):
     def __str__(self):
         return f"{self.date} {self.name}"
 
-
-class Notification(models.Model):
-    """An in-app inbox message (the default notification backend)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
-                             related_name="notifications")
-    order = models.ForeignKey(WorkOrder, verbose_name=_("工单"), null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="+")
-    title = models.CharField(_("标题"), max_length=120)
-    body = models.TextField(_("内容"), blank=True)
-    created_at = models.DateTimeField(_("时间"), default=timezone.now)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("站内通知")
-        verbose_name_plural = _("站内通知")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self):
-        return self.title
-

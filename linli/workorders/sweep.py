@@ -1,4 +1,5 @@
-"""The deadline sweep (`linli worker`): remind, mark overdue, escalate one level, notify.
+"""The deadline sweep: remind, mark overdue, escalate one level, notify (the Celery task
+linli.workorders.tasks.sweep_deadlines runs it every minute).
 
 Safe to run twice or in two processes at once: each action first claims its row with a conditional
 UPDATE (``… WHERE status = … AND accept_due = <the value read>``), and only the process whose UPDATE

@@ -1,4 +1,5 @@
 from django.urls import path, re_path
+from django.views.generic import RedirectView
 
 from linli.workorders import views
 
@@ -23,9 +24,7 @@ urlpatterns = [
     path("bulk-dispatch/", views.bulk_dispatch, name="bulk_dispatch"),
     path("board/", views.board, name="board"),
     path("overdue/", views.overdue_board, name="overdue"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
-    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/", RedirectView.as_view(pattern_name="notify:inbox", permanent=True)),  # moved (issue 14)
     path("routing/", views.routing_rules, name="routing"),
     path("routing/new/", views.routing_edit, name="routing_new"),
     path("routing/<int:pk>/", views.routing_edit, name="routing_edit"),

@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,8 @@ from linli.assembly.models import (
     Notice,
     NoticeAttachment,
 )
+from linli.notify.services import notify, recipients
+from linli.people.models import Occupancy, User
 from linli.places.models import Division, Estate
 
 # -- notices -------------------------------------------------------------------------------------------------
@@ -60,7 +63,27 @@ def notice_post(
                                    motion=motion, meeting=meeting, created_by=actor)
     for name, file in attachments:
         NoticeAttachment.objects.create(notice=notice, name=name or getattr(file, "name", "附件"), file=file)
+    _tell_residents(notice)
     return notice
+
+
+def notice_residents(notice: Notice):
+    """The accounts of the people who live (now) where the notice is posted: its building, estate or community."""
+    homes = Occupancy.objects.current()
+    if notice.building_id:
+        homes = homes.filter(home__building_id=notice.building_id)
+    elif notice.estate_id:
+        homes = homes.filter(home__estate_id=notice.estate_id)
+    else:
+        homes = homes.filter(home__estate__community_id=notice.community_id)
+    return recipients(User.objects.filter(is_active=True, person_id__in=homes.values("person_id")))
+
+
+def _tell_residents(notice: Notice) -> None:
+    """One notification per resident (inbox and their channel), once per notice, in the posting transaction."""
+    notify(users=list(notice_residents(notice)), title=_("新公示：%(t)s") % {"t": notice.title},
+           body=_("公示期 %(a)s 至 %(b)s") % {"a": notice.posted_on.isoformat(), "b": notice.ends_on.isoformat()},
+           kind="notice", link=reverse("assembly:notice_detail", args=[notice.pk]), key=f"notice:{notice.pk}")
 
 
 @transaction.atomic

@@ -82,11 +82,12 @@ def test_the_community_admin_enrols(subject, client_for, vworld):
     assert (response.status_code, response.json()["kinds"]) == (201, ["left_behind_child"])
 
 
-def test_notifications_are_the_callers_own(subject, client_for):
+def test_care_reminders_are_in_the_callers_own_notifications(subject, client_for):
     from linli.care import services
 
     services.notify_overdue()
-    assert len(results(client_for("volunteer_a").get("/api/v1/care-notifications/"))) == 1
+    assert [r["kind"] for r in results(client_for("volunteer_a").get("/api/v1/notifications/?kind=care"))] == ["care"]
+    assert client_for("volunteer_a").get("/api/v1/care-notifications/").status_code == 404  # merged (issue 14)
 
 
 def test_the_subjects_page_and_the_api_filter_by_kind_with_one_filterset(subject, client_for):

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from linli.care import selectors, services
-from linli.care.models import CareSubject, Notification, Problem, VisitPlan
+from linli.care.models import CareSubject, Problem, VisitPlan
+from linli.notify.models import Notification
 
 NOW = timezone.now()
 
@@ -74,9 +75,12 @@ def test_an_overdue_visit_is_listed_and_notified_once(vworld, subject):
     assert services.notify_overdue(today=today) == 2  # the visitor and the community admin
     assert services.notify_overdue(today=today) == 0
     notes = Notification.objects.order_by("user__username")
-    assert [(n.user.username, n.message) for n in notes] == [
-        ("community_admin", f"周莲秀 的探访已逾期 3 天（应于 {today - datetime.timedelta(days=3)} 前探访）"),
-        ("volunteer_a", f"周莲秀 的探访已逾期 3 天（应于 {today - datetime.timedelta(days=3)} 前探访）"),
+    due = today - datetime.timedelta(days=3)
+    assert [(n.user.username, n.kind, n.title, n.key, n.link) for n in notes] == [
+        ("community_admin", "care", f"周莲秀 的探访已逾期 3 天（应于 {due} 前探访）",
+         f"care:{subject.plans.get().pk}:{due}", f"/care/subjects/{subject.pk}/"),
+        ("volunteer_a", "care", f"周莲秀 的探访已逾期 3 天（应于 {due} 前探访）",
+         f"care:{subject.plans.get().pk}:{due}", f"/care/subjects/{subject.pk}/"),
     ]
 
 

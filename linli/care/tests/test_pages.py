@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linli.care import services
-from linli.care.models import CareSubject, Notification, Problem, Visit, VisitPlan
+from linli.care.models import CareSubject, Problem, Visit, VisitPlan
+from linli.notify.models import Notification
 from linli.people.models import AccessLog
 
 PAGES = {
@@ -97,11 +98,13 @@ def test_a_problem_becomes_a_work_order_from_the_page(subject, client_for):
 
 def test_notifications_are_shown_to_their_user_only(subject, client_for):
     services.notify_overdue()
-    response = client_for("volunteer_a").get(reverse("care:notifications"))
-    assert [n.user.username for n in response.context["notes"]] == ["volunteer_a"]
+    old = client_for("volunteer_a").get("/care/notifications/")  # the old page moved to the one inbox
+    assert old.status_code == 301 and old["Location"] == "/notify/?kind=care"
+    response = client_for("volunteer_a").get(old["Location"])
+    assert [n.user.username for n in response.context["page"]] == ["volunteer_a"]
     note = Notification.objects.get(user__username="community_admin")
-    assert client_for("volunteer_a").post(reverse("care:notifications"), {"read": note.pk}).status_code == 404
-    assert client_for("stranger").get(reverse("care:notifications")).status_code == 404
+    assert client_for("volunteer_a").post(f"/notify/{note.pk}/read/").status_code == 404
+    assert Notification.objects.get(pk=note.pk).read_at is None
 
 
 @pytest.mark.parametrize("name", HIDDEN_FROM)

@@ -6,12 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from linli.care import services
-from linli.care.models import CareSubject, Notification, Visit, VisitPlan
+from linli.care.models import CareSubject, Visit, VisitPlan
 
 
 def state():
-    return (CareSubject.objects.filter(active=True).count(), VisitPlan.objects.count(), Visit.objects.count(),
-            Notification.objects.filter(read_at__isnull=False).count())
+    return (CareSubject.objects.filter(active=True).count(), VisitPlan.objects.count(), Visit.objects.count())
 
 
 SERVICES = {
@@ -20,9 +19,6 @@ SERVICES = {
     "plan_create": lambda w, s, a: services.plan_create(actor=a, subject=s, frequency="monthly", visitors=[]),
     "visit_record": lambda w, s, a: services.visit_record(actor=a, subject=s, visited_at=timezone.now(),
                                                           condition="good"),
-    "notification_read": lambda w, s, a: services.notification_read(
-        actor=a, notification=Notification.objects.create(user=w.volunteer_a, plan=s.plans.get(),
-                                                          due=timezone.localdate(), message="该探访了")),
 }
 
 

@@ -25,6 +25,7 @@ STRONG_KEY = "q7Hc-2vN9xLpR4tZ8wKe1mB6yJ0sD3fG5aU_iO7cV9nX2lQ4hT8rE1kW6jY0pM3z"
 # does not connect to the cache either).
 PRODUCTION_ENV = {
     "REDIS_URL": "redis://127.0.0.1:6379/1",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "LINLI_PRODUCTION": "true",
     "SECRET_KEY": STRONG_KEY,
     "ALLOWED_HOSTS": "linli.example.gov.cn",

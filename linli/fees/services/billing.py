@@ -8,10 +8,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.people.models import Occupancy
+from linli.notify.services import Message, notify_many, recipients
+from linli.people.models import Occupancy, User
 from linli.places.models import Estate, Home
 
 from .. import permissions
@@ -140,6 +142,7 @@ def _billing_step(*, run: BillingRun, chunk: int, now) -> BillingRun:
                          amount) if home_reliefs else ZERO
             rows.append((home_id, estate_id, plan.pk, days, monthly, amount, relief, amount - relief))
     _insert_bills(rows, period=period, run=run, now=now)
+    _tell_occupants(run=run, lo=lo, hi=hi, period=period)
     new_total = sum((r[5] for r in rows), ZERO)
     # Prepayments (预存) pay the new bills at once.
     billed_homes = {r[0] for r in rows}
@@ -156,6 +159,27 @@ def _billing_step(*, run: BillingRun, chunk: int, now) -> BillingRun:
     run.amount_billed += new_total
     run.save()
     return run
+
+
+def _tell_occupants(*, run: BillingRun, lo: int, hi: int, period: Period) -> int:
+    """One notification per new bill of this chunk to the accounts of the home's current occupants (their inbox and
+    channel), key "bill:<id>", in the chunk's transaction: a few statements for the whole chunk."""
+    bills = list(Bill.objects.filter(run=run, home_id__gte=lo, home_id__lte=hi, period=period.code)
+                 .values_list("pk", "home_id", "outstanding").order_by("pk"))
+    if not bills:
+        return 0
+    people = defaultdict(set)
+    for home_id, person_id in Occupancy.objects.current().filter(home_id__in={b[1] for b in bills}).values_list(
+            "home_id", "person_id").order_by():
+        people[home_id].add(person_id)
+    users = defaultdict(list)
+    for user in recipients(User.objects.filter(is_active=True, person_id__in=set().union(*people.values()))):
+        users[user.person_id].append(user)
+    link = reverse("fees:my_bills")
+    messages = [Message(users=[u for p in sorted(people[home_id]) for u in users[p]], kind="bill", link=link,
+                        key=f"bill:{pk}", title=_("%(p)s 物业费账单：%(a)s 元") % {"p": period.code, "a": outstanding})
+                for pk, home_id, outstanding in bills if people.get(home_id) and outstanding > 0]
+    return len(notify_many(messages))
 
 
 MONTHLY = Decimal("0.0001")

@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from linli.core.dbrouter import replica_reads
+
 from .. import excel, permissions
 from ..forms import ImportForm
 from .base import XLSX, _staff_estate, fee_staff_required
@@ -22,6 +24,7 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 
 
 @fee_staff_required
+@replica_reads
 def statement(request, pk):
     est = _staff_estate(request.user, pk)
     today = timezone.localdate()

@@ -56,7 +56,7 @@ def test_a_street_admin_convenes_a_meeting_about_an_order_and_invites_department
     event = cast.order.events.last()
     assert event.note == "提请吹哨报到会议「锦霞小区围墙倒塌处置」（2026-11-23 09:30）"
     assert event.data == {"meeting": meeting.pk, "title": "锦霞小区围墙倒塌处置", "step": "convene"}
-    assert cast.department_handler.notifications.count() == 1
+    assert cast.department_handler.inbox.count() == 1
 
 
 def test_a_meeting_about_a_topic_needs_no_order_but_needs_a_topic(cast):

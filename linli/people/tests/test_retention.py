@@ -9,9 +9,11 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from linli.care import services as care
-from linli.care.models import CareSubject, Notification, Problem, Visit
+from linli.care.models import CareSubject, Problem, Visit
 from linli.core.exports import command_username
 from linli.core.testing import add_volunteers
+from linli.notify.models import Notification
+from linli.notify.services import notify
 from linli.people.models import AccessLog, ApiKey, AuditEvent
 from linli.workorders.models import Status, WorkOrder, WorkOrderEvent
 from linli.workorders.retention import mask_numbers
@@ -46,7 +48,8 @@ def old_data(world, settings):
     plan = care.plan_create(actor=w.community_admin, subject=subject, frequency="weekly", visitors=[w.volunteer_a])
     visit = care.visit_record(actor=w.volunteer_a, subject=subject, visited_at=YEARS_AGO, condition="good",
                               notes="血压偏高", problems=["水管漏水"])
-    Notification.objects.create(user=w.volunteer_a, plan=plan, due=YEARS_AGO.date(), message="请探访周莲秀")
+    notify(users=[w.volunteer_a], title="请探访周莲秀", kind="care", link=f"/care/subjects/{subject.pk}/",
+           key=care.care_key(plan.pk, YEARS_AGO.date()))
     care.subject_close(actor=w.community_admin, subject=subject, reason="搬去女儿家")
     kept = care.subject_enrol(actor=w.community_admin, person=w.neighbour, kinds=["hardship"], guardian_contact="儿子",
                               note="在关护中")
@@ -121,7 +124,7 @@ def test_ended_care_past_the_period_is_cleared_and_current_care_is_kept(old_data
     assert (subject.kinds, subject.note, subject.guardian_contact, subject.active) == ([], "", "", False)
     assert list(Visit.objects.filter(subject=subject).values_list("notes", "condition")) == [("", "good")]
     assert list(Problem.objects.filter(visit__subject=subject).values_list("description", flat=True)) == [""]
-    assert Notification.objects.filter(plan__subject=subject).count() == 0
+    assert Notification.objects.filter(kind="care", link=f"/care/subjects/{subject.pk}/").count() == 0
     kept = CareSubject.objects.get(pk=old_data["kept"].pk)
     assert (kept.note, kept.guardian_contact) == ("在关护中", "儿子")
 

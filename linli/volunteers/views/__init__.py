@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.access import get_visible_or_404, member_required, staff_required
+from linli.core.dbrouter import replica_reads
 from linli.people.models import Person
 from linli.people.scopes import scope_for
 from linli.places.models import Division, Estate
@@ -393,6 +394,7 @@ def _period(request):
 
 
 @member_required
+@replica_reads
 def rankings(request):
     """Rankings per community and per estate for a period (staff see names, residents see masked names)."""
     start, end = _period(request)
@@ -410,6 +412,7 @@ def rankings(request):
     })
 
 
+@replica_reads
 def board_page(request, code):
     """The public 红黑榜 of a community, its rules beside it; names are masked, nothing else is shown."""
     community = Division.objects.filter(code=code, level=Division.Level.COMMUNITY).first()

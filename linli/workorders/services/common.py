@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from linli.core.errors import Conflict
 from linli.core.memo import Memo
+from linli.notify.services import recipients
 from linli.people.models import User
 from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS
 from linli.workorders import calendar
@@ -106,20 +107,20 @@ def _handlers(order) -> list[User]:
         q = Q(memberships__organization=org)
         if org.kind in DIVISION_ORG_KINDS and org.division_id:
             q |= Q(memberships__division=org.division_id, memberships__role__in=ADMIN_ROLES)
-        users += [u for u in User.objects.filter(q, is_active=True).distinct() if u not in users]
+        users += [u for u in recipients(User.objects.filter(q, is_active=True).distinct()) if u not in users]
     return users
 
 
 def _managers(order) -> list[User]:
     divisions = [d for d in (order.community_id, order.street_id) if d]
-    return list(User.objects.filter(memberships__division__in=divisions, memberships__role__in=ADMIN_ROLES,
-                                    is_active=True).distinct())
+    return list(recipients(User.objects.filter(memberships__division__in=divisions, memberships__role__in=ADMIN_ROLES,
+                                               is_active=True).distinct()))
 
 
 def _reporter_users(order) -> list[User]:
     users = []
     if order.reporter_id:
-        users += list(User.objects.filter(person_id=order.reporter_id, is_active=True))
+        users += list(recipients(User.objects.filter(person_id=order.reporter_id, is_active=True)))
     if order.created_by_id and order.channel == Channel.RESIDENT:
         users.append(order.created_by)
     return users

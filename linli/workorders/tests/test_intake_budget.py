@@ -11,9 +11,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from linli.core.testing import make_user
+from linli.notify.models import Notification
 from linli.people import scopes
 from linli.people.models import ApiKey, Membership, Role
-from linli.workorders.models import Notification, Status, WorkOrder
+from linli.workorders.models import Status, WorkOrder
 
 URL = "/api/v1/workorders/"
 BUDGET = 8
@@ -77,7 +78,7 @@ def test_an_intake_runs_at_most_eight_statements_with_warm_caches(desk, locmem_c
         *numbering,  # the order, written once with its number (SQLite: the code follows the insert)
         "INSERT workorders_workorderevent",  # its two events (received, dispatched) in one statement
         "SELECT people_user",  # the people of the organisation it was dispatched to
-        "INSERT workorders_notification",  # one notification each, in one statement
+        "INSERT notify_notification",  # one notification each (their channels came with the people), in one statement
     ]
     assert len(ran) <= BUDGET
 
@@ -86,14 +87,14 @@ def test_the_budget_holds_however_many_people_are_notified(desk, locmem_cache):
     client = key_client(desk.street_admin)
     assert intake(client, desk, "1栋门口垃圾没人清运").status_code == 201
     order = WorkOrder.objects.get()
-    handlers = Notification.objects.filter(order=order).count()
+    handlers = Notification.objects.filter(link=f"/workorders/{order.code}/").count()
     for i in range(5):  # five more members of the organisation the order goes to
         make_user(f"handler{i}", Role.PROPERTY_STAFF, organization=order.assignee_org)
     with CaptureQueriesContext(connection) as queries:
         response = intake(client, desk)
     assert response.status_code == 201
     new = WorkOrder.objects.get(code=response.json()["code"])
-    assert Notification.objects.filter(order=new).count() == handlers + 5
+    assert Notification.objects.filter(link=f"/workorders/{new.code}/").count() == handlers + 5
     assert len(statements(queries)) <= BUDGET
 
 

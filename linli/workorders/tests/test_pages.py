@@ -1,4 +1,4 @@
-"""The staff inbox, the work order page and its steps, the resident's own requests, boards, notifications and
+"""The staff inbox, the work order page and its steps, the resident's own requests, boards and
 the routing table: strangers get 404, read-only roles 403 (and nothing changes), the right role succeeds."""
 
 import datetime
@@ -11,7 +11,7 @@ from PIL import Image
 
 from linli.core.testing import report_order as report
 from linli.workorders import services as s
-from linli.workorders.models import Notification, RoutingRule, Status, WorkOrder, WorkOrderEvent
+from linli.workorders.models import RoutingRule, Status, WorkOrder, WorkOrderEvent
 
 
 def htmx(client, url, data):
@@ -302,35 +302,6 @@ def test_the_overdue_board_lists_overdue_orders(desk, client_for):
     assert list(response.context["per_org"]) == [{"assignee_org__name": "重庆锦绣物业服务有限公司", "n": 1}]
     assert client_for("other_street_admin").get("/workorders/overdue/").context["page"].paginator.count == 0
     assert client_for("stranger").get("/workorders/overdue/").status_code == 404
-
-
-# -- notifications ---------------------------------------------------------------------------------------
-
-
-def test_a_handler_reads_the_notification_of_a_new_order(desk, client_for):
-    order = report(desk)
-    client = client_for("manager_a")
-    response = client.get("/workorders/notifications/")
-    [note] = response.context["page"]
-    assert note.title.startswith(f"新工单 {order.code}") and response.context["unread"] == 1
-    response = htmx(client, f"/workorders/notifications/{note.pk}/read/", {})
-    assert response.status_code == 200 and "标为已读" not in response.content.decode()
-    assert Notification.objects.get(pk=note.pk).read_at is not None
-
-
-def test_nobody_marks_someone_elses_notification(desk, client_for):
-    report(desk)
-    note = Notification.objects.filter(user=desk.manager_a).get()
-    assert client_for("staff_a").post(f"/workorders/notifications/{note.pk}/read/").status_code == 404
-    assert Notification.objects.get(pk=note.pk).read_at is None
-
-
-def test_mark_all_notifications_read(desk, client_for):
-    report(desk)
-    report(desk)
-    client_for("manager_a").post("/workorders/notifications/read-all/")
-    assert Notification.objects.filter(user=desk.manager_a, read_at__isnull=True).count() == 0
-    assert Notification.objects.filter(user=desk.staff_a, read_at__isnull=True).count() == 2
 
 
 # -- the routing table -------------------------------------------------------------------------------------

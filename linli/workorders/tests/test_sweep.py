@@ -4,8 +4,9 @@ import datetime
 
 from django.utils import timezone
 
+from linli.notify.models import Notification
 from linli.workorders import services as s
-from linli.workorders.models import Notification, Status, WorkOrderEvent
+from linli.workorders.models import Status, WorkOrderEvent
 from linli.workorders.sweep import sweep
 
 T0 = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)  # a Monday

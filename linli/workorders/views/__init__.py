@@ -1,5 +1,5 @@
 """Work-order pages: the resident's phone page behind the poster QR code, the service desk, patrol reports,
-the staff inbox, the work order with its steps, the resident's own requests, boards, notifications, posters,
+the staff inbox, the work order with its steps, the resident's own requests, boards, posters,
 the routing table and the assessment rates (响应率/解决率/满意率). Every step calls the one function in services/
 that the API and the CLI call too.
 """
@@ -11,7 +11,6 @@ from .order import order_act, order_context, order_detail, order_file
 from .printing import poster_building, poster_estate, poster_list
 from .rates import BAR_COLOURS, division_prefixes, rate_bars, rates_page
 from .routing_table import routing_defaults, routing_edit, routing_rules
-from .user_notifications import notification_read, notifications, notifications_read_all
 from .worklists import TAB_COUNT_CAP, board, bulk_dispatch, inbox, overdue_board
 
 __all__ = [
@@ -38,9 +37,6 @@ __all__ = [
     "bulk_dispatch",
     "board",
     "overdue_board",
-    "notifications",
-    "notification_read",
-    "notifications_read_all",
     "routing_rules",
     "routing_defaults",
     "routing_edit",

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from linli.core.access import staff_required
+from linli.core.dbrouter import replica_reads
 from linli.places.models import Division
 from linli.workorders import permissions
 from linli.workorders import rates as rates_mod
@@ -57,6 +58,7 @@ def rate_bars(rows, *, width: int = 460, label_width: int = 96) -> str:
 
 
 @staff_required
+@replica_reads
 def rates_page(request, code=None):
     divisions = permissions.rates_divisions(request.user)
     if code is None:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from linli.core.access import staff_required
 from linli.core.choices import labels
+from linli.core.dbrouter import replica_reads
 from linli.core.htmx import is_htmx
 from linli.people.models import Organization, Role
 from linli.people.scopes import ADMIN_ROLES, scope_for
@@ -103,6 +104,7 @@ def bulk_dispatch(request):
 
 
 @staff_required
+@replica_reads
 def board(request):
     """The street's dispatch board: what waits for dispatch, and what each organisation holds."""
     figures = selectors.dispatch_board(request.user)
@@ -115,6 +117,7 @@ def board(request):
 
 
 @staff_required
+@replica_reads
 def overdue_board(request):
     """超期督办: overdue orders, longest overdue first, with counts per organisation."""
     qs, per_org = selectors.overdue_board(request.user)

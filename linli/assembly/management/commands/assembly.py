@@ -1,7 +1,8 @@
 """``linli assembly tally FILE.json``: count a vote exactly as Civil Code art. 278 says, without a database.
 
 ``linli assembly close-due`` closes and counts the votes past their deadline; ``linli assembly renewals`` opens
-renewal cases for contracts ending within 90 days. Both are safe to run twice (e.g. daily from cron).
+renewal cases for contracts ending within 90 days. Both are safe to run twice; the one schedule runs them as Celery
+tasks (linli/assembly/tasks.py, docs/tasks.md).
 
 The file: {"matter": CODE, "homes": [{"id", "owner", "area"}], "ballots": [{"owner", "choice"}]}; ``owner`` is the
 key of a legal owner (co-owners of a home share one key; one person with several homes has one key; the

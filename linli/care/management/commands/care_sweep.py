@@ -1,4 +1,5 @@
-"""``linli care_sweep``: notify visitors and community admins of overdue visits (idempotent; run it daily)."""
+"""``linli care_sweep``: notify visitors and community admins of overdue visits (idempotent; the schedule runs it daily:
+linli/care/tasks.py)."""
 
 from django.core.management.base import BaseCommand
 

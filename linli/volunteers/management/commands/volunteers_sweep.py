@@ -1,4 +1,5 @@
-"""``linli volunteers_sweep``: return overdue wish claims to the pool (idempotent; run it every hour)."""
+"""``linli volunteers_sweep``: return overdue wish claims to the pool (idempotent; the schedule runs it hourly:
+linli/volunteers/tasks.py)."""
 
 from django.core.management.base import BaseCommand
 

@@ -1,0 +1,22 @@
+"""Who may see what in notify: everyone their own inbox; the deliveries page to street, district (and higher)
+admins for the users within their divisions, and to superusers for all."""
+
+from linli.people.roles import Role
+
+DELIVERY_ROLES = frozenset({Role.STREET_ADMIN, Role.DISTRICT_ADMIN})
+
+
+def delivery_paths(user) -> list[str] | None:
+    """The division paths whose users' deliveries ``user`` may see; None = all (superuser); [] = none."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    from linli.people.models import Membership
+
+    return sorted(set(Membership.objects.filter(user=user, role__in=DELIVERY_ROLES, division__isnull=False)
+                      .values_list("division__path", flat=True)))
+
+
+def can_see_deliveries(user) -> bool:
+    return delivery_paths(user) != []
