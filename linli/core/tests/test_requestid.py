@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from celery import Celery
+from celery import _state as celery_state
 from celery.contrib.testing.worker import start_worker
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
@@ -132,7 +133,9 @@ def celery_app():
         return "done"
 
     app.seen, app.remember = seen, remember
-    return app
+    previous = celery_state.get_current_app()
+    yield app
+    previous.set_current()  # the worker makes its app the current one; give Linli's back to the tests that follow
 
 
 def test_a_task_queued_in_a_request_runs_in_the_worker_with_the_same_request_id(celery_app, collect):

@@ -120,6 +120,7 @@ def test_a_street_admin_sees_the_deliveries_within_the_street_only(deliveries, c
     assert [r["d"].notification.title for r in response.context["rows"]] == ["a"]
     html = response.content.decode()
     assert "13812345678" not in html and "已发送" in html
+    assert "<td>a</td>" in html and "<td>b</td>" not in html  # what was sent: the notification's title
     other = client_for("other_street_admin").get("/notify/deliveries/")
     assert [r["d"].notification.title for r in other.context["rows"]] == ["b"]
     assert "isv.MOBILE_NUMBER_ILLEGAL" in other.content.decode() and "已放弃" in other.content.decode()
