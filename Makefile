@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint bench e2e chromium clean messages
+.PHONY: install run test lint bench e2e chromium clean messages deploy-check
 
 # Idempotent: (re)creates the virtualenv and installs Linli when pyproject.toml changes.
 install: $(STAMP)
@@ -40,6 +40,11 @@ bench: install
 	$(PY) bench/volunteers.py
 	$(PY) bench/workorders.py
 	$(PY) bench/pages.py
+
+# The production topology on this machine (own PostgreSQL and Redis, 2 web processes, 2 workers, 1 scheduler, fake
+# SMS server), a scripted day and four faults; fails on any broken invariant (docs/deploy-check.md).
+deploy-check: install
+	$(PY) -m deploy.check.run $(DEPLOY_CHECK_ARGS)
 
 # Browser tests need Debian's chromium (Playwright's own browser download does not work offline).
 chromium:

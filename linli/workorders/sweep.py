@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from linli.people.actors import system_actor
 from linli.workorders import services
-from linli.workorders.models import ACTIVE_STATUSES, Status, WorkOrder, WorkOrderEvent
+from linli.workorders.models import Status, WorkOrder, WorkOrderEvent
 from linli.workorders.notify import notify
 
 log = logging.getLogger("linli.worker")
@@ -48,14 +48,34 @@ def sweep(now: datetime.datetime | None = None) -> SweepResult:
     return result
 
 
-def _remind(now, result):
-    due = WorkOrder.objects.filter(reminded=False).filter(
+# Each claim repeats the condition that made the order due: a sweep that read its list before another sweep
+# escalated the order (fresh deadlines, ``reminded`` and ``overdue`` reset) must not act on it again. Two sweeps
+# overlap when one takes longer than the period, or when two schedulers run (make deploy-check saw it).
+
+
+def _remind_due(now) -> Q:
+    return Q(reminded=False) & (
         Q(status=Status.DISPATCHED, accept_due__lte=now + REMIND_ACCEPT_BEFORE)
-        | Q(status__in=(Status.ACCEPTED, Status.IN_PROGRESS), reply_due__lte=now + REMIND_REPLY_BEFORE)
-    ).values_list("pk", flat=True)[:BATCH]
+        | Q(status__in=(Status.ACCEPTED, Status.IN_PROGRESS), reply_due__lte=now + REMIND_REPLY_BEFORE))
+
+
+def _reply_due(now) -> Q:
+    return Q(status__in=(Status.ACCEPTED, Status.IN_PROGRESS), overdue=False, reply_due__lt=now)
+
+
+def claim_remind(pk, now) -> bool:
+    return WorkOrder.objects.filter(_remind_due(now), pk=pk).update(reminded=True) == 1
+
+
+def claim_reply_overdue(pk, now) -> bool:
+    return WorkOrder.objects.filter(_reply_due(now), pk=pk).update(overdue=True) == 1
+
+
+def _remind(now, result):
+    due = WorkOrder.objects.filter(_remind_due(now)).values_list("pk", flat=True)[:BATCH]
     for pk in list(due):
         with transaction.atomic():
-            if WorkOrder.objects.filter(pk=pk, reminded=False).update(reminded=True) != 1:
+            if not claim_remind(pk, now):
                 continue  # another process took it
             order = WorkOrder.objects.select_related("assignee_org", "assignee_user").get(pk=pk)
             WorkOrderEvent.objects.create(order=order, kind=Event.REMIND, from_status=order.status,
@@ -91,13 +111,11 @@ def _accept_overdue(now, result):
 
 def _reply_overdue(now, result):
     """Not replied in time: mark overdue, notify the handlers and the admins, escalate one level."""
-    due = WorkOrder.objects.filter(
-        status__in=(Status.ACCEPTED, Status.IN_PROGRESS), overdue=False, reply_due__lt=now
-    ).values_list("pk", flat=True)[:BATCH]
+    due = WorkOrder.objects.filter(_reply_due(now)).values_list("pk", flat=True)[:BATCH]
     for pk in list(due):
         with transaction.atomic():
-            if WorkOrder.objects.filter(pk=pk, overdue=False, status__in=ACTIVE_STATUSES).update(overdue=True) != 1:
-                continue
+            if not claim_reply_overdue(pk, now):
+                continue  # another process took it, or escalated it since the list was read
             order = services._lock(WorkOrder(pk=pk))
             WorkOrderEvent.objects.create(order=order, kind=Event.OVERDUE, from_status=order.status,
                                           to_status=order.status, at=now, note=_("超过办结时限"),
