@@ -15,24 +15,24 @@ import urllib.parse
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from linli.core.errors import Conflict
+
+from . import services
 from .channels import wechat
 from .channels.base import ChannelError
-from .models import WeChatBinding
+from .models import Channel, WeChatBinding
 
 log = logging.getLogger("linli.notify")
 
 STATE_SALT = "linli.notify.wechat_bind"
 SESSION_KEY = "notify_wechat_bind_state"
 STATE_MAX_AGE = 600  # seconds
-SETTINGS_PATH = "/notify/settings/"
 
 
 def _signer() -> signing.TimestampSigner:
@@ -41,9 +41,13 @@ def _signer() -> signing.TimestampSigner:
 
 def _page(request, *, status=200, **context):
     binding = WeChatBinding.objects.filter(user=request.user).first()
-    context.update(binding=binding, masked_openid=(binding.openid[:6] + "…") if binding else "",
-                   configured=wechat.configured(), settings_path=SETTINGS_PATH)
+    context.update(binding=binding, masked_openid=_masked(binding.openid) if binding else "",
+                   configured=wechat.configured(), settings_path=reverse("notify:settings"))
     return render(request, "notify/wechat_bind.html", context, status=status)
+
+
+def _masked(openid: str) -> str:
+    return services.masked_address(Channel.WECHAT, openid)
 
 
 def callback_url(request) -> str:
@@ -84,22 +88,16 @@ def bind_done(request):
     except ChannelError as exc:
         log.warning("wechat bind: code exchange failed (%s)", exc.code)
         return _page(request, status=502, error=_("暂时无法从微信确认您的身份，请稍后重试。"))
-    refused = _("这个微信号已绑定另一个邻里账号。请先在那个账号中解除绑定，或联系社区工作人员。")
-    if WeChatBinding.objects.filter(openid=openid).exclude(user=request.user).exists():
-        return _page(request, status=409, error=refused)
     try:
-        with transaction.atomic():
-            WeChatBinding.objects.update_or_create(user=request.user,
-                                                   defaults={"openid": openid, "bound_at": timezone.now()})
-    except IntegrityError:  # bound to another user between the check and the write
-        return _page(request, status=409, error=refused)
-    log.info("wechat bind: user %s bound %s…", request.user.pk, openid[:6])
+        services.bind_wechat(user=request.user, openid=openid)
+    except Conflict as exc:
+        return _page(request, status=409, error=exc.messages[0])
     return render(request, "notify/wechat_bind_done.html",
-                  {"masked_openid": openid[:6] + "…", "settings_path": SETTINGS_PATH})
+                  {"masked_openid": _masked(openid), "settings_path": reverse("notify:settings")})
 
 
 @login_required
 @require_POST
 def unbind(request):
-    deleted, _rows = WeChatBinding.objects.filter(user=request.user).delete()
+    deleted = services.unbind_wechat(user=request.user)
     return _page(request, notice=_("已解除微信绑定。") if deleted else _("您还没有绑定微信。"))

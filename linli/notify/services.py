@@ -19,8 +19,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.text import mask_phone
+from linli.core.errors import Conflict
 
+from .channels.base import mask_address
 from .models import Channel, ChannelPreference, Delivery, Notification, WeChatBinding
 
 log = logging.getLogger("linli.notify")
@@ -116,14 +117,8 @@ def missing_address_reason(user, channel: str | None = None) -> str:
 
 
 def masked_address(channel: str, address: str) -> str:
-    if not address:
-        return ""
-    if channel == Channel.SMS:
-        return mask_phone(address)
-    if channel == Channel.EMAIL:
-        name, _at, domain = address.partition("@")
-        return f"{name[:1]}***@{domain}" if domain else "***"
-    return address[:4] + "…"
+    """``address`` on ``channel`` as staff and the user may see it (channels.base.mask_address)."""
+    return mask_address(address)
 
 
 def set_channel(*, user, channel: str) -> ChannelPreference:
@@ -132,6 +127,27 @@ def set_channel(*, user, channel: str) -> ChannelPreference:
         raise ValueError(channel)
     pref, _created = ChannelPreference.objects.update_or_create(user=user, defaults={"channel": channel})
     return pref
+
+
+def bind_wechat(*, user, openid: str) -> WeChatBinding:
+    """Bind ``openid`` (from the H5 page's OAuth) to ``user``; an openid bound to another user is a Conflict."""
+    refused = _("这个微信号已绑定另一个邻里账号。请先在那个账号中解除绑定，或联系社区工作人员。")
+    if WeChatBinding.objects.filter(openid=openid).exclude(user=user).exists():
+        raise Conflict(refused)
+    try:
+        with transaction.atomic():
+            binding, _created = WeChatBinding.objects.update_or_create(
+                user=user, defaults={"openid": openid, "bound_at": timezone.now()})
+    except IntegrityError:  # bound to another user between the check and the write
+        raise Conflict(refused) from None
+    log.info("wechat bind: user %s bound %s", user.pk, masked_address(Channel.WECHAT, openid))
+    return binding
+
+
+def unbind_wechat(*, user) -> bool:
+    """Remove ``user``'s WeChat binding; whether there was one."""
+    deleted, _rows = WeChatBinding.objects.filter(user=user).delete()
+    return bool(deleted)
 
 
 # -- writing ---------------------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from linli.core.text import mask_phone
+
 
 @dataclass(frozen=True)
 class Outgoing:
@@ -12,6 +14,19 @@ class Outgoing:
     body: str = ""
     link: str = ""  # absolute URL (LINLI_PUBLIC_URL + path), or ""
     kind: str = ""  # the notification's kind: picks the SMS / WeChat template
+
+
+def mask_address(address: str) -> str:
+    """An address as it may be shown or logged: a phone number masked, an e-mail's name cut to its first letter,
+    anything else (an openid) to its first four characters."""
+    if not address:
+        return ""
+    if "@" in address:
+        name, _at, domain = address.partition("@")
+        return f"{name[:1]}***@{domain}" if domain else "***"
+    if address.lstrip("+").isdigit():
+        return mask_phone(address)
+    return address[:4] + "…"
 
 
 class ChannelError(Exception):

@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .base import Channel, Outgoing, PermanentFailure, TemporaryFailure
+from .base import Channel, Outgoing, PermanentFailure, TemporaryFailure, mask_address
 from .common import already_sent, by_kind, http, json_or_none, mark_sent, seconds_to_local_midnight
 
 log = logging.getLogger("linli.notify")
@@ -129,10 +129,10 @@ class WeChatTemplate(Channel):
         if errcode == 0:
             msgid = str(answer.get("msgid", ""))
             mark_sent("wechat", key, msgid)
-            log.info("wechat: sent to %s… (%s)", address[:6], msgid)
+            log.info("wechat: sent to %s (%s)", mask_address(address), msgid)
             return msgid
         errmsg = str(answer.get("errmsg", ""))[:200]
-        log.warning("wechat: %s… refused (%s: %s)", address[:6], errcode, errmsg)
+        log.warning("wechat: %s refused (%s: %s)", mask_address(address), errcode, errmsg)
         raise classify(errcode, errmsg)
 
     def _post(self, token: str, body: bytes) -> dict:
