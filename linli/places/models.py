@@ -247,6 +247,17 @@ class Stewardship(models.Model):
         SELF = "self", _("自管")
         NONE = "none", _("脱管(无人管理)")
 
+    class BasisKind(models.TextChoices):
+        """What a change of management rests on (issue 15: market, self-managed and custodian need a basis)."""
+
+        DECISION = "decision", _("业主共同决定")  # a passed motion; basis_ref "motion:<pk>"
+        SELECTION = "selection", _("选聘案结案")  # a closed selection case; basis_ref "selection:<pk>"
+        FALLBACK = "fallback", _("选聘期满街道指定托底")  # the case's fallback step; basis_ref "selection:<pk>"
+        EMERGENCY = "emergency", _("应急物业服务指定")  # Beijing art. 77: documented, six months at most
+        EXISTING = "existing", _("登记既有管理")  # first record of an arrangement that predates Linli
+        STREET = "street", _("街道安排")  # 脱管 or 套管: needs no owners' decision
+        CORRECTION = "correction", _("更正登记错误")  # a logged correction of a data-entry mistake
+
     PROFESSIONAL = (Mode.MARKET, Mode.CUSTODIAN, Mode.BUNDLED)
 
     estate = models.ForeignKey(Estate, verbose_name=_("小区"), on_delete=models.PROTECT, related_name="stewardships")
@@ -265,6 +276,9 @@ class Stewardship(models.Model):
     contract_start = models.DateField(_("合同开始"), null=True, blank=True)
     contract_end = models.DateField(_("合同到期"), null=True, blank=True, db_index=True)
     basis = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("业主大会决定、街道指定文件等"))
+    basis_kind = models.CharField(_("依据类型"), max_length=16, choices=BasisKind.choices, blank=True)
+    basis_ref = models.CharField(_("依据记录"), max_length=40, blank=True,
+                                 help_text=_("依据的表决或选聘案，如 motion:12、selection:3"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         "people.User", verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

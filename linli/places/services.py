@@ -23,6 +23,8 @@ def stewardship_change(
     contract_start: datetime.date | None = None,
     contract_end: datetime.date | None = None,
     basis: str = "",
+    basis_kind: str = "",
+    basis_ref: str = "",
     note: str = "",
 ) -> Stewardship:
     """Record who manages ``estate`` from ``start`` on; the open previous row is ended the day before.
@@ -73,6 +75,8 @@ def stewardship_change(
         contract_start=contract_start,
         contract_end=contract_end,
         basis=basis,
+        basis_kind=basis_kind,
+        basis_ref=basis_ref,
         note=note,
         created_by=actor,
     )
