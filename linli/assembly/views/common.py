@@ -1,0 +1,43 @@
+"""Helpers shared by the assembly pages."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from linli.people.scopes import scope_for
+from linli.places.models import Estate
+from linli.places.permissions import require_estate_writer
+
+
+def _writable_estates(user):
+    scope = scope_for(user)
+    return Estate.objects.visible_to(user).filter(
+        Q(pk__in=scope.admin_estate_ids) | _division_prefix_q("community__path", scope.admin_paths)
+    ).select_related("community")
+
+
+def _division_prefix_q(field, paths):
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(**{f"{field}__startswith": p})
+    return q
+
+
+def _require_writer(user, *, estate=None, division=None):
+    scope = scope_for(user)
+    if estate is not None:
+        require_estate_writer(user, estate)
+    elif not scope.can_write_division(division):
+        raise PermissionDenied(_("您无权在该区划登记"))
+
+
+def _errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _is_staff_for(user, estate) -> bool:
+    return Estate.objects.managed_by_staff_of(user).filter(pk=estate.pk).exists()

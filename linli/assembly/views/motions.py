@@ -1,0 +1,188 @@
+"""Motions and ballots: the staff pages, the resident's ballot, paper ballots."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.assembly import permissions, services, tally
+from linli.assembly.forms import (
+    MotionForm,
+    PaperBallotForm,
+)
+from linli.assembly.models import (
+    Ballot,
+    Meeting,
+    Motion,
+    Notice,
+    SelectionCase,
+)
+from linli.assembly.selectors import sees_choices
+from linli.assembly.views.common import (
+    _errors,
+    _is_staff_for,
+    _writable_estates,
+)
+from linli.core import uploads
+from linli.core.access import get_visible_or_404, member_required, staff_required
+from linli.people.scopes import scope_for
+from linli.places.models import Estate
+from linli.places.permissions import require_estate_writer
+
+
+@member_required
+def index(request):
+    user = request.user
+    scope = scope_for(user)
+    if not scope.is_staff_member:
+        return redirect("assembly:mine")
+    motions = Motion.objects.visible_to(user).select_related("estate").order_by("-opens_at")[:50]
+    return render(request, "assembly/index.html", {
+        "motions": motions,
+        "meetings": Meeting.objects.visible_to(user).select_related("estate", "division")[:20],
+        "cases": SelectionCase.objects.visible_to(user).select_related("estate")[:20],
+        "notices": Notice.objects.visible_to(user).select_related("estate", "community")[:20],
+        "can_write": bool(scope.admin_paths or scope.admin_estate_ids),
+    })
+
+
+@member_required
+def mine(request):
+    """A resident's page: the open votes of their estates and the current notices."""
+    user = request.user
+    scope = scope_for(user)
+    estates = Estate.objects.filter(pk__in=scope.resident_estate_ids)
+    motions = Motion.objects.filter(estate__in=estates).exclude(status=Motion.Status.DRAFT).select_related("estate")
+    rows = []
+    for motion in motions.order_by("-opens_at")[:20]:
+        electors = list(services.electors_of(motion, user))
+        voted = Ballot.objects.filter(elector__in=electors).exists()
+        rows.append({"motion": motion, "can_vote": bool(electors) and motion.is_open(), "voted": voted})
+    notices = Notice.objects.none()
+    for estate in estates:
+        notices = notices | Notice.objects.public_for(estate)
+    return render(request, "assembly/mine.html", {"rows": rows, "notices": notices.distinct()[:20],
+                                                  "estates": estates})
+
+
+@staff_required
+def motion_new(request):
+    estates = _writable_estates(request.user)
+    if not estates.exists():
+        raise PermissionDenied(_("只读角色不能发起表决"))
+    form = MotionForm(request.POST or None, estates=estates, initial={"estate": request.GET.get("estate")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            motion = services.motion_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("已创建表决事项草稿"))
+            return redirect("assembly:motion_detail", pk=motion.pk)
+    return render(request, "assembly/form.html", {"form": form, "title": _("发起业主表决"), "multipart": False})
+
+
+@staff_required
+def motion_detail(request, pk):
+    motion = get_visible_or_404(Motion.objects.select_related("estate", "meeting"), request.user, pk=pk)
+    if not _is_staff_for(request.user, motion.estate):
+        raise Http404
+    electors = motion.electors.annotate(home_count=Count("homes")).select_related("ballot").order_by("id")
+    voted = sum(1 for e in electors if hasattr(e, "ballot"))
+    can_write = scope_for(request.user).can_write_estate(motion.estate)
+    return render(request, "assembly/motion_detail.html", {
+        "motion": motion, "electors": electors, "voted": voted, "can_write": can_write,
+        "show_choices": sees_choices(request.user, motion),
+        "paper_form": PaperBallotForm(motion=motion) if can_write and motion.status == "open" else None,
+        "can_close": motion.status == "open" and timezone.now() >= motion.closes_at,
+        "events": motion.events.order_by("id"),
+    })
+
+
+@require_POST
+@staff_required
+def motion_open(request, pk):
+    motion = get_visible_or_404(Motion, request.user, pk=pk)
+    require_estate_writer(request.user, motion.estate)
+    try:
+        services.motion_open(motion=motion, actor=request.user)
+        messages.success(request, _("表决已开始，业主名册已按登记信息生成"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("assembly:motion_detail", pk=pk)
+
+
+@require_POST
+@staff_required
+def motion_close(request, pk):
+    motion = get_visible_or_404(Motion, request.user, pk=pk)
+    require_estate_writer(request.user, motion.estate)
+    try:
+        services.motion_close(motion=motion, actor=request.user)
+        messages.success(request, _("已计票，结果已公示"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("assembly:motion_detail", pk=pk)
+
+
+@require_POST
+@staff_required
+def paper_ballot(request, pk):
+    motion = get_visible_or_404(Motion, request.user, pk=pk)
+    # Refused before the form is read; the service decides the same (linli/assembly/permissions.py).
+    permissions.require(permissions.can_record_paper_ballot(request.user, motion))
+    form = PaperBallotForm(request.POST, request.FILES, motion=motion)
+    if form.is_valid():
+        try:
+            services.ballot_cast(motion=motion, elector=form.cleaned_data["elector"], choice=form.cleaned_data["choice"],
+                                 channel="paper", sheet=form.cleaned_data["sheet"], actor=request.user)
+            messages.success(request, _("已录入纸质票：%(who)s") % {"who": form.cleaned_data["elector"]})
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(request, _("请选择业主、表决意见并上传扫描件"))
+    return redirect("assembly:motion_detail", pk=pk)
+
+
+@staff_required
+def ballot_sheet(request, pk):
+    """The scanned paper ballot, for the estate's staff (it shows how the owner voted)."""
+    ballot = get_object_or_404(Ballot.objects.select_related("motion__estate"), pk=pk)
+    if not Estate.objects.managed_by_staff_of(request.user).filter(pk=ballot.motion.estate_id).exists():
+        raise Http404
+    if not sees_choices(request.user, ballot.motion) or not ballot.sheet:
+        raise Http404
+    return uploads.serve(ballot.sheet, name=f"ballot-{ballot.pk}", inline=True, cache="private, no-store")
+
+
+@member_required
+def vote(request, pk):
+    """The resident's ballot page: the matter, the threshold, their homes and area, three big buttons."""
+    motion = get_visible_or_404(Motion.objects.select_related("estate"), request.user, pk=pk)
+    if motion.status == Motion.Status.DRAFT:
+        raise Http404
+    electors = list(services.electors_of(motion, request.user).prefetch_related("homes__home__building"))
+    if request.method == "POST":
+        elector = next((e for e in electors if str(e.pk) == request.POST.get("elector")), None)
+        if elector is None:
+            raise Http404
+        try:
+            services.ballot_cast(motion=motion, elector=elector, choice=request.POST.get("choice", ""),
+                                 actor=request.user)
+            messages.success(request, _("您的表决意见已记录，截止前可以修改"))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect("assembly:vote", pk=pk)
+    ballots = {b.elector_id: b for b in Ballot.objects.filter(elector__in=electors)}
+    for e in electors:
+        e.current = ballots.get(e.pk)
+        e.history = list(e.current.events.order_by("id")) if e.current else []
+    return render(request, "assembly/vote.html", {
+        "motion": motion, "electors": electors, "is_open": motion.is_open(),
+        "choices": [(c, _(tally.CHOICE_LABELS[c])) for c in tally.CHOICES],
+        "notice": Notice.objects.filter(motion=motion).first(),
+    })
