@@ -28,7 +28,7 @@ class FeePlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = FeePlan
         fields = ["id", "name", "estate", "cluster", "basis", "rate", "type_rates", "frequency", "effective_from",
-                  "effective_to", "grace_months", "billing_starts_on", "decision", "services", "quality",
+                  "effective_to", "grace_months", "billing_starts_on", "provider", "decision", "services", "quality",
                   "responsible", "description", "created_at"]
         read_only_fields = ["id", "created_at", "cluster"]
 

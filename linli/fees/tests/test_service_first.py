@@ -203,3 +203,85 @@ def test_the_prepayment_quote_follows_service_too(world):
     plan_b(world)
     # July: 17 of 31 days; August in full
     assert services.prepayment_quote(home=world.home_b1, months=2, on=D(2026, 7, 3)) == Decimal("15.48")
+
+
+# -- the public accounts and the staff pages show when billing starts ------------------------------------------
+
+
+def test_the_public_accounts_show_when_billing_starts_and_why(world):
+    from django.test import Client
+
+    lived_in(world)
+    hire(world, D(2026, 7, 15))
+    plan_b(world)
+    link = services.public_link_for(world.estate_b)
+    page = Client().get(f"/fees/public/{link.token}/?year=2026").content.decode()
+    assert "开始收费：<strong>2026-07-15</strong>（物业服务自 2026-07-15 开始，此前不收费）" in page
+    data = Client().get(f"/api/v1/fees/public/{link.token}/?year=2026").json()["plans"][0]
+    assert (data["billing_starts_on"], data["billing_start"], data["billing_ends_on"]) == (
+        "2026-07-15", "物业服务自 2026-07-15 开始，此前不收费", None)
+
+
+def test_the_public_accounts_show_a_grace_period_and_the_end_of_service(world):
+    from django.test import Client
+
+    lived_in(world)
+    hire(world, D(2026, 7, 1))
+    leave(world, D(2026, 11, 1))
+    plan_b(world, grace_months=2)
+    link = services.public_link_for(world.estate_b)
+    data = Client().get(f"/api/v1/fees/public/{link.token}/?year=2026").json()
+    # The plan still in force on 1 Nov has no stewardship after 31 Oct: billing ran 1 Sep – 31 Oct.
+    assert [(p["billing_starts_on"], p["billing_start"], p["billing_ends_on"]) for p in data["plans"]] == [
+        ("2026-09-01", "先服务后收费：服务满 2 个月后开始收费", "2026-10-31")]
+
+
+def test_the_public_accounts_show_prepayments_as_their_own_line(world, now):
+    from django.test import Client
+
+    from linli.core.testing import pay
+
+    lived_in(world)
+    hire(world, D(2026, 7, 1))
+    plan_b(world)
+    for month in ("2026-07", "2026-08"):
+        bill_b(world, month)
+    pay(world, world.home_b1, "50", "b1-ahead", now, paid_on=D(2026, 8, 20))  # 20 for July and August, 30 ahead
+    link = services.public_link_for(world.estate_b)
+    page = Client().get(f"/fees/public/{link.token}/?year=2026").content.decode()
+    assert "预缴（提前交纳、尚未到期的物业费，截至" in page and "）：30.00 元，1 户" in page
+    data = Client().get(f"/api/v1/fees/public/{link.token}/?year=2026").json()
+    assert (data["prepaid"]["amount"], data["prepaid"]["households"]) == ("30.00", 1)
+    assert "黄德明" not in page and "101" not in data.__repr__()  # no personal data, no home numbers
+    bill_b(world, "2026-09")  # September is billed from the credit: 20 left ahead
+    data = Client().get(f"/api/v1/fees/public/{link.token}/?year=2026").json()
+    assert data["prepaid"]["amount"] == "20.00"
+
+
+def test_the_staff_estate_page_shows_billing_start_and_the_plan_form_offers_the_estates_providers(world, client_for):
+    lived_in(world)
+    hire(world, D(2026, 7, 15))
+    plan_b(world)
+    client = client_for("street_admin")
+    page = client.get(f"/fees/estates/{world.estate_b.pk}/").content.decode()
+    assert "开始收费 2026-07-15：物业服务自 2026-07-15 开始，此前不收费" in page
+    form = client.get(f"/fees/estates/{world.estate_b.pk}/plans/new/").content.decode()
+    assert world.company.name in form and world.custodian.name not in form
+    response = client.post(f"/fees/estates/{world.estate_b.pk}/plans/new/", {
+        "name": "物业服务费", "basis": "per_home", "rate": "9", "frequency": "monthly", "effective_from": "2027-01-01",
+        "grace_months": "0", "decision": "业主大会决定 2026-5号", "type_rates": "", "provider": world.company.pk})
+    assert response.status_code == 302
+    assert world.estate_b.fee_plans.get(rate=9).provider == world.company
+
+
+def test_the_api_takes_the_provider_a_plan_bills_for(world, client_for):
+    from linli.core.testing import post
+
+    lived_in(world)
+    hire(world, D(2026, 7, 15))
+    client = client_for("street_admin")
+    body = {"estate": world.estate_b.pk, "rate": "9", "effective_from": "2026-07-01", "decision": "业主大会决定"}
+    refused = post(client, "/api/v1/fee-plans/", {**body, "provider": world.custodian.pk})
+    assert refused.status_code == 400 and list(refused.json()["fields"]) == ["provider"]
+    made = post(client, "/api/v1/fee-plans/", {**body, "provider": world.company.pk})
+    assert made.status_code == 201 and made.json()["provider"] == world.company.pk
