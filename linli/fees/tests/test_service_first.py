@@ -285,3 +285,17 @@ def test_the_api_takes_the_provider_a_plan_bills_for(world, client_for):
     assert refused.status_code == 400 and list(refused.json()["fields"]) == ["provider"]
     made = post(client, "/api/v1/fee-plans/", {**body, "provider": world.company.pk})
     assert made.status_code == 201 and made.json()["provider"] == world.company.pk
+
+
+def test_the_reasons_and_the_billing_start_are_read_in_english_too(world):
+    from django.utils import translation
+
+    lived_in(world)
+    hire(world, D(2026, 8, 15))
+    plan = plan_b(world)
+    run = bill_b(world, "2026-07")
+    with translation.override("en"):
+        assert run.reasons == ["新工宿舍 · 物业服务费：No billable days in this period: service starts on 2026-08-15"]
+        rows = services.stewardship_rows([world.estate_b.pk])[world.estate_b.pk]
+        assert str(services.billing_start_of(plan, rows)) == (
+            "The provider's service started on 2026-08-15; nothing is billed before")
