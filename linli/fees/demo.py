@@ -1,7 +1,7 @@
 """Demo fees on the 九宫庙 street (seed 002): the "三个一点" cleaning fee of 8 元/户/月 for every cluster,
 a per-m² fee in the market-managed estates, six months billed and mostly paid in 锦霞小区 (the resident's
-estate), a hardship family exempted for two years (seed 004), and a year of accounts with subsidy,
-canteen and parking income. Idempotent: it does nothing when the street's plans are already there.
+estate), a hardship family exempted for two years (seed 004), a year of accounts with subsidy,
+canteen and parking income, and 九宫庙后街院落 billed only from its takeover by the state custodian (先服务后收费). Idempotent: it does nothing when the street's plans are already there.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from .money import add_months
 DECISION = "九宫庙街道“三个一点”资金筹集方案（居民缴纳一点、经营创收一点、政府补贴一点）"
 MONTHS = 6
 SHOWCASE = "锦霞小区"
+TAKEOVER = "九宫庙后街院落"  # 脱管 until the state custodian took it over 60 days before the demo's today
 
 
 def load(*, out) -> None:
@@ -95,11 +96,30 @@ def load(*, out) -> None:
                 evidence=_evidence(f"{month:%Y%m}-{category}.txt", text), actor=users["custodian_manager"],
             )
             entries += 1
+    taken_over = _bill_a_takeover(users["custodian_manager"], today)
     link = services.public_link_for(showcase)
+    if taken_over is not None:
+        out(f"先服务后收费：{taken_over.name} 自国有托管接管之日起计费，接管当月按天计；"
+            f"收支公开 /fees/public/{services.public_link_for(taken_over).token}/")
     out(f"收费演示：{Cluster.objects.filter(street__code='500104001').count()} 个片区清洁费 8 元/户/月，"
         f"{SHOWCASE} {len(homes)} 户开账 {MONTHS} 个月、{paid} 户缴费、台账 {entries + paid} 条；"
         f"收支公开 /fees/public/{link.token}/")
     assert LedgerEntry.objects.filter(estate=showcase).exists()
+
+
+def _bill_a_takeover(actor, today: datetime.date) -> Estate | None:
+    """先服务后收费 on show: 九宫庙后街院落 was unmanaged (脱管) until the state custodian took it over two months
+    ago; its cluster's cleaning fee has been in force for years, yet it is billed only from the takeover, the
+    month of the takeover by day (issue 15 item 5)."""
+    estate = Estate.objects.filter(name=TAKEOVER).first()
+    current = estate.current_stewardship(today) if estate else None
+    if current is None or current.mode != "custodian":
+        return None
+    month = current.start.replace(day=1)
+    while month <= today.replace(day=1):
+        services.bill_period(period=f"{month.year}-{month.month:02d}", estate=estate, actor=actor)
+        month = add_months(month, 1)
+    return estate
 
 
 def _evidence(name: str, text: str) -> ContentFile:

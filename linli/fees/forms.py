@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core import uploads
+from linli.people.models import Organization
 
 from .models import EXPENSE_CATEGORIES, INCOME_CATEGORIES, Category, FeePlan, Frequency, Payment, Relief
 
@@ -34,6 +35,17 @@ class FeePlanForm(forms.Form):
     services = forms.CharField(label=_("服务事项"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     quality = forms.CharField(label=_("质量要求"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     responsible = forms.CharField(label=_("负责人员"), required=False, max_length=120)
+    provider = forms.ModelChoiceField(
+        label=_("收费的服务单位"), required=False, queryset=Organization.objects.none(),
+        empty_label=_("当日为本小区服务的单位"),
+        help_text=_("只在该单位为本小区服务的日子计费（先服务后收费）；物业公司填写时默认为本公司"),
+    )
+
+    def __init__(self, *args, estate=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if estate is not None:  # the providers that serve or served the estate
+            self.fields["provider"].queryset = Organization.objects.filter(
+                pk__in=estate.stewardships.exclude(provider=None).values("provider")).order_by("name")
 
     def clean_type_rates(self):
         text = self.cleaned_data.get("type_rates", "").replace("/", "\n")

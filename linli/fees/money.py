@@ -136,6 +136,12 @@ def clip(intervals: list[Interval], lo: datetime.date, hi: datetime.date) -> lis
     return merged
 
 
+def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
+    """The days in both ``a`` and ``b``, merged and sorted."""
+    parts = [part for lo, hi in b for part in clip(a, lo, hi)]
+    return clip(parts, datetime.date.min, datetime.date.max)
+
+
 def days_in(intervals: list[Interval]) -> int:
     return sum((b - a).days + 1 for a, b in intervals)
 

@@ -19,13 +19,16 @@ from .models import (
     COMMON_PARTS_INCOME,
     EXPENSE_CATEGORIES,
     INCOME_CATEGORIES,
+    Allocation,
     Bill,
     Category,
     FeePlan,
     LedgerEntry,
+    Payment,
     Relief,
 )
 from .money import FEN, ZERO, add_months, parse_period
+from .services.plans import billing_start_of, stewardship_rows
 
 LABELS = dict(Category.choices)
 
@@ -224,6 +227,37 @@ def plans_in_force(estate: Estate, on: datetime.date):
 PUBLIC_PLAN_TEXT = ("decision", "services", "quality", "responsible")
 
 
+def with_billing_start(estate: Estate, plans: list[FeePlan]) -> list[FeePlan]:
+    """Each plan gets ``billing`` (a ``BillingStart``: the first billed day and why, by the billing run's own rule)."""
+    rows = stewardship_rows([estate.pk]).get(estate.pk, [])
+    for plan in plans:
+        plan.billing = billing_start_of(plan, rows)
+    return plans
+
+
+@dataclass
+class Prepaid:
+    """Money paid ahead (预缴/预存) for service not yet billed, as of a day: its own line, never netted."""
+
+    as_of: datetime.date
+    amount: Decimal = ZERO
+    households: int = 0
+
+
+def prepaid(estate_ids, as_of: datetime.date) -> Prepaid:
+    """What residents had paid by ``as_of`` beyond the bills of periods starting by then (no personal data)."""
+    payments = Payment.objects.filter(estate_id__in=estate_ids, paid_on__lte=as_of, voided_at__isnull=True)
+    received = defaultdict(lambda: ZERO)
+    for home_id, amount in payments.order_by().values("home_id").annotate(a=Sum("amount")).values_list("home_id", "a"):
+        received[home_id] += _fen(amount)
+    applied = (Allocation.objects.filter(payment__in=payments, bill__period_start__lte=as_of).order_by()
+               .values("payment__home_id").annotate(a=Sum("amount")).values_list("payment__home_id", "a"))
+    for home_id, amount in applied:
+        received[home_id] -= _fen(amount)
+    ahead = [v for v in received.values() if v > 0]
+    return Prepaid(as_of=as_of, amount=sum(ahead, ZERO), households=len(ahead))
+
+
 def public_accounts(estate: Estate, year: int, *, today: datetime.date | None = None) -> dict:
     """Everything art. 943 asks to be made public for one estate and year; no personal data at all."""
     today = today or timezone.localdate()
@@ -256,6 +290,7 @@ def public_accounts(estate: Estate, year: int, *, today: datetime.date | None = 
     keep = [provider.phone] if provider is not None and provider.phone else []
     for plan in plans:
         plan.public = {field: redact(getattr(plan, field), keep=keep) for field in PUBLIC_PLAN_TEXT}
+    with_billing_start(estate, plans)
     return {
         "estate": estate,
         "year": year,
@@ -272,6 +307,7 @@ def public_accounts(estate: Estate, year: int, *, today: datetime.date | None = 
         "repair_fund": by_category["expense"].get(Category.REPAIR_FUND, ZERO),
         "collection": year_collection,
         "relieved_households": reliefs.values("home_id").distinct().count(),
+        "prepaid": prepaid(estate_ids, min(end, today)),
         "years": _years(estate, today),
     }
 

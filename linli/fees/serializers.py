@@ -28,7 +28,7 @@ class FeePlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = FeePlan
         fields = ["id", "name", "estate", "cluster", "basis", "rate", "type_rates", "frequency", "effective_from",
-                  "effective_to", "grace_months", "billing_starts_on", "decision", "services", "quality",
+                  "effective_to", "grace_months", "billing_starts_on", "provider", "decision", "services", "quality",
                   "responsible", "description", "created_at"]
         read_only_fields = ["id", "created_at", "cluster"]
 
@@ -104,11 +104,13 @@ class BillingRunSerializer(serializers.ModelSerializer):
     # The forms parse_period reads (a month 01–12, a quarter, a year).
     period = described_text({"pattern": r"^\d{4}(?:-(?:0[1-9]|1[0-2])|-Q[1-4])?$"}, max_length=10)
     progress = serializers.FloatField(read_only=True)
+    # Why an estate's plan billed nothing (先服务后收费, no plan, already billed …), once the run is done.
+    reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
         model = BillingRun
         fields = ["id", "period", "estate", "status", "total_homes", "done_homes", "bills_created", "amount_billed",
-                  "progress", "started_by", "started_at", "finished_at"]
+                  "progress", "reasons", "started_by", "started_at", "finished_at"]
         read_only_fields = ["id", "status", "total_homes", "done_homes", "bills_created", "amount_billed",
                             "started_by", "started_at", "finished_at"]
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.deferred import translated
+
 from .plans import MONEY, FeePlan, fee_q
 
 
@@ -79,6 +81,9 @@ class BillingRun(models.Model):
     )
     started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Why an estate's plan billed nothing in this run, written when the run is done:
+    # [{"estate", "estate_name", "plan", "plan_name", "msg", "params"}], ``msg`` a msgid (see ``reasons``).
+    notes = models.JSONField(_("未出账原因"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("开账记录")
@@ -87,6 +92,15 @@ class BillingRun(models.Model):
 
     def __str__(self):
         return f"{self.period} {self.estate or '全部'}"
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why nothing was billed, one line per estate and plan, in the active language."""
+        lines = []
+        for note in self.notes:
+            what = " · ".join(x for x in (note.get("estate_name"), note.get("plan_name")) if x)
+            lines.append(f"{what}：{translated(note['msg'], **note.get('params', {}))}")
+        return lines
 
     @property
     def progress(self) -> float:

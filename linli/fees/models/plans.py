@@ -79,6 +79,12 @@ class FeePlan(models.Model):
     effective_to = models.DateField(_("截止日期"), null=True, blank=True)
     grace_months = models.PositiveSmallIntegerField(_("先服务后收费(月)"), default=0)
     billing_starts_on = models.DateField(_("开始收费日期"), null=True, blank=True)
+    # The provider (物业服务人) the plan bills for: it bills only the days that provider serves the estate. Empty:
+    # whoever serves the estate on the day (a street's cleaning fee for a cluster, say). Issue 15, 先服务后收费.
+    provider = models.ForeignKey(
+        "people.Organization", verbose_name=_("收费的服务单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
     decision = models.CharField(_("依据"), max_length=200, help_text=_("业主大会决定、街道文件或备案编号"))
     services = models.TextField(_("服务事项"), blank=True)
     quality = models.TextField(_("质量要求"), blank=True)

@@ -9,7 +9,19 @@ from .billing import BILL_COLUMNS, MONTHLY, bill_period, billing_run_start, bill
 from .ledger import ledger_record, ledger_reverse, ledger_verify, public_link_for
 from .online import SANDBOX_PURPOSE, PaymentGateway, SandboxGateway, gateway, gateways
 from .payments import payment_record, payment_void, prepayment_quote
-from .plans import FOREVER, billable_days, billing_start, fee_plan_create, plans_by_estate
+from .plans import (
+    FOREVER,
+    SERVED_MODES,
+    BillingStart,
+    billable_days,
+    billing_start,
+    billing_start_of,
+    billing_window,
+    fee_plan_create,
+    plans_by_estate,
+    stewardship_rows,
+    why_nothing_billed,
+)
 from .reliefs import relief_grant, relief_revoke
 
 __all__ = [
@@ -18,6 +30,12 @@ __all__ = [
     "billing_start",
     "plans_by_estate",
     "billable_days",
+    "billing_window",
+    "billing_start_of",
+    "BillingStart",
+    "SERVED_MODES",
+    "stewardship_rows",
+    "why_nothing_billed",
     "ledger_record",
     "ledger_reverse",
     "ledger_verify",

@@ -8,10 +8,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.core.deferred import gettext_noop
 from linli.notify.services import Message, notify_many, recipients
 from linli.people.models import Occupancy, User
 from linli.places.models import Estate, Home
@@ -26,13 +28,22 @@ from ..models import (
 from ..money import (
     ZERO,
     Period,
+    intersect,
     monthly_charge,
     parse_period,
     prorated,
     to_fen,
 )
 from .payments import _allocate_credit
-from .plans import _event, _occupied, _relief_for, billable_days, plans_by_estate
+from .plans import (
+    _event,
+    _occupied,
+    _relief_for,
+    billing_window,
+    plans_by_estate,
+    stewardship_rows,
+    why_nothing_billed,
+)
 
 # -- billing -----------------------------------------------------------------------------------------
 
@@ -98,6 +109,7 @@ def _billing_step(*, run: BillingRun, chunk: int, now) -> BillingRun:
         run.status = BillingRun.Status.DONE
         run.finished_at = now
         run.done_homes = run.total_homes
+        run.notes = _nothing_billed(run, plans, period)
         run.save()
         _event("billing_done", actor=run.started_by, estate=run.estate, run=run.pk, period=run.period,
                bills=run.bills_created, amount=str(run.amount_billed), now=now)
@@ -121,12 +133,19 @@ def _billing_step(*, run: BillingRun, chunk: int, now) -> BillingRun:
     rows = []
     whole, months = [(period.start, period.end)], len(period.months())
     whole_days = (period.end - period.start).days + 1
+    # 先服务后收费: the days each plan may bill in each estate of the chunk (one rule, ``billing_window``).
+    history = stewardship_rows({h[1] for h in homes})
+    windows = {(e, plan.pk): billing_window(plan, history.get(e, []), period.start, period.end)
+               for e in {h[1] for h in homes} for plan in plans.get(e, [])}
     for home_id, estate_id, area in homes:
         occ = _occupied(occupied.get(home_id, []))
         for plan in plans.get(estate_id, []):
             if (home_id, plan.pk) in existing:
                 continue
-            billable = billable_days(plan, occ, period)
+            window = windows[estate_id, plan.pk]
+            if not window:
+                continue
+            billable = intersect(occ, window)
             if not billable:
                 continue
             monthly = monthly_charge(basis=plan.basis, rate=plan.rate, type_rates=plan.type_rates, area=area)
@@ -159,6 +178,34 @@ def _billing_step(*, run: BillingRun, chunk: int, now) -> BillingRun:
     run.amount_billed += new_total
     run.save()
     return run
+
+
+def _nothing_billed(run: BillingRun, plans: dict, period: Period) -> list[dict]:
+    """Why each estate and plan of the run billed no home in it (its ``notes``), in a few queries."""
+    if run.estate_id and not plans:
+        return [{"estate": run.estate_id, "estate_name": run.estate.name, "plan": None, "plan_name": "",
+                 "msg": NO_PLAN[period.frequency], "params": {}}]
+    new = set(Bill.objects.filter(run=run).values_list("estate_id", "plan_id").distinct().order_by())
+    idle = [(e, plan) for e, items in plans.items() for plan in items if (e, plan.pk) not in new]
+    if not idle:
+        return []
+    billed = Bill.objects.filter(period=period.code)
+    if run.estate_id:
+        billed = billed.filter(estate_id=run.estate_id)
+    counts = {(e, p): n for e, p, n in billed.values_list("estate_id", "plan_id").annotate(n=Count("pk")).order_by()}
+    history = stewardship_rows({e for e, _plan in idle})
+    names = dict(Estate.objects.filter(pk__in={e for e, _plan in idle}).values_list("pk", "name"))
+    notes = []
+    for estate_id, plan in sorted(idle, key=lambda x: (x[0], x[1].pk)):
+        msg, params = why_nothing_billed(plan, history.get(estate_id, []), period,
+                                         billed=counts.get((estate_id, plan.pk), 0))
+        notes.append({"estate": estate_id, "estate_name": names.get(estate_id, ""), "plan": plan.pk,
+                      "plan_name": plan.name, "msg": msg, "params": params})
+    return notes
+
+
+NO_PLAN = {"monthly": gettext_noop("无有效收费方案（按月收取的）"), "quarterly": gettext_noop("无有效收费方案（按季收取的）"),
+           "yearly": gettext_noop("无有效收费方案（按年收取的）")}
 
 
 def _tell_occupants(*, run: BillingRun, lo: int, hi: int, period: Period) -> int:

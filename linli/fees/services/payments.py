@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from decimal import Decimal
+from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -25,12 +26,16 @@ from ..models import (
 )
 from ..money import (
     ZERO,
+    Period,
+    add_months,
+    month_end,
     monthly_charge,
     parse_period,
+    prorated,
     to_fen,
 )
 from .ledger import _ledger_append, _ledger_reverse
-from .plans import _event, plans_by_estate
+from .plans import _event, billing_window, plans_by_estate, stewardship_rows
 
 # -- payments ----------------------------------------------------------------------------------------
 
@@ -210,8 +215,12 @@ def payment_void(*, payment: Payment, reason: str, actor, now=None) -> Payment:
 def prepayment_quote(*, home: Home, months: int, on: datetime.date | None = None) -> Decimal:
     """What ``months`` of fees cost for ``home`` at the plans in effect ``on`` (to pay years ahead)."""
     on = on or timezone.localdate()
-    period = parse_period(f"{on.year}-{on.month:02d}")
-    total = ZERO
-    for plan in plans_by_estate(period, [home.estate_id]).get(home.estate_id, []):
-        total += monthly_charge(basis=plan.basis, rate=plan.rate, type_rates=plan.type_rates, area=home.area)
-    return to_fen(total * months)
+    first = parse_period(f"{on.year}-{on.month:02d}")
+    span = Period(first.code, "monthly", first.start, month_end(add_months(first.start, max(months, 1) - 1)))
+    rows = stewardship_rows([home.estate_id]).get(home.estate_id, [])
+    total = Fraction(0)
+    for plan in plans_by_estate(first, [home.estate_id]).get(home.estate_id, []):
+        monthly = monthly_charge(basis=plan.basis, rate=plan.rate, type_rates=plan.type_rates, area=home.area)
+        # 先服务后收费: only the days the plan may bill (grace, stewardship) — the billing run's rule.
+        total += prorated(monthly, span, billing_window(plan, rows, span.start, span.end))[0]
+    return to_fen(total)

@@ -27,7 +27,7 @@ from ..money import (
     to_fen,
 )
 from .payments import _allocate_credit, _lock_home
-from .plans import _event, _occupied, _relief_for, billable_days
+from .plans import _event, _occupied, _relief_for, billable_days, stewardship_rows
 
 # -- relief ------------------------------------------------------------------------------------------
 
@@ -35,7 +35,7 @@ from .plans import _event, _occupied, _relief_for, billable_days
 def _bill_relief(bill: Bill, reliefs: list[Relief]) -> Decimal:
     period = parse_period(bill.period)
     occ = _occupied(list(Occupancy.objects.filter(home_id=bill.home_id).values_list("start", "end")))
-    billable = billable_days(bill.plan, occ, period)
+    billable = billable_days(bill.plan, occ, period, stewardship_rows([bill.estate_id])[bill.estate_id])
     return min(to_fen(_relief_for(reliefs, monthly=bill.monthly, period=period, billable=billable)), bill.amount)
 
 

@@ -43,8 +43,10 @@ def estate(request, pk):
     page = Paginator(homes, 30).get_page(request.GET.get("page"))
     context = {
         "estate": est,
-        "plans": est.fee_plans.order_by("-effective_from"),
-        "cluster_plans": est.cluster.fee_plans.order_by("-effective_from") if est.cluster_id else [],
+        "plans": selectors.with_billing_start(est, list(est.fee_plans.select_related("provider")
+                                                       .order_by("-effective_from"))),
+        "cluster_plans": selectors.with_billing_start(est, list(est.cluster.fee_plans.order_by("-effective_from")))
+        if est.cluster_id else [],
         "runs": BillingRun.objects.filter(estate=est)[:5],
         "month": month,
         "year": selectors.collection([est.pk], datetime.date(today.year, 1, 1), today),
@@ -75,7 +77,7 @@ def qr_svg(request, pk):
 def plan_new(request, pk):
     est = _staff_estate(request.user, pk)
     permissions.require_manager(request.user, est)
-    form = FeePlanForm(request.POST or None)
+    form = FeePlanForm(request.POST or None, estate=est)
     if request.method == "POST" and form.is_valid():
         try:
             services.fee_plan_create(actor=request.user, estate=est, **form.cleaned_data)

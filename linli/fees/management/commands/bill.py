@@ -13,6 +13,8 @@ from linli.fees.services import bill_period
 from linli.people.actors import system_actor
 from linli.places.models import Estate
 
+SHOWN = 20
+
 
 class Command(BaseCommand):
     help = "按账期开账：--period 2026-12（月）、2026-Q4（季）或 2026（年）；重复运行不会重复开账。"
@@ -48,3 +50,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"账期 {run.period}：{run.total_homes:,} 户，新生成账单 {run.bills_created:,} 张，"
             f"应收 {run.amount_billed:,.2f} 元，用时 {seconds:.1f} s"))
+        # Why an estate's plan billed nothing (先服务后收费, no plan, already billed …): the first lines, then a count.
+        reasons = run.reasons
+        for line in reasons[:SHOWN]:
+            self.stdout.write(f"  未出账：{line}")
+        if len(reasons) > SHOWN:
+            self.stdout.write(f"  未出账：另有 {len(reasons) - SHOWN:,} 个小区/收费方案，见开账记录 {run.pk}")
