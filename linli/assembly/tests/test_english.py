@@ -63,14 +63,18 @@ def test_the_tally_endpoint_answers_in_english_to_an_english_reader(world, clien
                                                  ("en", ["Motion drafted", "Voting opened", "Votes counted and the "
                                                          "result posted", "Selection opened"])])
 def test_the_steps_of_a_motion_and_a_case_are_named_not_coded(world, client_for, language, steps):
+    import datetime
+
     from django.urls import reverse
+    from django.utils import timezone
 
     from linli.assembly import services
     from linli.core.testing import decided
 
     motion = decided(world)
+    # A deadline in the local calendar: the UTC date of a time is "today" in Shanghai for eight hours of each day.
     case = services.selection_open(estate=world.estate_b, actor=world.street_admin,
-                                   deadline=motion.closes_at.date())
+                                   deadline=timezone.localdate() + datetime.timedelta(days=30))
     client = client_for("street_admin")
     motion_page = client.get(reverse("assembly:motion_detail", args=[motion.pk]), HTTP_ACCEPT_LANGUAGE=language)
     case_page = client.get(reverse("assembly:case_detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE=language)
