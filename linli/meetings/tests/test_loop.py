@@ -106,11 +106,14 @@ def test_the_parent_and_the_task_order_link_each_other_and_the_meeting(cast, cli
     assert "办结反馈：建筑垃圾已清运完毕" in html
     html = admin.get(order_url(task)).content.decode()
     assert f'href="{order_url(cast.order)}"' in html and f'href="{meeting_url(cast.meeting)}"' in html
-    # the department sees its task order and the meeting it came from; the parent is not its order (no link)
+    # the department sees its task order, the meeting it came from and the order it is about (which it may see)
     html = client_for("department_handler").get(order_url(task)).content.decode()
-    assert f'href="{meeting_url(cast.meeting)}"' in html and f'href="{order_url(cast.order)}"' not in html
+    assert f'href="{meeting_url(cast.meeting)}"' in html and f'href="{order_url(cast.order)}"' in html
+    # a community admin sees the task order of its estate but not the street's meeting: no link to a 404
+    html = client_for("community_admin").get(order_url(task)).content.decode()
+    assert f'href="{order_url(cast.order)}"' in html and f'href="{meeting_url(cast.meeting)}"' not in html
     # the resident follows the parent: the department's answer shows, the staff pages are not linked
-    html = client_for("resident").get(order_url(cast.order)).content.decode()
+    html = client_for("resident_a").get(order_url(cast.order)).content.decode()
     assert "办结反馈：建筑垃圾已清运完毕" in html
     assert f'href="{meeting_url(cast.meeting)}"' not in html and f'href="{order_url(task)}"' not in html
 
