@@ -104,7 +104,8 @@ class JointMeeting(models.Model):
         """Invited departments that had not reported (报到) when the minutes were recorded (缺席); none before."""
         if self.held_at is None:
             return []
-        return [i for i in self.invites.select_related("department").order_by("id") if i.absent_at(self.held_at)]
+        # .all(): the API's prefetched invites (with their departments) are used when there
+        return sorted((i for i in self.invites.all() if i.absent_at(self.held_at)), key=lambda i: i.pk)
 
     @property
     def flags(self) -> list[str]:
