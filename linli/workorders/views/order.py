@@ -68,8 +68,8 @@ def _meeting_model():
 
 def _meeting_refs(user, order, events) -> dict:
     """Links between an order, the joint meetings (吹哨报到) about it and their task orders, read from the meetings'
-    ``joint_meeting`` events: each such event gets ``meeting_url`` / ``task_url`` / ``about_url`` where the user may
-    see the target; the order gets its origin (a task order: the meeting and the order it is about) and its tasks
+    ``joint_meeting`` events: each such event gets ``meeting_url`` / ``task_ref`` / ``about_ref`` (the order) where the
+    user may see the target; the order gets its origin (a task order: the meeting and the order it is about) and its tasks
     (an order the meetings were about). Staff only: a resident's timeline links no staff page."""
     jm = [e for e in events if e.kind == "joint_meeting"]
     if not jm:
