@@ -33,10 +33,11 @@ from linli.workorders.models import Tier, WorkOrder
 
 class InviteSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True)
+    absent = serializers.BooleanField(read_only=True, help_text="缺席: not reported when the minutes were recorded")
 
     class Meta:
         model = JointMeetingInvite
-        fields = ["id", "department", "department_name", "invited_at", "reported_at", "attendees"]
+        fields = ["id", "department", "department_name", "invited_at", "reported_at", "attendees", "absent"]
 
 
 class MeetingOrderSerializer(serializers.Serializer):
@@ -62,11 +63,14 @@ class MeetingSerializer(serializers.ModelSerializer):
     invites = InviteSerializer(many=True, read_only=True)
     linked_orders = MeetingOrderSerializer(source="links", many=True, read_only=True)
     tasks = TaskSerializer(many=True, read_only=True)
+    flags = serializers.ListField(child=serializers.CharField(), read_only=True,
+                                  help_text="minutes_early, closed_early, absent (docs/workorders-meetings-and-rates.md)")
 
     class Meta:
         model = JointMeeting
         fields = ["id", "street", "title", "topic", "scheduled_at", "place", "status", "convened_at", "minutes",
-                  "decisions", "held_at", "closed_at", "orders", "departments", "invites", "linked_orders", "tasks"]
+                  "decisions", "held_at", "closed_at", "flags", "orders", "departments", "invites", "linked_orders",
+                  "tasks"]
         read_only_fields = ["status", "convened_at", "minutes", "decisions", "held_at", "closed_at"]
 
 

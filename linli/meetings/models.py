@@ -85,6 +85,40 @@ class JointMeeting(models.Model):
     def __str__(self):
         return f"{self.title} {timezone.localtime(self.scheduled_at):%Y-%m-%d %H:%M}"
 
+    # -- what the record flags (issue 15: not silently accepted) ----------------------------------------------
+    # Flags, not refusals: a meeting may really be brought forward or held in writing, but the record says so.
+    # They are read from the stored times, so the page, the API and the orders' timelines agree.
+
+    @property
+    def minutes_early(self) -> bool:
+        """The minutes were first recorded before the meeting's scheduled time."""
+        return self.held_at is not None and self.held_at < self.scheduled_at
+
+    @property
+    def closed_early(self) -> bool:
+        """The meeting was closed before its scheduled time."""
+        return self.closed_at is not None and self.closed_at < self.scheduled_at
+
+    @property
+    def absent_invites(self) -> list:
+        """Invited departments that had not reported (报到) when the minutes were recorded (缺席); none before."""
+        if self.held_at is None:
+            return []
+        # .all(): the API's prefetched invites (with their departments) are used when there
+        return sorted((i for i in self.invites.all() if i.absent_at(self.held_at)), key=lambda i: i.pk)
+
+    @property
+    def flags(self) -> list[str]:
+        """``minutes_early``, ``closed_early``, ``absent``: what the record of this meeting flags."""
+        out = []
+        if self.minutes_early:
+            out.append("minutes_early")
+        if self.closed_early:
+            out.append("closed_early")
+        if self.absent_invites:
+            out.append("absent")
+        return out
+
 
 class JointMeetingOrder(models.Model):
     """A work order the meeting is about."""
@@ -137,6 +171,15 @@ class JointMeetingInvite(models.Model):
     @property
     def reported(self) -> bool:
         return self.reported_at is not None
+
+    def absent_at(self, held_at) -> bool:
+        """Not reported by ``held_at`` (the time the minutes were recorded): absent from the meeting (缺席)."""
+        return held_at is not None and (self.reported_at is None or self.reported_at > held_at)
+
+    @property
+    def absent(self) -> bool:
+        """缺席: the meeting is held and this department had not reported when its minutes were recorded."""
+        return self.absent_at(self.meeting.held_at)
 
     @property
     def late(self) -> bool:

@@ -201,17 +201,30 @@ def meeting_record_minutes(*, meeting: JointMeeting, actor, minutes: str, decisi
     meeting.status = Status.HELD
     meeting.held_at = meeting.held_at or now
     meeting.save(update_fields=["minutes", "decisions", "status", "held_at"])
-    reported = list(meeting.invites.filter(reported_at__isnull=False).select_related("department")
-                    .values_list("department__name", flat=True))
+    reported = list(meeting.invites.filter(reported_at__isnull=False, reported_at__lte=meeting.held_at)
+                    .order_by("id").values_list("department__name", flat=True))
+    absent = [i.department.name for i in meeting.absent_invites]
     summary = decisions or minutes
     note = (_("吹哨报到会议「%(t)s」议定：%(s)s") if first else _("吹哨报到会议「%(t)s」纪要更正：%(s)s")) % {
         "t": meeting.title, "s": summary[:500]}
+    note += _flag_note(meeting, absent=absent, early=meeting.minutes_early,
+                       early_text=_("纪要登记时间早于召开时间 %(w)s"))
     orders = WorkOrder.objects.filter(meeting_links__meeting=meeting).order_by("pk")
     for order in orders:
         _meeting_event(order, meeting, actor=actor, now=now, note=note,
                        data={"step": "minutes", "minutes": minutes[:2000], "decisions": decisions[:2000],
-                             "reported": reported})
+                             "reported": reported, "absent": absent, "early": meeting.minutes_early})
     return meeting
+
+
+def _flag_note(meeting: JointMeeting, *, absent: list[str], early: bool, early_text: str) -> str:
+    """What the record flags, appended to the note on the orders: early (before the scheduled time) and 缺席."""
+    parts = []
+    if early:
+        parts.append(early_text % {"w": f"{timezone.localtime(meeting.scheduled_at):%Y-%m-%d %H:%M}"})
+    if absent:
+        parts.append(_("缺席：%(d)s") % {"d": "、".join(absent)})
+    return "".join(f"（{p}）" for p in parts)
 
 
 @transaction.atomic
@@ -246,8 +259,10 @@ def meeting_add_task(*, meeting: JointMeeting, department: Organization, text: s
         address=about.address if about is not None else "", category=about.category if about is not None else "",
         now=now,
     )
+    # The department hears of the task once, from the meeting (below), not also as a bare "新工单".
     order = services.workorder_dispatch(order=order, to=department, actor=actor,
-                                        note=_("吹哨报到会议「%(t)s」交办") % {"t": meeting.title}, now=now)
+                                        note=_("吹哨报到会议「%(t)s」交办") % {"t": meeting.title}, now=now,
+                                        notify_handlers=False)
     # The meeting's deadline replaces the default time limit: the end of that day, local time.
     end = timezone.make_aware(datetime.datetime.combine(deadline, datetime.time(23, 59, 59)))
     WorkOrder.objects.filter(pk=order.pk).update(reply_due=end)
@@ -257,7 +272,15 @@ def meeting_add_task(*, meeting: JointMeeting, department: Organization, text: s
     _meeting_event(order, meeting, actor=actor, now=now,
                    note=_("吹哨报到会议交办 %(d)s，期限 %(dl)s") % {"d": department, "dl": deadline.isoformat()},
                    data={"step": "task", "department": department.pk, "deadline": deadline.isoformat(),
-                         "about": about.pk if about is not None else None})
+                         "about": about.pk if about is not None else None,
+                         "about_code": about.code if about is not None else ""})
+    meeting_link = reverse("meetings:meeting_detail", args=[meeting.pk])
+    notify(users=org_users(department), kind="meeting", key=f"meeting:{meeting.pk}:task:{task.pk}",
+           link=f"{meeting_link}#task-{task.pk}",
+           title=_("吹哨报到会议「%(t)s」交办任务工单 %(c)s") % {"t": meeting.title[:60], "c": order.code},
+           body=_("%(text)s\n完成期限：%(dl)s\n任务工单：%(url)s\n会议：%(m)s") % {
+               "text": text[:200], "dl": deadline.isoformat(), "url": reverse("workorders:order", args=[order.code]),
+               "m": meeting_link})
     if about is not None:
         _meeting_event(about, meeting, actor=actor, now=now, data={"step": "task", "task": order.pk},
                        note=_("交办 %(d)s 任务工单 %(c)s，期限 %(dl)s") % {
@@ -267,18 +290,30 @@ def meeting_add_task(*, meeting: JointMeeting, department: Organization, text: s
 
 @transaction.atomic
 def meeting_close(*, meeting: JointMeeting, actor, note: str = "", now=None) -> JointMeeting:
-    """End the meeting's record (after the minutes); its tasks go on as work orders."""
+    """End the meeting's record (after the minutes); its tasks go on as work orders.
+
+    Closing before the scheduled time is not refused (a meeting held in writing, or brought forward, is real) but
+    needs a reason and is flagged: the closing event on every linked order says 提前结束 and names the
+    departments that never reported (缺席), and so do the meeting's page and API (``JointMeeting.flags``)."""
     now = now or timezone.now()
     meeting = _lock(meeting)
     _require(can_manage_meeting(actor, meeting))
     if meeting.status != Status.HELD:
         raise MeetingStepRefused(_("会议状态为「%(s)s」，登记纪要后才能结束") % {"s": meeting.get_status_display()})
+    early = now < meeting.scheduled_at
+    note = (note or "").strip()
+    if early and not note:
+        raise ValidationError({"note": _("会议召开时间 %(w)s 未到，提前结束须说明理由") % {
+            "w": f"{timezone.localtime(meeting.scheduled_at):%Y-%m-%d %H:%M}"}})
     meeting.status = Status.CLOSED
     meeting.closed_at = now
     meeting.save(update_fields=["status", "closed_at"])
+    absent = [i.department.name for i in meeting.absent_invites]
+    text = (_("吹哨报到会议「%(t)s」结束") % {"t": meeting.title}) + (f"：{note}" if note else "")
+    text += _flag_note(meeting, absent=absent, early=early, early_text=_("提前结束，早于召开时间 %(w)s"))
     for order in WorkOrder.objects.filter(meeting_links__meeting=meeting).order_by("pk"):
-        _meeting_event(order, meeting, actor=actor, now=now, data={"step": "close"},
-                       note=(_("吹哨报到会议「%(t)s」结束") % {"t": meeting.title}) + (f"：{note}" if note else ""))
+        _meeting_event(order, meeting, actor=actor, now=now, note=text,
+                       data={"step": "close", "early": early, "absent": absent})
     return meeting
 
 

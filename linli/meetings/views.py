@@ -218,6 +218,8 @@ def _detail_context(request, meeting, **extra):
     context = {
         "meeting": meeting, "invites": invites, "links": links, "tasks": tasks, "actions": actions,
         "reported": sum(1 for i in invites if i.reported_at), "can_report": set(actions["report"]),
+        "absent": [i.department.name for i in invites if i.absent],
+        "close_early": timezone.now() < meeting.scheduled_at,
     }
     if actions["manage"]:
         context.setdefault("minutes_form", MinutesForm(initial={"minutes": meeting.minutes,

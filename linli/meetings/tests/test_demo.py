@@ -46,7 +46,8 @@ def test_one_task_is_done_and_one_is_under_way_before_its_deadline(held):
 def test_the_outcome_shows_on_the_order_the_meeting_was_about(held):
     order = WorkOrder.objects.get(text=demo.HELD_ABOUT)
     steps = [e.data["step"] for e in order.events.filter(kind="joint_meeting").order_by("at", "id")]
-    assert steps == ["convene", "minutes", "task", "task", "close"]
+    # the task 城管 delivered answers on the order: reply, the street's check (验收), closing (issue 15 item 6)
+    assert steps == ["convene", "minutes", "task", "task", "close", "task_reply", "task_visit", "task_close"]
     minutes = order.events.get(kind="joint_meeting", data__step="minutes")
     assert minutes.note.startswith(f"吹哨报到会议「{demo.HELD_TITLE}」议定：一、区城市管理局")
     assert sorted(minutes.data["reported"]) == sorted(["大渡口区城市管理局", "大渡口区消防救援支队", "大渡口区住房和城乡建设委员会"])

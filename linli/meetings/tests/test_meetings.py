@@ -119,14 +119,14 @@ def test_the_minutes_are_written_on_every_linked_order(cast):
     second = s.workorder_create(channel="phone", text="围墙倒塌压坏自行车棚", place=s.resolve_place(estate=cast.estate_a),
                                 now=NOON)
     meeting = convene(cast, orders=[cast.order, second])
-    m.meeting_report(invite=meeting.invites.get(department=cast.department), actor=cast.department_handler)
+    m.meeting_report(invite=meeting.invites.get(department=cast.department), actor=cast.department_handler, now=NOON)
     meeting = m.meeting_record_minutes(meeting=meeting, actor=cast.street_admin, minutes="城管、园林到会，现场查看。",
                                        decisions="城管负责清运，园林负责补种", now=MEETING_AT)
     assert (meeting.status, meeting.held_at) == ("held", MEETING_AT)
     for order in (cast.order, second):
         event = order.events.last()
         assert event.kind == "joint_meeting" and event.at == MEETING_AT
-        assert event.note == "吹哨报到会议「锦霞小区围墙倒塌处置」议定：城管负责清运，园林负责补种"
+        assert event.note == "吹哨报到会议「锦霞小区围墙倒塌处置」议定：城管负责清运，园林负责补种（缺席：大渡口区园林绿化局）"
         assert event.data["reported"] == ["大渡口区城市管理局"]
         assert event.to_status == order.status  # the order's own status is untouched
 
@@ -172,7 +172,8 @@ def test_a_meeting_closes_after_its_minutes_and_then_takes_no_more_reports(cast)
         m.meeting_close(meeting=meeting, actor=cast.street_admin)
     m.meeting_record_minutes(meeting=meeting, actor=cast.street_admin, minutes="议定由城管牵头")
     meeting = m.meeting_close(meeting=meeting, actor=cast.street_admin, note="任务已交办")
-    assert meeting.status == "closed" and cast.order.events.last().note == "吹哨报到会议「锦霞小区围墙倒塌处置」结束：任务已交办"
+    assert meeting.status == "closed" and cast.order.events.last().note == (
+        "吹哨报到会议「锦霞小区围墙倒塌处置」结束：任务已交办（缺席：大渡口区城市管理局、大渡口区园林绿化局）")
     with pytest.raises(m.MeetingStepRefused):
         m.meeting_report(invite=meeting.invites.get(department=cast.department), actor=cast.department_handler)
     with pytest.raises(m.MeetingStepRefused):

@@ -19,6 +19,7 @@ from .common import (
     TRANSITIONS,
     Event,
     IllegalStep,
+    is_task_order,
     limits_memo,
     logger,
     set_deadlines,
@@ -53,6 +54,7 @@ from .steps import (
 )
 
 __all__ = [
+    "is_task_order",
     "Event",
     "logger",
     "TRANSITIONS",

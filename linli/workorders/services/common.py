@@ -18,6 +18,7 @@ from linli.workorders.models import (
     OPEN_STATUSES,
     Attachment,
     Channel,
+    Satisfaction,
     Status,
     TimeLimit,
     WorkOrder,
@@ -160,3 +161,58 @@ def set_deadlines(order: WorkOrder, now: datetime.datetime) -> None:
         order.reply_due = calendar.add_working_days(now, reply_days)
     order.reminded = False
     order.overdue = False
+
+
+# -- a joint meeting's task order answers to the order the meeting was about ----------------------------------
+# A joint meeting (吹哨报到, 北京市接诉即办工作条例 第十六条) gives a department a task as a work order of channel
+# ``joint_meeting``. The meeting's service writes a ``joint_meeting`` event with ``step: "task"`` on that order whose
+# data names the meeting and the order it is about (``about``). The work-order steps read that generic data (this
+# app does not import the meetings app) and write each answer of the task — reply, the street's check, closing,
+# return, reopening, cancelling — on the order it is about, so that its timeline shows the loop closing.
+
+ECHOED_STEPS = {
+    "reply": gettext_lazy("办结反馈"), "visit": gettext_lazy("验收"), "close": gettext_lazy("已结案"),
+    "return": gettext_lazy("退单"), "reopen": gettext_lazy("重办"), "cancel": gettext_lazy("已撤销"),
+}
+
+
+def is_task_order(order: WorkOrder) -> bool:
+    """A joint meeting's task: no resident reported it; the convening street is the one who checks it."""
+    return order.channel == Channel.JOINT_MEETING and not order.reporter_id
+
+
+def task_origin(order: WorkOrder) -> dict | None:
+    """The data of the meeting's ``task`` event on a task order (meeting, title, about, department), or None."""
+    if order.channel != Channel.JOINT_MEETING:
+        return None
+    event = (order.events.filter(kind=WorkOrderEvent.Type.JOINT_MEETING, data__step="task")
+             .order_by("at", "id").first())
+    return event.data if event is not None else None
+
+
+def _echo_to_parent(order: WorkOrder, action: str, *, actor, note: str = "", department=None, now=None):
+    """Write ``action`` of a task order on the order its meeting was about (an append-only ``joint_meeting``
+    event; the parent's status does not change). Nothing for other orders or a task about no order."""
+    if action not in ECHOED_STEPS:
+        return None
+    origin = task_origin(order)
+    if not origin or not origin.get("about"):
+        return None
+    parent = WorkOrder.objects.filter(pk=origin["about"]).first()
+    if parent is None:
+        return None
+    department = department or order.assignee_org
+    if action == "visit":
+        verdict = _("已解决") if order.solved else _("未解决")
+        note = "，".join(str(x) for x in (verdict, dict(Satisfaction.choices).get(order.satisfaction, ""), note) if x)
+    text = _("任务工单 %(code)s（%(dept)s）%(step)s") % {
+        "code": order.code, "dept": department or "—", "step": ECHOED_STEPS[action]}
+    if note:
+        text += f"：{note}"
+    return WorkOrderEvent.objects.create(
+        order=parent, kind=WorkOrderEvent.Type.JOINT_MEETING, from_status=parent.status, to_status=parent.status,
+        actor=actor, at=now or timezone.now(), note=text[:2000],
+        data={"meeting": origin.get("meeting"), "title": origin.get("title", ""), "step": f"task_{action}",
+              "task": order.pk, "task_code": order.code, "task_status": order.status,
+              "department": department.pk if department is not None else None},
+    )

@@ -35,7 +35,8 @@ def _notify_dispatch(order) -> None:
         "code": order.code, "text": order.title or order.text[:30]})
 
 
-def _dispatch(order, *, to, person=None, actor, note="", now=None, event_type=Event.DISPATCH) -> WorkOrder:
+def _dispatch(order, *, to, person=None, actor, note="", now=None, event_type=Event.DISPATCH,
+              notify_handlers=True) -> WorkOrder:
     now = now or timezone.now()
     before = order.status
     order.assignee_org = to
@@ -47,18 +48,21 @@ def _dispatch(order, *, to, person=None, actor, note="", now=None, event_type=Ev
     order.save()
     event = _dispatch_event(order, event_type, actor=actor, before=before, note=note, now=now)
     event.save()
-    _notify_dispatch(order)
+    if notify_handlers:
+        _notify_dispatch(order)
     return order
 
 
 @transaction.atomic
 def workorder_dispatch(*, order: WorkOrder, to: Organization, actor, person=None, note: str = "",
-                       now=None) -> WorkOrder:
-    """Send the order to an organisation (and optionally one of its people); deadlines start now."""
+                       now=None, notify_handlers: bool = True) -> WorkOrder:
+    """Send the order to an organisation (and optionally one of its people); deadlines start now.
+    ``notify_handlers=False``: the caller sends its own notification instead (a joint meeting's task, which links
+    to the meeting)."""
     order = _lock(order)
     _check_status(order, "dispatch")
     internal = person is not None and to.pk == order.assignee_org_id and can_handle(actor, order)
     _require(can_manage(actor, order) or internal)
     if person is not None and not Membership.objects.filter(user=person, organization=to).exists() and to.kind not in DIVISION_ORG_KINDS:
         raise ValidationError({"person": _("承办人必须属于承办单位")})
-    return _dispatch(order, to=to, person=person, actor=actor, note=note, now=now)
+    return _dispatch(order, to=to, person=person, actor=actor, note=note, now=now, notify_handlers=notify_handlers)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from linli.people.actors import system_actor
 from linli.workorders import calendar, routing
 from linli.workorders.models import (
+    Channel,
     Satisfaction,
     Status,
     WorkOrder,
@@ -21,11 +22,13 @@ from .common import (
     Event,
     IllegalStep,
     _check_status,
+    _echo_to_parent,
     _event,
     _handlers,
     _lock,
     _managers,
     _reporter_users,
+    is_task_order,
     set_deadlines,
 )
 from .dispatch import _dispatch
@@ -37,6 +40,7 @@ def _step(action: str, order: WorkOrder, *, actor, check, note="", data=None, fi
     _check_status(order, action)
     _require(check(actor, order))
     before = order.status
+    department = order.assignee_org
     target = TRANSITIONS[action][1]
     if target:
         order.status = target
@@ -45,6 +49,8 @@ def _step(action: str, order: WorkOrder, *, actor, check, note="", data=None, fi
     order.save()
     _event(order, event_type or action, actor=actor, from_status=before, note=note, data=data or {}, files=files,
            now=now)
+    if order.channel == Channel.JOINT_MEETING:  # a meeting's task answers to the order it is about
+        _echo_to_parent(order, action, actor=actor, note=note, department=department, now=now)
     return order
 
 
@@ -79,6 +85,11 @@ def workorder_reply(*, order, actor, text: str, files=(), now=None) -> WorkOrder
     now = now or timezone.now()
     order = _step("reply", order, actor=actor, check=can_handle, note=text, files=files, now=now,
                   reply_text=text, replied_at=now)
+    if is_task_order(order):
+        # No resident to rate it: the convening street checks the department's work (验收).
+        notify(users=_managers(order), order=order,
+               title=_("任务工单 %(code)s 已办结反馈，请召集街道验收") % {"code": order.code}, body=text)
+        return order
     notify(users=_reporter_users(order) + _managers(order), order=order,
            title=_("工单 %(code)s 已办结，请评价") % {"code": order.code}, body=text)
     return order
@@ -87,10 +98,16 @@ def workorder_reply(*, order, actor, text: str, files=(), now=None) -> WorkOrder
 @transaction.atomic
 def workorder_visit(*, order, actor, solved: bool, satisfaction: str, reached: bool = True, note: str = "",
                     now=None) -> WorkOrder:
-    """回访: was the resident reached, was it solved, how satisfied. Not satisfied or not solved → 重办."""
+    """回访: was the resident reached, was it solved, how satisfied. Not satisfied or not solved → 重办.
+
+    A joint meeting's task order has no reporter: its callback is the convening street's check (验收) of the
+    department's work, and ``reached`` (was the reporter reached) is recorded as None, not as a call that never
+    happened (北京市接诉即办工作条例 第二十三条 calls back the 诉求人; a task has none)."""
     if satisfaction not in Satisfaction.values:
         raise ValidationError({"satisfaction": _("请选择满意度")})
     now = now or timezone.now()
+    if is_task_order(order):
+        reached = None
     order = _step("visit", order, actor=actor, check=can_rate, note=note, now=now,
                   data={"solved": solved, "satisfaction": satisfaction, "reached": reached},
                   solved=solved, satisfaction=satisfaction, reached=reached)
@@ -116,6 +133,8 @@ def _reopen(order, *, actor, reason, now=None):
     order.save()
     _event(order, Event.REOPEN, actor=actor, from_status=before, note=reason, now=now,
            data={"reopen_count": order.reopen_count})
+    if order.channel == Channel.JOINT_MEETING:
+        _echo_to_parent(order, "reopen", actor=actor, note=reason, now=now)
     notify(users=_handlers(order), order=order, title=_("工单 %(code)s 重办") % {"code": order.code}, body=reason)
     return order
 

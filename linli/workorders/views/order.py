@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -59,6 +60,39 @@ def _triage_view(order) -> dict | None:
     }
 
 
+def _meeting_model():
+    """JointMeeting, reached through the relation the meetings app adds to WorkOrder (layers: no import upward)."""
+    link = WorkOrder._meta.get_field("meeting_links").related_model
+    return link._meta.get_field("meeting").related_model
+
+
+def _meeting_refs(user, order, events) -> dict:
+    """Links between an order, the joint meetings (吹哨报到) about it and their task orders, read from the meetings'
+    ``joint_meeting`` events: each such event gets ``meeting_url`` / ``task_ref`` / ``about_ref`` (the order) where the
+    user may see the target; the order gets its origin (a task order: the meeting and the order it is about) and its tasks
+    (an order the meetings were about). Staff only: a resident's timeline links no staff page."""
+    jm = [e for e in events if e.kind == "joint_meeting"]
+    if not jm:
+        return {}
+    meeting_ids = {e.data.get("meeting") for e in jm} - {None}
+    order_ids = ({e.data.get("task") for e in jm} | {e.data.get("about") for e in jm}) - {None}
+    meetings = {m.pk: m for m in _meeting_model().objects.visible_to(user).filter(pk__in=meeting_ids)}
+    orders = {o.pk: o for o in WorkOrder.objects.visible_to(user).filter(pk__in=order_ids).select_related(
+        "assignee_org")}
+    for e in jm:
+        mid, tid, aid = e.data.get("meeting"), e.data.get("task"), e.data.get("about")
+        e.meeting_url = reverse("meetings:meeting_detail", args=[mid]) if mid in meetings else ""
+        e.task_ref = orders.get(tid) if tid != order.pk else None
+        e.about_ref = orders.get(aid) if aid != order.pk else None
+    origin = next((e for e in jm if e.data.get("step") == "task" and "about" in e.data), None)
+    tasks, seen = [], set()
+    for e in jm:
+        if e.data.get("step") == "task" and e.task_ref is not None and e.task_ref.pk not in seen:
+            seen.add(e.task_ref.pk)
+            tasks.append({"order": e.task_ref, "meeting_url": e.meeting_url})
+    return {"task_origin": origin, "meeting_tasks": tasks}
+
+
 def order_context(user, order, *, errors=None, forms_with_errors=None) -> dict:
     scope = scope_for(user)
     staff = scope.is_staff_member
@@ -70,6 +104,8 @@ def order_context(user, order, *, errors=None, forms_with_errors=None) -> dict:
             if e.kind not in NOTE_FOR_RESIDENT:
                 e.note = ""
             e.actor = None
+    refs = _meeting_refs(user, order, events) if staff else {}
+    task_order = s.is_task_order(order)
     satisfaction = dict(Satisfaction.choices)
     for e in events:
         if e.kind == "visit":
@@ -94,10 +130,10 @@ def order_context(user, order, *, errors=None, forms_with_errors=None) -> dict:
             form = form_class(prefix=action, initial={"into": order.triage["repeats"][0]["code"]})
         else:
             form = form_class(prefix=action)
-        if action == "visit" and not manages:
-            del form.fields["reached"]
-        actions.append({"name": action, "label": s.ACTION_LABELS[action], "form": form,
-                        "multipart": action == "reply"})
+        if action == "visit" and (not manages or task_order) and "reached" in form.fields:
+            del form.fields["reached"]  # a task order has no reporter to reach: the street checks the work
+        label = _("验收") if action == "visit" and task_order else s.ACTION_LABELS[action]
+        actions.append({"name": action, "label": label, "form": form, "multipart": action == "reply"})
     contact_name, contact_phone = selectors.reporter_contact(user, order, manages=manages)
     if order.anonymous and not manages:
         contact_name = _("匿名")
@@ -107,7 +143,7 @@ def order_context(user, order, *, errors=None, forms_with_errors=None) -> dict:
         "staff_view": staff, "manages": manages, "contact_name": contact_name, "contact_phone": contact_phone,
         "can_convene": staff and permissions.can_convene_meeting(user, order.street),
         "category_name": f.CATEGORY_NAMES.get(order.category, order.category), "now": timezone.now(),
-        "subcategory_name": _subcategory_name(order.subcategory),
+        "subcategory_name": _subcategory_name(order.subcategory), "task_order": task_order, **refs,
     }
 
 
