@@ -97,13 +97,17 @@ def build_world() -> World:
     Home.objects.create(building=building_far, entrance="1", floor=10, number="1001", area=Decimal("98.00"))
 
     system = system_actor()  # the cast's history is recorded as a machine write
+    # The cast's arrangements predate Linli: each estate's first record, with its contract or document.
     stewardship_change(estate=estate_a, mode="market", provider=company, start=today - datetime.timedelta(days=400),
                        actor=system,
                        contract_start=today - datetime.timedelta(days=400),
-                       contract_end=today + datetime.timedelta(days=30))
-    stewardship_change(estate=estate_b, mode="none", start=today - datetime.timedelta(days=400), actor=system)
+                       contract_end=today + datetime.timedelta(days=30),
+                       basis_kind="existing", basis="物业服务合同 JX-2025-01")
+    stewardship_change(estate=estate_b, mode="none", start=today - datetime.timedelta(days=400), actor=system,
+                       basis_kind="street")
     stewardship_change(estate=estate_far, mode="custodian", provider=custodian,
-                       start=today - datetime.timedelta(days=100), actor=system)
+                       start=today - datetime.timedelta(days=100), actor=system,
+                       basis_kind="existing", basis="街道托管协议 2026-03")
 
     resident = Person.objects.create(name="周莲秀", phone="13812345678", is_elderly_alone=True)
     neighbour = Person.objects.create(name="李建国", phone="13900001111", is_party_member=True)

@@ -27,7 +27,7 @@ from linli.core.text import initials
 from linli.people.models import Membership, Occupancy, Organization, Person, Role, User
 from linli.people.seed import NameMaker
 from linli.places.models import Building, Cluster, Division, Estate, Home
-from linli.places.services import stewardship_change
+from linli.places.services import stewardship_register_existing
 
 PASSWORD = "linli2026"
 SEED = 20220302  # the day the article was posted
@@ -340,6 +340,7 @@ def _load() -> dict[str, int]:
     contract_no = iter(range(1, 100))
     for name, _, _, _, _, steps in sorted(ESTATES, key=lambda e: any(s["mode"] == "bundled" for s in e[5])):
         estate = estates[name]
+        history = []  # the estate's management before Linli, recorded at once as its first record (EXISTING)
         for step in steps:
             mode, kwargs = step["mode"], {}
             if mode == "market":
@@ -363,8 +364,9 @@ def _load() -> dict[str, int]:
                 kwargs = dict(provider=committees[name], basis="居民议事会决定自管")
             else:
                 start = when(step["start"])
-                kwargs = dict(note=step.get("note", ""))
-            stewardship_change(estate=estate, mode=mode, start=start, actor=system_actor(), **kwargs)
+                kwargs = dict(note=step.get("note", ""), basis="街道物业服务中心摸底登记：无物业服务")
+            history.append(dict(mode=mode, start=start, **kwargs))
+        stewardship_register_existing(estate=estate, history=history, actor=system_actor())
 
     # buildings, laid out to the article's 184 buildings and 3,588 homes
     layouts = []

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from linli.places.models import Building, Cluster, Division, Estate, Home, Stewardship
+from linli.core.admin import EventAdmin
+from linli.places.models import Building, Cluster, Division, Estate, Home, Stewardship, StewardshipEvent
 
 
 @admin.register(Division)
@@ -23,7 +24,8 @@ class StewardshipInline(admin.TabularInline):
     fk_name = "estate"
     extra = 0
     can_delete = False
-    fields = ["mode", "provider", "lead_estate", "start", "end", "contract_no", "contract_end", "basis"]
+    fields = ["mode", "provider", "lead_estate", "start", "end", "contract_no", "contract_end", "basis_kind",
+              "basis_ref", "basis", "corrected_by"]
     readonly_fields = fields  # history is changed only through stewardship_change (the estate page)
 
     def has_add_permission(self, request, obj=None):
@@ -56,8 +58,8 @@ class HomeAdmin(admin.ModelAdmin):
 
 @admin.register(Stewardship)
 class StewardshipAdmin(admin.ModelAdmin):
-    list_display = ["estate", "mode", "provider", "start", "end", "contract_end"]
-    list_filter = ["mode"]
+    list_display = ["estate", "mode", "provider", "start", "end", "contract_end", "basis_kind", "corrected_by"]
+    list_filter = ["mode", "basis_kind"]
     search_fields = ["estate__name", "provider__name"]
     list_select_related = ["estate", "provider"]
 
@@ -66,3 +68,9 @@ class StewardshipAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(StewardshipEvent)
+class StewardshipEventAdmin(EventAdmin):
+    list_display = ["at", "kind", "actor", "stewardship"]
+    list_select_related = ["actor", "stewardship__estate"]

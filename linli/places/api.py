@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -159,7 +160,10 @@ class HomeViewSet(RegistryViewSet):
 
 
 class StewardshipViewSet(RegistryViewSet):
-    """物业管理方式, append-only: POST records a change (the open row is ended the day before); no edits."""
+    """物业管理方式, append-only: POST records a change (the open row is ended the day before); no edits.
+
+    A change needs a basis (``Stewardship.BASIS_FOR_MODE``); a data-entry mistake is corrected by
+    ``POST /stewardships/<id>/correct/`` (a new row and a logged event), never by an edit."""
 
     queryset = Stewardship.objects.select_related("estate", "provider", "lead_estate")
     serializer_class = serializers.StewardshipSerializer
@@ -168,6 +172,17 @@ class StewardshipViewSet(RegistryViewSet):
 
     def writable(self, scope, obj):
         return scope.can_write_estate(obj.estate)
+
+    @extend_schema(request=serializers.StewardshipCorrectionSerializer, responses=serializers.StewardshipSerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        """Correct a data-entry mistake: a new row replaces this one (kept, marked), and the correction is logged."""
+        row = self.get_object()  # 404 for what the caller cannot see, 403 outside its write scope
+        body = serializers.StewardshipCorrectionSerializer(row, data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        new = body.save()
+        return Response(serializers.StewardshipSerializer(self.get_queryset().get(pk=new.pk),
+                                                          context={"request": request}).data, status=201)
 
 
 class CoverageView(APIView):

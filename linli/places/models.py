@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.access import scope_for
+from linli.core.events import Event
 from linli.core.text import initials
 
 
@@ -232,9 +233,13 @@ class StewardshipQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(estate__in=Estate.objects.visible_to(user))
 
+    def live(self):
+        """Rows that stand: a row replaced by a correction (``corrected_by`` set) is history only."""
+        return self.filter(corrected_by__isnull=True)
+
     def current(self, on: datetime.date | None = None):
         on = on or timezone.localdate()
-        return self.filter(Q(end__isnull=True) | Q(end__gte=on), start__lte=on)
+        return self.live().filter(Q(end__isnull=True) | Q(end__gte=on), start__lte=on)
 
 
 class Stewardship(models.Model):
@@ -260,6 +265,33 @@ class Stewardship(models.Model):
 
     PROFESSIONAL = (Mode.MARKET, Mode.CUSTODIAN, Mode.BUNDLED)
 
+    # The one table of which basis a change to each mode may rest on (issue 15 item 2; docs/stewardship.md).
+    # The service (linli.places.services.stewardship_change), the form and the API all read it.
+    # Owners choose the manager or self-management (Civil Code art. 278 item 4): DECISION / SELECTION / FALLBACK
+    # are reserved to the governance services of linli.assembly, which verify the motion or case and pass its
+    # reference; the pages and the API of places offer only the kinds in DIRECT_BASIS_KINDS.
+    BASIS_FOR_MODE = {
+        Mode.MARKET: (BasisKind.DECISION, BasisKind.SELECTION, BasisKind.EMERGENCY, BasisKind.EXISTING),
+        Mode.SELF: (BasisKind.DECISION, BasisKind.SELECTION, BasisKind.EXISTING),
+        Mode.CUSTODIAN: (BasisKind.DECISION, BasisKind.SELECTION, BasisKind.FALLBACK, BasisKind.EMERGENCY,
+                         BasisKind.EXISTING),
+        Mode.BUNDLED: (BasisKind.STREET, BasisKind.EXISTING),
+        Mode.NONE: (BasisKind.STREET, BasisKind.EXISTING),
+    }
+    # basis_ref "<prefix>:<pk>" required by these kinds.
+    BASIS_REF_PREFIX = {
+        BasisKind.DECISION: "motion",
+        BasisKind.SELECTION: "selection",
+        BasisKind.FALLBACK: "selection",
+        BasisKind.CORRECTION: "stewardship",
+    }
+    # What a street or community admin may record directly (the stewardship page and POST /api/v1/stewardships/).
+    DIRECT_BASIS_KINDS = (BasisKind.EMERGENCY, BasisKind.EXISTING, BasisKind.STREET)
+    # A correction may change the provider only where the original basis does not name it.
+    PROVIDER_FREE_BASIS_KINDS = (BasisKind.EXISTING, BasisKind.EMERGENCY, BasisKind.STREET)
+    # Beijing 物业管理条例 art. 77: 应急物业服务期限不超过六个月.
+    EMERGENCY_MONTHS = 6
+
     estate = models.ForeignKey(Estate, verbose_name=_("小区"), on_delete=models.PROTECT, related_name="stewardships")
     mode = models.CharField(_("管理方式"), max_length=16, choices=Mode.choices)
     provider = models.ForeignKey(
@@ -284,6 +316,10 @@ class Stewardship(models.Model):
         "people.User", verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    corrected_by = models.OneToOneField(
+        "self", verbose_name=_("更正记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="corrects",
+        help_text=_("此记录因登记错误被更正时，指向更正后的记录；只设置一次"),
+    )
 
     objects = StewardshipQuerySet.as_manager()
 
@@ -299,3 +335,30 @@ class Stewardship(models.Model):
     @property
     def is_professional(self) -> bool:
         return self.mode in self.PROFESSIONAL
+
+    @property
+    def is_corrected(self) -> bool:
+        return self.corrected_by_id is not None
+
+    def root_basis_kind(self) -> str:
+        """The basis kind of the row this one corrects, followed back through corrections."""
+        row = self
+        while row.basis_kind == self.BasisKind.CORRECTION and hasattr(row, "corrects"):
+            row = row.corrects
+        return row.basis_kind
+
+
+class StewardshipEvent(Event):
+    """Append-only log of a stewardship's logged actions: who corrected which row, when, why, before and after."""
+
+    class Kind(models.TextChoices):
+        CORRECTED = "corrected", _("更正登记错误")
+
+    stewardship = models.ForeignKey(Stewardship, verbose_name=_("被更正的记录"), on_delete=models.PROTECT,
+                                    related_name="events")
+    kind = models.CharField(_("类型"), max_length=40, choices=Kind.choices)
+
+    class Meta(Event.Meta):
+        verbose_name = _("物业管理方式日志")
+        verbose_name_plural = _("物业管理方式日志")
+        ordering = ["at", "pk"]

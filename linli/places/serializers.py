@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from linli.places.models import Building, Cluster, Division, Estate, Home, Stewardship
-from linli.places.services import stewardship_change
+from linli.places.services import CORRECTABLE_FIELDS, stewardship_change, stewardship_correct
 
 CREATE_ONLY_MESSAGE = "创建后不能修改"
 
@@ -150,7 +150,12 @@ class HomeSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
 
 
 class StewardshipSerializer(serializers.ModelSerializer):
-    """A stewardship row; creating one records a change through ``stewardship_change``."""
+    """A stewardship row; creating one records a change through ``stewardship_change``.
+
+    Only the basis kinds a registry admin may record directly are accepted (``Stewardship.DIRECT_BASIS_KINDS``:
+    emergency, existing, street); a change chosen by the owners is recorded by a selection case of linli.assembly.
+    ``end`` is given only for an emergency service (six months at most, Beijing art. 77).
+    """
 
     estate = VisibleRelatedField(queryset=Estate.objects.all())
     estate_name = serializers.CharField(source="estate.name", read_only=True)
@@ -159,19 +164,59 @@ class StewardshipSerializer(serializers.ModelSerializer):
                                    allow_null=True, required=False)
     provider_name = serializers.CharField(source="provider.name", read_only=True, allow_null=True)
     lead_estate = VisibleRelatedField(queryset=Estate.objects.all(), allow_null=True, required=False)
+    basis_kind = serializers.ChoiceField(
+        choices=[(k.value, k.label) for k in Stewardship.DIRECT_BASIS_KINDS],
+        help_text="变更依据类型：emergency 应急指定、existing 登记既有管理（仅第一条记录）、street 街道安排（脱管、套管）；"
+                  "业主共同决定、选聘案和托底指定由选聘案记录",
+    )
+    end = serializers.DateField(required=False, allow_null=True, help_text="仅应急物业服务填写，至多六个月")
 
     class Meta:
         model = Stewardship
         fields = [
             "id", "estate", "estate_name", "mode", "provider", "provider_name", "lead_estate", "start", "end",
-            "contract_no", "contract_start", "contract_end", "basis", "note", "created_at",
+            "contract_no", "contract_start", "contract_end", "basis", "basis_kind", "basis_ref", "corrected_by",
+            "note", "created_at",
         ]
-        read_only_fields = ["end", "created_at"]
+        read_only_fields = ["basis_ref", "corrected_by", "created_at"]
+
+    def to_representation(self, instance):
+        # Rows recorded by the governance services carry kinds this serializer does not accept: shown as stored.
+        data = super().to_representation(instance)
+        data["basis_kind"] = instance.basis_kind
+        return data
 
     def create(self, validated_data):
         # The service's ValidationError is answered by linli.core.api.exception_handler (400, by field).
         request = self.context.get("request")
         return stewardship_change(actor=getattr(request, "user", None), **validated_data)
+
+
+class StewardshipCorrectionSerializer(serializers.Serializer):
+    """POST /api/v1/stewardships/<id>/correct/: a correction of a data-entry mistake (a new row, logged)."""
+
+    reason = serializers.CharField(max_length=200)
+    provider = VisibleRelatedField(queryset=Stewardship._meta.get_field("provider").related_model.objects.all(),
+                                   allow_null=True, required=False)
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False, allow_null=True)
+    contract_no = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    contract_start = serializers.DateField(required=False, allow_null=True)
+    contract_end = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+    def to_internal_value(self, data):
+        # Anything else (mode, basis, lead estate …) cannot be corrected: a 400 naming the field, not silence.
+        extra = sorted(set(getattr(data, "keys", lambda: [])()) - set(self.fields))
+        if extra:
+            raise serializers.ValidationError({extra[0]: _("更正不能修改此项（管理方式、依据和牵头小区不能通过更正修改，须登记变更）")})
+        return super().to_internal_value(data)
+
+    def save(self, **kwargs):
+        request = self.context.get("request")
+        fields = {k: v for k, v in self.validated_data.items() if k in CORRECTABLE_FIELDS}
+        return stewardship_correct(stewardship=self.instance, actor=getattr(request, "user", None),
+                                   reason=self.validated_data["reason"], **fields)
 
 
 # -- coverage (GET /api/v1/coverage/?division=CODE) -----------------------------------------------

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from linli.core.access import (
@@ -18,11 +19,11 @@ from linli.core.dbrouter import replica_reads
 from linli.core.htmx import is_htmx
 from linli.places.charts import stacked_bars
 from linli.places.filters import DivisionFilterSet, EstateFilterSet
-from linli.places.forms import StewardshipForm
+from linli.places.forms import StewardshipCorrectionForm, StewardshipForm
 from linli.places.models import Building, Division, Estate, Home, Stewardship
 from linli.places.permissions import require_estate_writer
 from linli.places.selectors import coverage_with_children, with_current_mode
-from linli.places.services import stewardship_change
+from linli.places.services import stewardship_change, stewardship_correct
 
 PAGE_SIZE = 50
 
@@ -68,7 +69,8 @@ def estate_detail(request, pk):
         "can_write": scope.can_write_estate(estate),
     }
     if staff_view:
-        context["history"] = estate.stewardships.select_related("provider", "lead_estate", "created_by")
+        context["history"] = estate.stewardships.select_related(
+            "provider", "lead_estate", "created_by", "corrected_by")
         context["buildings"] = estate.buildings.annotate(home_count=Count("homes")).order_by("number")
         context["home_count"] = estate.homes.count()
     else:
@@ -91,6 +93,22 @@ def building_homes(request, pk):
     return render(request, "places/_building_homes.html", {"building": building, "rows": rows})
 
 
+def _selection_case_url() -> str:
+    """The selection case's page of linli.assembly (the layer above), reversed by name, not imported."""
+    try:
+        return reverse("assembly:case_new")
+    except NoReverseMatch:
+        return ""
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 @staff_required
 def stewardship_new(request, pk):
     estate = get_visible_or_404(Estate, request.user, pk=pk)
@@ -100,12 +118,32 @@ def stewardship_new(request, pk):
         try:
             stewardship_change(estate=estate, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            _apply_errors(form, exc)
         else:
             messages.success(request, _("已登记 %(estate)s 的管理方式变更") % {"estate": estate})
             return redirect("places:estate_detail", pk=estate.pk)
-    return render(request, "places/stewardship_form.html", {"estate": estate, "form": form})
+    return render(request, "places/stewardship_form.html", {
+        "estate": estate, "form": form, "case_url": _selection_case_url(),
+        "first_record": not estate.stewardships.exists(),
+    })
+
+
+@staff_required
+def stewardship_correct_page(request, pk):
+    """Correct a data-entry mistake in one stewardship row: a new row and a logged event (never a silent edit)."""
+    row = get_visible_or_404(Stewardship.objects.select_related("estate", "provider"), request.user, pk=pk)
+    require_estate_writer(request.user, row.estate)
+    form = StewardshipCorrectionForm(request.POST or None, user=request.user, stewardship=row)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+        try:
+            stewardship_correct(stewardship=row, actor=request.user, reason=form.cleaned_data["reason"], **fields)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("已更正 %(estate)s 的登记记录，原记录保留在历史中") % {"estate": row.estate})
+            return redirect("places:estate_detail", pk=row.estate_id)
+    return render(request, "places/stewardship_correct.html", {"row": row, "estate": row.estate, "form": form})
 
 
 @staff_required

@@ -202,7 +202,8 @@ class City:
             # unmanaged first, then taken over by the state custodian (脱管 → 托管)
             start = takeover
             rows.append((self._id(STEWARDSHIP), estate_id, "none", None, None, _date(since),
-                         _date(start - datetime.timedelta(days=1)), "", None, None, "", "原物业撤出，无人管理"))
+                         _date(start - datetime.timedelta(days=1)), "", None, None, "街道摸底登记：无物业服务",
+                         "原物业撤出，无人管理", "existing"))
         if mode == "market":
             provider = rng.choice(d["companies"])
             cstart = today - datetime.timedelta(days=rng.randint(0, 1090))
@@ -220,8 +221,11 @@ class City:
         elif mode == "self":
             basis = "业主自行管理"
         else:
-            basis = ""
-        rows.append((self._id(STEWARDSHIP), estate_id, mode, provider, lead, _date(start), None, *contract, basis, ""))
+            basis = "街道摸底登记：无物业服务"
+        # The synthetic city's management predates Linli: each estate's history is its first record (EXISTING,
+        # docs/stewardship.md).
+        rows.append((self._id(STEWARDSHIP), estate_id, mode, provider, lead, _date(start), None, *contract, basis, "",
+                     "existing"))
         self.counts["stewardships"] += len(rows) - before
         if mode in ("market", "custodian"):
             c["leads"].append((estate_id, provider, start))

@@ -49,7 +49,7 @@ ESTATE = Table(
 STEWARDSHIP = Table(
     Stewardship,
     ("id", "estate_id", "mode", "provider_id", "lead_estate_id", "start", "end", "contract_no", "contract_start",
-     "contract_end", "basis", "note"),
+     "contract_end", "basis", "note", "basis_kind"),
 )
 BUILDING = Table(Building, ("id", "estate_id", "number", "floors", "built_year"))
 HOME = Table(Home, ("id", "building_id", "estate_id", "entrance", "floor", "number", "area"))

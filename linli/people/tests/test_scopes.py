@@ -31,8 +31,10 @@ def test_a_property_manager_loses_an_estate_when_the_contract_is_handed_over(wor
 
     from linli.places.services import stewardship_change
 
-    stewardship_change(estate=world.estate_a, mode="custodian", provider=world.custodian,
-                       start=timezone.localdate() - datetime.timedelta(days=1), actor=world.street_admin)
+    start = timezone.localdate() - datetime.timedelta(days=1)
+    stewardship_change(estate=world.estate_a, mode="custodian", provider=world.custodian, start=start,
+                       end=start + datetime.timedelta(days=90), actor=world.street_admin,
+                       basis_kind="emergency", basis="街道应急物业服务指定 2026-5号")
     world.manager_a._linli_scope = None
     del world.manager_a._linli_scope
     assert names(Estate.objects.visible_to(world.manager_a)) == []

@@ -417,11 +417,13 @@ def test_a_stewardship_change_ends_the_old_row_and_adds_a_new_one(world, client_
     old = world.estate_b.current_stewardship()
     response = post(client_for("street_admin"), "/api/v1/stewardships/", {
         "estate": world.estate_b.pk, "mode": "market", "provider": world.company.pk, "start": today.isoformat(),
-        "contract_no": "JGM-2026-01", "basis": "街道指定",
+        "contract_no": "JGM-2026-01", "basis": "街道应急物业服务指定 2026-2号", "basis_kind": "emergency",
+        "end": (today + datetime.timedelta(days=180)).isoformat(),
     })
     assert response.status_code == 201, response.content
-    assert (response.json()["mode"], response.json()["provider"], response.json()["end"]) == (
-        "market", world.company.pk, None)
+    body = response.json()
+    assert (body["mode"], body["provider"], body["end"], body["basis_kind"], body["basis_ref"]) == (
+        "market", world.company.pk, (today + datetime.timedelta(days=180)).isoformat(), "emergency", "")
     old.refresh_from_db()
     assert old.end == today - datetime.timedelta(days=1)
     new = world.estate_b.current_stewardship()
@@ -433,6 +435,7 @@ def test_a_stewardship_change_ends_the_old_row_and_adds_a_new_one(world, client_
 def test_an_illegal_stewardship_is_a_400_with_the_reason(world, client_for):
     response = post(client_for("street_admin"), "/api/v1/stewardships/", {
         "estate": world.estate_b.pk, "mode": "market", "start": timezone.localdate().isoformat(),
+        "basis_kind": "emergency",
     })
     assert response.status_code == 400
     assert error_messages(response) == {"provider": ["市场化物业和国有托管必须填写服务单位"]}
@@ -442,7 +445,7 @@ def test_an_illegal_stewardship_is_a_400_with_the_reason(world, client_for):
 
 def test_a_stewardship_cannot_start_before_the_last_one(world, client_for):
     response = post(client_for("street_admin"), "/api/v1/stewardships/", {
-        "estate": world.estate_b.pk, "mode": "self", "start": "2000-01-01",
+        "estate": world.estate_b.pk, "mode": "none", "start": "2000-01-01", "basis_kind": "street",
     })
     assert response.status_code == 400
     assert list(error_messages(response)) == ["start"]
@@ -477,13 +480,14 @@ def test_a_read_only_role_cannot_record_a_stewardship(world, client_for, role):
 def test_stewardships_filter_by_current_and_mode(world, client_for):
     stewardship_rows = Stewardship.objects.count()
     post(client_for("street_admin"), "/api/v1/stewardships/", {
-        "estate": world.estate_b.pk, "mode": "self", "start": timezone.localdate().isoformat()})
+        "estate": world.estate_b.pk, "mode": "bundled", "lead_estate": world.estate_a.pk,
+        "start": timezone.localdate().isoformat(), "basis_kind": "street"})
     assert Stewardship.objects.count() == stewardship_rows + 1
     client = client_for("street_admin")
     assert [r["mode"] for r in results(client.get(f"/api/v1/stewardships/?estate={world.estate_b.pk}"))] == [
-        "self", "none"]
+        "bundled", "none"]
     assert [r["mode"] for r in results(client.get(f"/api/v1/stewardships/?estate={world.estate_b.pk}&current=true"))] == [
-        "self"]
+        "bundled"]
     assert [r["estate_name"] for r in results(client.get("/api/v1/stewardships/?mode=market"))] == ["锦霞小区"]
 
 

@@ -106,8 +106,10 @@ def test_the_homes_of_a_building_are_404_for_a_stranger_and_a_resident(world, cl
 
 
 def _change_form(world, **overrides):
+    # The street may appoint an emergency service itself (Beijing art. 77: documented, six months at most).
     data = {"mode": "custodian", "provider": world.custodian.pk, "start": timezone.localdate().isoformat(),
-            "basis": "街道托管决定 2026-1号"}
+            "end": (timezone.localdate() + datetime.timedelta(days=90)).isoformat(),
+            "basis_kind": "emergency", "basis": "街道应急物业服务指定 2026-1号"}
     data.update(overrides)
     return data
 
@@ -132,7 +134,8 @@ def test_a_street_admin_hands_an_estate_to_the_custodian_and_history_is_kept(wor
     rows = list(world.estate_a.stewardships.order_by("start"))
     assert [r.mode for r in rows] == ["market", "custodian"]
     assert rows[0].end == timezone.localdate() - datetime.timedelta(days=1)
-    assert rows[1].end is None and rows[1].created_by.username == "street_admin"
+    assert rows[1].end == timezone.localdate() + datetime.timedelta(days=90)
+    assert (rows[1].basis_kind, rows[1].created_by.username) == ("emergency", "street_admin")
 
 
 def test_a_community_admin_cannot_change_an_estate_of_another_community(world, client_for):

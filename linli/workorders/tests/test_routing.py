@@ -25,7 +25,8 @@ def test_a_bundled_estate_is_served_by_its_lead_estate_provider(desk):
     from django.utils import timezone
 
     stewardship_change(estate=desk.estate_b, mode="bundled", lead_estate=desk.estate_a,
-                       start=timezone.localdate() - datetime.timedelta(days=1), actor=desk.street_admin)
+                       start=timezone.localdate() - datetime.timedelta(days=1), actor=desk.street_admin,
+                       basis_kind="street")
     order = s.workorder_create(channel="phone", text="x", place=s.resolve_place(estate=desk.estate_b), auto_route=False)
     assert route(order).organization == desk.company
 
