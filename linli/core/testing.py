@@ -97,13 +97,15 @@ def build_world() -> World:
     Home.objects.create(building=building_far, entrance="1", floor=10, number="1001", area=Decimal("98.00"))
 
     system = system_actor()  # the cast's history is recorded as a machine write
+    # Fixed in the past (not "400 days ago"): billing follows the manager's service, so tests that bill a given
+    # month of 2026 keep a manager in that month whatever the date they run on.
+    since = min(today - datetime.timedelta(days=400), datetime.date(2025, 1, 1))
     # The cast's arrangements predate Linli: each estate's first record, with its contract or document.
-    stewardship_change(estate=estate_a, mode="market", provider=company, start=today - datetime.timedelta(days=400),
-                       actor=system,
-                       contract_start=today - datetime.timedelta(days=400),
+    stewardship_change(estate=estate_a, mode="market", provider=company, start=since, actor=system,
+                       contract_start=since,
                        contract_end=today + datetime.timedelta(days=30),
                        basis_kind="existing", basis="物业服务合同 JX-2025-01")
-    stewardship_change(estate=estate_b, mode="none", start=today - datetime.timedelta(days=400), actor=system,
+    stewardship_change(estate=estate_b, mode="none", start=since, actor=system,
                        basis_kind="street")
     stewardship_change(estate=estate_far, mode="custodian", provider=custodian,
                        start=today - datetime.timedelta(days=100), actor=system,
