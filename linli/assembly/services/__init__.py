@@ -16,6 +16,7 @@ from .meetings import (
 from .motions import (
     DEVELOPER_KEY,
     ballot_cast,
+    describe_ballot,
     close_due_motions,
     count,
     electorate,
@@ -49,6 +50,7 @@ __all__ = [
     "motion_open",
     "electors_of",
     "ballot_cast",
+    "describe_ballot",
     "count",
     "motion_close",
     "close_due_motions",
