@@ -5,7 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from linli.assembly import tally
 from linli.assembly.models import Motion
@@ -70,7 +70,7 @@ def test_the_steps_of_a_motion_and_a_case_are_named_not_coded(world, client_for,
 
     motion = decided(world)
     case = services.selection_open(estate=world.estate_b, actor=world.street_admin,
-                                   deadline=motion.closes_at.date())
+                                   deadline=timezone.localdate(motion.closes_at))
     client = client_for("street_admin")
     motion_page = client.get(reverse("assembly:motion_detail", args=[motion.pk]), HTTP_ACCEPT_LANGUAGE=language)
     case_page = client.get(reverse("assembly:case_detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE=language)
