@@ -43,7 +43,7 @@ def test_paper_sheets_replace_a_ballot_only_when_confirmed_and_keep_their_eviden
     resident_row.locator("input[value=against]").check()
     resident_row.locator("input[type=file]").set_input_files(PDF)
     page.click("#submit-sheets")
-    expect(page.locator("#failed")).to_contain_text(f"第 1 行（周莲秀）：该业主已于")
+    expect(page.locator("#failed")).to_contain_text("第 1 行（周莲秀）：该业主已于")
     expect(page.locator("#failed")).to_contain_text(f"通过线上投了同意（记录 #{online}）")
     expect(page.locator("#batch-entered")).to_have_text("1")
     assert (Ballot.objects.get(elector=mine).choice, Ballot.objects.get(elector=theirs).channel) == ("for", "paper")

@@ -16,9 +16,9 @@ from .meetings import (
 from .motions import (
     DEVELOPER_KEY,
     ballot_cast,
-    describe_ballot,
     close_due_motions,
     count,
+    describe_ballot,
     electorate,
     electors_of,
     motion_close,

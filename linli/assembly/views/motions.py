@@ -28,8 +28,8 @@ from linli.assembly.views.common import (
     _writable_estates,
 )
 from linli.core import uploads
-from linli.core.errors import Conflict
 from linli.core.access import get_visible_or_404, member_required, staff_required
+from linli.core.errors import Conflict
 from linli.people.scopes import scope_for
 from linli.places.models import Estate
 from linli.places.permissions import require_estate_writer
