@@ -181,7 +181,7 @@ def ballot_cast(
             raise ValidationError({"sheet": _("纸质票须上传扫描件")})
     else:
         raise ValidationError({"channel": _("未知的投票方式")})
-    ballot = Ballot.objects.select_for_update().select_related("current").filter(elector=elector).first()
+    ballot = Ballot.objects.select_for_update(of=("self",)).select_related("current").filter(elector=elector).first()
     if ballot is None:
         if replaces:
             raise ValidationError({"replaces": _("该业主尚未投票，没有可替换的表决票")})
