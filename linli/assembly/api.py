@@ -89,7 +89,8 @@ class MotionViewSet(AssemblyViewSet):
         elector = services.electors_of(motion, request.user).filter(pk=s.validated_data["elector"]).first()
         if elector is None:
             raise Http404
-        services.ballot_cast(motion=motion, elector=elector, choice=s.validated_data["choice"], actor=request.user)
+        services.ballot_cast(motion=motion, elector=elector, choice=s.validated_data["choice"], actor=request.user,
+                             replaces=s.validated_data.get("replaces"))
         return self.mine(request, pk)
 
     @extend_schema(request={"multipart/form-data": serializers.AssemblyPaperBallotSerializer},
@@ -105,7 +106,8 @@ class MotionViewSet(AssemblyViewSet):
         s.is_valid(raise_exception=True)
         elector = get_object_or_404(motion.electors, pk=s.validated_data["elector"])
         services.ballot_cast(motion=motion, elector=elector, choice=s.validated_data["choice"],
-                             channel="paper", sheet=s.validated_data["sheet"], actor=request.user)
+                             channel="paper", sheet=s.validated_data["sheet"], actor=request.user,
+                             replaces=s.validated_data.get("replaces"))
         return self.ballots(request, pk)
 
     @extend_schema(responses=serializers.AssemblyBallotRowSerializer(many=True))
@@ -117,11 +119,13 @@ class MotionViewSet(AssemblyViewSet):
         _staff_for(request, motion.estate)
         show = sees_choices(request.user, motion)
         rows = []
-        for e in motion.electors.order_by("id"):
-            ballot = Ballot.objects.filter(elector=e).first()
+        for e in motion.electors.select_related("ballot__current").order_by("id"):
+            ballot = getattr(e, "ballot", None)
             e.voted = ballot is not None
             e.channel = ballot.channel if ballot else None
             e.choice = ballot.choice if ballot and show else None
+            e.ballot_id, e.event = (ballot.pk, ballot.current_id) if ballot else (None, None)
+            e.at = ballot.current.at if ballot and ballot.current else None
             rows.append(e)
         return Response(serializers.AssemblyBallotRowSerializer(rows, many=True).data)
 
@@ -134,7 +138,8 @@ class MotionViewSet(AssemblyViewSet):
         for e in services.electors_of(motion, request.user).prefetch_related("homes__home__building"):
             e.homes_list = [str(eh.home) for eh in e.homes.all()]
             ballot = Ballot.objects.filter(elector=e).first()
-            rows.append({"pk": e.pk, "area": e.area, "homes": e.homes_list, "choice": ballot.choice if ballot else None})
+            rows.append({"pk": e.pk, "area": e.area, "homes": e.homes_list, "choice": ballot.choice if ballot else None,
+                         "channel": ballot.channel if ballot else None, "event": ballot.current_id if ballot else None})
         return Response(serializers.AssemblyMyElectorSerializer(rows, many=True).data)
 
 

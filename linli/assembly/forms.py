@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.assembly.models import MATTER_CHOICES, Choice, Level, Meeting, Motion, Notice, SelectionCase
+from linli.assembly.models import MATTER_CHOICES, Level, Meeting, Motion, Notice, SelectionCase
 from linli.core import uploads
 from linli.people.models import Organization
 from linli.places.models import Building, Division, Estate
@@ -31,12 +31,15 @@ class MotionForm(forms.Form):
 
 class PaperBallotForm(forms.Form):
     elector = forms.ModelChoiceField(label=_("业主"), queryset=None)
-    choice = forms.ChoiceField(label=_("表决意见"), choices=Choice.choices)
+    choice = forms.ChoiceField(label=_("表决意见"), choices=())
     sheet = forms.FileField(label=_("纸质票扫描件"))
+    # The current event of the ballot this sheet replaces, once the page has shown it and staff confirmed.
+    replaces = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, motion, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["elector"].queryset = motion.electors.order_by("id")
+        self.fields["choice"].choices = motion.ballot_choices()
 
     def clean_sheet(self):
         # A scan is a PDF or a picture, recognised by its bytes; pictures are re-encoded, the name generated.

@@ -30,3 +30,50 @@ def public_notices(estate, today):
         notice.public_title = redact(notice.title, names=names, keep=keep)
         notice.public_body = redact(notice.body, names=names, keep=keep)
     return notices
+
+
+# -- paper ballots: finding the owner of a sheet, and how far the count has come --------------------------------
+
+PAPER_ROWS = 60  # electors shown at once on the paper-entry page: narrow by building and room for more
+
+
+def paper_entry_electors(motion, *, building: str = "", room: str = "", name: str = "", hide_voted: bool = False):
+    """The electors of ``motion`` matching a paper sheet's building, room (门牌号, with or without the entrance)
+    and owner's name, each with its homes, its persons (for the masked phone) and its current ballot; at most
+    ``PAPER_ROWS`` of them, in the order of the homes."""
+    from django.db.models import Min, Prefetch, Q
+
+    from linli.assembly.models import ElectorHome
+    from linli.core.text import normalize
+
+    electors = motion.electors.all()
+    building, room, name = (normalize(v or "").strip() for v in (building, room, name))
+    place = Q()  # one filter() call, so that the building and the room are those of one and the same home
+    if building:  # "3", "3栋" and "3号楼" find the building numbered any of these ways, and never 13栋
+        bare = building.removesuffix("栋").removesuffix("号楼")
+        place &= Q(homes__home__building__number__in=[bare, f"{bare}栋", f"{bare}号楼"])
+    if room:
+        place &= Q(homes__home__number__iexact=room)
+    if place:
+        electors = electors.filter(place)
+    if name:
+        electors = electors.filter(label__icontains=name)
+    if hide_voted:
+        electors = electors.filter(ballot__isnull=True)
+    homes = ElectorHome.objects.select_related("home__building").order_by("home__building__number",
+                                                                          "home__entrance", "home__number")
+    return list(electors.distinct().annotate(first_home=Min("homes__home_id")).select_related(
+        "ballot__current__actor").prefetch_related(Prefetch("homes", queryset=homes), "persons").order_by(
+        "first_home", "id")[:PAPER_ROWS])
+
+
+def ballot_progress(motion) -> dict:
+    """How far the count has come: electors and area that have voted, out of the electorate (no choices)."""
+    from decimal import Decimal
+
+    from django.db.models import Count, Sum
+
+    total = motion.electors.aggregate(n=Count("id"), area=Sum("area"))
+    voted = motion.electors.filter(ballot__isnull=False).aggregate(n=Count("id"), area=Sum("area"))
+    return {"voted": voted["n"], "total": total["n"], "voted_area": voted["area"] or Decimal(0),
+            "total_area": total["area"] or Decimal(0)}

@@ -49,6 +49,11 @@ class AssemblyOpenSerializer(serializers.Serializer):
 class AssemblyVoteSerializer(serializers.Serializer):
     elector = key_field()
     choice = serializers.ChoiceField(choices=tally.CHOICES)
+    replaces = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1,
+        help_text="the id of the current event of the elector's existing ballot (`event` in ballots/ and mine/): "
+                  "needed to replace it; without it a second ballot is refused with 409 `ballot_exists`, and with "
+                  "an event that is no longer current with 409 `ballot_changed`")
 
 
 class AssemblyPaperBallotSerializer(AssemblyVoteSerializer):
@@ -66,6 +71,9 @@ class AssemblyBallotRowSerializer(serializers.Serializer):
     voted = serializers.BooleanField()
     channel = serializers.CharField(allow_null=True)
     choice = serializers.CharField(allow_null=True, help_text="null on secret ballots")
+    ballot = serializers.IntegerField(source="ballot_id", allow_null=True, help_text="the ballot's id, null before a vote")
+    event = serializers.IntegerField(allow_null=True, help_text="the ballot's current event: send it as `replaces`")
+    at = serializers.DateTimeField(allow_null=True, help_text="when the current event was written")
 
 
 class AssemblyMyElectorSerializer(serializers.Serializer):
@@ -73,6 +81,8 @@ class AssemblyMyElectorSerializer(serializers.Serializer):
     area = serializers.DecimalField(max_digits=12, decimal_places=2)
     homes = serializers.ListField(child=serializers.CharField())
     choice = serializers.CharField(allow_null=True)
+    channel = serializers.CharField(allow_null=True)
+    event = serializers.IntegerField(allow_null=True, help_text="the ballot's current event: send it as `replaces`")
 
 
 class AssemblyAttendanceSerializer(serializers.ModelSerializer):

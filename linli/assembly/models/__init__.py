@@ -21,6 +21,7 @@ from .motions import (
     MotionEvent,
     MotionQuerySet,
 )
+from .motions import _event_sheet_path as _event_sheet_path
 from .motions import _sheet_path as _sheet_path
 from .notices import Acknowledgement, Notice, NoticeAttachment, NoticeQuerySet
 from .notices import _attachment_path as _attachment_path

@@ -93,6 +93,11 @@ class Motion(models.Model):
         now = now or timezone.now()
         return self.status == self.Status.OPEN and self.opens_at <= now < self.closes_at
 
+    def ballot_choices(self) -> list[tuple[str, str]]:
+        """The choices a ballot on this motion can take, as ``[(value, label)]``: the one list the ballot page,
+        the paper-entry pages, the forms and ``ballot_cast`` use."""
+        return [(value, str(label)) for value, label in Choice.choices]
+
 
 class Elector(models.Model):
     """One owner in a motion's electorate (a snapshot of the registry when the vote opened).
@@ -151,13 +156,16 @@ def _sheet_path(instance, filename):
 
 
 class Ballot(models.Model):
-    """An owner's current ballot on a motion (one per elector); every cast or change is a BallotEvent."""
+    """An owner's current ballot on a motion (one per elector); every cast or change is a BallotEvent, and the
+    ballot's evidence is its current event's (the scan of the paper sheet that produced it, none online)."""
 
     motion = models.ForeignKey(Motion, verbose_name=_("表决事项"), on_delete=models.PROTECT, related_name="ballots")
     elector = models.OneToOneField(Elector, verbose_name=_("表决业主"), on_delete=models.PROTECT, related_name="ballot")
     choice = models.CharField(_("表决意见"), max_length=8, choices=Choice.choices)
     channel = models.CharField(_("方式"), max_length=8, choices=Channel.choices)
-    sheet = models.FileField(_("纸质票扫描件"), upload_to=_sheet_path, blank=True)
+    current = models.ForeignKey(
+        "BallotEvent", verbose_name=_("当前记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     cast_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("投票/录入人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -173,13 +181,19 @@ class Ballot(models.Model):
         return f"{self.motion_id} · {self.elector_id}"  # never the choice: ballots may be secret
 
 
+def _event_sheet_path(instance, filename):
+    return f"assembly/ballots/{instance.ballot.motion_id}/{filename}"
+
+
 class BallotEvent(Event):
-    """Append-only history of a ballot: cast, changed (with the choice; hidden on secret ballots)."""
+    """Append-only history of a ballot: cast, changed (with the choice; hidden on secret ballots), each with its
+    own evidence: the scan of the paper sheet it was entered from (none for an online vote)."""
 
     ballot = models.ForeignKey(Ballot, verbose_name=_("表决票"), on_delete=models.PROTECT, related_name="events")
-    # kind: cast | changed
+    # kind: cast | changed; data: {"replaces": id of the event it replaced} on a change
     choice = models.CharField(_("表决意见"), max_length=8, choices=Choice.choices)
     channel = models.CharField(_("方式"), max_length=8, choices=Channel.choices)
+    sheet = models.FileField(_("纸质票扫描件"), upload_to=_event_sheet_path, blank=True)
 
     class Meta:
         verbose_name = _("表决票记录")

@@ -23,6 +23,7 @@ from linli.assembly.models import (
     MotionEvent,
     Notice,
 )
+from linli.core.errors import Conflict
 from linli.people.models import Occupancy
 from linli.places.models import Estate, Home
 
@@ -135,22 +136,44 @@ def electors_of(motion: Motion, user):
     return motion.electors.filter(persons=person_id)
 
 
+def describe_ballot(event: BallotEvent, *, show_choice: bool) -> str:
+    """The existing ballot as a confirmation names it: when, how and (unless the vote is secret) what.
+
+    "该业主已于 2026-12-06 10:30 通过线上投了同意（记录 #12）"; on a secret vote "… 通过线上投票（记录 #12）".
+    """
+    values = {"at": timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M"), "channel": event.get_channel_display(),
+              "choice": event.get_choice_display(), "event": event.pk}
+    if show_choice:
+        return _("该业主已于 %(at)s 通过%(channel)s投了%(choice)s（记录 #%(event)s）") % values
+    return _("该业主已于 %(at)s 通过%(channel)s投票（记录 #%(event)s）") % values
+
+
 @transaction.atomic
 def ballot_cast(
-    *, motion: Motion, elector: Elector, choice: str, actor, channel: str = Channel.ONLINE, sheet=None, now=None
+    *, motion: Motion, elector: Elector, choice: str, actor, channel: str = Channel.ONLINE, sheet=None, now=None,
+    replaces: int | None = None,
 ) -> Ballot:
-    """Cast or change the ballot of ``elector``: online by one of its owners, on paper by staff with the scan."""
+    """Cast or change the ballot of ``elector``: online by one of its owners, on paper by staff with the scan.
+
+    A ballot is never replaced silently: when the elector already has one, the call must name the ballot's
+    current event in ``replaces`` (the page or client showed it and the person confirmed replacing it); without
+    it the call is refused (``Conflict``, code ``ballot_exists``, naming the existing ballot), and a ``replaces``
+    that is no longer the current event (someone changed the ballot meanwhile) is refused too (``ballot_changed``).
+    The scan is stored on the event it produced (``BallotEvent.sheet``); the replaced events keep theirs.
+    """
     now = now or timezone.now()
     motion = Motion.objects.select_for_update().get(pk=motion.pk)
     if elector.motion_id != motion.pk:
         raise ValidationError(_("该业主不在本次表决的业主名册中"))
     if not motion.is_open(now):
         raise ValidationError(_("表决未开始或已截止，不能投票"))
-    if choice not in tally.CHOICES:
+    if choice not in {value for value, _label in motion.ballot_choices()}:
         raise ValidationError({"choice": _("表决意见只能是同意、反对或弃权")})
     if channel == Channel.ONLINE:
         if not permissions.can_vote_online(actor, elector):
             raise ValidationError(_("只能为自己名下的房屋投票"))
+        if sheet:
+            raise ValidationError({"sheet": _("线上投票没有纸质票扫描件")})
     elif channel == Channel.PAPER:
         # A paper ballot speaks for an owner who is not there: only the staff who run the vote enter it.
         permissions.require(permissions.can_record_paper_ballot(actor, motion), _("只有组织表决的管理员可以录入纸质票"))
@@ -158,15 +181,26 @@ def ballot_cast(
             raise ValidationError({"sheet": _("纸质票须上传扫描件")})
     else:
         raise ValidationError({"channel": _("未知的投票方式")})
-    ballot = Ballot.objects.filter(elector=elector).first()
-    kind = "changed" if ballot else "cast"
+    ballot = Ballot.objects.select_for_update(of=("self",)).select_related("current").filter(elector=elector).first()
     if ballot is None:
-        ballot = Ballot(motion=motion, elector=elector, cast_at=now)
+        if replaces:
+            raise ValidationError({"replaces": _("该业主尚未投票，没有可替换的表决票")})
+        ballot, kind, data = Ballot(motion=motion, elector=elector, cast_at=now), "cast", {}
+    else:
+        current = ballot.current or ballot.events.order_by("-at", "-id").first()
+        existing = describe_ballot(current, show_choice=not motion.secret)
+        if not replaces:
+            raise Conflict(_("%(existing)s。替换该票须确认。") % {"existing": existing}, code="ballot_exists")
+        if str(replaces) != str(current.pk):
+            raise Conflict(_("确认替换的记录 #%(confirmed)s 已不是该业主的当前表决票：%(existing)s。请重新确认。") % {
+                "confirmed": replaces, "existing": existing}, code="ballot_changed")
+        kind, data = "changed", {"replaces": current.pk}
     ballot.choice, ballot.channel, ballot.cast_by, ballot.changed_at = choice, channel, actor, now
-    if sheet:
-        ballot.sheet = sheet
     ballot.save()
-    BallotEvent.objects.create(ballot=ballot, kind=kind, choice=choice, channel=channel, actor=actor, at=now)
+    event = BallotEvent.objects.create(ballot=ballot, kind=kind, choice=choice, channel=channel, actor=actor, at=now,
+                                       sheet=sheet or "", data=data)
+    ballot.current = event
+    ballot.save(update_fields=["current"])
     return ballot
 
 

@@ -137,7 +137,12 @@ def test_a_resident_votes_for_their_own_home_on_the_ballot_page(world, client_fo
     assert "李建国" not in page  # a neighbour's name is never on a resident's page
     mine = response.context["electors"][0]
     client.post(reverse("assembly:vote", args=[motion.pk]), {"elector": mine.pk, "choice": "for"})
-    client.post(reverse("assembly:vote", args=[motion.pk]), {"elector": mine.pk, "choice": "abstain"})
+    # The page now shows the ballot and its buttons carry its current event: changing it confirms replacing it.
+    page = client.get(reverse("assembly:vote", args=[motion.pk])).content.decode()
+    current = Ballot.objects.get().current_id
+    assert f'name="replaces" value="{current}"' in page
+    client.post(reverse("assembly:vote", args=[motion.pk]), {"elector": mine.pk, "choice": "abstain",
+                                                             "replaces": current})
     ballot = Ballot.objects.get()
     assert (ballot.choice, list(ballot.events.values_list("choice", flat=True))) == ("abstain", ["for", "abstain"])
 

@@ -142,8 +142,9 @@ def test_a_tenant_is_not_an_elector(world):
 def test_a_resident_votes_online_for_their_own_home_and_may_change_until_the_close(world):
     motion = open_motion(world)
     mine = services.electors_of(motion, world.resident_a).get()
-    services.ballot_cast(motion=motion, elector=mine, choice="against", actor=world.resident_a)
-    ballot = services.ballot_cast(motion=motion, elector=mine, choice="for", actor=world.resident_a)
+    first = services.ballot_cast(motion=motion, elector=mine, choice="against", actor=world.resident_a)
+    ballot = services.ballot_cast(motion=motion, elector=mine, choice="for", actor=world.resident_a,
+                                  replaces=first.current_id)
     assert (ballot.choice, ballot.channel) == ("for", "online")
     assert Ballot.objects.count() == 1
     assert list(ballot.events.values_list("kind", "choice")) == [("cast", "against"), ("changed", "for")]
@@ -164,7 +165,7 @@ def test_a_paper_ballot_needs_the_scanned_sheet(world):
         services.ballot_cast(motion=motion, elector=elector, choice="for", actor=world.street_admin, channel="paper")
     ballot = services.ballot_cast(motion=motion, elector=elector, choice="for", actor=world.street_admin,
                                   channel="paper", sheet=sheet())
-    assert ballot.sheet.name.startswith(f"assembly/ballots/{motion.pk}/ballot")
+    assert ballot.current.sheet.name.startswith(f"assembly/ballots/{motion.pk}/ballot")
 
 
 def test_nobody_votes_after_the_close(world):

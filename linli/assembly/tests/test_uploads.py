@@ -105,9 +105,9 @@ def test_a_ballot_scan_is_a_download_that_is_not_cached(world, client_for):
     client_for("community_admin").post(reverse("assembly:paper_ballot", args=[motion.pk]),
                                        {"elector": elector.pk, "choice": "for", "sheet": sheet()})
     ballot = Ballot.objects.get()
-    assert ballot.sheet.name.endswith(".pdf") and "ballot.pdf" not in ballot.sheet.name
+    assert ballot.current.sheet.name.endswith(".pdf") and "ballot.pdf" not in ballot.current.sheet.name
     response = client_for("community_admin").get(reverse("assembly:ballot_sheet", args=[ballot.pk]))
     assert (response["Content-Type"], response["Content-Disposition"], response["Cache-Control"]) == (
-        "application/pdf", f'attachment; filename="ballot-{ballot.pk}.pdf"', "private, no-store")
+        "application/pdf", f'attachment; filename="ballot-{ballot.pk}-{ballot.current_id}.pdf"', "private, no-store")
     assert client_for("stranger").get(reverse("assembly:ballot_sheet", args=[ballot.pk])).status_code == 404
     assert client_for("resident_a").get(reverse("assembly:ballot_sheet", args=[ballot.pk])).status_code == 404

@@ -5,6 +5,7 @@ or district (``can_write_estate``) change them; read-only roles get 403; a resid
 and reads notices; everyone else gets 404. The public estate page needs no sign-in and shows no personal data.
 """
 
+from linli.assembly.views.ballots import ballot_event_sheet, ballot_history, paper_batch  # noqa: F401
 from linli.assembly.views.cases import case_detail, case_new  # noqa: F401
 from linli.assembly.views.meetings import (  # noqa: F401
     meeting_detail,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.assembly import permissions, services, tally
+from linli.assembly import permissions, services
 from linli.assembly.forms import (
     MotionForm,
     PaperBallotForm,
@@ -29,6 +29,7 @@ from linli.assembly.views.common import (
 )
 from linli.core import uploads
 from linli.core.access import get_visible_or_404, member_required, staff_required
+from linli.core.errors import Conflict
 from linli.people.scopes import scope_for
 from linli.places.models import Estate
 from linli.places.permissions import require_estate_writer
@@ -91,7 +92,7 @@ def motion_detail(request, pk):
     motion = get_visible_or_404(Motion.objects.select_related("estate", "meeting"), request.user, pk=pk)
     if not _is_staff_for(request.user, motion.estate):
         raise Http404
-    electors = motion.electors.annotate(home_count=Count("homes")).select_related("ballot").order_by("id")
+    electors = motion.electors.annotate(home_count=Count("homes")).select_related("ballot__current").order_by("id")
     voted = sum(1 for e in electors if hasattr(e, "ballot"))
     can_write = scope_for(request.user).can_write_estate(motion.estate)
     return render(request, "assembly/motion_detail.html", {
@@ -137,10 +138,21 @@ def paper_ballot(request, pk):
     permissions.require(permissions.can_record_paper_ballot(request.user, motion))
     form = PaperBallotForm(request.POST, request.FILES, motion=motion)
     if form.is_valid():
+        elector = form.cleaned_data["elector"]
         try:
-            services.ballot_cast(motion=motion, elector=form.cleaned_data["elector"], choice=form.cleaned_data["choice"],
-                                 channel="paper", sheet=form.cleaned_data["sheet"], actor=request.user)
-            messages.success(request, _("已录入纸质票：%(who)s") % {"who": form.cleaned_data["elector"]})
+            services.ballot_cast(motion=motion, elector=elector, choice=form.cleaned_data["choice"],
+                                 channel="paper", sheet=form.cleaned_data["sheet"], actor=request.user,
+                                 replaces=form.cleaned_data["replaces"])
+            messages.success(request, _("已录入纸质票：%(who)s") % {"who": elector})
+        except Conflict as exc:
+            # An existing ballot is never replaced silently: show it by name and ask to confirm (the scan is
+            # chosen again: a browser does not keep a file across pages).
+            ballot = Ballot.objects.select_related("current").get(elector=elector)
+            confirm = PaperBallotForm(motion=motion, initial={
+                "elector": elector.pk, "choice": form.cleaned_data["choice"], "replaces": ballot.current_id})
+            return render(request, "assembly/paper_confirm.html", {
+                "motion": motion, "elector": elector, "form": confirm, "message": "；".join(exc.messages),
+                "ballot": ballot}, status=409)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
     else:
@@ -150,13 +162,15 @@ def paper_ballot(request, pk):
 
 @staff_required
 def ballot_sheet(request, pk):
-    """The scanned paper ballot, for the estate's staff (it shows how the owner voted)."""
-    ballot = get_object_or_404(Ballot.objects.select_related("motion__estate"), pk=pk)
+    """The scan of a ballot's current evidence, for the estate's staff (it shows how the owner voted): the scan
+    of the paper sheet that produced the ballot as it stands; none once the owner changed it online."""
+    ballot = get_object_or_404(Ballot.objects.select_related("motion__estate", "current"), pk=pk)
     if not Estate.objects.managed_by_staff_of(request.user).filter(pk=ballot.motion.estate_id).exists():
         raise Http404
-    if not sees_choices(request.user, ballot.motion) or not ballot.sheet:
+    if not sees_choices(request.user, ballot.motion) or ballot.current is None or not ballot.current.sheet:
         raise Http404
-    return uploads.serve(ballot.sheet, name=f"ballot-{ballot.pk}", inline=True, cache="private, no-store")
+    return uploads.serve(ballot.current.sheet, name=f"ballot-{ballot.pk}-{ballot.current_id}", inline=True,
+                         cache="private, no-store")
 
 
 @member_required
@@ -171,8 +185,10 @@ def vote(request, pk):
         if elector is None:
             raise Http404
         try:
+            # The page shows the current ballot (its channel, time and choice) and each button carries its event:
+            # a change confirms replacing what the owner saw; a ballot changed meanwhile is refused and shown.
             services.ballot_cast(motion=motion, elector=elector, choice=request.POST.get("choice", ""),
-                                 actor=request.user)
+                                 actor=request.user, replaces=request.POST.get("replaces") or None)
             messages.success(request, _("您的表决意见已记录，截止前可以修改"))
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
@@ -183,6 +199,6 @@ def vote(request, pk):
         e.history = list(e.current.events.order_by("id")) if e.current else []
     return render(request, "assembly/vote.html", {
         "motion": motion, "electors": electors, "is_open": motion.is_open(),
-        "choices": [(c, _(tally.CHOICE_LABELS[c])) for c in tally.CHOICES],
+        "choices": motion.ballot_choices(),
         "notice": Notice.objects.filter(motion=motion).first(),
     })
