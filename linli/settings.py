@@ -489,3 +489,8 @@ if LINLI_PRODUCTION and not CELERY_BROKER_URL:
 if CELERY_TASK_TIME_LIMIT >= _visibility_timeout:
     raise ImproperlyConfigured("CELERY_TASK_TIME_LIMIT must be below CELERY_VISIBILITY_TIMEOUT (docs/tasks.md)")
 # --- end of issue 14: task queue settings ---
+
+# Owners' votes: the notice period before a vote opens and the minimum voting period, per city (a division-code
+# prefix → {"notice_days": n, "min_voting_days": n}; the longest prefix wins). Defaults from the regulation in
+# force: linli/assembly/rules.py.
+LINLI_VOTE_RULES: dict[str, dict[str, int]] = {}

@@ -11,6 +11,7 @@ from .meetings import (
     MeetingQuerySet,
 )
 from .motions import (
+    MANAGER_MODES,
     Ballot,
     BallotEvent,
     Channel,
@@ -19,6 +20,7 @@ from .motions import (
     ElectorHome,
     Motion,
     MotionEvent,
+    MotionOption,
     MotionQuerySet,
 )
 from .motions import _sheet_path as _sheet_path
@@ -37,6 +39,8 @@ __all__ = [
     "MeetingEvent",
     "MotionQuerySet",
     "Motion",
+    "MotionOption",
+    "MANAGER_MODES",
     "Elector",
     "ElectorHome",
     "Choice",
