@@ -44,7 +44,7 @@ def _check_timing(*, estate, announced_at, opens_at, closes_at, exception: str, 
     r = rules.rules_for(estate)
     if opens_at - announced_at < r.notice:
         raise ValidationError({"opens_at": _(
-            "表决开始时间须在公告后至少 %(days)s 日（%(source)s：业主大会会议应当于会议召开十五日前通知全体业主）；"
+            "表决开始时间须在公告后至少 %(days)s 日（通知期，%(source)s）；"
             "公告时间 %(announced)s，最早可于 %(earliest)s 开始。如有例外，请填写例外理由和依据文号。") % {
             "days": r.notice_days, "source": r.notice_source,
             "announced": timezone.localtime(announced_at).strftime("%Y-%m-%d %H:%M"),
