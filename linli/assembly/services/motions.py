@@ -36,23 +36,26 @@ MANAGER_MODE_VALUES = [value for value, _label in MANAGER_MODES]
 # -- motions -------------------------------------------------------------------------------------------------
 
 
-def _check_timing(*, estate, announced_at, opens_at, closes_at, exception: str, document: str, field_prefix=""):
+def _check_timing(*, estate, announced_at, opens_at, closes_at, exception: str, document: str):
     """The notice period before a vote opens and its minimum length (linli/assembly/rules.py), unless a documented
     exception (a reason and a document number) is recorded."""
     if exception.strip() and document.strip():
         return
     r = rules.rules_for(estate)
+    errors = {}
     if opens_at - announced_at < r.notice:
-        raise ValidationError({"opens_at": _(
+        errors["opens_at"] = (_(
             "表决开始时间须在公告后至少 %(days)s 日（通知期，%(source)s）；"
             "公告时间 %(announced)s，最早可于 %(earliest)s 开始。如有例外，请填写例外理由和依据文号。") % {
             "days": r.notice_days, "source": r.notice_source,
             "announced": timezone.localtime(announced_at).strftime("%Y-%m-%d %H:%M"),
-            "earliest": timezone.localtime(announced_at + r.notice).strftime("%Y-%m-%d %H:%M")}})
+            "earliest": timezone.localtime(announced_at + r.notice).strftime("%Y-%m-%d %H:%M")})
     if closes_at - opens_at < r.min_voting:
-        raise ValidationError({"closes_at": _(
+        errors["closes_at"] = _(
             "表决期不得少于 %(days)s 日（最短表决期，%(source)s）。如有例外，请填写例外理由和依据文号。") % {
-            "days": r.min_voting_days, "source": r.voting_source}})
+            "days": r.min_voting_days, "source": r.voting_source}
+    if errors:
+        raise ValidationError(errors)
 
 
 def _manager_choice(*, estate, mode: str, provider, field: str = "manager_mode"):
