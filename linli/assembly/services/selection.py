@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linli.assembly import permissions
 from linli.assembly.models import (
@@ -27,8 +28,9 @@ def _event(case, kind, actor, motion=None, now=None, **data):
                                          at=now or timezone.now())
 
 
-MODE_LABELS = {"market": _("市场化物业"), "self": _("业主自行管理"), "custodian": _("国有企业托管")}
-LAW = _("民法典第二百七十八条第一款第（四）项、第二百八十条")
+MODE_LABELS = {"market": gettext_lazy("市场化物业"), "self": gettext_lazy("业主自行管理"),
+               "custodian": gettext_lazy("国有企业托管")}
+LAW = gettext_lazy("民法典第二百七十八条第一款第（四）项、第二百八十条")
 
 
 def _chosen(case: SelectionCase, motion: Motion | None, field: str = "motion"):
