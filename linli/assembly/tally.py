@@ -455,8 +455,11 @@ def explain_options(m: Matter, *, quorum_met, total_area, total_owners, voting_a
     return "".join(lines)
 
 
-def tally_document(doc) -> Result:
-    """Count a document shaped like the CLI's input file (already parsed, numbers as Decimal)."""
+def tally_document(doc) -> Result | OptionsResult:
+    """Count a document shaped like the CLI's input file (already parsed, numbers as Decimal).
+
+    With ``"options": [{"key", "label"}, ...]`` it is a vote with options: each ballot is ``{"owner", "option"}``
+    or ``{"owner", "choice": "abstain"}``, and the result names the winning option (or none)."""
     if not isinstance(doc, dict):
         raise TallyError(gettext_noop("文件内容必须是一个 JSON 对象：{\"matter\", \"homes\", \"ballots\"}"))
     for key in ("matter", "homes", "ballots"):
@@ -471,6 +474,18 @@ def tally_document(doc) -> Result:
             raise TallyError(gettext_noop("第 %(i)s 个房屋必须有 id、owner、area"), i=i)
         homes.append(OwnedHome(str(row["id"]), str(row["owner"]).strip(), parse_area(row["area"], row["id"])))
     votes = []
+    options = doc.get("options")
+    if options is not None:
+        if not isinstance(options, list) or not all(isinstance(o, dict) and "key" in o for o in options):
+            raise TallyError(gettext_noop("options 必须是列表，每项有 key、label"))
+        for i, row in enumerate(doc["ballots"], start=1):
+            if not isinstance(row, dict) or "owner" not in row or ("option" not in row and "choice" not in row):
+                raise TallyError(gettext_noop("第 %(i)s 张表决票必须有 owner 和 option（或 choice: abstain）"), i=i)
+            option = row.get("option")
+            votes.append(Vote(str(row["owner"]).strip(), FOR if option is not None else row["choice"],
+                              str(option) if option is not None else None))
+        return tally_options(doc["matter"], homes, votes,
+                             [(str(o["key"]), str(o.get("label") or o["key"])) for o in options])
     for i, row in enumerate(doc["ballots"], start=1):
         if not isinstance(row, dict) or "owner" not in row or "choice" not in row:
             raise TallyError(gettext_noop("第 %(i)s 张表决票必须有 owner、choice"), i=i)

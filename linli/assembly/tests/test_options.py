@@ -216,3 +216,22 @@ def test_the_api_vote_takes_an_option(world, client_for, three):
     assert post(client, url, {"elector": mine.pk, "choice": "for"}).status_code == 400
     response = post(client, url, {"elector": mine.pk, "choice": f"option:{option.pk}"})
     assert response.status_code == 200 and response.json()[0]["choice"] == f"option:{option.pk}"
+
+
+def test_the_cli_counts_a_file_with_options(tmp_path):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    doc = {"matter": "hire_manager", "options": [{"key": "m", "label": "义渡物业"}, {"key": "s", "label": "自行管理"}],
+           "homes": [{"id": "1", "owner": "a", "area": "60"}, {"id": "2", "owner": "b", "area": "50"},
+                     {"id": "3", "owner": "c", "area": "40"}],
+           "ballots": [{"owner": "a", "option": "m"}, {"owner": "b", "option": "m"}, {"owner": "c", "choice": "abstain"}]}
+    path = tmp_path / "vote.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    out = StringIO()
+    call_command("assembly", "tally", str(path), stdout=out)
+    result = json.loads(out.getvalue())
+    assert (result["winner"], result["options"][0]["area"], result["abstain_owners"]) == ("m", "110", 1)
+    assert "“义渡物业”胜出" in result["explanation"]
