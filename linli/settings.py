@@ -372,6 +372,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "LevelEnum": "linli.places.models.Division.Level",
     "WorkOrderLevelEnum": "linli.workorders.models.Level",
     "AssemblyLevelEnum": "linli.assembly.models.Level",
+    "ManagerModeEnum": "linli.assembly.models.MANAGER_MODES",  # a motion's chosen way of management (issue 15)
+    "StewardshipModeEnum": "linli.places.models.Stewardship.Mode",
 }
 # Request bodies get their own components: read-only fields are left out of them and required text is non-blank
 # (minLength 1), so that what the schema calls valid is what the API accepts.
