@@ -107,8 +107,11 @@ def db_vote(homes: int) -> dict:
     Occupancy.objects.bulk_create([Occupancy(person=p, home=h, relation="owner") for p, h in zip(people, new, strict=True)],
                                   batch_size=2000)
     now = timezone.now()
+    opens = now - timezone.timedelta(hours=1)  # announced the notice period before, open the minimum period
     motion = services.motion_create(estate=estate, matter="hire_manager", title="bench", actor=world.street_admin,
-                                    opens_at=now - timezone.timedelta(hours=1), closes_at=now + timezone.timedelta(days=1))
+                                    opens_at=opens, closes_at=opens + timezone.timedelta(days=7),
+                                    manager_mode="market", provider=world.company,
+                                    now=opens - timezone.timedelta(days=15))
     out = {"database": connection.vendor, "homes": homes + 1}
     start = time.perf_counter()
     services.motion_open(motion=motion, actor=world.street_admin, now=now)

@@ -13,7 +13,8 @@ from linli.people.actors import system_actor
 
 def test_a_resident_votes_and_the_result_is_posted_on_the_public_board(world, live_server, sign_in, shot):
     # The vote closes in five minutes, so that its result is posted today.
-    motion = open_motion(world, now=timezone.now() - datetime.timedelta(days=1, minutes=-5))
+    motion = open_motion(world, now=timezone.now() - datetime.timedelta(days=7, minutes=-65))  # opened an hour before
+    # that, a week ago; it closes in five minutes
     page = sign_in("resident_a")
     page.goto(f"{live_server.url}/assembly/")
     expect(page.locator("h1")).to_have_text("业主表决")

@@ -372,6 +372,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "LevelEnum": "linli.places.models.Division.Level",
     "WorkOrderLevelEnum": "linli.workorders.models.Level",
     "AssemblyLevelEnum": "linli.assembly.models.Level",
+    "ManagerModeEnum": "linli.assembly.models.MANAGER_MODES",  # a motion's chosen way of management (issue 15)
+    "StewardshipModeEnum": "linli.places.models.Stewardship.Mode",
 }
 # Request bodies get their own components: read-only fields are left out of them and required text is non-blank
 # (minLength 1), so that what the schema calls valid is what the API accepts.
@@ -489,3 +491,8 @@ if LINLI_PRODUCTION and not CELERY_BROKER_URL:
 if CELERY_TASK_TIME_LIMIT >= _visibility_timeout:
     raise ImproperlyConfigured("CELERY_TASK_TIME_LIMIT must be below CELERY_VISIBILITY_TIMEOUT (docs/tasks.md)")
 # --- end of issue 14: task queue settings ---
+
+# Owners' votes: the notice period before a vote opens and the minimum voting period, per city (a division-code
+# prefix → {"notice_days": n, "min_voting_days": n}; the longest prefix wins). Defaults from the regulation in
+# force: linli/assembly/rules.py.
+LINLI_VOTE_RULES: dict[str, dict[str, int]] = {}

@@ -47,6 +47,14 @@ class AssemblyViewSet(ScopedViewSet):
         return super().create(request, *args, **kwargs)
 
 
+def _ballot_choice(motion, value):
+    try:
+        return motion.parse_ballot_choice(value)
+    except ValueError:
+        raise ValidationError({"choice": _("须为本次表决的选项之一：%(values)s") % {
+            "values": ", ".join(v for v, _label in motion.ballot_choices())}}) from None
+
+
 class MotionViewSet(AssemblyViewSet):
     """业主表决 (Civil Code art. 278): draft, open (electorate snapshot), vote, close (count + notice)."""
 
@@ -57,6 +65,8 @@ class MotionViewSet(AssemblyViewSet):
     def perform_create(self, serializer):
         d = serializer.validated_data
         self.require_write(estate=d["estate"])
+        d = dict(d)
+        d["options"] = [dict(o) for o in d.get("options") or []]
         serializer.instance = services.motion_create(actor=self.request.user, **d)
 
 
@@ -89,7 +99,8 @@ class MotionViewSet(AssemblyViewSet):
         elector = services.electors_of(motion, request.user).filter(pk=s.validated_data["elector"]).first()
         if elector is None:
             raise Http404
-        services.ballot_cast(motion=motion, elector=elector, choice=s.validated_data["choice"], actor=request.user,
+        choice, option = _ballot_choice(motion, s.validated_data["choice"])
+        services.ballot_cast(motion=motion, elector=elector, choice=choice, option=option, actor=request.user,
                              replaces=s.validated_data.get("replaces"))
         return self.mine(request, pk)
 
@@ -105,7 +116,8 @@ class MotionViewSet(AssemblyViewSet):
         s = serializers.AssemblyPaperBallotSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         elector = get_object_or_404(motion.electors, pk=s.validated_data["elector"])
-        services.ballot_cast(motion=motion, elector=elector, choice=s.validated_data["choice"],
+        choice, option = _ballot_choice(motion, s.validated_data["choice"])
+        services.ballot_cast(motion=motion, elector=elector, choice=choice, option=option,
                              channel="paper", sheet=s.validated_data["sheet"], actor=request.user,
                              replaces=s.validated_data.get("replaces"))
         return self.ballots(request, pk)
@@ -123,7 +135,8 @@ class MotionViewSet(AssemblyViewSet):
             ballot = getattr(e, "ballot", None)
             e.voted = ballot is not None
             e.channel = ballot.channel if ballot else None
-            e.choice = ballot.choice if ballot and show else None
+            e.choice = ((f"option:{ballot.option_id}" if ballot.option_id else ballot.choice)
+                        if ballot and show else None)
             e.ballot_id, e.event = (ballot.pk, ballot.current_id) if ballot else (None, None)
             e.at = ballot.current.at if ballot and ballot.current else None
             rows.append(e)
@@ -138,7 +151,8 @@ class MotionViewSet(AssemblyViewSet):
         for e in services.electors_of(motion, request.user).prefetch_related("homes__home__building"):
             e.homes_list = [str(eh.home) for eh in e.homes.all()]
             ballot = Ballot.objects.filter(elector=e).first()
-            rows.append({"pk": e.pk, "area": e.area, "homes": e.homes_list, "choice": ballot.choice if ballot else None,
+            choice = (f"option:{ballot.option_id}" if ballot.option_id else ballot.choice) if ballot else None
+            rows.append({"pk": e.pk, "area": e.area, "homes": e.homes_list, "choice": choice,
                          "channel": ballot.channel if ballot else None, "event": ballot.current_id if ballot else None})
         return Response(serializers.AssemblyMyElectorSerializer(rows, many=True).data)
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from linli.assembly import services
 from linli.assembly.models import Motion
-from linli.people.models import User
+from linli.people.demo import MARKET_COMPANY, STATE_CUSTODIAN
+from linli.people.models import Organization, User
 from linli.places.models import Estate
 
 OPEN_VOTE = "使用维修资金修缮2栋屋面防水"
@@ -42,9 +43,11 @@ def load(*, out) -> None:
     today = timezone.localdate()
 
     # An open vote in the resident's estate: most owners have voted on paper already; the resident has not.
+    # Announced 15 days before it opened (物业管理条例 art. 14), open for more than the minimum period.
     motion = services.motion_create(estate=estate, matter="use_repair_fund", title=OPEN_VOTE, actor=admin,
                                     body="2栋屋面渗漏，拟使用专项维修资金约 8.6 万元修缮防水层。",
-                                    opens_at=now - datetime.timedelta(days=3), closes_at=now + datetime.timedelta(days=12))
+                                    opens_at=now - datetime.timedelta(days=3), closes_at=now + datetime.timedelta(days=12),
+                                    now=now - datetime.timedelta(days=18))
     services.motion_open(motion=motion, actor=admin, now=now - datetime.timedelta(days=3))
     resident = User.objects.filter(username="resident").first()
     resident_person = getattr(resident, "person_id", None)
@@ -63,7 +66,7 @@ def load(*, out) -> None:
         start = now - datetime.timedelta(days=20)
         raise_fund = services.motion_create(
             estate=other, matter="raise_repair_fund", title="续筹专项维修资金（每平方米 20 元）", actor=admin,
-            opens_at=start, closes_at=now - datetime.timedelta(days=1))
+            opens_at=start, closes_at=now - datetime.timedelta(days=1), now=start - datetime.timedelta(days=16))
         services.motion_open(motion=raise_fund, actor=admin, now=start)
         _ballots(raise_fund, rng, admin, share=0.85, yes=0.82, now=start + datetime.timedelta(days=2))
         services.motion_close(motion=raise_fund, actor=admin, now=now)
@@ -96,9 +99,33 @@ def load(*, out) -> None:
                          community=community, posted_on=today, ends_on=today + datetime.timedelta(days=7),
                          actor=community_admin)
 
-    # Seed 000: an unmanaged estate looks for a manager; contracts ending soon open renewal cases.
+    # Seed 000: an unmanaged estate looks for a manager — one motion with three options (a market company,
+    # self-management, the state custodian), announced 15 days ahead and open for the minimum period; contracts
+    # ending soon open renewal cases.
     unmanaged = Estate.objects.filter(name="新工老街院落").first()
+    votes = 2
     if unmanaged is not None:
-        services.selection_open(estate=unmanaged, actor=admin, deadline=today + datetime.timedelta(days=60))
+        case = services.selection_open(estate=unmanaged, actor=admin, deadline=today + datetime.timedelta(days=60),
+                                       now=now - datetime.timedelta(days=20))
+        companies = {o.name: o for o in Organization.objects.filter(name__in=[MARKET_COMPANY, STATE_CUSTODIAN])}
+        if len(companies) == 2:
+            opens = now - datetime.timedelta(days=3)
+            choose = services.motion_create(
+                estate=unmanaged, matter="hire_manager", title="选定新工老街院落的管理方式和管理人", actor=admin,
+                body="三选一：选聘物业服务企业、业主自行管理或由国有企业托管，每户选择其一。", case=case,
+                opens_at=opens, closes_at=opens + datetime.timedelta(days=8), now=now - datetime.timedelta(days=19),
+                options=[{"label": "选聘重庆渝锦物业", "mode": "market", "provider": companies[MARKET_COMPANY]},
+                         {"label": "业主自行管理", "mode": "self"},
+                         {"label": "由重庆义渡城市更新物业托管", "mode": "custodian",
+                          "provider": companies[STATE_CUSTODIAN]}])
+            services.motion_open(motion=choose, actor=admin, now=opens)
+            options = list(choose.options.order_by("position"))
+            for elector in choose.electors.order_by("id"):
+                if elector.persons.exists() and rng.random() < 0.5:
+                    pick = rng.choices(options + [None], weights=[3, 1, 5, 1])[0]
+                    services.ballot_cast(motion=choose, elector=elector, choice="for" if pick else "abstain",
+                                         option=pick, actor=admin, channel="paper", now=opens + datetime.timedelta(days=1),
+                                         sheet=ContentFile(b"%PDF-1.4 demo ballot", name=f"ballot-{elector.pk}.pdf"))
+            votes += 1
     renewals = services.open_renewal_cases(today, actor=admin)
-    out(f"业主共同决定：表决 2 项，会议 5 场，选聘案 {1 + len(renewals)} 个（续聘 {len(renewals)} 个）。")
+    out(f"业主共同决定：表决 {votes} 项，会议 5 场，选聘案 {1 + len(renewals)} 个（续聘 {len(renewals)} 个）。")

@@ -2,7 +2,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.assembly.models import MATTER_CHOICES, Level, Meeting, Motion, Notice, SelectionCase
+from linli.assembly import rules
+from linli.assembly.models import (
+    MANAGER_MODES,
+    MATTER_CHOICES,
+    Level,
+    Meeting,
+    Motion,
+    Notice,
+    SelectionCase,
+)
 from linli.core import uploads
 from linli.people.models import Organization
 from linli.places.models import Building, Division, Estate
@@ -10,6 +19,9 @@ from linli.places.models import Building, Division, Estate
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+OPTION_ROWS = 4  # a market company (or two), self-management, the state custodian
 
 
 class MotionForm(forms.Form):
@@ -20,13 +32,51 @@ class MotionForm(forms.Form):
     opens_at = forms.DateTimeField(label=_("开始时间"), widget=DATETIME, input_formats=DATETIME_FORMATS)
     closes_at = forms.DateTimeField(label=_("截止时间"), widget=DATETIME, input_formats=DATETIME_FORMATS)
     secret = forms.BooleanField(label=_("无记名投票（只记录是否投票，不显示表决意见）"), required=False)
+    # Hiring a manager (art. 278(1)(4)): whom, as fields — one choice, or options for the owners to choose among.
+    manager_mode = forms.ChoiceField(label=_("选定的管理方式（选聘事项，单一方案）"),
+                                     choices=[("", "—")] + MANAGER_MODES, required=False)
+    provider = forms.ModelChoiceField(label=_("选定的物业服务企业"), queryset=Organization.objects.none(),
+                                      required=False)
+    case = forms.ModelChoiceField(label=_("选聘案"), queryset=SelectionCase.objects.none(), required=False,
+                                  widget=forms.HiddenInput)
+    timing_exception = forms.CharField(label=_("表决时间例外理由（不满通知期或最短表决期时填写）"), max_length=300,
+                                       required=False)
+    timing_exception_document = forms.CharField(label=_("例外依据文号"), max_length=100, required=False)
 
-    def __init__(self, *args, estates, **kwargs):
+    def __init__(self, *args, estates, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["estate"].queryset = estates
+        companies = Organization.objects.filter(kind="property_company")
+        if user is not None:
+            companies = Organization.objects.visible_to(user).filter(kind="property_company")
+        self.fields["provider"].queryset = companies
+        self.fields["case"].queryset = SelectionCase.objects.filter(estate__in=estates)
+        for i in range(1, OPTION_ROWS + 1):
+            self.fields[f"option_{i}_label"] = forms.CharField(label=_("选项 %(i)s") % {"i": i}, max_length=150,
+                                                               required=False)
+            self.fields[f"option_{i}_mode"] = forms.ChoiceField(label=_("选项 %(i)s 管理方式") % {"i": i},
+                                                                choices=[("", "—")] + MANAGER_MODES, required=False)
+            self.fields[f"option_{i}_provider"] = forms.ModelChoiceField(
+                label=_("选项 %(i)s 物业服务企业") % {"i": i}, queryset=companies, required=False)
         now = timezone.localtime().replace(second=0, microsecond=0)
-        self.fields["opens_at"].initial = now
-        self.fields["closes_at"].initial = now + timezone.timedelta(days=15)
+        # By default the earliest lawful vote: the notice period after today, for the minimum voting period.
+        self.fields["opens_at"].initial = now + rules.NATIONAL.notice
+        self.fields["closes_at"].initial = now + rules.NATIONAL.notice + rules.NATIONAL.min_voting
+
+    def option_rows(self):
+        return [(self[f"option_{i}_label"], self[f"option_{i}_mode"], self[f"option_{i}_provider"])
+                for i in range(1, OPTION_ROWS + 1)]
+
+    def service_kwargs(self) -> dict:
+        """The keywords of services.motion_create."""
+        d = dict(self.cleaned_data)
+        options = []
+        for i in range(1, OPTION_ROWS + 1):
+            label, mode, provider = d.pop(f"option_{i}_label"), d.pop(f"option_{i}_mode"), d.pop(f"option_{i}_provider")
+            if label or mode or provider:
+                options.append({"label": label, "mode": mode, "provider": provider})
+        d["options"] = options
+        return d
 
 
 class PaperBallotForm(forms.Form):
@@ -38,8 +88,16 @@ class PaperBallotForm(forms.Form):
 
     def __init__(self, *args, motion, **kwargs):
         super().__init__(*args, **kwargs)
+        self.motion = motion
         self.fields["elector"].queryset = motion.electors.order_by("id")
         self.fields["choice"].choices = motion.ballot_choices()
+
+    def clean_choice(self):
+        """(choice, option) from one of Motion.ballot_choices()."""
+        try:
+            return self.motion.parse_ballot_choice(self.cleaned_data["choice"])
+        except ValueError:
+            raise forms.ValidationError(_("请选择一个表决意见")) from None
 
     def clean_sheet(self):
         # A scan is a PDF or a picture, recognised by its bytes; pictures are re-encoded, the name generated.

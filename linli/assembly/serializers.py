@@ -5,12 +5,14 @@ from rest_framework import serializers
 
 from linli.assembly import tally
 from linli.assembly.models import (
+    MANAGER_MODES,
     Attendance,
     Decision,
     FollowUpTask,
     Level,
     Meeting,
     Motion,
+    MotionOption,
     Notice,
     NoticeAttachment,
     SelectionCase,
@@ -18,8 +20,21 @@ from linli.assembly.models import (
 )
 from linli.core import uploads
 from linli.core.api import choice_text, key_field
+from linli.people.models import Organization
 from linli.places.models import Building, Division, Estate
 from linli.places.serializers import VisibleRelatedField
+
+
+class AssemblyMotionOptionSerializer(serializers.ModelSerializer):
+    """One option of a motion with options (三选一); its count once the vote is closed."""
+
+    provider = VisibleRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
+    mode = serializers.ChoiceField(choices=MANAGER_MODES)
+
+    class Meta:
+        model = MotionOption
+        fields = ["id", "position", "label", "mode", "provider", "area", "owners"]
+        read_only_fields = ["position", "area", "owners"]
 
 
 class AssemblyMotionSerializer(serializers.ModelSerializer):
@@ -27,16 +42,30 @@ class AssemblyMotionSerializer(serializers.ModelSerializer):
     estate_name = serializers.CharField(source="estate.name", read_only=True)
     threshold = serializers.SerializerMethodField()
     matter_label = serializers.CharField(source="get_matter_display", read_only=True)
+    manager_mode = serializers.ChoiceField(choices=MANAGER_MODES, required=False, allow_blank=True,
+                                           help_text="hire_manager: the chosen way of management (market, self, "
+                                                     "custodian); not with options")
+    provider = VisibleRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True,
+                                   help_text="hire_manager: the chosen company (market or custodian)")
+    case = VisibleRelatedField(queryset=SelectionCase.objects.all(), required=False, allow_null=True)
+    options = AssemblyMotionOptionSerializer(many=True, required=False,
+                                             help_text="hire_manager: two or more options the owners choose one of")
+    ballot_choices = serializers.SerializerMethodField()
 
     class Meta:
         model = Motion
         fields = ["id", "estate", "estate_name", "matter", "matter_label", "title", "body", "opens_at", "closes_at",
-                  "secret", "status", "threshold", "quorum_met", "approved", "total_area", "total_owners",
-                  "voting_area", "voting_owners", "for_area", "for_owners", "against_area", "against_owners",
-                  "abstain_area", "abstain_owners", "explanation", "closed_at"]
-        read_only_fields = ["status", "quorum_met", "approved", "total_area", "total_owners", "voting_area",
-                            "voting_owners", "for_area", "for_owners", "against_area", "against_owners",
-                            "abstain_area", "abstain_owners", "explanation", "closed_at"]
+                  "secret", "manager_mode", "provider", "case", "options", "timing_exception",
+                  "timing_exception_document", "ballot_choices", "status", "threshold", "quorum_met", "approved",
+                  "winning_option", "total_area", "total_owners", "voting_area", "voting_owners", "for_area",
+                  "for_owners", "against_area", "against_owners", "abstain_area", "abstain_owners", "explanation",
+                  "closed_at"]
+        read_only_fields = ["status", "quorum_met", "approved", "winning_option", "total_area", "total_owners",
+                            "voting_area", "voting_owners", "for_area", "for_owners", "against_area",
+                            "against_owners", "abstain_area", "abstain_owners", "explanation", "closed_at"]
+
+    def get_ballot_choices(self, obj) -> list[dict]:
+        return [{"value": v, "label": str(label)} for v, label in obj.ballot_choices()]
 
     def get_threshold(self, obj) -> str:
         return tally.MATTERS[obj.matter].threshold
@@ -48,7 +77,8 @@ class AssemblyOpenSerializer(serializers.Serializer):
 
 class AssemblyVoteSerializer(serializers.Serializer):
     elector = key_field()
-    choice = serializers.ChoiceField(choices=tally.CHOICES)
+    choice = serializers.CharField(help_text="one of the motion's ballot_choices: for, against, abstain, or "
+                                             "option:<id> on a motion with options")
     replaces = serializers.IntegerField(
         required=False, allow_null=True, min_value=1,
         help_text="the id of the current event of the elector's existing ballot (`event` in ballots/ and mine/): "

@@ -94,6 +94,7 @@ class Vote:
 
     owner: str
     choice: str
+    option: str | None = None  # on a motion with options: the key of the chosen option (choice FOR)
 
 
 @dataclass(frozen=True)
@@ -299,8 +300,166 @@ def explain(m: Matter, *, quorum_met, approved, threshold, total_area, total_own
     return "".join(lines)
 
 
-def tally_document(doc) -> Result:
-    """Count a document shaped like the CLI's input file (already parsed, numbers as Decimal)."""
+# -- a motion with options (三选一) ------------------------------------------------------------------------------
+#
+# One motion, several options (a named company, self-management, the state custodian). Each owner chooses one
+# option or abstains. Participation is counted as for any motion (2/3 of the area and of the owners, art. 278(2));
+# each option is then counted on its own: it wins when it has the matter's majority of the participating area AND
+# of the participating owners (for hiring a manager, more than half, art. 278(2)). At most one option can have more
+# than half of both; when none has it the owners have not decided, and the selection case goes to its fallback.
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    """One option with the area and the owners that chose it."""
+
+    key: str
+    label: str
+    area: Decimal
+    owners: int
+
+
+@dataclass(frozen=True)
+class OptionsResult:
+    """The outcome of a motion with options: the participation, each option's count, and the winner (or None)."""
+
+    matter: str
+    quorum_met: bool
+    winner: str | None
+    threshold: str
+    total_area: Decimal
+    total_owners: int
+    voting_area: Decimal
+    voting_owners: int
+    options: tuple[OptionCount, ...]
+    abstain_area: Decimal
+    abstain_owners: int
+    explanation: str
+
+    @property
+    def approved(self) -> bool:
+        return self.winner is not None
+
+    def option(self, key: str) -> OptionCount:
+        return next(o for o in self.options if o.key == key)
+
+    def as_dict(self) -> dict:
+        return {
+            "quorum_met": self.quorum_met, "approved": self.approved, "winner": self.winner,
+            "threshold": self.threshold, "total_area": str(self.total_area), "total_owners": self.total_owners,
+            "voting_area": str(self.voting_area), "voting_owners": self.voting_owners,
+            "options": [{"key": o.key, "label": o.label, "area": str(o.area), "owners": o.owners}
+                        for o in self.options],
+            "abstain_area": str(self.abstain_area), "abstain_owners": self.abstain_owners,
+            "explanation": self.explanation,
+        }
+
+
+def tally_options(matter: str, homes: Iterable[OwnedHome], votes: Iterable[Vote],
+                  options: Iterable[tuple[str, str]]) -> OptionsResult:
+    """Count ``votes`` on a motion with ``options`` ((key, label) pairs) over the electorate ``homes``.
+
+    A vote is ``Vote(owner, FOR, option=key)`` or ``Vote(owner, ABSTAIN)``. Raises TallyError like ``tally`` does,
+    and for a vote naming no option or an unknown one, or a motion with fewer than two options.
+    """
+    m = matter_for(matter)
+    options = [(str(k), str(label)) for k, label in options]
+    keys = [k for k, _label in options]
+    if len(options) < 2 or len(set(keys)) != len(keys):
+        raise TallyError(gettext_noop("多选项表决须有至少两个不同的选项"))
+    area_of: dict[str, Decimal] = {}
+    seen_homes: set[str] = set()
+    for h in homes:
+        if h.id in seen_homes:
+            raise TallyError(gettext_noop("房屋 %(home)s 重复列出"), home=h.id)
+        seen_homes.add(h.id)
+        if not h.owner:
+            raise TallyError(gettext_noop("房屋 %(home)s 没有业主"), home=h.id)
+        area_of[h.owner] = area_of.get(h.owner, ZERO) + parse_area(h.area, h.id)
+    if not area_of:
+        raise TallyError(gettext_noop("没有任何房屋：无法计算专有部分面积和业主人数"))
+    area_by = dict.fromkeys(keys, ZERO)
+    heads_by = dict.fromkeys(keys, 0)
+    abstain_area, abstain_owners = ZERO, 0
+    seen: set[str] = set()
+    for v in votes:
+        if v.owner not in area_of:
+            raise TallyError(gettext_noop("表决票来自不拥有任何房屋的人：%(owner)s"), owner=repr(v.owner))
+        if v.owner in seen:
+            raise TallyError(gettext_noop("同一业主投了两张票：%(owner)s"), owner=repr(v.owner))
+        seen.add(v.owner)
+        if v.choice == ABSTAIN and v.option is None:
+            abstain_area += area_of[v.owner]
+            abstain_owners += 1
+        elif v.choice == FOR and v.option in area_by:
+            area_by[v.option] += area_of[v.owner]
+            heads_by[v.option] += 1
+        else:
+            raise TallyError(gettext_noop("业主 %(owner)s 的表决意见无效：%(choice)s（须选择一个选项或弃权）"),
+                              owner=repr(v.owner), choice=repr(v.option or v.choice))
+    total_area, total_owners = sum(area_of.values(), ZERO), len(area_of)
+    voting_area = sum(area_by.values(), ZERO) + abstain_area
+    voting_owners = len(seen)
+    quorum = participation_met(voting_area, total_area, voting_owners, total_owners)
+    counts = tuple(OptionCount(k, label, area_by[k], heads_by[k]) for k, label in options)
+    winners = [o.key for o in counts
+               if quorum and approval_met(m.threshold, o.area, voting_area, o.owners, voting_owners)]
+    winner = winners[0] if len(winners) == 1 else None  # two winners cannot happen with > 1/2 or 3/4; be safe
+    figures = dict(quorum_met=quorum, total_area=total_area, total_owners=total_owners, voting_area=voting_area,
+                   voting_owners=voting_owners, options=counts, winner=winner)
+    return OptionsResult(matter=m.code, threshold=m.threshold, abstain_area=abstain_area,
+                         abstain_owners=abstain_owners, explanation=explain_options(m, **figures), **figures)
+
+
+def explain_options(m: Matter, *, quorum_met, total_area, total_owners, voting_area, voting_owners, options,
+                    winner, **_) -> str:
+    """A plain account of a count with options: participation, then each option against the majority."""
+
+    def mark(ok: bool) -> str:
+        return translated(gettext_noop("达到")) if ok else translated(gettext_noop("未达到"))
+
+    area_ok = at_least(voting_area, total_area, PARTICIPATION)
+    owners_ok = at_least(voting_owners, total_owners, PARTICIPATION)
+    lines = [
+        translated(gettext_noop("表决事项：%(matter)s（民法典第二百七十八条第一款%(item)s），多选项表决："
+                                "每个选项单独计算，须达参与表决面积和人数的%(threshold)s。"),
+                   matter=translated(m.label), item=translated(ITEM_LABELS[m.item - 1]),
+                   threshold=translated(THRESHOLD_LABELS[m.threshold])),
+        translated(gettext_noop("参与表决面积 %(pa)s（%(va)s/%(ta)s m²）%(sa)s 2/3，%(ma)s；"
+                                "参与表决人数 %(po)s（%(vo)s/%(to)s 人）%(so)s 2/3，%(mo)s。"),
+                   pa=percent(voting_area, total_area), va=voting_area, ta=total_area, sa="≥" if area_ok else "<",
+                   ma=mark(area_ok), po=percent(voting_owners, total_owners), vo=voting_owners, to=total_owners,
+                   so="≥" if owners_ok else "<", mo=mark(owners_ok)),
+    ]
+    if not quorum_met:
+        lines.append(translated(gettext_noop("参与表决的业主不足专有部分面积和人数的三分之二，表决不成立，未选出任何选项。")))
+        return "".join(lines)
+    q = Fraction(3, 4) if m.threshold == THREE_QUARTERS else None
+    rule, sign = ("3/4", ("≥", "<")) if q else ("1/2", (">", "≤"))
+    for o in options:
+        if q:
+            area_yes, owners_yes = at_least(o.area, voting_area, q), at_least(o.owners, voting_owners, q)
+        else:
+            area_yes, owners_yes = more_than_half(o.area, voting_area), more_than_half(o.owners, voting_owners)
+        lines.append(translated(
+            gettext_noop("“%(label)s”：面积 %(pa)s（%(fa)s/%(va)s m²）%(sa)s %(rule)s，"
+                         "人数 %(po)s（%(fo)s/%(vo)s 人）%(so)s %(rule)s。"),
+            label=o.label, pa=percent(o.area, voting_area), fa=o.area, va=voting_area,
+            sa=sign[0] if area_yes else sign[1], rule=rule, po=percent(o.owners, voting_owners), fo=o.owners,
+            vo=voting_owners, so=sign[0] if owners_yes else sign[1]))
+    if winner is None:
+        lines.append(translated(gettext_noop("没有选项达到多数，业主未作出决定。")))
+    else:
+        label = next(o.label for o in options if o.key == winner)
+        lines.append(translated(gettext_noop("“%(label)s”胜出。"), label=label))
+    return "".join(lines)
+
+
+def tally_document(doc) -> Result | OptionsResult:
+    """Count a document shaped like the CLI's input file (already parsed, numbers as Decimal).
+
+    With ``"options": [{"key", "label"}, ...]`` it is a vote with options: each ballot is ``{"owner", "option"}``
+    or ``{"owner", "choice": "abstain"}``, and the result names the winning option (or none)."""
     if not isinstance(doc, dict):
         raise TallyError(gettext_noop("文件内容必须是一个 JSON 对象：{\"matter\", \"homes\", \"ballots\"}"))
     for key in ("matter", "homes", "ballots"):
@@ -315,6 +474,18 @@ def tally_document(doc) -> Result:
             raise TallyError(gettext_noop("第 %(i)s 个房屋必须有 id、owner、area"), i=i)
         homes.append(OwnedHome(str(row["id"]), str(row["owner"]).strip(), parse_area(row["area"], row["id"])))
     votes = []
+    options = doc.get("options")
+    if options is not None:
+        if not isinstance(options, list) or not all(isinstance(o, dict) and "key" in o for o in options):
+            raise TallyError(gettext_noop("options 必须是列表，每项有 key、label"))
+        for i, row in enumerate(doc["ballots"], start=1):
+            if not isinstance(row, dict) or "owner" not in row or ("option" not in row and "choice" not in row):
+                raise TallyError(gettext_noop("第 %(i)s 张表决票必须有 owner 和 option（或 choice: abstain）"), i=i)
+            option = row.get("option")
+            votes.append(Vote(str(row["owner"]).strip(), FOR if option is not None else row["choice"],
+                              str(option) if option is not None else None))
+        return tally_options(doc["matter"], homes, votes,
+                             [(str(o["key"]), str(o.get("label") or o["key"])) for o in options])
     for i, row in enumerate(doc["ballots"], start=1):
         if not isinstance(row, dict) or "owner" not in row or "choice" not in row:
             raise TallyError(gettext_noop("第 %(i)s 张表决票必须有 owner、choice"), i=i)

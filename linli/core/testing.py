@@ -197,15 +197,25 @@ DAY = datetime.timedelta(days=1)
 
 
 def open_motion(world, *, matter="hire_manager", estate=None, secret=False, now=None, developer_home_ids=(),
-                title="选聘物业服务企业"):
-    """A motion of estate A (or ``estate``) opened by the street admin an hour ago, closing in a day."""
+                title="选聘物业服务企业", manager_mode=None, provider=None, options=None):
+    """A motion of estate A (or ``estate``) opened by the street admin an hour ago, running the minimum voting
+    period (seven days), announced the notice period (15 days) before it opened (linli/assembly/rules.py).
+
+    A hire_manager motion chooses a manager: by default the market company ``world.company``; or ``options``
+    (a list of {"label", "mode", "provider"}) for a motion with options.
+    """
     from linli.assembly import services
 
     now = now or timezone.now()
     actor = world.street_admin
+    if matter == "hire_manager" and not options and manager_mode is None:
+        manager_mode, provider = "market", provider or world.company
+    opens_at = now - HOUR
     motion = services.motion_create(estate=estate or world.estate_a, matter=matter, title=title,
-                                    body="是否同意选聘新的物业服务企业", opens_at=now - HOUR,
-                                    closes_at=now + DAY, secret=secret, actor=actor)
+                                    body="是否同意选聘新的物业服务企业", opens_at=opens_at,
+                                    closes_at=opens_at + 7 * DAY, secret=secret, actor=actor,
+                                    manager_mode=manager_mode or "", provider=provider, options=options,
+                                    now=opens_at - 15 * DAY)
     return services.motion_open(motion=motion, actor=actor, developer_home_ids=developer_home_ids, now=now)
 
 
@@ -220,15 +230,19 @@ def after_close(motion):
     return motion.closes_at + datetime.timedelta(minutes=1)
 
 
-def decided(world, *, matter="hire_manager", estate=None, title="选聘物业服务企业"):
-    """A motion of ``estate`` approved by all its registered owners, counted and closed."""
+def decided(world, *, matter="hire_manager", estate=None, title="选聘物业服务企业", manager_mode=None, provider=None,
+            options=None, choice=None):
+    """A motion of ``estate`` approved by all its registered owners, counted and closed (on a motion with
+    ``options``, all choose ``choice``, an option's position from 1, else the first)."""
     from linli.assembly import services
 
     estate = estate or world.estate_a
-    motion = open_motion(world, matter=matter, estate=estate, title=title)
+    motion = open_motion(world, matter=matter, estate=estate, title=title, manager_mode=manager_mode,
+                         provider=provider, options=options)
+    option = motion.options.get(position=choice or 1) if options else None
     for elector in motion.electors.all():
         services.ballot_cast(motion=motion, elector=elector, choice="for", actor=world.street_admin,
-                             channel="paper", sheet=sheet())
+                             channel="paper", sheet=sheet(), option=option)
     return services.motion_close(motion=motion, actor=world.street_admin, now=after_close(motion))
 
 

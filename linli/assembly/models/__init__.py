@@ -11,6 +11,7 @@ from .meetings import (
     MeetingQuerySet,
 )
 from .motions import (
+    MANAGER_MODES,
     Ballot,
     BallotEvent,
     Channel,
@@ -19,6 +20,7 @@ from .motions import (
     ElectorHome,
     Motion,
     MotionEvent,
+    MotionOption,
     MotionQuerySet,
 )
 from .motions import _event_sheet_path as _event_sheet_path
@@ -38,6 +40,8 @@ __all__ = [
     "MeetingEvent",
     "MotionQuerySet",
     "Motion",
+    "MotionOption",
+    "MANAGER_MODES",
     "Elector",
     "ElectorHome",
     "Choice",

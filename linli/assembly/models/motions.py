@@ -20,6 +20,14 @@ class MotionQuerySet(models.QuerySet):
         return self.filter(estate__in=_estates_visible(user))
 
 
+# The ways an estate may be managed that the owners choose under art. 278(1)(4) and art. 284 (Stewardship.Mode).
+MANAGER_MODES = [
+    ("market", _("市场化物业（选聘物业服务企业）")),
+    ("self", _("业主自行管理")),
+    ("custodian", _("国有企业托管")),
+]
+
+
 class Motion(models.Model):
     """A matter put to the owners of an estate for a vote under Civil Code art. 278."""
 
@@ -38,6 +46,20 @@ class Motion(models.Model):
     opens_at = models.DateTimeField(_("开始时间"))
     closes_at = models.DateTimeField(_("截止时间"), db_index=True)
     secret = models.BooleanField(_("无记名投票"), default=False)
+    # A motion choosing a manager (art. 278(1)(4)) says whom, as fields the selection case checks (art. 280): a
+    # yes/no motion on the motion itself; a motion with options (三选一) on each option (MotionOption).
+    manager_mode = models.CharField(_("选定的管理方式"), max_length=16, choices=MANAGER_MODES, blank=True)
+    provider = models.ForeignKey(
+        "people.Organization", verbose_name=_("选定的物业服务企业"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    case = models.ForeignKey(
+        "assembly.SelectionCase", verbose_name=_("选聘案"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="motions",
+    )
+    # A documented exception to the notice period or the minimum voting period (linli/assembly/rules.py).
+    timing_exception = models.CharField(_("表决时间例外理由"), max_length=300, blank=True)
+    timing_exception_document = models.CharField(_("例外依据文号"), max_length=100, blank=True)
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.DRAFT, db_index=True)
     # The result, written once when the vote is closed.
     quorum_met = models.BooleanField(_("参与表决达到三分之二"), null=True)
@@ -53,6 +75,10 @@ class Motion(models.Model):
     abstain_area = models.DecimalField(_("弃权面积"), max_digits=14, decimal_places=2, null=True)
     abstain_owners = models.PositiveIntegerField(_("弃权人数"), null=True)
     explanation = models.TextField(_("计票说明"), blank=True)
+    winning_option = models.ForeignKey(
+        "assembly.MotionOption", verbose_name=_("胜出选项"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
     closed_at = models.DateTimeField(_("计票时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, on_delete=models.PROTECT, related_name="+"
@@ -79,11 +105,59 @@ class Motion(models.Model):
         return gettext(tally.THRESHOLD_LABELS[self.rule.threshold])
 
     @property
+    def has_options(self) -> bool:
+        """A motion with options (三选一): each owner chooses one option or abstains."""
+        if not self.pk:
+            return False
+        if not hasattr(self, "_has_options"):
+            self._has_options = self.options.exists()
+        return self._has_options
+
+    def ballot_choices(self) -> list[tuple[str, str]]:
+        """The choices a ballot on this motion may take, as (value, label): for, against, abstain on a yes/no
+        motion; one value per option ("option:<pk>") and abstain on a motion with options."""
+        if self.has_options:
+            return [(f"option:{o.pk}", o.label) for o in self.options.all()] + [(Choice.ABSTAIN, Choice.ABSTAIN.label)]
+        return [(c.value, c.label) for c in Choice]
+
+    def parse_ballot_choice(self, value: str):
+        """``(choice, option)`` for a value of ``ballot_choices()``; ValueError for anything else."""
+        if value in tally.CHOICES:
+            return value, None
+        if isinstance(value, str) and value.startswith("option:") and self.pk:
+            option = self.options.filter(pk=value.split(":", 1)[1]).first() if value[7:].isdigit() else None
+            if option is not None:
+                return tally.FOR, option
+        raise ValueError(value)
+
+    @property
+    def chosen(self):
+        """What a passed motion chose about the manager: (mode, provider) from the winning option or from the
+        motion itself; (None, None) when it chose nothing."""
+        if self.status != self.Status.CLOSED or not self.approved:
+            return None, None
+        if self.has_options:
+            option = self.winning_option
+            return (option.mode, option.provider) if option else (None, None)
+        return (self.manager_mode or None), self.provider
+
+    @property
+    def has_timing_exception(self) -> bool:
+        return bool(self.timing_exception.strip() and self.timing_exception_document.strip())
+
+    @property
     def explanation_text(self) -> str:
         """The account of the count in the reader's language, from the stored figures (``explanation`` keeps the
         text as written when the vote was closed)."""
         if self.quorum_met is None or self.total_area is None:
             return self.explanation
+        if self.has_options:
+            return tally.explain_options(
+                self.rule, quorum_met=self.quorum_met, total_area=self.total_area, total_owners=self.total_owners,
+                voting_area=self.voting_area, voting_owners=self.voting_owners,
+                options=[tally.OptionCount(key=str(o.pk), label=o.label, area=o.area or tally.ZERO,
+                                           owners=o.owners or 0) for o in self.options.all()],
+                winner=str(self.winning_option_id) if self.winning_option_id else None)
         return tally.explain(self.rule, quorum_met=self.quorum_met, approved=self.approved,
                              threshold=self.rule.threshold, total_area=self.total_area, total_owners=self.total_owners,
                              voting_area=self.voting_area, voting_owners=self.voting_owners, for_area=self.for_area,
@@ -93,10 +167,31 @@ class Motion(models.Model):
         now = now or timezone.now()
         return self.status == self.Status.OPEN and self.opens_at <= now < self.closes_at
 
-    def ballot_choices(self) -> list[tuple[str, str]]:
-        """The choices a ballot on this motion can take, as ``[(value, label)]``: the one list the ballot page,
-        the paper-entry pages, the forms and ``ballot_cast`` use."""
-        return [(value, str(label)) for value, label in Choice.choices]
+
+
+class MotionOption(models.Model):
+    """One option of a motion with options (三选一): a named market company, self-management or the state
+    custodian; counted on its own under art. 278(2)."""
+
+    motion = models.ForeignKey(Motion, verbose_name=_("表决事项"), on_delete=models.PROTECT, related_name="options")
+    position = models.PositiveSmallIntegerField(_("序号"), default=1)
+    label = models.CharField(_("选项"), max_length=150)
+    mode = models.CharField(_("管理方式"), max_length=16, choices=MANAGER_MODES)
+    provider = models.ForeignKey(
+        "people.Organization", verbose_name=_("物业服务企业"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The count, written once when the vote is closed.
+    area = models.DecimalField(_("选择面积"), max_digits=14, decimal_places=2, null=True)
+    owners = models.PositiveIntegerField(_("选择人数"), null=True)
+
+    class Meta:
+        verbose_name = _("表决选项")
+        verbose_name_plural = _("表决选项")
+        ordering = ["motion_id", "position", "id"]
+
+    def __str__(self):
+        return self.label
 
 
 class Elector(models.Model):
@@ -162,6 +257,8 @@ class Ballot(models.Model):
     motion = models.ForeignKey(Motion, verbose_name=_("表决事项"), on_delete=models.PROTECT, related_name="ballots")
     elector = models.OneToOneField(Elector, verbose_name=_("表决业主"), on_delete=models.PROTECT, related_name="ballot")
     choice = models.CharField(_("表决意见"), max_length=8, choices=Choice.choices)
+    option = models.ForeignKey(MotionOption, verbose_name=_("选项"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="ballots")
     channel = models.CharField(_("方式"), max_length=8, choices=Channel.choices)
     current = models.ForeignKey(
         "BallotEvent", verbose_name=_("当前记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -192,6 +289,8 @@ class BallotEvent(Event):
     ballot = models.ForeignKey(Ballot, verbose_name=_("表决票"), on_delete=models.PROTECT, related_name="events")
     # kind: cast | changed; data: {"replaces": id of the event it replaced} on a change
     choice = models.CharField(_("表决意见"), max_length=8, choices=Choice.choices)
+    option = models.ForeignKey(MotionOption, verbose_name=_("选项"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
     channel = models.CharField(_("方式"), max_length=8, choices=Channel.choices)
     sheet = models.FileField(_("纸质票扫描件"), upload_to=_event_sheet_path, blank=True)
 

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.assembly import permissions, tally
+from linli.assembly import permissions, rules, tally
 from linli.assembly.models import (
+    MANAGER_MODES,
     Ballot,
     BallotEvent,
     Channel,
@@ -21,7 +22,9 @@ from linli.assembly.models import (
     Meeting,
     Motion,
     MotionEvent,
+    MotionOption,
     Notice,
+    SelectionCase,
 )
 from linli.core.errors import Conflict
 from linli.people.models import Occupancy
@@ -29,15 +32,63 @@ from linli.places.models import Estate, Home
 
 from .notices import notice_post
 
+MANAGER_MODE_VALUES = [value for value, _label in MANAGER_MODES]
+
 # -- motions -------------------------------------------------------------------------------------------------
+
+
+def _check_timing(*, estate, announced_at, opens_at, closes_at, exception: str, document: str):
+    """The notice period before a vote opens and its minimum length (linli/assembly/rules.py), unless a documented
+    exception (a reason and a document number) is recorded."""
+    if exception.strip() and document.strip():
+        return
+    r = rules.rules_for(estate)
+    errors = {}
+    if opens_at - announced_at < r.notice:
+        errors["opens_at"] = (_(
+            "表决开始时间须在公告后至少 %(days)s 日（通知期，%(source)s）；"
+            "公告时间 %(announced)s，最早可于 %(earliest)s 开始。如有例外，请填写例外理由和依据文号。") % {
+            "days": r.notice_days, "source": r.notice_source,
+            "announced": timezone.localtime(announced_at).strftime("%Y-%m-%d %H:%M"),
+            "earliest": timezone.localtime(announced_at + r.notice).strftime("%Y-%m-%d %H:%M")})
+    if closes_at - opens_at < r.min_voting:
+        errors["closes_at"] = _(
+            "表决期不得少于 %(days)s 日（最短表决期，%(source)s）。如有例外，请填写例外理由和依据文号。") % {
+            "days": r.min_voting_days, "source": r.voting_source}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _manager_choice(*, estate, mode: str, provider, field: str = "manager_mode"):
+    """A chosen way of management: the mode, and for a market company or the state custodian the provider."""
+    if mode not in MANAGER_MODE_VALUES:
+        raise ValidationError({field: _("选聘事项须写明选定的管理方式（市场化物业、业主自行管理或国有企业托管）")})
+    if mode == "self":
+        if provider is not None:
+            raise ValidationError({"provider": _("业主自行管理不选定物业服务企业")})
+        return
+    if provider is None or provider.kind != "property_company":
+        raise ValidationError({"provider": _("须写明选定的物业服务企业")})
+    if mode == "custodian" and provider.ownership != "state":
+        raise ValidationError({"provider": _("国有企业托管的服务单位须为国有物业服务企业：%(name)s 不是") % {
+            "name": provider.name}})
 
 
 @transaction.atomic
 def motion_create(
     *, estate: Estate, matter: str, title: str, opens_at: datetime.datetime, closes_at: datetime.datetime, actor,
-    body: str = "", secret: bool = False, meeting: Meeting | None = None,
+    body: str = "", secret: bool = False, meeting: Meeting | None = None, manager_mode: str = "", provider=None,
+    options: list[dict] | None = None, case: SelectionCase | None = None, timing_exception: str = "",
+    timing_exception_document: str = "", now=None,
 ) -> Motion:
-    """A draft motion; the electorate is fixed when it is opened."""
+    """A draft motion; the electorate is fixed when it is opened. Its creation is its announcement: it opens no
+    sooner than the notice period after it and runs at least the minimum voting period (rules.py).
+
+    A motion on hiring a manager (hire_manager) says whom: ``manager_mode`` (market / self / custodian) and, for
+    a company, ``provider``; or ``options`` — a list of ``{"label", "mode", "provider"}`` the owners choose one of
+    (三选一). ``case`` ties it to a selection case of the same estate.
+    """
+    now = now or timezone.now()
     permissions.require(permissions.can_write(actor, estate=estate))
     if matter not in tally.MATTERS:
         raise ValidationError({"matter": _("未知的表决事项")})
@@ -47,9 +98,53 @@ def motion_create(
         raise ValidationError({"closes_at": _("截止时间必须晚于开始时间")})
     if meeting is not None and (meeting.kind != Meeting.Kind.ASSEMBLY or meeting.estate_id != estate.pk):
         raise ValidationError({"meeting": _("表决事项只能挂在本小区的业主大会会议下")})
-    motion = Motion.objects.create(estate=estate, matter=matter, title=title.strip(), body=body, opens_at=opens_at,
-                                   closes_at=closes_at, secret=secret, meeting=meeting, created_by=actor)
-    MotionEvent.objects.create(motion=motion, kind="created", actor=actor, data={"matter": matter})
+    if case is not None and case.estate_id != estate.pk:
+        raise ValidationError({"case": _("选聘案不属于本小区")})
+    if bool(timing_exception.strip()) != bool(timing_exception_document.strip()):
+        field = "timing_exception_document" if timing_exception.strip() else "timing_exception"
+        raise ValidationError({field: _("例外须同时填写理由和依据文号")})
+    options = list(options or [])
+    if options:
+        if matter != "hire_manager":
+            raise ValidationError({"options": _("多选项表决只用于选聘物业服务企业或者其他管理人")})
+        if manager_mode or provider is not None:
+            raise ValidationError({"manager_mode": _("多选项表决在各选项中写明管理方式，不在表决事项上")})
+        if len(options) < 2:
+            raise ValidationError({"options": _("多选项表决须有至少两个选项")})
+        seen = set()
+        for i, option in enumerate(options, start=1):
+            label = (option.get("label") or "").strip()
+            if not label:
+                raise ValidationError({"options": _("第 %(i)s 个选项没有名称") % {"i": i}})
+            try:
+                _manager_choice(estate=estate, mode=option.get("mode") or "", provider=option.get("provider"),
+                                field="options")
+            except ValidationError as exc:
+                raise ValidationError({"options": _("第 %(i)s 个选项：%(msg)s") % {
+                    "i": i, "msg": "；".join(exc.messages)}}) from None
+            key = (option.get("mode"), getattr(option.get("provider"), "pk", None))
+            if key in seen:
+                raise ValidationError({"options": _("第 %(i)s 个选项与前面的选项重复") % {"i": i}})
+            seen.add(key)
+    elif matter == "hire_manager":
+        _manager_choice(estate=estate, mode=manager_mode, provider=provider)
+    elif manager_mode or provider is not None:
+        raise ValidationError({"manager_mode": _("只有选聘物业服务企业或者其他管理人的表决写明管理方式")})
+    _check_timing(estate=estate, announced_at=now, opens_at=opens_at, closes_at=closes_at,
+                  exception=timing_exception, document=timing_exception_document)
+    motion = Motion.objects.create(
+        estate=estate, matter=matter, title=title.strip(), body=body, opens_at=opens_at, closes_at=closes_at,
+        secret=secret, meeting=meeting, created_by=actor, created_at=now, manager_mode=manager_mode,
+        provider=provider, case=case, timing_exception=timing_exception.strip(),
+        timing_exception_document=timing_exception_document.strip(),
+    )
+    for i, option in enumerate(options, start=1):
+        MotionOption.objects.create(motion=motion, position=i, label=option["label"].strip()[:150],
+                                    mode=option["mode"], provider=option.get("provider"))
+    data = {"matter": matter}
+    if motion.has_timing_exception:
+        data["timing_exception"] = {"reason": motion.timing_exception, "document": motion.timing_exception_document}
+    MotionEvent.objects.create(motion=motion, kind="created", actor=actor, at=now, data=data)
     return motion
 
 
@@ -97,6 +192,9 @@ def motion_open(*, motion: Motion, actor, developer_home_ids=(), now=None) -> Mo
         raise ValidationError(_("只有草稿可以开始表决"))
     if motion.closes_at <= now:
         raise ValidationError({"closes_at": _("截止时间已过")})
+    _check_timing(estate=motion.estate, announced_at=motion.created_at, opens_at=motion.opens_at,
+                  closes_at=motion.closes_at, exception=motion.timing_exception,
+                  document=motion.timing_exception_document)
     foreign = set(developer_home_ids) - set(Home.objects.filter(estate=motion.estate).values_list("pk", flat=True))
     if foreign:
         raise ValidationError({"developer_home_ids": _("以下房屋不属于本小区：%(ids)s") % {"ids": sorted(foreign)}})
@@ -142,7 +240,7 @@ def describe_ballot(event: BallotEvent, *, show_choice: bool) -> str:
     "该业主已于 2026-12-06 10:30 通过线上投了同意（记录 #12）"; on a secret vote "… 通过线上投票（记录 #12）".
     """
     values = {"at": timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M"), "channel": event.get_channel_display(),
-              "choice": event.get_choice_display(), "event": event.pk}
+              "choice": event.option.label if event.option_id else event.get_choice_display(), "event": event.pk}
     if show_choice:
         return _("该业主已于 %(at)s 通过%(channel)s投了%(choice)s（记录 #%(event)s）") % values
     return _("该业主已于 %(at)s 通过%(channel)s投票（记录 #%(event)s）") % values
@@ -151,9 +249,13 @@ def describe_ballot(event: BallotEvent, *, show_choice: bool) -> str:
 @transaction.atomic
 def ballot_cast(
     *, motion: Motion, elector: Elector, choice: str, actor, channel: str = Channel.ONLINE, sheet=None, now=None,
+    option: MotionOption | None = None,
     replaces: int | None = None,
 ) -> Ballot:
     """Cast or change the ballot of ``elector``: online by one of its owners, on paper by staff with the scan.
+
+    On a motion with options the ballot is ``choice="for"`` with one ``option`` of the motion, or ``"abstain"``
+    without one; a yes/no motion takes no option.
 
     A ballot is never replaced silently: when the elector already has one, the call must name the ballot's
     current event in ``replaces`` (the page or client showed it and the person confirmed replacing it); without
@@ -167,8 +269,20 @@ def ballot_cast(
         raise ValidationError(_("该业主不在本次表决的业主名册中"))
     if not motion.is_open(now):
         raise ValidationError(_("表决未开始或已截止，不能投票"))
-    if choice not in {value for value, _label in motion.ballot_choices()}:
-        raise ValidationError({"choice": _("表决意见只能是同意、反对或弃权")})
+    if motion.has_options:
+        if choice == tally.FOR:
+            if option is None or option.motion_id != motion.pk:
+                raise ValidationError({"option": _("请选择本次表决的一个选项")})
+        elif choice == tally.ABSTAIN:
+            if option is not None:
+                raise ValidationError({"option": _("弃权不选择选项")})
+        else:
+            raise ValidationError({"choice": _("多选项表决只能选择一个选项或弃权")})
+    else:
+        if choice not in tally.CHOICES:
+            raise ValidationError({"choice": _("表决意见只能是同意、反对或弃权")})
+        if option is not None:
+            raise ValidationError({"option": _("本次表决没有选项")})
     if channel == Channel.ONLINE:
         if not permissions.can_vote_online(actor, elector):
             raise ValidationError(_("只能为自己名下的房屋投票"))
@@ -195,21 +309,43 @@ def ballot_cast(
             raise Conflict(_("确认替换的记录 #%(confirmed)s 已不是该业主的当前表决票：%(existing)s。请重新确认。") % {
                 "confirmed": replaces, "existing": existing}, code="ballot_changed")
         kind, data = "changed", {"replaces": current.pk}
-    ballot.choice, ballot.channel, ballot.cast_by, ballot.changed_at = choice, channel, actor, now
+    ballot.choice, ballot.option, ballot.channel, ballot.cast_by, ballot.changed_at = (choice, option, channel, actor,
+                                                                                       now)
     ballot.save()
-    event = BallotEvent.objects.create(ballot=ballot, kind=kind, choice=choice, channel=channel, actor=actor, at=now,
-                                       sheet=sheet or "", data=data)
+    event = BallotEvent.objects.create(ballot=ballot, kind=kind, choice=choice, option=option, channel=channel,
+                                       actor=actor, at=now, sheet=sheet or "", data=data)
     ballot.current = event
     ballot.save(update_fields=["current"])
     return ballot
 
 
-def count(motion: Motion) -> tally.Result:
-    """Count the ballots of ``motion`` over its electorate with the rules of art. 278."""
+def count(motion: Motion) -> tally.Result | tally.OptionsResult:
+    """Count the ballots of ``motion`` over its electorate with the rules of art. 278 (each option on its own on a
+    motion with options)."""
     homes = [tally.OwnedHome(id=str(eh.home_id), owner=eh.elector.key, area=eh.area)
              for eh in ElectorHome.objects.filter(elector__motion=motion).select_related("elector")]
-    votes = [tally.Vote(owner=b.elector.key, choice=b.choice) for b in motion.ballots.select_related("elector")]
+    votes = [tally.Vote(owner=b.elector.key, choice=b.choice, option=str(b.option_id) if b.option_id else None)
+             for b in motion.ballots.select_related("elector")]
+    if motion.has_options:
+        return tally.tally_options(motion.matter, homes, votes,
+                                   [(str(o.pk), o.label) for o in motion.options.all()])
     return tally.tally(motion.matter, homes, votes)
+
+
+def _store_options_result(motion: Motion, result: tally.OptionsResult) -> None:
+    for field in ("quorum_met", "approved", "total_area", "total_owners", "voting_area", "voting_owners",
+                  "abstain_area", "abstain_owners", "explanation"):
+        setattr(motion, field, getattr(result, field))
+    for option in motion.options.all():
+        counted = result.option(str(option.pk))
+        option.area, option.owners = counted.area, counted.owners
+        option.save(update_fields=["area", "owners"])
+    winner = result.option(result.winner) if result.winner else None
+    motion.winning_option_id = int(result.winner) if result.winner else None
+    motion.for_area, motion.for_owners = (winner.area, winner.owners) if winner else (Decimal(0), 0)
+    # Everyone who chose another option did not choose the winner: shown as "not for" on the yes/no columns.
+    motion.against_area = result.voting_area - result.abstain_area - motion.for_area
+    motion.against_owners = result.voting_owners - result.abstain_owners - motion.for_owners
 
 
 @transaction.atomic
@@ -223,23 +359,36 @@ def motion_close(*, motion: Motion, actor, now=None) -> Motion:
     if now < motion.closes_at:
         raise ValidationError(_("表决截止时间未到，不能提前计票"))
     result = count(motion)
-    for field in ("quorum_met", "approved", "total_area", "total_owners", "voting_area", "voting_owners", "for_area",
-                  "for_owners", "against_area", "against_owners", "abstain_area", "abstain_owners", "explanation"):
-        setattr(motion, field, getattr(result, field))
+    if isinstance(result, tally.OptionsResult):
+        _store_options_result(motion, result)
+    else:
+        for field in ("quorum_met", "approved", "total_area", "total_owners", "voting_area", "voting_owners",
+                      "for_area", "for_owners", "against_area", "against_owners", "abstain_area", "abstain_owners",
+                      "explanation"):
+            setattr(motion, field, getattr(result, field))
     motion.status, motion.closed_at = Motion.Status.CLOSED, now
     motion.save()
     MotionEvent.objects.create(motion=motion, kind="closed", actor=actor, at=now, data=result.as_dict())
     today = timezone.localdate(now)
     verdict = _("通过") if result.approved else _("未通过")
+    if isinstance(result, tally.OptionsResult):
+        figures = "\n".join(
+            [_("%(label)s：%(o)s 人、%(a)s m²") % {"label": o.label, "o": o.owners, "a": o.area} for o in result.options]
+            + [_("弃权：%(o)s 人、%(a)s m²") % {"o": result.abstain_owners, "a": result.abstain_area}])
+        if result.winner:
+            verdict = _("选定：%(label)s") % {"label": result.option(result.winner).label}
+        else:
+            verdict = _("未选出")
+    else:
+        figures = _("同意 %(fo)s 人、%(fa)s m²；反对 %(ao)s 人、%(aa)s m²；弃权 %(bo)s 人、%(ba)s m²。") % {
+            "fo": result.for_owners, "fa": result.for_area, "ao": result.against_owners, "aa": result.against_area,
+            "bo": result.abstain_owners, "ba": result.abstain_area}
     notice_post(
         title=_("表决结果公示：%(title)s（%(verdict)s）") % {"title": motion.title, "verdict": verdict},
-        body=_("表决事项：%(title)s\n表决时间：%(opens)s 至 %(closes)s\n\n%(explanation)s\n\n"
-               "同意 %(fo)s 人、%(fa)s m²；反对 %(ao)s 人、%(aa)s m²；弃权 %(bo)s 人、%(ba)s m²。") % {
+        body=_("表决事项：%(title)s\n表决时间：%(opens)s 至 %(closes)s\n\n%(explanation)s\n\n%(figures)s") % {
             "title": motion.title, "opens": timezone.localtime(motion.opens_at).strftime("%Y-%m-%d %H:%M"),
             "closes": timezone.localtime(motion.closes_at).strftime("%Y-%m-%d %H:%M"),
-            "explanation": result.explanation, "fo": result.for_owners, "fa": result.for_area,
-            "ao": result.against_owners, "aa": result.against_area, "bo": result.abstain_owners,
-            "ba": result.abstain_area,
+            "explanation": result.explanation, "figures": figures,
         },
         scope=Notice.Scope.ESTATE, estate=motion.estate, posted_on=today,
         ends_on=today + datetime.timedelta(days=Notice.DEFAULT_PERIOD_DAYS), actor=actor, motion=motion,

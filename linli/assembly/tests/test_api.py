@@ -6,16 +6,16 @@ from django.utils import timezone
 
 from linli.assembly import services
 from linli.assembly.models import Acknowledgement, Ballot, Meeting, Motion, Notice, SelectionCase
-from linli.core.testing import DAY, after_close, decided, open_motion, post, results, sheet
+from linli.core.testing import DAY, HOUR, after_close, decided, open_motion, post, results, sheet
 
 TODAY = timezone.localdate()
 API = "/api/v1/assembly"
 
 
 def motion_body(world):
-    now = timezone.now()
-    return {"estate": world.estate_a.pk, "matter": "rebuild", "title": "改建车棚", "opens_at": now.isoformat(),
-            "closes_at": (now + 3 * DAY).isoformat()}
+    opens = timezone.now() + 15 * DAY + HOUR  # the notice period (15 days), then the minimum voting period
+    return {"estate": world.estate_a.pk, "matter": "rebuild", "title": "改建车棚", "opens_at": opens.isoformat(),
+            "closes_at": (opens + 7 * DAY).isoformat()}
 
 
 @pytest.mark.parametrize("url", ["/motions/", "/meetings/", "/notices/", "/cases/"])
@@ -176,7 +176,8 @@ def test_a_selection_case_through_the_api_ends_with_the_custodian(world, client_
     vote = decided(world, estate=world.estate_b)
     assert post(client, f"{API}/cases/{pk}/decide/", {"mode": "hire", "motion": vote.pk}).json()["status"] == \
         "selecting"
-    consent = decided(world, estate=world.estate_b, title="同意国有企业托底")
+    consent = decided(world, estate=world.estate_b, title="同意国有企业托底", manager_mode="custodian",
+                      provider=world.custodian)
     url, body = f"{API}/cases/{pk}/custodian/", {"provider": world.custodian.pk, "motion": consent.pk,
                                                  "start": (TODAY + DAY).isoformat()}
     response = post(client, url, body)

@@ -76,9 +76,9 @@ def test_a_resident_is_taken_to_their_own_votes(world, client_for, motion):
 
 
 def motion_data(world):
-    now = timezone.localtime()
+    opens = timezone.localtime() + 15 * DAY + HOUR  # the notice period (15 days), then the minimum voting period
     return {"estate": world.estate_a.pk, "matter": "raise_repair_fund", "title": "筹集维修资金", "body": "每户200元",
-            "opens_at": now.strftime("%Y-%m-%dT%H:%M"), "closes_at": (now + 3 * DAY).strftime("%Y-%m-%dT%H:%M")}
+            "opens_at": opens.strftime("%Y-%m-%dT%H:%M"), "closes_at": (opens + 7 * DAY).strftime("%Y-%m-%dT%H:%M")}
 
 
 @pytest.mark.parametrize("who", ["auditor", "grid_worker", "manager_a"])
@@ -344,8 +344,8 @@ def test_a_stranger_gets_404_on_every_write_and_nothing_changes(world, client_fo
 
 def test_read_only_roles_get_403_on_opening_a_draft(world, client_for):
     now = timezone.now()
-    draft = services.motion_create(estate=world.estate_a, matter="other_major", title="草稿", opens_at=now,
-                                   closes_at=now + DAY, actor=world.street_admin)
+    draft = services.motion_create(estate=world.estate_a, matter="other_major", title="草稿", opens_at=now + 16 * DAY,
+                                   closes_at=now + 23 * DAY, actor=world.street_admin)
     for who in ("auditor", "grid_worker", "manager_a"):
         assert client_for(who).post(reverse("assembly:motion_open", args=[draft.pk])).status_code == 403
     assert Motion.objects.get().status == "draft"

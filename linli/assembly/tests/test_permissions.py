@@ -31,7 +31,8 @@ def _task(w):
 def _draft(w):
     now = timezone.now()
     return services.motion_create(estate=w.estate_a, matter="hire_manager", title="选聘", opens_at=now - HOUR,
-                                  closes_at=now + DAY, actor=w.street_admin)
+                                  closes_at=now - HOUR + 7 * DAY, actor=w.street_admin, manager_mode="market",
+                                  provider=w.company, now=now - HOUR - 15 * DAY)
 
 
 def _notice(w):

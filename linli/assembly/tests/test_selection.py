@@ -60,38 +60,53 @@ def test_the_assembly_decides_to_hire_and_then_selects_a_company(world, case):
     current = world.estate_b.current_stewardship(start)
     assert (case.status, current.mode, current.provider, current.contract_no) == ("hired", "market", world.company,
                                                                                   "HT-1")
-    assert current.basis == "业主共同决定：选聘重庆锦绣物业"
+    assert current.basis == "业主共同决定：选聘重庆锦绣物业（选定：重庆锦绣物业服务有限公司）"
+    assert (current.basis_kind, current.basis_ref) == ("selection", f"selection:{case.pk}")
     assert steps(case) == ["opened", "mode_decided", "hired"]
 
 
-def test_the_owners_committee_may_select_at_a_held_meeting(world, case):
-    services.selection_decide_mode(case=case, mode="hire", motion=decided(world, estate=world.estate_b),
-                                   actor=world.street_admin)
+def test_the_owners_committee_carries_out_the_owners_choice_and_chooses_nothing_itself(world, case):
+    """The committee signs with the company the owners chose (物业管理条例 art. 34); it may not choose one itself
+    (Civil Code art. 278(1)(4); Beijing art. 44: the assembly may not delegate the art. 34 matters)."""
+    vote = decided(world, estate=world.estate_b)
+    services.selection_decide_mode(case=case, mode="hire", motion=vote, actor=world.street_admin)
     today = timezone.localdate()
     meeting = services.meeting_schedule(kind="committee", level="estate", title="业委会选聘会议",
                                         estate=world.estate_b, notified_on=today, held_on=today,
                                         actor=world.street_admin)
     with pytest.raises(ValidationError, match="已召开"):
-        services.selection_hire(case=case, provider=world.company, committee_meeting=meeting,
+        services.selection_hire(case=case, provider=world.company, committee_meeting=meeting, motion=vote,
                                 actor=world.street_admin, start=today + DAY, contract_end=today + 400 * DAY)
     services.meeting_record(meeting=meeting, minutes="选定锦绣物业", attendees=[("主任", "业委会")],
                             actor=world.street_admin)
-    case = services.selection_hire(case=case, provider=world.company, committee_meeting=meeting,
+    with pytest.raises(ValidationError, match="需要业主共同决定"):  # no owners' motion: the committee cannot hire
+        services.selection_hire(case=case, provider=world.company, committee_meeting=meeting,
+                                actor=world.street_admin, start=today + DAY, contract_end=today + 400 * DAY)
+    with pytest.raises(ValidationError, match="选定的是 重庆锦绣物业服务有限公司，不能选聘"):
+        services.selection_hire(case=case, provider=world.custodian, committee_meeting=meeting, motion=vote,
+                                actor=world.street_admin, start=today + DAY, contract_end=today + 400 * DAY)
+    case = services.selection_hire(case=case, provider=world.company, committee_meeting=meeting, motion=vote,
                                    actor=world.street_admin, start=today + DAY, contract_end=today + 400 * DAY)
-    assert case.outcome.basis == "业主委员会会议：业委会选聘会议"
+    assert case.outcome.basis == ("业主委员会会议“业委会选聘会议”执行业主共同决定：选聘物业服务企业"
+                                  "（选定：重庆锦绣物业服务有限公司）")
 
 
 def test_the_assembly_may_decide_to_manage_the_estate_itself(world, case):
-    case = services.selection_decide_mode(case=case, mode="self", motion=decided(world, estate=world.estate_b),
+    vote = decided(world, estate=world.estate_b, title="业主自行管理", manager_mode="self")
+    with pytest.raises(ValidationError, match="选定的是 业主自行管理，与所填管理方式不符"):
+        services.selection_decide_mode(case=case, mode="hire", motion=vote, actor=world.street_admin)
+    case = services.selection_decide_mode(case=case, mode="self", motion=vote,
                                           actor=world.street_admin, start=timezone.localdate() + DAY)
     assert (case.status, case.outcome.mode) == ("self_managed", "self")
+    assert (case.outcome.basis_kind, case.outcome.basis_ref) == ("selection", f"selection:{case.pk}")
     assert steps(case) == ["opened", "mode_decided", "self_managed"]
 
 
 def test_the_custodian_is_appointed_only_after_the_deadline_with_the_assemblys_consent(world, case):
     services.selection_decide_mode(case=case, mode="hire", motion=decided(world, estate=world.estate_b),
                                    actor=world.street_admin)
-    consent = decided(world, estate=world.estate_b, title="同意由国有企业托底管理")
+    consent = decided(world, estate=world.estate_b, title="同意由国有企业托底管理", manager_mode="custodian",
+                      provider=world.custodian)
     deadline = case.deadline
     with pytest.raises(ValidationError, match="届满后"):
         services.selection_appoint_custodian(case=case, provider=world.custodian, consent=consent,
@@ -105,7 +120,8 @@ def test_the_custodian_is_appointed_only_after_the_deadline_with_the_assemblys_c
                                                 today=deadline + DAY)
     current = world.estate_b.current_stewardship(deadline + 2 * DAY)
     assert (case.status, current.mode, current.provider) == ("custodian", "custodian", world.custodian)
-    assert current.basis == "街道物业办指定托底，业主大会同意：同意由国有企业托底管理"
+    assert current.basis == "街道物业办指定托底，业主大会同意：同意由国有企业托底管理（选定：大渡口区城市更新国有托管公司）"
+    assert (current.basis_kind, current.basis_ref) == ("selection", f"selection:{case.pk}")
     assert steps(case) == ["opened", "mode_decided", "custodian_appointed"]
     assert SelectionEvent.objects.get(kind="custodian_appointed").motion == consent
 

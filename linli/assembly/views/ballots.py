@@ -51,7 +51,9 @@ def ballot_event_sheet(request, pk):
 
 def _batch_tally(request, motion, show_choices: bool) -> dict:
     ids = request.session.get(BATCH_KEY % motion.pk, [])
-    events = list(BallotEvent.objects.filter(pk__in=ids, ballot__motion=motion).values_list("choice", flat=True))
+    # Counted by the value of ballot_choices(): "option:<pk>" for an option, else the choice itself.
+    events = [f"option:{option}" if option else choice for choice, option in
+              BallotEvent.objects.filter(pk__in=ids, ballot__motion=motion).values_list("choice", "option_id")]
     counts = Counter(events)
     return {"entered": len(events), "choices": [(label, counts.get(value, 0)) for value, label in
                                                 motion.ballot_choices()] if show_choices else []}
@@ -94,8 +96,13 @@ def paper_batch(request, pk):
                 upload = request.FILES.get(f"sheet-{elector_id}")
                 if not upload:
                     raise ValidationError({"sheet": _("纸质票须上传扫描件")})
+                try:
+                    choice_value, option = motion.parse_ballot_choice(choice)
+                except ValueError:
+                    raise ValidationError({"choice": _("请选择一个表决意见")}) from None
                 ballot = services.ballot_cast(
-                    motion=motion, elector=elector, choice=choice, channel="paper", actor=request.user,
+                    motion=motion, elector=elector, choice=choice_value, option=option, channel="paper",
+                    actor=request.user,
                     sheet=uploads.document(upload, label=_("纸质票扫描件")),
                     replaces=request.POST.get(f"replaces-{elector_id}") or None)
             except (Conflict, ValidationError) as exc:

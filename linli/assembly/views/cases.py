@@ -73,4 +73,5 @@ def case_detail(request, pk):
     return render(request, "assembly/case_detail.html", {
         "case": case, "form": form, "can_write": can_write, "events": case.events.select_related("motion", "actor"),
         "past_deadline": case.deadline is not None and timezone.localdate() > case.deadline,
+        "motions": case.motions.select_related("provider", "winning_option__provider").order_by("id"),
     })

@@ -75,16 +75,25 @@ def motion_new(request):
     estates = _writable_estates(request.user)
     if not estates.exists():
         raise PermissionDenied(_("只读角色不能发起表决"))
-    form = MotionForm(request.POST or None, estates=estates, initial={"estate": request.GET.get("estate")})
+    initial = {"estate": request.GET.get("estate")}
+    case = SelectionCase.objects.filter(pk=request.GET.get("case") or None, estate__in=estates).first() \
+        if (request.GET.get("case") or "").isdigit() else None
+    if case is not None:
+        # A selection case offers one motion with options: a market company, self-management, the state custodian.
+        initial.update({"estate": case.estate_id, "case": case.pk, "matter": "hire_manager",
+                        "title": _("选定%(estate)s的管理方式和管理人") % {"estate": case.estate},
+                        "option_1_mode": "market", "option_2_label": _("业主自行管理"), "option_2_mode": "self",
+                        "option_3_mode": "custodian"})
+    form = MotionForm(request.POST or None, estates=estates, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            motion = services.motion_create(actor=request.user, **form.cleaned_data)
+            motion = services.motion_create(actor=request.user, **form.service_kwargs())
         except ValidationError as exc:
             _errors(form, exc)
         else:
             messages.success(request, _("已创建表决事项草稿"))
             return redirect("assembly:motion_detail", pk=motion.pk)
-    return render(request, "assembly/form.html", {"form": form, "title": _("发起业主表决"), "multipart": False})
+    return render(request, "assembly/motion_form.html", {"form": form, "title": _("发起业主表决")})
 
 
 @staff_required
@@ -140,7 +149,8 @@ def paper_ballot(request, pk):
     if form.is_valid():
         elector = form.cleaned_data["elector"]
         try:
-            services.ballot_cast(motion=motion, elector=elector, choice=form.cleaned_data["choice"],
+            choice, option = form.cleaned_data["choice"]
+            services.ballot_cast(motion=motion, elector=elector, choice=choice, option=option,
                                  channel="paper", sheet=form.cleaned_data["sheet"], actor=request.user,
                                  replaces=form.cleaned_data["replaces"])
             messages.success(request, _("已录入纸质票：%(who)s") % {"who": elector})
@@ -149,7 +159,7 @@ def paper_ballot(request, pk):
             # chosen again: a browser does not keep a file across pages).
             ballot = Ballot.objects.select_related("current").get(elector=elector)
             confirm = PaperBallotForm(motion=motion, initial={
-                "elector": elector.pk, "choice": form.cleaned_data["choice"], "replaces": ballot.current_id})
+                "elector": elector.pk, "choice": form.data.get("choice"), "replaces": ballot.current_id})
             return render(request, "assembly/paper_confirm.html", {
                 "motion": motion, "elector": elector, "form": confirm, "message": "；".join(exc.messages),
                 "ballot": ballot}, status=409)
@@ -187,8 +197,12 @@ def vote(request, pk):
         try:
             # The page shows the current ballot (its channel, time and choice) and each button carries its event:
             # a change confirms replacing what the owner saw; a ballot changed meanwhile is refused and shown.
-            services.ballot_cast(motion=motion, elector=elector, choice=request.POST.get("choice", ""),
-                                 actor=request.user, replaces=request.POST.get("replaces") or None)
+            try:
+                choice, option = motion.parse_ballot_choice(request.POST.get("choice", ""))
+            except ValueError:
+                raise ValidationError(_("请选择一个表决意见")) from None
+            services.ballot_cast(motion=motion, elector=elector, choice=choice, option=option, actor=request.user,
+                                 replaces=request.POST.get("replaces") or None)
             messages.success(request, _("您的表决意见已记录，截止前可以修改"))
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
@@ -196,6 +210,8 @@ def vote(request, pk):
     ballots = {b.elector_id: b for b in Ballot.objects.filter(elector__in=electors)}
     for e in electors:
         e.current = ballots.get(e.pk)
+        e.current_value = ((f"option:{e.current.option_id}" if e.current.option_id else e.current.choice)
+                           if e.current else "")
         e.history = list(e.current.events.order_by("id")) if e.current else []
     return render(request, "assembly/vote.html", {
         "motion": motion, "electors": electors, "is_open": motion.is_open(),
