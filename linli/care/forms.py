@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.care.models import CareSubject, Visit, VisitPlan
+from linli.care.models import CareSubject, Problem, Visit, VisitPlan
 from linli.people.models import Person, Role, User
 from linli.people.scopes import scope_for
 from linli.volunteers.models import Volunteer
@@ -46,6 +46,17 @@ class VisitForm(forms.Form):
     problems = forms.CharField(label=_("发现的问题（每行一个）"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     urgent_problems = forms.CharField(label=_("紧急问题（每行一个）"), widget=forms.Textarea(attrs={"rows": 2}),
                                       required=False)
+    problem_place = forms.ChoiceField(label=_("问题在哪里"), choices=Problem.Place.choices, initial=Problem.Place.HOME,
+                                      widget=forms.RadioSelect, required=False,
+                                      help_text=_("只写问题本身（如“热水器坏了”），不写探访原因；转为工单时物业只看到问题和位置。"))
+
+
+class ConvertForm(forms.Form):
+    """A problem becomes a work order: the neutral text the handler will read, and where the problem is."""
+
+    text = forms.CharField(label=_("工单内容（只写问题）"), max_length=200, required=False)  # empty: the problem's
+    place = forms.ChoiceField(label=_("问题在哪里"), choices=Problem.Place.choices, widget=forms.RadioSelect,
+                              required=False)
 
 
 def is_care_user(user) -> bool:

@@ -12,12 +12,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.care import filters, selectors, services
-from linli.care.forms import PlanForm, SubjectForm, VisitForm, is_care_user
+from linli.care.forms import ConvertForm, PlanForm, SubjectForm, VisitForm, is_care_user
 from linli.care.models import CareSubject, Problem
 from linli.core.access import get_visible_or_404
 from linli.notify.selectors import unread_count
@@ -93,11 +95,12 @@ def subject_detail(request, pk):
                                  request.user, pk=pk)
     selectors.log_viewing(request.user, [subject], action="care_view", path=request.path)
     staff = services.is_care_staff(request.user, subject.community)
-    visits = subject.visits.select_related("visitor").prefetch_related("problems")[:30]
+    visits = subject.visits.select_related("visitor", "visitor_person", "recorded_by").prefetch_related("problems")[:30]
     return render(request, "care/subject_detail.html", {
         "s": subject, "plans": subject.plans.prefetch_related("visitors"), "visits": visits, "staff": staff,
         "plan_form": PlanForm(subject=subject) if staff else None,
         "visit_form": VisitForm(initial={"visited_at": timezone.localtime().replace(second=0, microsecond=0)}),
+        "places": Problem.Place.choices,
     })
 
 
@@ -124,6 +127,7 @@ def visit_new(request, pk):
         data = dict(form.cleaned_data)
         data["problems"] = data["problems"].splitlines()
         data["urgent_problems"] = data["urgent_problems"].splitlines()
+        data["problem_place"] = data["problem_place"] or Problem.Place.HOME
         if _apply(request, services.visit_record, subject=subject, **data):
             messages.success(request, _("已登记探访"))
     else:
@@ -138,9 +142,25 @@ def problem_action(request, pk, action):
     if action == "resolve":
         done = _apply(request, services.problem_resolve, problem=problem, resolution=request.POST.get("resolution", ""))
     elif action == "work_order":
-        done = _apply(request, services.problem_to_work_order, problem=problem)
+        form = ConvertForm(request.POST, initial={"text": problem.description, "place": problem.place})
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                messages.error(request, f"{form.fields[field].label}：{errors[0]}")
+            return redirect(_problem_url(problem))
+        done = _apply(request, services.problem_to_work_order, problem=problem,
+                      text=form.cleaned_data["text"] or None, place=form.cleaned_data["place"] or None)
+        if done:
+            # The page after conversion links the new order (issue 15 item 7).
+            messages.success(request, format_html(
+                '{} <a href="{}">{}</a>', _("已转为工单"), reverse("workorders:order", args=[done.work_order_ref]),
+                done.work_order_ref))
+            return redirect(_problem_url(problem))
     else:
         raise Http404
     if done:
         messages.success(request, _("已更新"))
-    return redirect("care:subject_detail", pk=problem.visit.subject_id)
+    return redirect(_problem_url(problem))
+
+
+def _problem_url(problem) -> str:
+    return reverse("care:subject_detail", args=[problem.visit.subject_id]) + f"#problem-{problem.pk}"
