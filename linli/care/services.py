@@ -7,6 +7,8 @@ subject's community; an assigned visitor may record visits for the subjects of t
 from __future__ import annotations
 
 import datetime
+import hmac
+import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.care.models import CareSubject, Problem, Visit, VisitPlan
+from linli.care.models import CareSubject, Problem, Visit, VisitLink, VisitPlan
 from linli.care.permissions import (  # noqa: F401 (is_assigned re-exported for the pages)
     can_record_visit,
     can_see_care_record,
@@ -26,6 +28,7 @@ from linli.care.permissions import (  # noqa: F401 (is_assigned re-exported for 
 from linli.notify.services import Message, notify, notify_many, recipients
 from linli.people.models import Membership, Occupancy, Role, User
 from linli.people.scopes import scope_for
+from linli.volunteers.models import Volunteer
 from linli.workorders import services as workorders
 
 
@@ -68,17 +71,29 @@ def subject_close(*, actor, subject: CareSubject, reason: str) -> CareSubject:
 
 
 @transaction.atomic
-def plan_create(*, actor, subject: CareSubject, frequency: str, visitors, first_due: datetime.date | None = None
-                ) -> VisitPlan:
+def plan_create(*, actor, subject: CareSubject, frequency: str, visitors=(), volunteers=(),
+                first_due: datetime.date | None = None) -> VisitPlan:
+    """A visit plan. ``visitors``: accounts (community staff, volunteers who sign in); ``volunteers``: people with an
+    active volunteer profile in the subject's community — those with an account join ``visitors``, those without
+    (the 红管家 who never sign in) are ``visitor_people`` and record through a personal link or a staff member."""
     require_care_staff(actor, subject.community)
     if frequency not in VisitPlan.Frequency.values:
         raise ValidationError({"frequency": _("未知的频次")})
-    visitors = list(visitors)
-    if not visitors:
+    visitors, volunteers = list(visitors), list(volunteers)
+    allowed = set(Volunteer.objects.filter(community=subject.community, active=True).values_list("person_id",
+                                                                                               flat=True))
+    strangers = [str(p) for p in volunteers if p.pk not in allowed]
+    if strangers:
+        raise ValidationError({"volunteers": _("%(names)s 不是本社区在册的志愿者") % {"names": "、".join(strangers)}})
+    accounts = {u.person_id: u for u in User.objects.filter(person__in=volunteers, is_active=True)}
+    visitors += [accounts[p.pk] for p in volunteers if p.pk in accounts]
+    without_login = [p for p in volunteers if p.pk not in accounts]
+    if not visitors and not without_login:
         raise ValidationError({"visitors": _("请指定至少一名探访人")})
     plan = VisitPlan.objects.create(subject=subject, frequency=frequency, created_by=actor,
                                     next_due=first_due or timezone.localdate())
     plan.visitors.set(visitors)
+    plan.visitor_people.set(without_login)
     return plan
 
 
@@ -105,6 +120,63 @@ def visit_record(*, actor, subject: CareSubject, visited_at: datetime.datetime, 
     return _record(subject=subject, visited_at=visited_at, condition=condition, notes=notes, problems=problems,
                    urgent_problems=urgent_problems, problem_place=problem_place, visitor=actor,
                    visitor_person=actor.person, recorded_by=actor, via=Visit.Via.SELF, now=now)
+
+
+LINK_DAYS = 31  # a personal link works for about a month unless revoked sooner
+
+
+@transaction.atomic
+def link_issue(*, actor, plan: VisitPlan, person, days: int = LINK_DAYS, now=None) -> tuple[VisitLink, str]:
+    """A personal link for a volunteer without a login assigned to ``plan``: returns the link and its token, which
+    is shown once (only its SHA-256 is stored). Issuing a new link for the same plan and person revokes the old."""
+    now = now or timezone.now()
+    require_care_staff(actor, plan.subject.community)
+    if not plan.active or not plan.visitor_people.filter(pk=person.pk).exists():
+        raise ValidationError({"person": _("%(name)s 不是该探访计划中无账号的探访志愿者") % {"name": person}})
+    if not 1 <= days <= 92:
+        raise ValidationError({"days": _("有效期应在 1 到 92 天之间")})
+    VisitLink.objects.filter(plan=plan, person=person, revoked_at__isnull=True).update(revoked_at=now,
+                                                                                       revoked_by=actor)
+    token = secrets.token_urlsafe(32)
+    link = VisitLink.objects.create(plan=plan, person=person, token_hash=VisitLink.hash(token), created_by=actor,
+                                    created_at=now, expires_at=now + datetime.timedelta(days=days))
+    return link, token
+
+
+@transaction.atomic
+def link_revoke(*, actor, link: VisitLink, now=None) -> VisitLink:
+    require_care_staff(actor, link.plan.subject.community)
+    if link.revoked_at is None:
+        link.revoked_at, link.revoked_by = now or timezone.now(), actor
+        link.save(update_fields=["revoked_at", "revoked_by"])
+    return link
+
+
+def link_for_token(token: str, *, now=None) -> VisitLink | None:
+    """The live link of ``token``, or None (unknown, revoked, expired, plan stopped). The token is looked up by its
+    hash and compared in constant time; the token itself is never stored or logged."""
+    if not token or len(token) > 100:
+        return None
+    digest = VisitLink.hash(token)
+    link = VisitLink.objects.select_related("plan__subject__person", "plan__subject__home__building",
+                                            "plan__subject__estate", "person").filter(token_hash=digest).first()
+    if link is None or not hmac.compare_digest(link.token_hash, digest) or not link.is_live(now):
+        return None
+    return link
+
+
+@transaction.atomic
+def visit_record_by_link(*, link: VisitLink, visited_at: datetime.datetime, condition: str, notes: str = "",
+                         problems=(), urgent_problems=(), problem_place: str = Problem.Place.HOME, now=None) -> Visit:
+    """A visit recorded through a personal link: the visitor is the link's volunteer, nobody signed in."""
+    link = VisitLink.objects.select_for_update().select_related("plan__subject").get(pk=link.pk)
+    if not link.is_live(now):
+        raise PermissionDenied(_("该链接已失效"))
+    if not is_assigned_person(link.person, link.plan.subject):
+        raise PermissionDenied(_("该链接已失效"))
+    return _record(subject=link.plan.subject, visited_at=visited_at, condition=condition, notes=notes,
+                   problems=problems, urgent_problems=urgent_problems, problem_place=problem_place, visitor=None,
+                   visitor_person=link.person, recorded_by=None, via=Visit.Via.LINK, now=now)
 
 
 def _record(*, subject, visited_at, condition, notes, problems, urgent_problems, problem_place, visitor,

@@ -87,6 +87,7 @@ class PersonPicker(forms.Widget):
     template_name = "people/_picker.html"
 
     def __init__(self, *, url: str, multiple: bool = False, attrs=None):
+        """``url``: the search endpoint, a URL name or a path."""
         super().__init__(attrs)
         self.url, self.multiple, self.query = url, multiple, ""
         self.choices = []
@@ -117,7 +118,7 @@ class PersonPicker(forms.Widget):
         picked = with_homes(list(queryset.filter(pk__in=picked_ids))) if queryset is not None and picked_ids else []
         results = search(queryset, self.query) if queryset is not None and self.query else []
         context["picker"] = {
-            "name": name, "url": reverse(self.url), "multiple": self.multiple, "q": self.query,
+            "name": name, "url": self.url if self.url.startswith("/") else reverse(self.url), "multiple": self.multiple, "q": self.query,
             "rows": _rows(picked, results), "searched": bool(self.query),
         }
         return context
