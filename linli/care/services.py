@@ -162,6 +162,8 @@ def link_for_token(token: str, *, now=None) -> VisitLink | None:
                                             "plan__subject__estate", "person").filter(token_hash=digest).first()
     if link is None or not hmac.compare_digest(link.token_hash, digest) or not link.is_live(now):
         return None
+    if not is_assigned_person(link.person, link.plan.subject):  # taken off the plan since
+        return None
     return link
 
 

@@ -119,6 +119,16 @@ def test_an_expired_a_revoked_and_a_wrong_token_are_refused(vworld, plan, stewar
     assert Visit.objects.count() == 0
 
 
+def test_a_link_stops_when_its_volunteer_leaves_the_plan_or_the_care_ends(vworld, plan, steward):
+    link, token = _issue(vworld, plan, steward)
+    plan.visitor_people.remove(steward)
+    assert services.link_for_token(token) is None
+    plan.visitor_people.add(steward)
+    assert services.link_for_token(token) == link
+    services.subject_close(actor=vworld.community_admin, subject=plan.subject, reason="迁居外地")
+    assert services.link_for_token(token) is None
+
+
 def test_a_new_link_revokes_the_old_one(vworld, plan, steward):
     first, first_token = _issue(vworld, plan, steward)
     _issue(vworld, plan, steward)
