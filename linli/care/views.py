@@ -110,11 +110,13 @@ def subject_detail(request, pk):
     plan_form = PlanForm(subject=subject) if staff else None
     if plan_form is not None:
         pickers.take_query(plan_form, request)
-    visits = subject.visits.select_related("visitor", "visitor_person", "recorded_by").prefetch_related("problems")[:30]
+    visits = (subject.visits.select_related("visitor", "visitor_person", "recorded_by")
+              .prefetch_related("problems")[:30])
+    now = timezone.localtime().replace(second=0, microsecond=0)
     return render(request, "care/subject_detail.html", {
-        "s": subject, "plans": subject.plans.prefetch_related("visitors", "visitor_people"), "visits": visits, "staff": staff,
-        "plan_form": plan_form, "links": selectors.live_links(subject) if staff else [],
-        "visit_form": VisitForm(subject=subject, staff=staff, initial={"visited_at": timezone.localtime().replace(second=0, microsecond=0)}),
+        "s": subject, "plans": subject.plans.prefetch_related("visitors", "visitor_people"), "visits": visits,
+        "staff": staff, "plan_form": plan_form, "links": selectors.live_links(subject) if staff else [],
+        "visit_form": VisitForm(subject=subject, staff=staff, initial={"visited_at": now}),
         "places": Problem.Place.choices,
     })
 
