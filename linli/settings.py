@@ -339,6 +339,8 @@ else:
 LINLI_RATELIMIT_REPORT = os.environ.get("LINLI_RATELIMIT_REPORT", "10/h")  # the resident's H5 report page
 LINLI_RATELIMIT_OPEN311 = os.environ.get("LINLI_RATELIMIT_OPEN311", "120/h")  # Open311 POST requests
 LINLI_RATELIMIT_CALLBACK = os.environ.get("LINLI_RATELIMIT_CALLBACK", "120/h")  # payment gateway callbacks
+# A volunteer's personal visit link (care): wrong, expired or revoked tokens and every write count.
+LINLI_RATELIMIT_CARE_LINK = os.environ.get("LINLI_RATELIMIT_CARE_LINK", "10/h")
 # django-ratelimit: counters in the cache above, per REMOTE_ADDR (behind a proxy, LINLI_TRUSTED_PROXIES makes that
 # the client's address for the limits, the sign-in lockout and the audit log alike).
 RATELIMIT_USE_CACHE = "default"

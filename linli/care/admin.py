@@ -50,3 +50,14 @@ class VisitAdmin(ReadOnlyAdmin, LoggedViewingAdmin):
 
     def subject_of(self, obj):
         return obj.subject
+
+
+@admin.register(m.VisitLink)
+class VisitLinkAdmin(ReadOnlyAdmin, LoggedViewingAdmin):
+    """Personal visit links: issued and revoked on the care pages (the token itself is never stored)."""
+
+    list_display = ["pk", "expires_at", "revoked_at"]
+    exclude = ["token_hash"]
+
+    def subject_of(self, obj):
+        return obj.plan.subject

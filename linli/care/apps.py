@@ -25,3 +25,9 @@ class CareConfig(AppConfig):
 
         # A volunteer's own page shows the visits they are due to make (volunteers sits below care).
         sections.register("visits_due", lambda user, person: visits_due_for(user))
+
+        from linli.care.services import order_links
+        from linli.workorders import links
+
+        # A work order made from a visit links back to the care record, for care staff only (issue 15 item 7).
+        links.register("care", order_links)

@@ -6,6 +6,7 @@ them, and each viewing is logged (``linli.people.services.log_sensitive_access``
 """
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.db import models
@@ -102,6 +103,9 @@ class VisitPlan(models.Model):
     subject = models.ForeignKey(CareSubject, verbose_name=_("关护对象"), on_delete=models.PROTECT, related_name="plans")
     frequency = models.CharField(_("频次"), max_length=16, choices=Frequency.choices)
     visitors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("探访人"), related_name="care_plans")
+    # Volunteers without a login (红管家 …): they record through a personal link (VisitLink) or a staff member.
+    visitor_people = models.ManyToManyField("people.Person", verbose_name=_("探访志愿者（无账号）"), blank=True,
+                                            related_name="care_plans")
     next_due = models.DateField(_("下次应探访"), db_index=True)
     active = models.BooleanField(_("执行中"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("制定人"), on_delete=models.PROTECT,
@@ -127,6 +131,48 @@ class VisitPlan(models.Model):
         return self.next_due < timezone.localdate()
 
 
+class VisitLinkQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(plan__in=VisitPlan.objects.visible_to(user))
+
+
+class VisitLink(models.Model):
+    """A personal link that lets a volunteer without a login record the visits of one plan (no sign-in).
+
+    Unguessable (32 random bytes, shown once, stored only as its SHA-256), expiring and revocable; the page it opens
+    shows only what the visit needs (linli/care/views_link.py)."""
+
+    plan = models.ForeignKey(VisitPlan, verbose_name=_("探访计划"), on_delete=models.PROTECT, related_name="links")
+    person = models.ForeignKey("people.Person", verbose_name=_("探访志愿者"), on_delete=models.PROTECT,
+                               related_name="+")
+    token_hash = models.CharField(_("令牌摘要"), max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("有效期至"))
+    revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("作废人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发放人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("发放时间"), default=timezone.now)
+
+    objects = VisitLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("探访链接")
+        verbose_name_plural = _("探访链接")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.person} · {self.plan}"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def is_live(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and now < self.expires_at and self.plan.active and self.plan.subject.active
+
+
 class VisitQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user):
         return self.filter(subject__in=CareSubject.objects.visible_to(user))
@@ -141,13 +187,25 @@ class Visit(AppendOnly):
         POOR = "poor", _("较差")
         URGENT = "urgent", _("需紧急处置")
 
+    class Via(models.TextChoices):
+        SELF = "self", _("本人登记")
+        STAFF = "staff", _("工作人员代为登记")
+        LINK = "link", _("个人链接登记")
+
     subject = models.ForeignKey(CareSubject, verbose_name=_("关护对象"), on_delete=models.PROTECT,
                                 related_name="visits")
     plan = models.ForeignKey(VisitPlan, verbose_name=_("探访计划"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="visits")
     visited_at = models.DateTimeField(_("探访时间"))
-    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("探访人"), on_delete=models.PROTECT,
-                                related_name="+")
+    # The visitor's account; empty when the visitor has none (a volunteer recording through a link or a staff
+    # member): then ``visitor_person`` is the volunteer.
+    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("探访人"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    visitor_person = models.ForeignKey("people.Person", verbose_name=_("探访志愿者"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    via = models.CharField(_("登记方式"), max_length=8, choices=Via.choices, default=Via.SELF)
     condition = models.CharField(_("身体与生活状况"), max_length=16, choices=Condition.choices)
     notes = models.TextField(_("探访记录"), blank=True)
     recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
@@ -161,6 +219,16 @@ class Visit(AppendOnly):
 
     def __str__(self):
         return f"{self.subject} {self.visited_at:%Y-%m-%d}"
+
+    @property
+    def visitor_label(self) -> str:
+        """Who visited, and who wrote it down when that was someone else."""
+        who = str(self.visitor or self.visitor_person or "")
+        if self.via == self.Via.STAFF and self.recorded_by_id:
+            return _("%(who)s（%(by)s 代为登记）") % {"who": who, "by": self.recorded_by}
+        if self.via == self.Via.LINK:
+            return _("%(who)s（个人链接登记）") % {"who": who}
+        return who
 
 
 class ProblemQuerySet(models.QuerySet):
@@ -178,11 +246,19 @@ class Problem(models.Model):
         CONVERTED = "converted", _("已转工单")
         RESOLVED = "resolved", _("已解决")
 
+    class Place(models.TextChoices):
+        COMMON = "common", _("公共部位（楼道、院落等）")
+        HOME = "home", _("户内")
+
     visit = models.ForeignKey(Visit, verbose_name=_("探访记录"), on_delete=models.PROTECT, related_name="problems")
     description = models.CharField(_("问题"), max_length=200)
     urgent = models.BooleanField(_("紧急"), default=False)
+    place = models.CharField(_("问题位置"), max_length=8, choices=Place.choices, default=Place.HOME)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN)
     work_order_ref = models.CharField(_("工单编号"), max_length=40, blank=True)
+    # The order it became; the order itself never names the care (PIPL arts. 6, 28): only care staff see this link.
+    work_order = models.ForeignKey("workorders.WorkOrder", verbose_name=_("工单"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)

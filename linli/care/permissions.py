@@ -36,3 +36,15 @@ def can_record_visit(user, subject) -> bool:
 
 
 
+
+
+def is_assigned_person(person, subject) -> bool:
+    """A volunteer without a login (a Person) assigned to an active plan of the subject."""
+    if person is None:
+        return False
+    return VisitPlan.objects.filter(subject=subject, active=True, visitor_people=person).exists()
+
+
+def can_see_care_record(user, subject) -> bool:
+    """Who may follow a link to a care record (the same people as ``CareSubject.objects.visible_to``)."""
+    return is_care_staff(user, subject.community) or is_assigned(user, subject)

@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from linli.care.models import CareSubject, VisitPlan
+from linli.care.models import CareSubject, VisitLink, VisitPlan
 from linli.people.services import log_sensitive_access
 
 
@@ -32,3 +32,10 @@ def log_viewing(user, subjects, *, action: str, path: str) -> None:
         if person.pk not in seen:
             seen.add(person.pk)
             log_sensitive_access(user=user, person=person, action=action, path=path)
+
+
+def live_links(subject, *, now=None) -> list[VisitLink]:
+    """The personal visit links of the subject's active plans that still work (not revoked, not expired)."""
+    now = now or timezone.now()
+    return list(VisitLink.objects.filter(plan__subject=subject, plan__active=True, revoked_at__isnull=True,
+                                         expires_at__gt=now).select_related("person", "plan").order_by("pk"))

@@ -46,7 +46,8 @@ class PlanInput(serializers.Serializer):
 class ProblemSerializer(Out):
     class Meta:
         model = m.Problem
-        fields = ["id", "visit", "description", "urgent", "status", "work_order_ref", "resolved_at", "resolution"]
+        fields = ["id", "visit", "description", "urgent", "place", "status", "work_order_ref", "resolved_at",
+                  "resolution"]
 
 
 class VisitSerializer(Out):
@@ -54,7 +55,8 @@ class VisitSerializer(Out):
 
     class Meta:
         model = m.Visit
-        fields = ["id", "subject", "plan", "visited_at", "visitor", "condition", "notes", "recorded_at", "problems"]
+        fields = ["id", "subject", "plan", "visited_at", "visitor", "visitor_person", "recorded_by", "via", "condition",
+                  "notes", "recorded_at", "problems"]
 
 
 class VisitInput(serializers.Serializer):
@@ -64,6 +66,7 @@ class VisitInput(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     problems = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     urgent_problems = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    problem_place = choice_text(m.Problem.Place.choices, help_text="common, home", required=False, default="home")
 
 
 class ResolveInput(serializers.Serializer):

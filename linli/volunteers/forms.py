@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.people.models import Person
+from linli.people.pickers import PersonPicker
 from linli.people.scopes import scope_for
 from linli.places.models import Division, Estate
 from linli.volunteers.models import WEEKDAYS, Activity, BoardEntry, Reward, Skill, Team, Volunteer
@@ -37,7 +38,10 @@ class ScopedForm(forms.Form):
         if "team" in self.fields:
             self.fields["team"].queryset = Team.objects.filter(community__in=communities)
         if "person" in self.fields:
+            # Hundreds of names with duplicates: a search by name, building and room (issue 15 item 8).
             self.fields["person"].queryset = Person.objects.visible_to(user)
+            self.fields["person"].widget = PersonPicker(url="volunteers:people_search")
+            self.fields["person"].widget.choices = self.fields["person"].choices
 
 
 class VolunteerForm(ScopedForm):

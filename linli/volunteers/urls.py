@@ -10,6 +10,7 @@ urlpatterns = [
     path("large-type/", views.large_type, name="large_type"),
     path("people/", views.volunteer_list, name="volunteer_list"),
     path("people/new/", views.volunteer_new, name="volunteer_new"),
+    path("people/search/", views.people_search, name="people_search"),
     path("people/<int:pk>/", views.volunteer_detail, name="volunteer_detail"),
     path("teams/", views.team_list, name="team_list"),
     path("activities/", views.activity_list, name="activity_list"),

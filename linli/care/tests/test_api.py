@@ -98,3 +98,17 @@ def test_the_subjects_page_and_the_api_filter_by_kind_with_one_filterset(subject
         assert (api, page) == (expected, expected)
     assert client.get("/api/v1/care-subjects/?kind=nobody").status_code == 400  # the API names a bad value
     assert [s.person.name for s, *_ in client.get("/care/?kind=nobody").context["rows"]] == ["周莲秀"]  # the page ignores it
+
+
+def test_a_visit_through_the_api_says_where_its_problems_are_and_the_order_says_nothing_of_care(subject, client_for):
+    """Issue 15 item 7 through the API: the place of the problem is asked, the order carries no care words."""
+    from linli.workorders.models import WorkOrder
+
+    post(client_for("volunteer_a"), "/api/v1/care-visits/", {"subject": subject.pk, "condition": "poor",
+                                                             "visited_at": timezone.now().isoformat(),
+                                                             "problems": ["楼道灯坏了"], "problem_place": "common"})
+    row = results(client_for("community_admin").get("/api/v1/care-problems/"))[0]
+    assert (row["description"], row["place"]) == ("楼道灯坏了", "common")
+    post(client_for("community_admin"), f"/api/v1/care-problems/{row['id']}/work-order/", {})
+    order = WorkOrder.objects.get()
+    assert (order.text, order.home, order.building) == ("楼道灯坏了", None, subject.home.building)

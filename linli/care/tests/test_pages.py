@@ -71,7 +71,7 @@ def test_a_visitor_or_read_only_role_cannot_enrol_or_plan(subject, client_for, v
     assert client.post(reverse("care:subject_new"), {"person": vworld.wang.pk,
                                                      "kinds": ["hardship"]}).status_code == code
     assert client.post(reverse("care:plan_new", args=[subject.pk]), {
-        "frequency": "monthly", "visitors": [vworld.volunteer_b.pk]}).status_code == code
+        "frequency": "monthly", "volunteers": [vworld.wang.pk]}).status_code == code
     assert (CareSubject.objects.count(), VisitPlan.objects.count()) == (1, 1)
 
 
@@ -80,8 +80,8 @@ def test_the_community_admin_enrols_and_plans_from_the_pages(subject, client_for
     response = client.post(reverse("care:subject_new"), {"person": vworld.wang.pk, "kinds": ["left_behind_child"]})
     new = CareSubject.objects.get(person=vworld.wang)
     assert response.url == reverse("care:subject_detail", args=[new.pk])
-    client.post(reverse("care:plan_new", args=[new.pk]), {"frequency": "monthly", "visitors": [vworld.volunteer_b.pk]})
-    assert list(new.plans.get().visitors.all()) == [vworld.volunteer_b]
+    client.post(reverse("care:plan_new", args=[new.pk]), {"frequency": "monthly", "volunteers": [vworld.wang.pk]})
+    assert list(new.plans.get().visitors.all()) == [vworld.volunteer_b]  # 王芳 signs in as volunteer_b
 
 
 def test_a_problem_becomes_a_work_order_from_the_page(subject, client_for):

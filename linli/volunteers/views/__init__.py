@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from linli.core.access import get_visible_or_404, member_required, staff_required
 from linli.core.dbrouter import replica_reads
+from linli.people import pickers
 from linli.people.models import Person
 from linli.people.scopes import scope_for
 from linli.places.models import Division, Estate
@@ -126,6 +127,7 @@ def volunteer_new(request):
     if not managed and (person is None or Volunteer.objects.filter(person=person).exists()):
         raise Http404
     form = forms.VolunteerForm(request.POST or None, user=request.user, self_only=not managed)
+    pickers.take_query(form, request)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         target = data.pop("person", None) or person
@@ -295,6 +297,7 @@ def points(request):
     scope = scope_for(request.user)
     person = _person(request)
     form = forms.PointsForm(request.POST or None, user=request.user)
+    pickers.take_query(form, request)
     if request.method == "POST":
         if not forms.managed_communities(request.user).exists():
             raise services.PermissionDenied
@@ -421,6 +424,7 @@ def board_page(request, code):
     form = None
     if request.user.is_authenticated and can_manage(request.user, community):
         form = forms.BoardEntryForm(request.POST or None, user=request.user)
+        pickers.take_query(form, request)
         if request.method == "POST":
             if request.POST.get("void"):
                 entry = BoardEntry.objects.filter(community=community, pk=request.POST.get("void")).first()
@@ -438,3 +442,12 @@ def board_page(request, code):
         raise Http404
     return render(request, "volunteers/board.html", {"community": community, "b": selectors.board(community=community),
                                                      "form": form})
+
+
+@staff_required
+def people_search(request):
+    """htmx: the person picker of the volunteer forms (registering a volunteer, points, the board, a need), among
+    the people the user sees; only for those who run a community's volunteers (others 404)."""
+    if not forms.managed_communities(request.user).exists() and not scope_for(request.user).sees_sensitive:
+        raise Http404
+    return pickers.picker_results(request, Person.objects.visible_to(request.user), name="person")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from linli.core import uploads
 from linli.core.access import get_visible_or_404, member_required
 from linli.people.models import Organization, Person
+from linli.people.pickers import PersonPicker
 from linli.people.scopes import scope_for
 from linli.people.services import log_sensitive_access
 from linli.volunteers import filters, lists, wishes
@@ -57,6 +58,8 @@ class NeedForm(djforms.Form):
         super().__init__(*args, **kwargs)
         if scope_for(user).sees_sensitive:
             self.fields["person"].queryset = Person.objects.visible_to(user)
+            self.fields["person"].widget = PersonPicker(url="volunteers:people_search")
+            self.fields["person"].widget.choices = self.fields["person"].choices
         else:
             del self.fields["person"]
 

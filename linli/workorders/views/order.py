@@ -16,7 +16,7 @@ from linli.core.htmx import is_htmx
 from linli.people.scopes import scope_for
 from linli.triage import labels as taxonomy_labels
 from linli.workorders import forms as f
-from linli.workorders import permissions, selectors
+from linli.workorders import links, permissions, selectors
 from linli.workorders import services as s
 from linli.workorders.models import (
     Attachment,
@@ -144,6 +144,7 @@ def order_context(user, order, *, errors=None, forms_with_errors=None) -> dict:
         "can_convene": staff and permissions.can_convene_meeting(user, order.street),
         "category_name": f.CATEGORY_NAMES.get(order.category, order.category), "now": timezone.now(),
         "subcategory_name": _subcategory_name(order.subcategory), "task_order": task_order, **refs,
+        "linked": links.links_for(user, order),  # links from the apps above, each shown to whom it allows
     }
 
 
