@@ -75,5 +75,10 @@ def ballot_progress(motion) -> dict:
 
     total = motion.electors.aggregate(n=Count("id"), area=Sum("area"))
     voted = motion.electors.filter(ballot__isnull=False).aggregate(n=Count("id"), area=Sum("area"))
-    return {"voted": voted["n"], "total": total["n"], "voted_area": voted["area"] or Decimal(0),
-            "total_area": total["area"] or Decimal(0)}
+    cent = Decimal("0.01")  # SQLite sums decimals with float noise (1265.98000000000): areas are to the cent
+
+    def area(value):
+        return Decimal(value or 0).quantize(cent)
+
+    return {"voted": voted["n"], "total": total["n"], "voted_area": area(voted["area"]),
+            "total_area": area(total["area"])}
