@@ -258,26 +258,32 @@ def tally(matter: str, homes: Iterable[OwnedHome], votes: Iterable[Vote]) -> Res
     return Result(**result, explanation=explain(m, **{k: v for k, v in result.items() if k != "matter"}))
 
 
+def _mark(ok: bool) -> str:
+    return translated(gettext_noop("达到")) if ok else translated(gettext_noop("未达到"))
+
+
+def _participation(total_area, total_owners, voting_area, voting_owners) -> str:
+    """The participation line of an explanation: area and owners taking part against 2/3 (art. 278(2))."""
+    area_ok = at_least(voting_area, total_area, PARTICIPATION)
+    owners_ok = at_least(voting_owners, total_owners, PARTICIPATION)
+    return translated(gettext_noop("参与表决面积 %(pa)s（%(va)s/%(ta)s m²）%(sa)s 2/3，%(ma)s；"
+                                   "参与表决人数 %(po)s（%(vo)s/%(to)s 人）%(so)s 2/3，%(mo)s。"),
+                      pa=percent(voting_area, total_area), va=voting_area, ta=total_area,
+                      sa="≥" if area_ok else "<", ma=_mark(area_ok), po=percent(voting_owners, total_owners),
+                      vo=voting_owners, to=total_owners, so="≥" if owners_ok else "<", mo=_mark(owners_ok))
+
+
 def explain(m: Matter, *, quorum_met, approved, threshold, total_area, total_owners, voting_area, voting_owners,
             for_area, for_owners, **_) -> str:
     """A plain account of the count, with the exact figures beside the rounded percentages (in Chinese, or in
     the active language once Django runs)."""
 
-    def mark(ok: bool) -> str:
-        return translated(gettext_noop("达到")) if ok else translated(gettext_noop("未达到"))
-
-    area_ok = at_least(voting_area, total_area, PARTICIPATION)
-    owners_ok = at_least(voting_owners, total_owners, PARTICIPATION)
     lines = [
         translated(gettext_noop("表决事项：%(matter)s（民法典第二百七十八条第一款%(item)s），"
                                 "同意须达参与表决面积和人数的%(threshold)s。"),
                    matter=translated(m.label), item=translated(ITEM_LABELS[m.item - 1]),
                    threshold=translated(THRESHOLD_LABELS[m.threshold])),
-        translated(gettext_noop("参与表决面积 %(pa)s（%(va)s/%(ta)s m²）%(sa)s 2/3，%(ma)s；"
-                                "参与表决人数 %(po)s（%(vo)s/%(to)s 人）%(so)s 2/3，%(mo)s。"),
-                   pa=percent(voting_area, total_area), va=voting_area, ta=total_area, sa="≥" if area_ok else "<",
-                   ma=mark(area_ok), po=percent(voting_owners, total_owners), vo=voting_owners, to=total_owners,
-                   so="≥" if owners_ok else "<", mo=mark(owners_ok)),
+        _participation(total_area, total_owners, voting_area, voting_owners),
     ]
     if not quorum_met:
         lines.append(translated(gettext_noop("参与表决的业主不足专有部分面积和人数的三分之二，表决不成立，事项未通过。")))
@@ -294,8 +300,8 @@ def explain(m: Matter, *, quorum_met, approved, threshold, total_area, total_own
         gettext_noop("同意面积 %(pa)s（%(fa)s/%(va)s m²）%(sa)s %(rule)s，%(ma)s；"
                      "同意人数 %(po)s（%(fo)s/%(vo)s 人）%(so)s %(rule)s，%(mo)s。"),
         pa=percent(for_area, voting_area), fa=for_area, va=voting_area, sa=sign[0] if area_yes else sign[1],
-        rule=rule, ma=mark(area_yes), po=percent(for_owners, voting_owners), fo=for_owners, vo=voting_owners,
-        so=sign[0] if owners_yes else sign[1], mo=mark(owners_yes)))
+        rule=rule, ma=_mark(area_yes), po=percent(for_owners, voting_owners), fo=for_owners, vo=voting_owners,
+        so=sign[0] if owners_yes else sign[1], mo=_mark(owners_yes)))
     lines.append(translated(gettext_noop("事项通过。")) if approved else translated(gettext_noop("事项未通过。")))
     return "".join(lines)
 
@@ -415,21 +421,12 @@ def explain_options(m: Matter, *, quorum_met, total_area, total_owners, voting_a
                     winner, **_) -> str:
     """A plain account of a count with options: participation, then each option against the majority."""
 
-    def mark(ok: bool) -> str:
-        return translated(gettext_noop("达到")) if ok else translated(gettext_noop("未达到"))
-
-    area_ok = at_least(voting_area, total_area, PARTICIPATION)
-    owners_ok = at_least(voting_owners, total_owners, PARTICIPATION)
     lines = [
         translated(gettext_noop("表决事项：%(matter)s（民法典第二百七十八条第一款%(item)s），多选项表决："
                                 "每个选项单独计算，须达参与表决面积和人数的%(threshold)s。"),
                    matter=translated(m.label), item=translated(ITEM_LABELS[m.item - 1]),
                    threshold=translated(THRESHOLD_LABELS[m.threshold])),
-        translated(gettext_noop("参与表决面积 %(pa)s（%(va)s/%(ta)s m²）%(sa)s 2/3，%(ma)s；"
-                                "参与表决人数 %(po)s（%(vo)s/%(to)s 人）%(so)s 2/3，%(mo)s。"),
-                   pa=percent(voting_area, total_area), va=voting_area, ta=total_area, sa="≥" if area_ok else "<",
-                   ma=mark(area_ok), po=percent(voting_owners, total_owners), vo=voting_owners, to=total_owners,
-                   so="≥" if owners_ok else "<", mo=mark(owners_ok)),
+        _participation(total_area, total_owners, voting_area, voting_owners),
     ]
     if not quorum_met:
         lines.append(translated(gettext_noop("参与表决的业主不足专有部分面积和人数的三分之二，表决不成立，未选出任何选项。")))
