@@ -171,7 +171,7 @@ def link_for_token(token: str, *, now=None) -> VisitLink | None:
 def visit_record_by_link(*, link: VisitLink, visited_at: datetime.datetime, condition: str, notes: str = "",
                          problems=(), urgent_problems=(), problem_place: str = Problem.Place.HOME, now=None) -> Visit:
     """A visit recorded through a personal link: the visitor is the link's volunteer, nobody signed in."""
-    link = VisitLink.objects.select_for_update().select_related("plan__subject").get(pk=link.pk)
+    link = VisitLink.objects.select_for_update(of=("self",)).select_related("plan__subject").get(pk=link.pk)
     if not link.is_live(now):
         raise PermissionDenied(_("该链接已失效"))
     if not is_assigned_person(link.person, link.plan.subject):
@@ -243,7 +243,7 @@ def problem_to_work_order(*, actor, problem: Problem, text: str | None = None, p
     order is kept on the problem, which becomes ``converted``; only care staff see the link back
     (``order_links``)."""
     require_care_staff(actor, problem.visit.subject.community)
-    problem = Problem.objects.select_for_update().select_related("visit__subject__home__building").get(pk=problem.pk)
+    problem = Problem.objects.select_for_update(of=("self",)).select_related("visit__subject__home__building").get(pk=problem.pk)
     if problem.status != Problem.Status.OPEN:
         raise ValidationError(_("该问题已处理"))
     text = (problem.description if text is None else text).strip()
