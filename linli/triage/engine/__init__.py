@@ -19,7 +19,9 @@ from linli.triage.engine.model import Model
 from linli.triage.engine.normalize import clean
 from linli.triage.engine.urgency import assess
 
-DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "data" / "model.json.gz"
+DATA = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_MODEL = DATA / "model.npz"  # built by `linli triage train --out linli/triage/data/model.npz` (make model)
+LABELLED = DATA / "labelled"  # the shipped labelled set (CSV: text, category, subcategory, …, writer, batch)
 UNCERTAIN_BELOW = 0.7  # below this confidence the item goes to the human triage queue
 
 
@@ -87,14 +89,34 @@ def load(path=None) -> Triage:
     return found
 
 
+def shipped_files() -> list[Path]:
+    """The labelled files the default model is trained on: ``data/labelled/*.csv`` (the texts written like
+    residents' messages, not the independent test set), or the old template corpus while there are none."""
+    from linli.triage.engine.labelled import CORPUS
+
+    files = sorted(p for p in LABELLED.glob("*.csv") if not p.name.startswith("independent"))
+    return files or [CORPUS]
+
+
+def shipped_texts(files=None) -> tuple[list[str], list[str]]:
+    """(texts, subcategory codes) of the shipped labelled set (column ``subcategory``, or ``label``)."""
+    from linli.triage.engine.labelled import read_table
+
+    texts, labels = [], []
+    for path in files or shipped_files():
+        for r in read_table(path):
+            text, label = (r.get("text") or "").strip(), (r.get("subcategory") or r.get("label") or "").strip()
+            if text and label:
+                texts.append(text)
+                labels.append(label)
+    return texts, labels
+
+
 def train_default(corpus=None, *, extra: tuple[list[str], list[str]] | None = None, meta: dict | None = None) -> Model:
     """The default model: the project's labelled set (all of it), plus optional extra texts (corrections)."""
-    from linli.triage.engine.labelled import CORPUS, corpus_rows
     from linli.triage.engine.model import train
 
-    rows = corpus_rows(corpus or CORPUS)
-    texts = [r["text"] for r in rows]
-    labels = [r["label"] for r in rows]
+    texts, labels = shipped_texts([corpus] if corpus else None)
     if extra:
         texts += list(extra[0])
         labels += list(extra[1])

@@ -34,12 +34,13 @@ import numpy as np
 
 from linli.triage.engine.normalize import DOMAIN_DICT, NORMALIZER, canonical, domain_words, tokenizer
 
-FORMAT = "linli-triage-tfidf-lr/1"
+FORMAT = "linli-triage-tfidf-linear/1"
 SECOND_PROBLEM = re.compile(r"另外|还有|顺便|对了|再一个|而且|此外|另一个|同时")
 TAIL_WEIGHT = 0.3
 NGRAMS = (1, 3)
 MIN_DF = 2
-C = 10.0
+LEARNER = "svc"
+C = {"svc": 1.0, "lr": 50.0}
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MEMBERS = {"meta.npy", "vocab.npy", "idf.npy", "coef.npy", "intercept.npy"}
 
@@ -165,7 +166,7 @@ class Model:
 
     def predict(self, text: str, *, explain: int = 5, is_clean: bool = False) -> dict:
         """{"label", "category", "confidence", "keywords", "alternatives"} for one text."""
-        ix, x = self.vector(text if not is_clean else canonical(text), is_canonical=True)
+        ix, x = self.vector(canonical(text), is_canonical=True)  # canonical(clean(t)) == canonical(t)
         if not len(ix):  # nothing recognisable: no opinion
             label = self.labels[0]
             return {"label": label, "category": label.split(".")[0] if self.categories else label,
@@ -329,18 +330,64 @@ def _features(texts: Sequence[str], *, min_df: int):
     return vocab, idf, m.multiply(1.0 / norms[:, None]).tocsr()
 
 
-def _fit(x, y: Sequence[str], c: float, seed: int) -> tuple[list[str], np.ndarray, np.ndarray]:
+def _learner(kind: str, c: float, seed: int):
+    if kind == "svc":
+        from sklearn.svm import LinearSVC
+
+        return LinearSVC(C=c, random_state=seed)
     from sklearn.linear_model import LogisticRegression
 
-    classes = sorted(set(y))
-    lr = LogisticRegression(C=c, max_iter=2000, tol=1e-6, random_state=seed)
-    lr.fit(x, y)
-    assert list(lr.classes_) == classes
-    coef, intercept = lr.coef_, lr.intercept_
-    if len(classes) == 2:  # scikit-learn keeps one column for two classes: make it a softmax pair
+    return LogisticRegression(C=c, max_iter=1000, tol=1e-4, random_state=seed)
+
+
+def _columns(est, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
+    coef, intercept = est.coef_, est.intercept_
+    if n_classes == 2:  # scikit-learn keeps one column for two classes: make it a softmax pair
         coef = np.vstack([-coef[0] / 2, coef[0] / 2])
         intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
-    return classes, coef.T, intercept
+    return coef.T, intercept
+
+
+def _fit(x, y: Sequence[str], kind: str, c: float, seed: int) -> tuple[list[str], np.ndarray, np.ndarray]:
+    classes = sorted(set(y))
+    est = _learner(kind, c, seed).fit(x, list(y))
+    assert list(est.classes_) == classes
+    coef, intercept = _columns(est, len(classes))
+    return classes, coef, intercept
+
+
+TEMPERATURES = tuple(round(0.05 * 1.25 ** k, 4) for k in range(24))  # 0.05 … 8.5
+
+
+def _temperature(x, y: Sequence[str], kind: str, c: float, seed: int) -> float:
+    """The temperature T of softmax(scores / T) with the least log loss on scores of texts the model did
+    not see (3-fold cross-validation on the training texts): the calibration of a linear SVM's scores
+    into probabilities (temperature scaling; one number, stored in the model file)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    y = np.asarray(list(y))
+    classes = sorted(set(y.tolist()))
+    counts = min(int((y == k).sum()) for k in classes)
+    if len(y) < 50 or counts < 3:
+        return 1.0
+    pos = {k: i for i, k in enumerate(classes)}
+    truth = np.array([pos[k] for k in y])
+    scores = np.zeros((len(y), len(classes)))
+    for tr, te in StratifiedKFold(3, shuffle=True, random_state=seed).split(np.zeros(len(y)), y):
+        est = _learner(kind, c, seed).fit(x[tr], y[tr])
+        coef, intercept = _columns(est, len(est.classes_))
+        cols = [pos[k] for k in est.classes_]
+        part = np.full((len(te), len(classes)), -1e9)
+        part[:, cols] = np.asarray(x[te] @ coef) + intercept
+        scores[te] = part
+    best, best_loss = 1.0, float("inf")
+    for t in TEMPERATURES:
+        z = scores / t
+        z = z - z.max(axis=1, keepdims=True)
+        loss = float(-(z[np.arange(len(y)), truth] - np.log(np.exp(z).sum(axis=1))).mean())
+        if loss < best_loss:
+            best, best_loss = t, loss
+    return best
 
 
 def hierarchical(labels: Sequence[str]) -> bool:
@@ -348,11 +395,12 @@ def hierarchical(labels: Sequence[str]) -> bool:
     return all("." in y for y in labels) and len({y.split(".")[0] for y in labels}) > 1
 
 
-def train(texts: Sequence[str], labels: Sequence[str], *, seed: int = 1, c: float = C, min_df: int = MIN_DF,
-          meta: dict | None = None, calibrate: bool = True) -> Model:
-    """Train on any labelled texts with any label set (at least two labels). ``calibrate`` is accepted for
-    compatibility: the logistic regression's probabilities need no extra temperature."""
-    del calibrate
+def train(texts: Sequence[str], labels: Sequence[str], *, seed: int = 1, c: float | None = None,
+          min_df: int = MIN_DF, learner: str = LEARNER, meta: dict | None = None, calibrate: bool = True) -> Model:
+    """Train on any labelled texts with any label set (at least two labels). ``learner``: "svc" (LinearSVC,
+    its scores calibrated by a temperature) or "lr" (LogisticRegression). ``calibrate=False`` skips the
+    temperature fit (cross-validation uses it: only the labels count there)."""
+    c = C[learner] if c is None else c
     if len(texts) != len(labels):
         raise ValueError("texts and labels differ in length")
     labels = [str(y).strip() for y in labels]
@@ -361,16 +409,19 @@ def train(texts: Sequence[str], labels: Sequence[str], *, seed: int = 1, c: floa
     vocab, idf, x = _features(texts, min_df=min_df if len(texts) >= 50 else 1)
     heads = []
     categories: list[str] = []
-    if hierarchical(labels):
-        categories, coef_c, b_c = _fit(x, [y.split(".")[0] for y in labels], c, seed)
+    top = [y.split(".")[0] for y in labels] if hierarchical(labels) else labels
+    if top is not labels:
+        categories, coef_c, b_c = _fit(x, top, learner, c, seed)
         heads.append((coef_c, b_c))
-    names, coef_s, b_s = _fit(x, labels, c, seed)
-    heads.append((coef_s, b_s))
+    names, coef_s, b_s = _fit(x, labels, learner, c, seed)
+    temperature = _temperature(x, top, learner, c, seed) if calibrate and learner == "svc" else 1.0
+    heads = [(coef / temperature, b / temperature) for coef, b in heads]
+    heads.append((coef_s / temperature, b_s / temperature))
     coef = np.hstack([h[0] for h in heads]).astype(np.float32)
     intercept = np.concatenate([h[1] for h in heads]).astype(np.float32)
     info = {"format": FORMAT, "normalizer": NORMALIZER, "domain_dict_sha256": _dict_hash(), "labels": names,
             "categories": categories, "ngrams": list(NGRAMS), "min_df": min_df, "C": c, "seed": seed,
-            "tail_weight": TAIL_WEIGHT, "texts": len(texts), "features": len(vocab),
-            "learner": "sklearn.linear_model.LogisticRegression(multinomial, lbfgs, L2)"}
+            "temperature": temperature, "learner": learner,
+            "tail_weight": TAIL_WEIGHT, "texts": len(texts), "features": len(vocab)}
     info.update(meta or {})
     return Model(vocab=vocab, idf=idf, coef=coef, intercept=intercept, meta=info)
