@@ -60,11 +60,9 @@ def test_numbers_of_buildings_units_and_rooms_become_placeholders():
     assert canonical("二十三号楼 WY不管") == "#号楼 wy不管"
 
 
-def _traditional_and_full_width(text: str) -> tuple[str, str]:
-    import opencc
-
+def _traditional_and_full_width(text: str, s2t) -> tuple[str, str]:
     full = "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
-    return opencc.OpenCC("s2t").convert(text), full
+    return s2t.convert(text), full
 
 
 def test_a_whole_labelled_file_in_traditional_or_full_width_gets_the_same_categories():
@@ -75,7 +73,10 @@ def test_a_whole_labelled_file_in_traditional_or_full_width_gets_the_same_catego
     texts, _ = shipped_texts()
     model = load().model
     simplified = [g[1] for g in model.predict_many(texts)]
-    variants = [_traditional_and_full_width(t) for t in texts]
+    import opencc
+
+    s2t = opencc.OpenCC("s2t")
+    variants = [_traditional_and_full_width(t, s2t) for t in texts]
     traditional = [g[1] for g in model.predict_many([v[0] for v in variants])]
     full_width = [g[1] for g in model.predict_many([v[1] for v in variants])]
     n = len(texts)
