@@ -110,8 +110,7 @@ def main() -> None:
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    from linli.triage.engine import DEFAULT_MODEL
-    from linli.triage.engine import shipped_texts
+    from linli.triage.engine import DEFAULT_MODEL, shipped_texts
 
     texts, labels = shipped_texts()
     load_s, load_cpu = cold_load_seconds()
