@@ -242,7 +242,7 @@ class Model:
             "meta.npy": np.frombuffer(meta, dtype=np.uint8),
             "vocab.npy": np.array(self.vocab, dtype=np.str_),
             "idf.npy": self.idf.astype("<f4"),
-            "coef.npy": self.coef.astype("<f4"),
+            "coef.npy": self.coef.astype("<f2"),  # half precision: half the file, the same answers
             "intercept.npy": self.intercept.astype("<f4"),
         }
         buf = io.BytesIO()
@@ -282,7 +282,7 @@ class Model:
         meta_raw, vocab, idf = arrays["meta.npy"], arrays["vocab.npy"], arrays["idf.npy"]
         coef, intercept = arrays["coef.npy"], arrays["intercept.npy"]
         if (meta_raw.dtype != np.uint8 or meta_raw.ndim != 1 or vocab.dtype.kind != "U" or vocab.ndim != 1
-                or idf.dtype != np.float32 or coef.dtype != np.float32 or intercept.dtype != np.float32
+                or idf.dtype != np.float32 or coef.dtype != np.float16 or intercept.dtype != np.float32
                 or idf.shape != vocab.shape or coef.ndim != 2 or coef.shape[0] != len(vocab)
                 or intercept.shape != (coef.shape[1],)):
             raise refuse

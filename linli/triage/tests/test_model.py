@@ -131,6 +131,7 @@ def test_a_model_file_with_unexpected_members_types_or_shapes_is_refused(tmp_pat
         "extra member": {**members, "run.py": b"print(1)"},
         "missing member": {k: v for k, v in members.items() if k != "idf.npy"},
         "float64 weights": {**members, "coef.npy": _npy(model.coef.astype(np.float64))},
+        "object weights": {**members, "coef.npy": _npy(model.coef.astype(object), allow_pickle=True)},
         "wrong shape": {**members, "intercept.npy": _npy(np.zeros(3, dtype=np.float32))},
         "meta not JSON": {**members, "meta.npy": _npy(np.frombuffer(b"\x80\x04K", dtype=np.uint8))},
         "meta with a wrong type": {**members, "meta.npy": _npy(np.frombuffer(json.dumps(
