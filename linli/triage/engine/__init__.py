@@ -23,6 +23,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_MODEL = DATA / "model.npz"  # built by `linli triage train --out linli/triage/data/model.npz` (make model)
 LABELLED = DATA / "labelled"  # the shipped labelled set (CSV: text, category, subcategory, …, writer, batch)
 UNCERTAIN_BELOW = 0.7  # below this confidence the item goes to the human triage queue
+MODEL_URGENT_HOURS = 2  # limit of an item the urgency head finds urgent when no danger rule names the danger
 
 
 class Triage:
@@ -42,9 +43,13 @@ class Triage:
         label = guess["label"]
         sub = self.taxonomy.get(label)
         urgency = assess(cleaned)
+        urgent = urgency.urgent
+        if guess.get("urgent") is not None:
+            # A model with an urgency head decides; the rules still name the danger and set its hour limit.
+            urgent = guess["urgent"]
         explanation = {
             "alternatives": [{"label": lb, "confidence": round(p, 3)} for lb, p in guess["alternatives"]],
-            "urgency": list(urgency.names),
+            "urgency": list(urgency.names) if urgent else [],
         }
         if sub is not None:
             setting = {"tier": sub.tier, "level": sub.level, "limit_hours": sub.limit_hours, "name": sub.name}
@@ -54,8 +59,9 @@ class Triage:
             explanation.update(category_name=sub.category_name, subcategory_name=setting["name"])
         else:  # a model trained on another label set: the label is the category
             category, subcategory, tier, level, limit = label, None, None, None, None
-        if urgency.urgent:
-            limit = min(limit, urgency.limit_hours) if limit else urgency.limit_hours
+        if urgent:
+            hours = urgency.limit_hours or MODEL_URGENT_HOURS
+            limit = min(limit, hours) if limit else hours
         explanation["limit_hours"] = limit
         confidence = round(guess["confidence"], 3)
         return {
@@ -64,7 +70,7 @@ class Triage:
             "confidence": confidence,
             "tier": tier,
             "level": level,
-            "urgent": urgency.urgent,
+            "urgent": urgent,
             "keywords": guess["keywords"],
             "uncertain": confidence < self.threshold or not guess["keywords"],
             "explanation": explanation,
@@ -98,26 +104,39 @@ def shipped_files() -> list[Path]:
     return files or [CORPUS]
 
 
-def shipped_texts(files=None) -> tuple[list[str], list[str]]:
-    """(texts, subcategory codes) of the shipped labelled set (column ``subcategory``, or ``label``)."""
+def urgent_flag(value) -> bool | None:
+    """The ``urgent`` cell of a labelled row: 1/0 (or true/false, 是/否); None when empty or absent."""
+    v = str(value if value is not None else "").strip().lower()
+    if v in ("1", "true", "yes", "y", "是"):
+        return True
+    if v in ("0", "false", "no", "n", "否"):
+        return False
+    return None
+
+
+def shipped_texts(files=None, *, with_urgent: bool = False):
+    """(texts, subcategory codes) of the shipped labelled set (column ``subcategory``, or ``label``), and
+    with ``with_urgent`` the ``urgent`` column too (None where a file has none)."""
     from linli.triage.engine.labelled import read_table
 
-    texts, labels = [], []
+    texts, labels, urgent = [], [], []
     for path in files or shipped_files():
         for r in read_table(path):
             text, label = (r.get("text") or "").strip(), (r.get("subcategory") or r.get("label") or "").strip()
             if text and label:
                 texts.append(text)
                 labels.append(label)
-    return texts, labels
+                urgent.append(urgent_flag(r.get("urgent")))
+    return (texts, labels, urgent) if with_urgent else (texts, labels)
 
 
 def train_default(corpus=None, *, extra: tuple[list[str], list[str]] | None = None, meta: dict | None = None) -> Model:
     """The default model: the project's labelled set (all of it), plus optional extra texts (corrections)."""
     from linli.triage.engine.model import train
 
-    texts, labels = shipped_texts([corpus] if corpus else None)
+    texts, labels, urgent = shipped_texts([corpus] if corpus else None, with_urgent=True)
     if extra:
         texts += list(extra[0])
         labels += list(extra[1])
-    return train(texts, labels, meta=meta)
+        urgent += [None] * len(extra[0])  # a correction says nothing about urgency
+    return train(texts, labels, meta=meta, urgent=urgent if any(u is not None for u in urgent) else None)

@@ -145,3 +145,26 @@ def test_a_missing_column_or_file_is_a_clear_error(tmp_path):
         run("evaluate", str(tmp_path / "nope.csv"), "--text", "a", "--label", "b")
     with pytest.raises(CommandError, match="列不存在"):
         run("evaluate", str(data), "--text", "a", "--label", "b", "--group", "writer")
+
+
+def test_a_labelled_set_with_an_urgent_column_gives_the_model_an_urgency_head_that_decides(tmp_path):
+    """Issue 16 item 6: urgency learnt from the labelled set; the rules still name the danger and its limit."""
+    data = tmp_path / "u.csv"
+    lines = ["text,category,subcategory,urgent,writer"]
+    for n in range(1, 9):
+        lines.append(f"{n}栋电梯卡住了 我妈关在里面出不来 快来人,facility,facility.lift,1,w{n % 3}")
+        lines.append(f"{n}栋电梯按钮不灵 修一下,facility,facility.lift,0,w{n % 3}")
+        lines.append(f"{n}号楼楼道灯不亮 老人容易摔倒,facility,facility.lighting,0,w{n % 3}")
+        lines.append(f"{n}号楼煤气味好大 怕是漏气了,utilities,utilities.gas,1,w{n % 3}")
+    data.write_text("\n".join(lines), encoding="utf-8")
+    model = tmp_path / "u.npz"
+    run("train", str(data), "--out", str(model))
+    from linli.triage.engine.model import Model
+
+    assert Model.load(model).meta["urgent_head"] is True
+    out = run("classify", "--model", str(model), "--jsonl",
+              stdin=io.StringIO("9栋电梯卡住了 关在里面出不来\n9号楼楼道灯不亮 老人容易摔倒\n9号楼煤气味好大\n"))
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["urgent"] for r in rows] == [True, False, True]
+    assert rows[2]["explanation"]["urgency"] == ["燃气泄漏"] and rows[2]["explanation"]["limit_hours"] == 1
+    assert rows[0]["explanation"]["limit_hours"] <= 2

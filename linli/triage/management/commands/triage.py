@@ -92,16 +92,24 @@ class Command(BaseCommand):
     # -- train ----------------------------------------------------------------------------------------
     def do_train(self, *, files, text="text", label=None, out, seed=1, **options):
         files = files or [str(f) for f in engine.shipped_files()]
-        texts, labels = [], []
+        texts, labels, urgent = [], [], []
         for file in files:
             rows = self._rows([file])
-            column = label or next((c for c in ("subcategory", "label") if c in rows[0]), None)
-            t, y = self._read(file, text, column or "label")
-            texts += t
-            labels += y
+            column = label or next((c for c in ("subcategory", "label") if c in rows[0]), "label")
+            if text not in rows[0] or column not in rows[0]:
+                raise CommandError(f"列不存在 (no such column): 有 {', '.join(k for k in rows[0] if k != 'file')}")
+            for r in rows:
+                t, y = (r.get(text) or "").strip(), (r.get(column) or "").strip()
+                if t and y:
+                    texts.append(t)
+                    labels.append(y)
+                    urgent.append(engine.urgent_flag(r.get("urgent")))
+        if not texts:
+            raise CommandError("文件中没有带标签的文本")
         start = time.perf_counter()
         try:
-            model = train_model(texts, labels, seed=seed, meta={"source": sorted(Path(f).name for f in files)})
+            model = train_model(texts, labels, seed=seed, meta={"source": sorted(Path(f).name for f in files)},
+                                urgent=urgent if any(u is not None for u in urgent) else None)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         path = model.save(out)
