@@ -115,8 +115,23 @@ def folds_of(labels: Sequence[str], groups: Sequence[str] | None, folds: int, se
     return fold_of
 
 
+def urgency(truth: Sequence[bool | None], predicted: Sequence[bool | None]) -> dict | None:
+    """Precision and recall of urgency over the rows with a known truth and a prediction."""
+    pairs = [(t, p) for t, p in zip(truth, predicted, strict=True) if t is not None and p is not None]
+    if not pairs or not any(t for t, _ in pairs):
+        return None
+    tp = sum(t and p for t, p in pairs)
+    fp = sum(p and not t for t, p in pairs)
+    fn = sum(t and not p for t, p in pairs)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return {"n": len(pairs), "urgent": tp + fn, "precision": precision, "recall": recall,
+            "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0}
+
+
 def compare(texts: Sequence[str], truth: Sequence[str], *, train_labels: Sequence[str] | None = None,
-            groups: Sequence[str] | None = None, folds: int = 5, seed: int = 1, baseline: bool = True) -> dict:
+            groups: Sequence[str] | None = None, folds: int = 5, seed: int = 1, baseline: bool = True,
+            urgent: Sequence[bool | None] | None = None) -> dict:
     """Cross-validation of the Linli model and the baseline on the same folds.
 
     ``truth``: the labels scored (e.g. the category). ``train_labels``: what the Linli model learns (e.g.
@@ -129,11 +144,17 @@ def compare(texts: Sequence[str], truth: Sequence[str], *, train_labels: Sequenc
     linli = [""] * len(texts)
     conf = [0.0] * len(texts)
     base = [""] * len(texts)
+    urgent_pred: list[bool | None] = [None] * len(texts)
+    has_urgent = urgent is not None and any(u is not None for u in urgent)
     same_level = all(t == y for t, y in zip(truth, train_labels, strict=True))
     for k in sorted(set(fold_of)):
         tr = [i for i, f in enumerate(fold_of) if f != k]
         te = [i for i, f in enumerate(fold_of) if f == k]
-        model = train([texts[i] for i in tr], [train_labels[i] for i in tr], seed=seed)
+        model = train([texts[i] for i in tr], [train_labels[i] for i in tr], seed=seed,
+                      urgent=[urgent[i] for i in tr] if has_urgent else None)
+        if has_urgent:
+            for i, u in zip(te, model.urgent_many([texts[i] for i in te]), strict=True):
+                urgent_pred[i] = u
         for i, (label, category, confidence) in zip(te, model.predict_many([texts[i] for i in te]), strict=True):
             linli[i] = label if same_level else (category if model.categories else label.split(".")[0])
             conf[i] = confidence
@@ -145,6 +166,12 @@ def compare(texts: Sequence[str], truth: Sequence[str], *, train_labels: Sequenc
               "linli": {**metrics(list(truth), linli), "calibration": calibration(truth, linli, conf)}}
     if baseline:
         result["baseline"] = metrics(list(truth), base)
+    if has_urgent:
+        from linli.triage.engine.normalize import clean
+        from linli.triage.engine.urgency import assess
+
+        result["urgency"] = {"model": urgency(urgent, urgent_pred),
+                             "rules": urgency(urgent, [assess(clean(t)).urgent for t in texts])}
     return result
 
 
@@ -159,6 +186,11 @@ def side_by_side(result: dict) -> list[str]:
         right = f"{cal['right_above']:.4f}" if cal["right_above"] is not None else "-"
         lines.append(f"置信度 > {cal['threshold']} 的预测：占 {cal['share_above']:.1%}，其中正确 {right}"
                      " (calibration: share right above 0.8; baseline: no probabilities)")
+    for who, u in (result.get("urgency") or {}).items():
+        if u:
+            lines.append(f"紧急 urgent ({'模型 urgency head' if who == 'model' else '规则 rules'}): "
+                         f"precision {u['precision']:.3f}, recall {u['recall']:.3f}, F1 {u['f1']:.3f} "
+                         f"({u['urgent']} urgent of {u['n']})")
     lines += ["", "label\tP Linli\tP base\tR Linli\tR base\tsupport"]
     for label, m in a["labels"].items():
         mb = (b or {}).get("labels", {}).get(label, {"precision": 0.0, "recall": 0.0})

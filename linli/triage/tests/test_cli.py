@@ -162,6 +162,9 @@ def test_a_labelled_set_with_an_urgent_column_gives_the_model_an_urgency_head_th
     from linli.triage.engine.model import Model
 
     assert Model.load(model).meta["urgent_head"] is True
+    result = json.loads(run("evaluate", str(data), "--folds", "3", "--json"))
+    assert set(result["urgency"]) == {"model", "rules"}
+    assert result["urgency"]["model"]["urgent"] == 16 and 0 <= result["urgency"]["model"]["recall"] <= 1
     out = run("classify", "--model", str(model), "--jsonl",
               stdin=io.StringIO("9栋电梯卡住了 关在里面出不来\n9号楼楼道灯不亮 老人容易摔倒\n9号楼煤气味好大\n"))
     rows = [json.loads(line) for line in out.splitlines()]

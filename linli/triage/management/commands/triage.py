@@ -203,7 +203,8 @@ class Command(BaseCommand):
         groups = [r[group] for r in keep] if group else None
         folds = folds or 5
         try:
-            result = evaluate.compare(texts, truth, train_labels=learnt, groups=groups, folds=folds)
+            urgent = [engine.urgent_flag(r.get("urgent")) for r in keep] if "urgent" in columns else None
+            result = evaluate.compare(texts, truth, train_labels=learnt, groups=groups, folds=folds, urgent=urgent)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         how = f"按 {group} 分组" if group else "按标签分层"
