@@ -89,7 +89,7 @@ def test_the_community_desk_records_a_call_for_a_resident_found_by_initials(worl
     sign_in("community_admin")
     page.goto(f"{live_server.url}/workorders/desk/")
     page.select_option("select[name=channel]", "phone")
-    page.fill("textarea[name=text]", "周阿姨来电：家门口下水道反味，已经三天了")
+    page.fill("textarea[name=text]", "周阿姨来电：家门口下水道堵了，已经三天了")
     page.fill("#person-q", "zlx")
     expect(page.locator("#people")).to_contain_text("138****5678")
     page.click("#people button:has-text('周莲秀')")

@@ -41,7 +41,7 @@ PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 # -- the model ----------------------------------------------------------------------------------------
 def retrained_model_path() -> Path:
     """Where ``linli triage retrain`` writes the model learnt from corrections (used when present)."""
-    return Path(settings.DATA_DIR) / "triage" / "model.json.gz"
+    return Path(settings.DATA_DIR) / "triage" / "model.npz"
 
 
 def current_model_path() -> Path:

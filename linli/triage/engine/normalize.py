@@ -31,6 +31,24 @@ _lock = threading.Lock()
 _tokenizer = None
 
 
+# Numbers of buildings, units, floors and rooms say where, not what: the model sees a placeholder ("#栋").
+NORMALIZER = "linli-norm/2"  # kept in every model file: a model is scored with the normaliser it was trained with
+_PLACE_NUMBER = re.compile(
+    r"[0-9一二三四五六七八九十两百零]+(?=\s?(?:号楼|栋|幢|座|单元|层|楼|室|户|号|期|区|门|排|车位))"
+    r"|\d+(?:-\d+){1,3}|(?<![0-9])\d{3,4}(?![0-9])"
+)
+_REPEAT_ANY = re.compile(r"([^\w\s])\1+")
+
+
+def canonical(text: object) -> str:
+    """What the model reads: ``clean`` (Simplified, half-width, no emoji), lower case, any punctuation
+    mark repeated once, and numbers of buildings, units, floors and rooms replaced by "#" (12栋3单元502 →
+    #栋#单元#). Training and scoring both go through here, so "１２棟" and "12栋" are the same to it."""
+    value = clean(text).lower()
+    value = _REPEAT_ANY.sub(r"\1", value)
+    return _PLACE_NUMBER.sub("#", value)
+
+
 def clean(text: object) -> str:
     """The text as it is matched: Simplified, half-width, no emoji or links, one space at most."""
     value = _normalize(text)

@@ -35,6 +35,9 @@ RULES: tuple[Rule, ...] = (
     _rule("structure", "结构险情", r"(承重墙|墙体|楼板)[^,.!?;]{0,6}(裂|塌)|塌了|钢筋都露", 4),
 )
 NEGATION = re.compile(r"(没有|没|无|不是|并无|未|不)$")
+# A danger only feared or imagined ("我怕着火", "万一着火", "老人容易摔倒") is a reason to fix something, not an
+# emergency: a signal right after such a word, or with one inside the match, does not count.
+HYPOTHETICAL = re.compile(r"(怕(?!是)|担心|万一|要是|如果|容易|可能会|会不会|小心|防止|预防|以防)")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ def assess(cleaned: str) -> Urgency:
     for rule in RULES:
         for m in rule.pattern.finditer(cleaned):
             if NEGATION.search(cleaned[max(0, m.start() - 3): m.start()]):
+                continue
+            if HYPOTHETICAL.search(cleaned[max(0, m.start() - 4): m.start()]) or HYPOTHETICAL.search(m.group()):
                 continue
             fired.append(rule)
             break

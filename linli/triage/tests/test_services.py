@@ -106,7 +106,7 @@ def test_retrain_learns_from_corrections(world, settings, tmp_path):
     out = io.StringIO()
     call_command("triage", "retrain", "--corpus", str(base), stdout=out)
     assert "1 条人工更正" in out.getvalue()
-    assert services.current_model_path() == tmp_path / "triage" / "model.json.gz"
+    assert services.current_model_path() == tmp_path / "triage" / "model.npz"
     result = json.loads(_classify(text))
     assert result["subcategory"] == "greening.trim"
 

@@ -55,3 +55,15 @@ def test_classify_shortens_the_time_limit_of_an_urgent_complaint():
     assert result["subcategory"] == "facility.lift"
     assert result["urgent"] is True
     assert result["explanation"]["limit_hours"] == 1
+
+
+@pytest.mark.parametrize("text", ["楼道太黑，老人容易摔倒", "楼道堆满纸壳子，我怕着火", "万一着火根本跑不出去",
+                                  "这要是着火了咋个办"])
+def test_a_danger_only_feared_is_not_an_emergency(text):
+    """The known false alarm of issue 16: "老人容易摔倒" read as 独居老人异常; likewise a fire only feared."""
+    assert assess(clean(text)).urgent is False
+
+
+def test_a_real_fall_or_fire_stays_urgent_and_怕是_is_not_a_fear():
+    assert assess(clean("独居老人摔倒了爬不起来")).signals == ("elderly_alone",)
+    assert assess(clean("楼道里有很大的煤气味，怕是漏气了")).urgent is True

@@ -249,7 +249,7 @@ def test_staff_record_orders_for_places_they_serve(desk, client_for):
                                                    "channel": "walk_in", "contact_phone": "13900000000"})
     assert response.status_code == 201
     assert response.json()["channel"] == "walk_in"
-    response = post(client_for("community_admin"), URL, {"text": "社区道路积水", "community": desk.c1.pk,
+    response = post(client_for("community_admin"), URL, {"text": "社区楼道灯坏了", "community": desk.c1.pk,
                                                          "channel": "patrol"})
     assert response.status_code == 201
     assert (response.json()["level"], response.json()["estate"]) == ("community", None)

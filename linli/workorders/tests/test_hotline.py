@@ -112,11 +112,11 @@ def test_traditional_and_full_width_place_names_are_matched(desk):
 
 
 def test_an_estate_is_found_by_its_address(desk):
-    row = ["GD10", "", "门口路灯坏了", "", "2026-03-02 09:15", "九宫庙街道", "", "锦霞街1号", "", "", ""]
+    row = ["GD10", "", "楼道灯坏了", "", "2026-03-02 09:15", "九宫庙街道", "", "锦霞街1号", "", "", ""]
     hotline.import_file(csv_bytes([row]), "orders.csv", actor=system_actor())
     order = WorkOrder.objects.get(external_id="GD10")
     # No 问题分类 in the row: the intake's triage classifies the text.
-    assert (order.estate, order.title, order.text, order.category) == (desk.estate_a, "", "门口路灯坏了", "facility")
+    assert (order.estate, order.title, order.text, order.category) == (desk.estate_a, "", "楼道灯坏了", "facility")
 
 
 def test_a_gbk_csv_is_read(desk):
