@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from linli.core.access import staff_required
 from linli.core.htmx import is_htmx
 from linli.people.scopes import scope_for
-from linli.triage import labels, permissions, services
+from linli.triage import labels, permissions, selectors, services
 from linli.triage.models import LEVEL_CHOICES, TIER_CHOICES, StreetSubcategory, TriageCorrection
 
 MAX_TEXT = 2000
@@ -31,6 +31,7 @@ def index(request):
     corrections = TriageCorrection.objects.visible_to(request.user).select_related("street", "actor")[:20]
     return render(request, "triage/index.html", {
         "streets": streets, "corrections": corrections, "max_text": MAX_TEXT,
+        "corrected": selectors.corrections_by_category(request.user), "corrected_days": selectors.CORRECTION_DAYS,
         "can_correct": permissions.may_correct_somewhere(request.user),
     })
 

@@ -106,3 +106,36 @@ def test_a_correction_to_an_unknown_subcategory_is_refused_and_nothing_is_stored
     assert response.status_code == 400
     assert "未知的分类" in response.content.decode()
     assert TriageCorrection.objects.count() == 0
+
+
+def test_the_page_counts_the_last_30_days_corrections_per_proposed_category(world, client_for):
+    import datetime
+
+    from django.utils import timezone
+
+    from linli.places.models import Division
+    from linli.triage import services
+
+    street, other = Division.objects.get(code="500104001"), Division.objects.get(code="500104002")
+    now = timezone.now()
+
+    def corrected(predicted, subcategory, *, days_ago=1, where=street):
+        actor = world.street_admin if where == street else world.other_street_admin
+        services.correction_record(text=f"诉求 {predicted} {subcategory}", street=where, actor=actor,
+                                   subcategory=subcategory, now=now - datetime.timedelta(days=days_ago),
+                                   predicted={"category": predicted, "subcategory": "", "confidence": 0.5})
+
+    for sub in ("safety.falling", "safety.falling", "repair.drain"):
+        corrected("repair", sub)
+    corrected("utilities", "neighbor.leak")
+    corrected("facility", "safety.ebike", where=other)
+    corrected("sanitation", "greening.trim", days_ago=40)  # outside the window
+    page = client_for("street_admin").get("/triage/")
+    rows = page.context["corrected"]
+    assert [(r["category"], r["corrections"], r["most_often_to"], r["most_often_n"]) for r in rows] == [
+        ("repair", 3, "safety", 2), ("utilities", 1, "neighbor", 1)]
+    body = page.content.decode()
+    assert "近 30 天人工更正" in body and "消防与治安安全（2）" in body
+    assert [r["category"] for r in client_for("other_street_admin").get("/triage/").context["corrected"]] == [
+        "facility"]
+    assert client_for("stranger").get("/triage/").status_code == 404
