@@ -151,16 +151,25 @@ def participation_met(voting_area, total_area, voting_owners: int, total_owners:
     return at_least(voting_area, total_area, PARTICIPATION) and at_least(voting_owners, total_owners, PARTICIPATION)
 
 
+def agreement(threshold: str, for_area, voting_area, for_owners: int, voting_owners: int) -> tuple[bool, bool]:
+    """Whether the agreeing area, and the agreeing owners, each reach ``threshold`` of those taking part."""
+    if threshold == THREE_QUARTERS:
+        q = Fraction(3, 4)
+        return at_least(for_area, voting_area, q), at_least(for_owners, voting_owners, q)
+    if threshold == MORE_THAN_HALF:
+        return more_than_half(for_area, voting_area), more_than_half(for_owners, voting_owners)
+    raise TallyError(gettext_noop("未知的表决门槛：%(threshold)s"), threshold=threshold)
+
+
 def approval_met(threshold: str, for_area, voting_area, for_owners: int, voting_owners: int) -> bool:
     """Enough of the participating area AND of the participating owners agreed (art. 278(2))."""
     if voting_owners == 0:
         return False
-    if threshold == THREE_QUARTERS:
-        q = Fraction(3, 4)
-        return at_least(for_area, voting_area, q) and at_least(for_owners, voting_owners, q)
-    if threshold == MORE_THAN_HALF:
-        return more_than_half(for_area, voting_area) and more_than_half(for_owners, voting_owners)
-    raise TallyError(gettext_noop("未知的表决门槛：%(threshold)s"), threshold=threshold)
+    return all(agreement(threshold, for_area, voting_area, for_owners, voting_owners))
+
+
+# "≥ 3/4" or "> 1/2" as printed in an explanation, with the sign of a figure that reaches it and of one that does not.
+RULE_SIGNS = {THREE_QUARTERS: ("3/4", ("≥", "<")), MORE_THAN_HALF: ("1/2", (">", "≤"))}
 
 
 # -- input checks ----------------------------------------------------------------------------------------------
@@ -288,14 +297,8 @@ def explain(m: Matter, *, quorum_met, approved, threshold, total_area, total_own
     if not quorum_met:
         lines.append(translated(gettext_noop("参与表决的业主不足专有部分面积和人数的三分之二，表决不成立，事项未通过。")))
         return "".join(lines)
-    if threshold == THREE_QUARTERS:
-        q = Fraction(3, 4)
-        area_yes, owners_yes = at_least(for_area, voting_area, q), at_least(for_owners, voting_owners, q)
-        sign, rule = ("≥", "<"), "3/4"
-    else:
-        area_yes, owners_yes = more_than_half(for_area, voting_area), more_than_half(for_owners, voting_owners)
-        sign = (">", "≤")
-        rule = "1/2"
+    area_yes, owners_yes = agreement(threshold, for_area, voting_area, for_owners, voting_owners)
+    rule, sign = RULE_SIGNS[threshold]
     lines.append(translated(
         gettext_noop("同意面积 %(pa)s（%(fa)s/%(va)s m²）%(sa)s %(rule)s，%(ma)s；"
                      "同意人数 %(po)s（%(fo)s/%(vo)s 人）%(so)s %(rule)s，%(mo)s。"),
@@ -431,13 +434,9 @@ def explain_options(m: Matter, *, quorum_met, total_area, total_owners, voting_a
     if not quorum_met:
         lines.append(translated(gettext_noop("参与表决的业主不足专有部分面积和人数的三分之二，表决不成立，未选出任何选项。")))
         return "".join(lines)
-    q = Fraction(3, 4) if m.threshold == THREE_QUARTERS else None
-    rule, sign = ("3/4", ("≥", "<")) if q else ("1/2", (">", "≤"))
+    rule, sign = RULE_SIGNS[m.threshold]
     for o in options:
-        if q:
-            area_yes, owners_yes = at_least(o.area, voting_area, q), at_least(o.owners, voting_owners, q)
-        else:
-            area_yes, owners_yes = more_than_half(o.area, voting_area), more_than_half(o.owners, voting_owners)
+        area_yes, owners_yes = agreement(m.threshold, o.area, voting_area, o.owners, voting_owners)
         lines.append(translated(
             gettext_noop("“%(label)s”：面积 %(pa)s（%(fa)s/%(va)s m²）%(sa)s %(rule)s，"
                          "人数 %(po)s（%(fo)s/%(vo)s 人）%(so)s %(rule)s。"),
