@@ -101,7 +101,8 @@ def motion_detail(request, pk):
     motion = get_visible_or_404(Motion.objects.select_related("estate", "meeting"), request.user, pk=pk)
     if not _is_staff_for(request.user, motion.estate):
         raise Http404
-    electors = motion.electors.annotate(home_count=Count("homes")).select_related("ballot__current").order_by("id")
+    electors = motion.electors.annotate(home_count=Count("homes")).select_related(
+        "ballot__current", "ballot__option").order_by("id")
     voted = sum(1 for e in electors if hasattr(e, "ballot"))
     can_write = scope_for(request.user).can_write_estate(motion.estate)
     return render(request, "assembly/motion_detail.html", {
