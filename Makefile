@@ -40,6 +40,9 @@ bench: install
 	$(PY) bench/volunteers.py
 	$(PY) bench/workorders.py
 	$(PY) bench/pages.py
+	$(PY) bench/reports.py
+	$(PY) bench/dashboard.py
+	$(PY) bench/page_weight.py
 
 # The production topology on this machine (own PostgreSQL and Redis, 2 web processes, 2 workers, 1 scheduler, fake
 # SMS server), a scripted day and four faults; fails on any broken invariant (docs/deploy-check.md).

@@ -4,6 +4,7 @@ Skipped when /usr/bin/chromium is missing (install it with `make chromium`).
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -82,7 +83,9 @@ def sign_in(live_server, page):
         page.fill("#id_username", username)
         page.fill("#id_password", PASSWORD)
         page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        # The home page, or the first page an app registered for the role (street/district admins: the dashboard,
+        # residents: their home, committee members: their desk).
+        page.wait_for_url(re.compile(rf"^{re.escape(live_server.url)}/(dashboard/|residents/|assembly/committee/)?$"))
         return page
 
     return do
@@ -96,3 +99,29 @@ def shot(page):
         page.screenshot(path=str(SHOTS / f"{name}-{page.device_name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture
+def fake_sms(settings):
+    """SMS through the fake channel, sent at once: a test reads the texts (a sign-in code) as a phone would."""
+    from linli.notify.tests.fakes import FakeChannel
+
+    settings.LINLI_NOTIFY_CHANNELS = {"sms": "linli.notify.tests.fakes.FakeChannel"}
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    FakeChannel.reset()
+    yield FakeChannel
+    FakeChannel.reset()
+
+
+@pytest.fixture
+def phone(browser):
+    """A 360 × 740 touch phone, failing nothing but recording any request off the test server."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", is_mobile=True,
+                                  has_touch=True)
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    pg.external_requests = []
+    pg.on("request", lambda r: pg.external_requests.append(r.url)
+          if not r.url.startswith(("http://localhost", "http://127.0.0.1", "data:")) else None)
+    yield pg
+    context.close()

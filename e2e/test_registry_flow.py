@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 
 def test_a_street_admin_finds_an_estate_by_pinyin_and_hands_it_to_the_custodian(world, live_server, sign_in, shot):
     page = sign_in("street_admin")
+    expect(page.locator("h1")).to_contain_text("九宫庙街道总览")  # a street admin lands on the dashboard (issue 17)
+    page.goto(f"{live_server.url}/?home=1")
     expect(page.locator("h1")).to_contain_text("您好")
     shot("home-street-admin")
 
@@ -74,6 +76,8 @@ def test_a_property_manager_opens_a_building_and_sees_masked_phones(world, live_
 
 def test_a_resident_sees_their_home_and_who_manages_the_estate(world, live_server, sign_in, shot):
     page = sign_in("resident_a")
+    expect(page.locator("#btn-report")).to_be_visible()  # a resident lands on the resident home (issue 18)
+    page.goto(f"{live_server.url}/?home=1")
     expect(page.locator("body")).to_contain_text("我的房屋")
     expect(page.locator("body")).to_contain_text("重庆锦绣物业服务有限公司")
     shot("home-resident")

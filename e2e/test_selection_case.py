@@ -87,11 +87,14 @@ def test_the_owners_choose_among_three_and_the_record_shows_their_choice(world, 
     page.context.clear_cookies()
     sign_in("street_admin")
     page.goto(f"{url}/assembly/motions/{motion.pk}/")
-    page.select_option("#id_elector", label="孙丽")
-    page.select_option("#id_choice", label="业主自行管理")
-    page.set_input_files("#id_sheet", files=[PDF])
-    page.locator("form[action$='/paper/'] button[type=submit]").click()
-    expect(page.locator(".messages")).to_contain_text("已录入纸质票")
+    page.fill("#paper-find input[name=name]", "孙丽")  # found by name, not picked from a list of every owner
+    page.click("#paper-find button[type=submit]")
+    row = page.locator("fieldset.paper-row")
+    expect(row).to_have_count(1)
+    row.locator("label.choice-label:has-text('业主自行管理') input").check()
+    row.locator("input[type=file]").set_input_files(PDF)
+    page.click("#submit-sheets")
+    expect(page.locator("#entered")).to_contain_text("孙丽")
 
     # The deadline passes; the count: the first option has 2 of 3 owners and 80 of 120 m².
     services.motion_close(motion=motion, actor=world.street_admin, now=after_close(motion))

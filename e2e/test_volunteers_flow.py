@@ -52,11 +52,11 @@ def test_a_volunteer_checks_in_by_qr_on_a_phone_and_redeems_a_reward(world, live
     reward.refresh_from_db()
     assert (redemption.points, reward.stock, services.balance(w.neighbour)) == (30, 0, 5)
 
-    # The large-type view for older volunteers.
+    # The large-type mode of the whole site (top bar), for older volunteers.
     page.click("#large-type")
-    expect(page.locator(".vl")).to_have_class("vl large")
-    font = page.evaluate("getComputedStyle(document.documentElement).fontSize")
-    assert font == "22px"
+    expect(page.locator("html")).to_have_class("large")
+    font = page.evaluate("getComputedStyle(document.body).fontSize")
+    assert font == "20px"
     shot("volunteer-large-type")
 
     page.goto(f"{live_server.url}/volunteers/")

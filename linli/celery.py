@@ -22,6 +22,7 @@ MINUTE, HOUR, DAY = 60, 3600, 24 * 3600
 # (HH, MM; else it runs every `period` seconds). Every job is safe to run twice; docs/tasks.md says why.
 SCHEDULE: dict[str, dict] = {
     "workorders-deadline-sweep": {"task": "linli.workorders.tasks.sweep_deadlines", "period": MINUTE},
+    "workorders-daily-summary": {"task": "linli.workorders.tasks.refresh_summary", "period": MINUTE},
     "notify-requeue-deliveries": {"task": "linli.notify.tasks.requeue_deliveries", "period": MINUTE},
     "assembly-close-due-votes": {"task": "linli.assembly.tasks.close_due_motions", "period": 5 * MINUTE},
     "volunteers-release-wish-claims": {"task": "linli.volunteers.tasks.release_overdue_wish_claims",
@@ -29,6 +30,10 @@ SCHEDULE: dict[str, dict] = {
     "care-overdue-visits": {"task": "linli.care.tasks.notify_overdue_visits", "period": DAY, "at": (7, 0)},
     "assembly-contract-renewals": {"task": "linli.assembly.tasks.open_renewal_cases", "period": DAY,
                                    "at": (2, 30)},
+    "assembly-committee-term-reports": {"task": "linli.assembly.tasks.remind_committee_term_reports", "period": DAY,
+                                        "at": (8, 0)},
+    "dashboard-freeze-assessment": {"task": "linli.dashboard.tasks.freeze_assessment_scores", "period": DAY,
+                                    "at": (1, 30)},
 }
 
 

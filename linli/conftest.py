@@ -17,6 +17,19 @@ def _fresh_memos():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (zh-hans): a request with Accept-Language: en leaves English active
+    in the thread (LocaleMiddleware activates, nothing deactivates), and a later test that calls a service directly
+    would read its messages in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     """Every test stores its uploads under its own temporary MEDIA_ROOT (returned), never in the data directory."""
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -35,6 +48,15 @@ def vworld(world):
     from linli.core.testing import add_volunteers
 
     return add_volunteers(world)
+
+
+@pytest.fixture
+def cworld(world):
+    """The cast plus 锦霞小区's owners' committee: accounts committee_chair and committee_member (add_committee in
+    linli/core/testing.py)."""
+    from linli.core.testing import add_committee
+
+    return add_committee(world)
 
 
 @pytest.fixture

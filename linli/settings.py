@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "linli.volunteers",
     "linli.services",
     "linli.care",
+    "linli.dashboard",
+    "linli.residents",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +232,9 @@ LINLI_INPROCESS_WORKER = env_bool("LINLI_INPROCESS_WORKER", not LINLI_PRODUCTION
 # Rates (响应率/解决率/满意率): 基本满意 counts at this weight; the overall score weighs the three rates.
 LINLI_SATISFACTION_BASIC_WEIGHT = os.environ.get("LINLI_SATISFACTION_BASIC_WEIGHT", "0.8")
 LINLI_SCORE_WEIGHTS = {"response": "0.10", "resolution": "0.45", "satisfaction": "0.45"}
+# The Chinese font the PDF reports embed (.ttf, .otf or .ttc); empty: found among the usual places
+# (linli/dashboard/reports/fonts.py, docs/dashboard-reports.md). Never replaced by a font without Chinese glyphs.
+LINLI_PDF_FONT = os.environ.get("LINLI_PDF_FONT", "")
 
 # --- issue 12: auth settings (owned by that part; keep other parts' settings out) ---
 # Payment gateways (linli.fees.services.PaymentGateway subclasses, by dotted path). The sandbox gateway marks bills
@@ -309,6 +314,7 @@ if LINLI_PRODUCTION:
 # Every upload goes through linli/core/uploads.py (docs/deploy.md, "Uploads"). Caps per kind, in MB:
 LINLI_UPLOAD_MAX_IMAGE_MB = int(os.environ.get("LINLI_UPLOAD_MAX_IMAGE_MB", "10"))  # photos
 LINLI_UPLOAD_MAX_DOCUMENT_MB = int(os.environ.get("LINLI_UPLOAD_MAX_DOCUMENT_MB", "20"))  # attachments, scans
+LINLI_UPLOAD_MAX_AUDIO_MB = int(os.environ.get("LINLI_UPLOAD_MAX_AUDIO_MB", "10"))  # voice notes
 LINLI_UPLOAD_MAX_SHEET_MB = int(os.environ.get("LINLI_UPLOAD_MAX_SHEET_MB", "20"))  # .xlsx/.csv imports
 # Checked from the image header before any decoding (a 12 KB PNG can hold 10000×10000 pixels).
 LINLI_UPLOAD_MAX_PIXELS = int(os.environ.get("LINLI_UPLOAD_MAX_PIXELS", "50000000"))
@@ -334,6 +340,9 @@ if _CACHE_URL:
                           "KEY_PREFIX": "linli"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "linli_cache"}}
+# The dashboard keeps a user's overview this many seconds per process, keyed by the summary's last run (0: never;
+# docs/dashboard-overview.md).
+LINLI_DASHBOARD_MEMO_SECONDS = int(os.environ.get("LINLI_DASHBOARD_MEMO_SECONDS", "60"))
 # Limits of anonymous writes per client address ("count/period", period s, m, h or d; empty = no limit). Every
 # attempt counts, a refused or invalid one too. See linli/core/ratelimit.py and docs/deploy.md.
 LINLI_RATELIMIT_REPORT = os.environ.get("LINLI_RATELIMIT_REPORT", "10/h")  # the resident's H5 report page
@@ -498,3 +507,33 @@ if CELERY_TASK_TIME_LIMIT >= _visibility_timeout:
 # prefix → {"notice_days": n, "min_voting_days": n}; the longest prefix wins). Defaults from the regulation in
 # force: linli/assembly/rules.py.
 LINLI_VOTE_RULES: dict[str, dict[str, int]] = {}
+
+# --- issue 17: assessment (考核) settings (linli/dashboard/assessment.py, docs/dashboard-assessment.md) ---
+# Default weights of the monthly score (a district admin may set its own from a month on; those rows win). Keys:
+# response, resolution, satisfaction, complaints, on_time, repeat, fees, committee, inspection (integers).
+LINLI_ASSESSMENT_WEIGHTS: dict[str, int] = {}
+# Orders per 100 homes in a month at which the complaints component scores 0 (linearly from 1 at none).
+LINLI_ASSESSMENT_COMPLAINTS_CAP = os.environ.get("LINLI_ASSESSMENT_COMPLAINTS_CAP", "10")
+# The public 红黑榜: how many of the best and of the worst are listed.
+LINLI_ASSESSMENT_PUBLIC_N = int(os.environ.get("LINLI_ASSESSMENT_PUBLIC_N", "5"))
+# Views of the public 红黑榜 per client address (a read, but open to anyone: counted like the other public pages).
+LINLI_RATELIMIT_RANKING = os.environ.get("LINLI_RATELIMIT_RANKING", "300/h")
+# --- end of issue 17: assessment settings ---
+
+# --- issue 19: the estate's public board (linli/residents/views_board.py, docs/public-board.md) ---
+# Views of an estate's public board and its A4 print per client address (a read, but open to anyone: counted like
+# the public 红黑榜).
+LINLI_RATELIMIT_BOARD = os.environ.get("LINLI_RATELIMIT_BOARD", "300/h")
+# --- end of issue 19: public board ---
+
+# --- issue 18: phone sign-in settings (linli/people/signin.py, docs/sign-in.md) ---
+# A one-time code by SMS: valid this many minutes, this many wrong tries; one code per number per interval and at
+# most this many per number and local day (0: no daily limit). Per client address, the rate limits below count
+# every request for a code and every try of one (linli/core/ratelimit.py).
+LINLI_SIGNIN_CODE_MINUTES = env_int("LINLI_SIGNIN_CODE_MINUTES", 5)
+LINLI_SIGNIN_CODE_TRIES = env_int("LINLI_SIGNIN_CODE_TRIES", 5)
+LINLI_SIGNIN_CODE_INTERVAL_SECONDS = env_int("LINLI_SIGNIN_CODE_INTERVAL_SECONDS", 60)
+LINLI_SIGNIN_CODES_PER_PHONE_DAY = env_int("LINLI_SIGNIN_CODES_PER_PHONE_DAY", 10)
+LINLI_RATELIMIT_SIGNIN_CODE = os.environ.get("LINLI_RATELIMIT_SIGNIN_CODE", "10/h")
+LINLI_RATELIMIT_SIGNIN_VERIFY = os.environ.get("LINLI_RATELIMIT_SIGNIN_VERIFY", "30/h")
+# --- end of issue 18: phone sign-in settings ---

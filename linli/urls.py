@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from linli.core import health
+from linli.core import health, pwa
 from linli.people import views as people_views
 from linli.people import views_account
 from linli.people.urls import registry_patterns
@@ -16,9 +16,18 @@ admin.site.index_title = "登记与配置"
 
 urlpatterns = [
     path("", people_views.home, name="home"),
+    # Installable and offline (core/pwa.py): the worker at the root so that its scope is the whole site.
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     path("healthz", health.healthz, name="healthz"), path("readyz", health.readyz, name="readyz"),  # see core/health.py
     path("accounts/login/", views_account.LoginView.as_view(), name="login"),
     path("accounts/logout/", views_account.LogoutView.as_view(), name="logout"),
+    # Phone number and one-time code (手机验证码登录, docs/sign-in.md).
+    path("accounts/login/code/", views_account.code_login, name="login_code"),
+    path("accounts/login/code/verify/", views_account.code_verify, name="login_code_verify"),
+    path("accounts/login/code/choose/", views_account.code_choose, name="login_code_choose"),
+    path("accounts/large-type/", views_account.large_type, name="large_type"),
     path("accounts/password/", views_account.PasswordChangeView.as_view(), name="password_change"),
     # The admin signs in and out through the same audited (and, for sign-in, lockout-guarded) pages.
     path("admin/login/", views_account.LoginView.as_view()),
@@ -38,6 +47,8 @@ urlpatterns = [
     path("volunteers/", include("linli.services.urls")),
     path("volunteers/", include("linli.volunteers.urls")),
     path("care/", include("linli.care.urls")),
+    path("dashboard/", include("linli.dashboard.urls")),
+    path("residents/", include("linli.residents.urls")),
     path("notify/", include("linli.notify.urls")),
     path("notify/wechat/", include("linli.notify.bind_urls")),
     path("api/v1/", include("linli.api_urls")),

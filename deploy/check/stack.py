@@ -34,8 +34,10 @@ DB_NAME = "d14_check"
 # Clients talk to gunicorn as nginx would: the proxy terminated TLS and says so (docs/deploy.md).
 # What a load balancer asks a web process (linli.core health views); overridable to run against an older tree.
 HEALTH_PATH = os.environ.get("LINLI_CHECK_HEALTH_PATH", "/healthz")
-SCHEDULED_JOBS = ("workorders-deadline-sweep", "notify-requeue-deliveries", "assembly-close-due-votes",
-                  "volunteers-release-wish-claims", "care-overdue-visits", "assembly-contract-renewals")
+# Every job of the one schedule (linli/celery.py SCHEDULE; a test keeps the two the same), each sped up to a few seconds.
+SCHEDULED_JOBS = ("workorders-deadline-sweep", "workorders-daily-summary", "notify-requeue-deliveries",
+                  "assembly-close-due-votes", "volunteers-release-wish-claims", "care-overdue-visits",
+                  "assembly-contract-renewals", "assembly-committee-term-reports", "dashboard-freeze-assessment")
 PROXY_HEADERS = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
 
 

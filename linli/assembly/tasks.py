@@ -22,3 +22,12 @@ def open_renewal_cases():
     """Daily: open a renewal case for each contract ending within 90 days (as `linli assembly renewals`). Safe twice:
     one case per expiring stewardship (get_or_create on it)."""
     return {"opened": len(services.open_renewal_cases(actor=system_actor()))}
+
+
+@shared_task(name="linli.assembly.tasks.remind_committee_term_reports")
+@once_per_period
+def remind_committee_term_reports():
+    """Daily: remind each serving owners' committee whose written report to the street is due (six months before its
+    term ends, 北京市物业管理条例 art. 49) or overdue (as `linli assembly committee-reports`). Safe twice: once per
+    committee and due day."""
+    return {"reminded": services.remind_term_reports()}

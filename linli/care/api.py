@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from linli.care import filters, selectors, services
 from linli.care import models as m
 from linli.care import serializers as s
-from linli.care.forms import is_care_user
+from linli.care.permissions import is_care_user
 from linli.core.api import IsMember, ScopedReadViewSet, ScopedViewSet
 from linli.people.scopes import scope_for
 

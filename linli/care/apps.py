@@ -6,6 +6,7 @@ class CareConfig(AppConfig):
     name = "linli.care"
     verbose_name = "关爱探访"
     demo = "linli.care.demo.load"  # its part of `linli demo` (linli.core.demo)
+    demo_history = "linli.care.demo_history.load"  # a year of history (issue 17)
     # Its part of `linli retention` (linli/people/management/commands/retention.py).
     retention = (("LINLI_RETAIN_CARE_DAYS", "结束关护后的关护记录", "linli.care.retention.clear_ended_care"),)
     retention_labels = {

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from linli.care.models import CareSubject, Problem, Visit, VisitPlan
 from linli.people.models import Person, Role, User
 from linli.people.pickers import PersonPicker
-from linli.people.scopes import scope_for
 
 
 class SubjectForm(forms.Form):
@@ -106,5 +105,3 @@ class ConvertForm(forms.Form):
                               required=False)
 
 
-def is_care_user(user) -> bool:
-    return scope_for(user).sees_sensitive or VisitPlan.objects.filter(visitors__pk=user.pk, active=True).exists()

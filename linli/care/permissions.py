@@ -48,3 +48,8 @@ def is_assigned_person(person, subject) -> bool:
 def can_see_care_record(user, subject) -> bool:
     """Who may follow a link to a care record (the same people as ``CareSubject.objects.visible_to``)."""
     return is_care_staff(user, subject.community) or is_assigned(user, subject)
+
+
+def is_care_user(user) -> bool:
+    """Who may open the care pages at all: the roles that see sensitive flags, and visitors of an active plan."""
+    return scope_for(user).sees_sensitive or VisitPlan.objects.filter(visitors__pk=user.pk, active=True).exists()

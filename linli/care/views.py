@@ -28,9 +28,9 @@ from linli.care.forms import (
     VisitForm,
     community_volunteers,
     enrollable,
-    is_care_user,
 )
 from linli.care.models import CareSubject, Problem, VisitLink, VisitPlan
+from linli.care.permissions import is_care_user
 from linli.core.access import get_visible_or_404
 from linli.notify.selectors import unread_count
 from linli.people import pickers

@@ -6,6 +6,7 @@ import copy
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import extend_schema_field
@@ -75,6 +76,10 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()  # one answer for "not yours" and "does not exist", never a model's name
+    elif isinstance(exc, exceptions.ParseError):
+        # DRF's parsers put Python's own words in it ("JSON parse error - Expecting value: line 1 column 1"),
+        # untranslated (issue 18 item 6): the message says what is wrong in plain words, the code stays.
+        exc = exceptions.ParseError(gettext("提交的内容无法读取：请以 JSON 或表单格式提交"))
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = error_body(exc)
@@ -177,7 +182,19 @@ class CachedFieldsMixin:
         if cached is None:
             cached = super().get_fields()
             cls._linli_fields = cached
-        return copy.deepcopy(cached)
+        return {name: _fresh_copy(field) for name, field in cached.items()}
+
+
+def _fresh_copy(field):
+    """A copy of an unbound field for one serializer instance. A plain field is copied shallowly (its arguments,
+    choices and queryset are only read; binding sets attributes of the copy, and its validator list is its own);
+    a field holding a bound child (a nested serializer, a list or a many-related field) deeply, as DRF does."""
+    if isinstance(field, serializers.BaseSerializer) or hasattr(field, "child") or hasattr(field, "child_relation"):
+        return copy.deepcopy(field)
+    fresh = copy.copy(field)
+    if "_validators" in field.__dict__:
+        fresh._validators = list(field._validators)
+    return fresh
 
 
 def described_text(schema: dict, **kwargs) -> serializers.CharField:

@@ -39,6 +39,16 @@ def reading_from_replica():
         _use_replica.reset(token)
 
 
+@contextmanager
+def reading_from_primary():
+    """Inside this block every read goes to default again (a job that reads what it is about to rewrite)."""
+    token = _use_replica.set(False)
+    try:
+        yield
+    finally:
+        _use_replica.reset(token)
+
+
 def replica_reads(func):
     """Decorator for a view (function or method): its reads go to the replica."""
 

@@ -114,6 +114,11 @@ class Memo:
         return value
 
 
+def epoch() -> str:
+    """The prefix that keeps one test's shared cache entries from the next (empty outside the tests)."""
+    return _epoch
+
+
 def clear_all() -> None:
     """Forget every memo of this process and start a new epoch of shared keys (tests call it before each test;
     it touches no database, so tests without one may call it)."""

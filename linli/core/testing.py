@@ -164,6 +164,37 @@ def add_volunteers(world):
     return world
 
 
+def add_committee(world):
+    """The cast plus the owners' committee of 锦霞小区 (first term, elected 100 days ago, five years, filed):
+    李建国 (the neighbour, an owner of home_a2) its chair with the account ``committee_chair``, and 赵敏 (a family
+    member in home_a1) a member with the account ``committee_member``. The seats are people.Post rows of
+    the committee's organisation; a current seat gives the account the committee member's role for the estate."""
+    from linli.assembly.models import Committee
+    from linli.people.models import Post
+
+    today = timezone.localdate()
+    elected = today - datetime.timedelta(days=100)
+    body = Organization.objects.create(name="锦霞小区业主委员会", kind="owners_committee", division=world.c1,
+                                       estate=world.estate_a, phone="02368881234")
+    term = Committee.objects.create(organization=body, estate=world.estate_a, kind="owners", number=1,
+                                    term_starts=elected, term_ends=elected.replace(year=elected.year + 5),
+                                    elected_on=elected, filed_on=elected + datetime.timedelta(days=20),
+                                    basis="业主大会第一次会议选举结果")
+    zhao = Person.objects.create(name="赵敏", phone="13600003333")
+    Occupancy.objects.create(person=zhao, home=world.home_a1, relation="family")
+    Post.objects.create(person=world.neighbour, organization=body, title="chair", capacity="owner", starts_on=elected,
+                        basis="业主大会选举")
+    Post.objects.create(person=zhao, organization=body, title="member", capacity="owner", starts_on=elected,
+                        basis="业主大会选举")
+    for name, person in (("committee_chair", world.neighbour), ("committee_member", zhao)):
+        user = make_user(name)
+        user.person = person
+        user.save()
+        world.users[name] = user
+    world.owners_committee, world.committee_term, world.zhao = body, term, zhao
+    return world
+
+
 def activity_times(now=None, hours: int = 2):
     """An activity that started ten minutes ago and lasts ``hours`` hours."""
     now = now or timezone.now()

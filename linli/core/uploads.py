@@ -7,6 +7,9 @@ Uploads come in three kinds, each with its own size cap (settings ``LINLI_UPLOAD
   drops EXIF (GPS), ICC, XMP and every other piece of metadata; the stored name is generated;
 - **documents** (notice attachments, paper-ballot scans, ledger evidence): PDF, JPEG/PNG/WebP (re-encoded like
   images), Excel ``.xlsx`` and Word ``.docx`` (checked as zip files), recognised by their bytes, never by name;
+- **voice notes** (a resident's spoken report): m4a/mp4, AAC, MP3, AMR, WebM, Ogg and WAV recognised by their
+  first bytes (never by name or declared type), stored as they came under a generated name; served as downloads
+  of an ``audio/*`` type that the page's ``<audio>`` element plays;
 - **sheets** (imports): ``.xlsx`` read only after the zip's table of contents has been checked (compressed size,
   total uncompressed size, compression ratio, size of the shared strings), with a row cap; CSV with a byte cap,
   a row cap and a cell-size cap.
@@ -33,6 +36,7 @@ MB = 1024 * 1024
 DEFAULTS = {
     "LINLI_UPLOAD_MAX_IMAGE_MB": 10,
     "LINLI_UPLOAD_MAX_DOCUMENT_MB": 20,
+    "LINLI_UPLOAD_MAX_AUDIO_MB": 10,
     "LINLI_UPLOAD_MAX_SHEET_MB": 20,
     "LINLI_UPLOAD_MAX_PIXELS": 50_000_000,
     "LINLI_UPLOAD_MAX_UNZIPPED_MB": 100,
@@ -57,10 +61,19 @@ TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "m4a": "audio/mp4",
+    "aac": "audio/aac",
+    "mp3": "audio/mpeg",
+    "amr": "audio/amr",
+    "webm": "audio/webm",
+    "ogg": "audio/ogg",
+    "wav": "audio/wav",
 }
 INLINE = {"jpg", "png", "webp"}
 DOCUMENT_LABEL = "PDF、JPG、PNG、WebP、Excel（.xlsx）、Word（.docx）"
 IMAGE_LABEL = "JPG、PNG、WebP 图片"
+AUDIO = {"m4a", "aac", "mp3", "amr", "webm", "ogg", "wav"}
+AUDIO_LABEL = "m4a、aac、mp3、amr、webm、ogg、wav 录音"
 
 # What a stored file is served with: no script, no plugin, no sniffing, no framing of Linli's pages.
 FILE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
@@ -122,11 +135,11 @@ def _check_size(upload, limit_setting: str, label: str) -> None:
 
 
 LIMITS = {"image": "LINLI_UPLOAD_MAX_IMAGE_MB", "document": "LINLI_UPLOAD_MAX_DOCUMENT_MB",
-          "sheet": "LINLI_UPLOAD_MAX_SHEET_MB"}
+          "sheet": "LINLI_UPLOAD_MAX_SHEET_MB", "audio": "LINLI_UPLOAD_MAX_AUDIO_MB"}
 
 
 def max_bytes(kind: str) -> int:
-    """The size cap of one kind of upload ("image", "document" or "sheet"), in bytes."""
+    """The size cap of one kind of upload ("image", "document", "sheet" or "audio"), in bytes."""
     return _mb(LIMITS[kind])
 
 
@@ -152,7 +165,8 @@ def new_name(ext: str, stem: str = "") -> str:
 
 
 def sniff(head: bytes) -> str | None:
-    """The type of a file from its first bytes: "jpg", "png", "webp", "pdf", "zip" (an Office file or not), or None."""
+    """The type of a file from its first bytes (16 are enough): "jpg", "png", "webp", "pdf", "zip" (an Office file
+    or not), one of the ``AUDIO`` kinds, or None."""
     if head.startswith(b"\xff\xd8\xff"):
         return "jpg"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -163,6 +177,27 @@ def sniff(head: bytes) -> str | None:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "zip"
+    return sniff_audio(head)
+
+
+def sniff_audio(head: bytes) -> str | None:
+    """The kind of a voice note from its first bytes, or None: an MP4 container (phones' .m4a), raw AAC (ADTS),
+    MP3 (an ID3 tag or an MPEG audio frame), AMR, WebM (EBML), Ogg or WAV (RIFF)."""
+    if head[4:8] == b"ftyp":
+        return "m4a"
+    if head.startswith(b"#!AMR"):
+        return "amr"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "webm"
+    if head.startswith(b"OggS"):
+        return "ogg"
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "wav"
+    if head.startswith(b"ID3"):
+        return "mp3"
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
+        # An MPEG frame sync: layer bits 00 is AAC in an ADTS frame, any other layer is MP3.
+        return "aac" if head[1] & 0x06 == 0 else "mp3"
     return None
 
 
@@ -298,6 +333,20 @@ def document(upload, *, label: str = "", stem: str = ""):
         kind = check_zip(data, label)
     elif kind != "pdf":
         _refuse(_t("%(label)s文件类型不允许：只接受 %(types)s", label=label, types=_t(DOCUMENT_LABEL)))
+    return ContentFile(data, name=new_name(kind, stem))
+
+
+def audio(upload, *, label: str = "", stem: str = ""):
+    """An uploaded voice note checked by its first bytes and its size cap; stored as it came, under a generated
+    name with the extension of what it is. A ContentFile."""
+    from django.core.files.base import ContentFile
+
+    label = label or _t("录音")
+    _check_size(upload, "LINLI_UPLOAD_MAX_AUDIO_MB", label)
+    data = _read_all(upload)
+    kind = sniff_audio(data[:16])
+    if kind is None or len(data) < 16:
+        _refuse(_t("%(label)s文件类型不允许：只接受 %(types)s", label=label, types=_t(AUDIO_LABEL)))
     return ContentFile(data, name=new_name(kind, stem))
 
 

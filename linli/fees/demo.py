@@ -74,7 +74,9 @@ def load(*, out) -> None:
             services.payment_record(
                 home=home, amount=Decimal(8 * months), method=rng.choice(["cash", "wechat", "wechat", "alipay"]),
                 idempotency_key=f"demo:{home.pk}", actor=users["custodian_manager"],
-                paid_on=today - datetime.timedelta(days=rng.randint(0, 150)), now=now,
+                # Paid in the first billed month, for the months paid (半年一交): the dashboard's fee trend counts
+                # money on the day it was paid, so a payment dated after the months it pays would show them unpaid.
+                paid_on=min(today, first + datetime.timedelta(days=rng.randint(0, 27))), now=now,
             )
             paid += 1
     entries = 0

@@ -98,3 +98,16 @@ def require_manager(user, estate) -> None:
 def require_relief_approver(user, estate) -> None:
     if not can_approve_relief(user, estate):
         raise PermissionDenied(_("减免须由社区、街道或区级管理员批准"))
+
+
+# -- issue 19 (reach): a committee member reads their estate's accounts and collection figures -----------------------
+# The owners' committee (or 物业管理委员会) of an estate supervises the property service and the common funds and urges
+# owners to pay (北京市物业管理条例 art. 44(4)(5); art. 56 for a 物业管理委员会) and keeps the accounts of the common
+# parts (art. 44(7)); the property company publishes its accounts to all owners (art. 70(4)(5)). So a member reads
+# the public accounts and the collection figures of their own estate — aggregated: no household's name, bill or
+# payment (art. 47(8)). They record, bill and approve nothing.
+
+
+def can_read_as_committee(user, estate) -> bool:
+    """``user`` sits on the committee of ``estate`` (an Estate or its pk) now."""
+    return user is not None and estate is not None and scope_for(user).sits_on_committee_of(estate)

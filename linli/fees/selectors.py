@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -137,6 +137,76 @@ def trend(estates, months: int = 12, until: datetime.date | None = None) -> list
         month = add_months(first, i)
         out.append((f"{month.year}-{month.month:02d}", rows.get(month, Collection())))
     return out
+
+
+@dataclass
+class PaidInTime:
+    """The bills of one month (those whose period starts in it) and how much of them had been paid by the end of
+    that month and by the end of the next, by the dates the money was paid (``Payment.paid_on``)."""
+
+    month: datetime.date
+    due: Decimal = ZERO  # billed − relief
+    by_month_end: Decimal = ZERO
+    by_next_month_end: Decimal = ZERO
+    ended: bool = True  # the month is over (else its figure is "so far")
+    next_ended: bool = True
+
+    @property
+    def label(self) -> str:
+        return f"{self.month.year}-{self.month.month:02d}"
+
+    @property
+    def rate(self) -> Decimal | None:
+        """当月收缴率: paid by the end of the month ÷ due, in % with one decimal."""
+        return _share(self.by_month_end, self.due)
+
+    @property
+    def next_rate(self) -> Decimal | None:
+        """次月底收缴率; None while the next month is not over."""
+        return _share(self.by_next_month_end, self.due) if self.next_ended else None
+
+
+def _share(part: Decimal, whole: Decimal) -> Decimal | None:
+    return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if whole else None
+
+
+def trend_paid_in_time(estates, months: int = 12, until: datetime.date | None = None,
+                       today: datetime.date | None = None) -> list[PaidInTime]:
+    """Month by month for the ``months`` months up to ``until``: each month's bills and what of them was paid by the
+    end of that month and of the next. Unlike ``trend`` (today's state of old bills, which makes recent months look
+    worse only because they are recent), a month's figure never changes once the month is over, whatever is paid
+    later: arrears settled in May count for May's rate, not for January's.
+
+    Money counts on the day it was paid (``Payment.paid_on``, append-only): a payment made ahead (预存) counts for
+    the bill it was later applied to, as paid before that month ended; a voided payment never counts. Two grouped
+    statements whatever the number of estates and bills."""
+    today = today or timezone.localdate()
+    until = (until or today).replace(day=1)
+    first = add_months(until, -(months - 1))
+    last = add_months(until, 1) - datetime.timedelta(days=1)
+    out = {add_months(first, i): PaidInTime(month=add_months(first, i)) for i in range(months)}
+    for row in (_bills(estates, first, last).order_by().annotate(month=TruncMonth("period_start")).values("month")
+                .annotate(billed=Sum("amount"), relief=Sum("relief"))):
+        out[_as_date(row["month"])].due = _fen(row["billed"]) - _fen(row["relief"])
+    paid = (Allocation.objects.filter(bill__estate_id__in=estates, bill__period_start__gte=first,
+                                      bill__period_start__lte=last, payment__voided_at__isnull=True)
+            .order_by().annotate(month=TruncMonth("bill__period_start"), paid_month=TruncMonth("payment__paid_on"))
+            .values("month", "paid_month").annotate(amount=Sum("amount")))
+    for row in paid:
+        item = out[_as_date(row["month"])]
+        paid_month = _as_date(row["paid_month"])
+        if paid_month <= item.month:
+            item.by_month_end += _fen(row["amount"])
+        if paid_month <= add_months(item.month, 1):
+            item.by_next_month_end += _fen(row["amount"])
+    for item in out.values():
+        item.ended = add_months(item.month, 1) <= today
+        item.next_ended = add_months(item.month, 2) <= today
+    return list(out.values())
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 # -- arrears ---------------------------------------------------------------------------------------
@@ -316,3 +386,27 @@ def _years(estate, today) -> list[int]:
     first = LedgerEntry.objects.filter(estate=estate).order_by("occurred_on").values_list("occurred_on", flat=True).first()
     start = min(first.year if first else today.year, today.year)
     return list(range(today.year, start - 1, -1))
+
+
+# -- issue 19 (reach): collection per building, for the committee ---------------------------------------------------
+
+
+def collection_by_building(estate_id: int, start: datetime.date, end: datetime.date) -> list[tuple[str, Collection]]:
+    """[(building number, Collection)] of one estate over bills whose period starts in [start, end], by amount and
+    by households, in the buildings' order: figures only, no household named."""
+    from linli.places.models import Building
+
+    out: dict[int, Collection] = defaultdict(Collection)
+    per_home = (_bills([estate_id], start, end).order_by().values("home__building_id", "home_id")
+                .annotate(a=Sum("amount"), r=Sum("relief"), p=Sum("paid"), o=Sum("outstanding")))
+    for row in per_home:
+        c = out[row["home__building_id"]]
+        c.billed += _fen(row["a"])
+        c.relief += _fen(row["r"])
+        c.paid += _fen(row["p"])
+        c.outstanding += _fen(row["o"])
+        c.homes += 1
+        c.homes_settled += row["o"] == 0
+        c.homes_relieved += row["r"] > 0
+    buildings = Building.objects.filter(pk__in=list(out)).order_by("number", "pk").values_list("pk", "number")
+    return [(number, out[pk]) for pk, number in buildings]

@@ -22,10 +22,15 @@ urlpatterns = [
     path("runs/<int:pk>/step/", views.run_step, name="run_step"),
     path("homes/<int:pk>/", views.home_account, name="home"),
     path("homes/<int:pk>/pay/", views.payment_new, name="pay"),
+    path("homes/<int:pk>/pay-online/", views.pay_online, name="pay_online"),
+    path("pay/<str:reference>/", views.intent_page, name="pay_intent"),
     path("homes/<int:pk>/relief/", views.relief_new, name="relief_new"),
     path("reliefs/<int:pk>/revoke/", views.relief_revoke, name="relief_revoke"),
     path("payments/<int:pk>/receipt/", views.receipt, name="receipt"),
     path("payments/<int:pk>/void/", views.payment_void, name="void"),
     path("ledger/<int:pk>/reverse/", views.ledger_reverse, name="ledger_reverse"),
     path("public/<str:token>/", views.public, name="public"),
+    # issue 19 (reach): a committee member's view of their estate's accounts and collection figures
+    path("committee/", views.committee_home, name="committee_home"),
+    path("committee/<int:pk>/", views.committee_estate, name="committee_estate"),
 ]

@@ -7,6 +7,7 @@ class MeetingsConfig(AppConfig):
     label = "meetings"
     verbose_name = "吹哨报到"
     demo = "linli.meetings.demo.load"  # its part of `linli demo` (linli.core.demo)
+    demo_history = "linli.meetings.demo_history.load"  # a year of joint meetings (issue 17)
 
     def ready(self):
         from linli.core.nav import NavItem, register

@@ -15,6 +15,7 @@ from linli.meetings import services as m
 from linli.meetings.models import JointMeeting
 from linli.people.demo import STREET
 from linli.people.models import Membership, Organization, Role, User
+from linli.people.scopes import forget_scopes
 from linli.places.models import Division
 from linli.workorders import services as s
 from linli.workorders.demo import demo_users
@@ -39,6 +40,7 @@ def _department_person(username, display_name, organization):
     if user is None:
         user = User.objects.create(username=username, display_name=display_name, password=make_password(None))
         Membership.objects.create(user=user, role=Role.DEPARTMENT_HANDLER, organization=organization)
+        forget_scopes()
     return user
 
 

@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.assembly import services as assembly
+from linli.assembly.models import Meeting as AssemblyMeeting
 from linli.core.errors import Conflict
 from linli.meetings.models import JointMeeting, JointMeetingInvite, JointMeetingOrder, JointMeetingTask
 from linli.meetings.permissions import can_convene, can_manage_meeting, can_report
@@ -327,3 +329,42 @@ def meeting_actions(user, meeting: JointMeeting) -> dict:
         "close": manage and meeting.status == Status.HELD,
         "report": [i.pk for i in meeting.invites.all() if open_ and i.reported_at is None and i.department_id in own],
     }
+
+
+# -- a deliberation meeting's matter sent straight to a joint meeting (issue 19 item 7; helper "linkage") ----------
+
+
+@transaction.atomic
+def matter_to_joint_meeting(*, meeting, text: str, actor, joint_meeting: JointMeeting | None = None,
+                            scheduled_at: datetime.datetime | None = None, decision=None,
+                            now=None) -> JointMeeting:
+    """A 议事会 (linli.assembly Meeting at building, estate, community or street level) passes a matter it cannot
+    settle straight to the street's joint meeting (吹哨报到, 北京市接诉即办工作条例 第十六条): added to the topic of
+    ``joint_meeting`` (one not yet closed) or to a new one convened for ``scheduled_at``. Only the street's admins
+    convene; the assembly keeps the referral and an event on the meeting it came from, the joint meeting's topic
+    says where the matter came from."""
+    now = now or timezone.now()
+    street = assembly.street_of(meeting)
+    _require(can_convene(actor, street), _("只有本街道的管理员可以召集吹哨报到会议"))
+    if not (text or "").strip():
+        raise ValidationError({"text": _("请写明上报的事项")})
+    if meeting.status != AssemblyMeeting.Status.HELD:
+        raise ValidationError(_("会议召开后才能上报事项"))
+    origin = _("【%(place)s%(kind)s《%(title)s》（%(day)s）上报】%(text)s") % {
+        "place": meeting.estate or meeting.division, "kind": meeting.get_kind_display(), "title": meeting.title,
+        "day": meeting.held_on.isoformat(), "text": text.strip()}
+    if joint_meeting is not None:
+        joint_meeting = _lock(joint_meeting)
+        if joint_meeting.street_id != street.pk:
+            raise ValidationError({"joint_meeting": _("只能提交到本街道的吹哨报到会议")})
+        _check_open(joint_meeting)
+        joint_meeting.topic = (joint_meeting.topic + "\n" if joint_meeting.topic else "") + origin
+        joint_meeting.save(update_fields=["topic"])
+    else:
+        if scheduled_at is None:
+            raise ValidationError({"scheduled_at": _("请填写召开时间")})
+        joint_meeting = meeting_convene(street=street, title=_("上报事项：%(t)s") % {"t": text.strip()[:60]},
+                                        scheduled_at=scheduled_at, topic=origin, actor=actor, now=now)
+    assembly.matter_record_joint_referral(meeting=meeting, text=text, joint_meeting_id=joint_meeting.pk,
+                                          decision=decision, actor=actor, now=now)
+    return joint_meeting

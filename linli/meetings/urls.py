@@ -16,4 +16,6 @@ urlpatterns = [
     path("<int:pk>/orders/", v.meeting_link, name="meeting_link"),
     path("<int:pk>/close/", v.meeting_close, name="meeting_close"),
     path("invites/<int:pk>/report/", v.meeting_report, name="meeting_report"),
+    # A 议事会's matter sent here (issue 19 item 7): linli/meetings/views.py matter_from_assembly.
+    path("from-assembly/<int:pk>/", v.matter_from_assembly, name="matter_from_assembly"),
 ]

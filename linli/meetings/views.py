@@ -15,6 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linli.assembly import services as assembly_services
+from linli.assembly.models import Meeting as AssemblyMeeting
+from linli.assembly.models import Referral
 from linli.core.access import get_visible_or_404, staff_required
 from linli.core.htmx import is_htmx
 from linli.meetings import permissions
@@ -106,6 +109,14 @@ class MeetingForm(_Form):
         self.fields["departments"].queryset = depts.distinct().order_by("field", "name")
         if len(streets) == 1:
             self.fields["street"].initial = streets[0].pk
+
+    def clean_scheduled_at(self):
+        """A new meeting is called for now or later (the form only convenes; a meeting already called keeps its
+        time, and its minutes and tasks are recorded whenever). The current minute counts as now."""
+        at = self.cleaned_data["scheduled_at"]
+        if at < timezone.now().replace(second=0, microsecond=0):
+            raise forms.ValidationError(_("召开时间已经过去，新会议请选择现在以后的时间"), code="past")
+        return at
 
 
 class MinutesForm(_Form):
@@ -227,6 +238,8 @@ def _detail_context(request, meeting, **extra):
         context.setdefault("task_form", TaskForm(meeting=meeting))
         context.setdefault("invite_form", InviteForm(meeting=meeting))
         context.setdefault("link_form", LinkForm())
+    # Matters sent here by a 议事会 (issue 19 item 7): where each came from.
+    context["referrals"] = Referral.objects.filter(joint_meeting_ref=meeting.pk).select_related("from_meeting")
     context.update(extra)
     return context
 
@@ -351,3 +364,44 @@ def meeting_close(request, pk):
         return _refused(request, meeting, exc)
     messages.success(request, _("会议已结束"))
     return redirect("meetings:meeting_detail", pk=meeting.pk)
+
+
+# -- a 议事会's matter sent straight to a joint meeting (issue 19 item 7: helper "linkage", docs/linkage.md) ----------
+
+
+class MatterForm(forms.Form):
+    text = forms.CharField(label=gettext_lazy("上报的事项"), widget=forms.Textarea(attrs={"rows": 3}))
+    joint_meeting = forms.ModelChoiceField(label=gettext_lazy("加入已召集的会议（不选则新召集一次）"),
+                                           queryset=JointMeeting.objects.none(), required=False)
+    scheduled_at = forms.DateTimeField(label=gettext_lazy("新召集会议的召开时间"), widget=DateTimeInput,
+                                       required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+
+    def __init__(self, *args, street, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["joint_meeting"].queryset = JointMeeting.objects.filter(street=street).exclude(
+            status=JointMeeting.Status.CLOSED).order_by("-scheduled_at")
+
+
+@staff_required
+def matter_from_assembly(request, pk):
+    """A 议事会 passes a matter it cannot settle straight to the street's 吹哨报到 meeting (the street's admins)."""
+    user = request.user
+    meeting = get_visible_or_404(AssemblyMeeting.objects.select_related("estate__community", "division"), user, pk=pk)
+    street = assembly_services.street_of(meeting)
+    if not permissions.can_convene(user, street):
+        raise PermissionDenied(_("只有本街道的管理员可以召集吹哨报到会议"))
+    form = MatterForm(request.POST or None, street=street)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            joint = svc.matter_to_joint_meeting(meeting=meeting, text=data["text"], actor=user,
+                                                joint_meeting=data["joint_meeting"],
+                                                scheduled_at=data["scheduled_at"])
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已提交吹哨报到会议"))
+            return redirect("meetings:meeting_detail", pk=joint.pk)
+    return render(request, "meetings/form.html", {
+        "form": form, "back": reverse("assembly:meeting_detail", args=[meeting.pk]),
+        "title": _("提交吹哨报到：%(t)s") % {"t": meeting.title}})

@@ -21,3 +21,9 @@ class NotifyConfig(AppConfig):
         register(NavItem(_("外发通知"), "notify:deliveries", lambda scope, user: can_see_deliveries(user), order=90,
                          on_home=False))
         inprocess.start_if_wanted()
+        # Sign-in (linli.people, below notify) sends its codes and invitations through the SMS channel here.
+        from linli.people import sms
+
+        from .services import send_text
+
+        sms.provide_sender(send_text)

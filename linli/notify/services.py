@@ -173,7 +173,9 @@ def notify_many(messages: list[Message]) -> list[Notification]:
                                      link=msg.link[:300], key=msg.key[:160]))
     if not rows:
         return []
-    with transaction.atomic():
+    # Inside the caller's transaction (a work order's intake or step) no savepoint of its own: an error here
+    # propagates and undoes the caller's writes with these, and a savepoint is two more round trips.
+    with transaction.atomic(savepoint=False):
         rows = _insert_new(rows)
         routes = _routes({n.user_id: users_of[n.user_id] for n in rows})
         deliveries = []
@@ -202,6 +204,8 @@ def _insert_new(rows: list[Notification]) -> list[Notification]:
         rows = [n for n in rows if not n.key or (n.user_id, n.key) not in existing]
         if not rows:
             return []
+    if not keyed:  # only a keyed row can meet another process's row (the unique user and key)
+        return Notification.objects.bulk_create(rows)
     try:
         with transaction.atomic():
             return Notification.objects.bulk_create(rows)
@@ -248,3 +252,26 @@ def mark_read(*, user, notification: Notification | None = None, now=None) -> in
     if notification is not None:
         qs = qs.filter(pk=notification.pk)
     return qs.update(read_at=now)
+
+
+# -- text messages to a number (people's sign-in: one-time codes, desk registration, household invitations) --------
+
+def send_text(*, phone: str, text: str, kind: str, key: str, code: str = "") -> None:
+    """Queue one SMS to ``phone`` after the caller's transaction commits, through the configured SMS channel.
+
+    Not through the outbox: a one-time code must not be stored (only its hash is, by people), and a number that
+    belongs to no account yet (an invited family member) has no inbox. The per-number limits of the SMS channels
+    still apply. The people app calls this through ``linli.people.sms.send`` (plugged in by NotifyConfig)."""
+    from . import tasks
+
+    def queue():
+        args = [phone, str(text), kind, key, code]
+        try:
+            if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+                tasks.send_text.apply(args=args)
+            else:
+                tasks.send_text.delay(*args)
+        except Exception:  # broker down: the person asks again (a code is worth minutes, not a retry queue)
+            log.exception("notify: could not queue a %s text to %s", kind, mask_address(phone))
+
+    transaction.on_commit(queue)

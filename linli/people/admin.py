@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from linli.core.admin import EventAdmin
+from linli.core.admin import EventAdmin, ReadOnlyAdmin
 from linli.people import permissions
 from linli.people.actors import SYSTEM_USERNAME, system_memo
 from linli.people.api_auth import forget_api_keys
@@ -9,13 +9,37 @@ from linli.people.models import (
     AccessLog,
     ApiKey,
     AuditEvent,
+    HouseholdInvitation,
     Membership,
     Occupancy,
     Organization,
     Person,
+    Post,
     User,
 )
+from linli.people.scopes import forget_scopes
 from linli.people.services import log_sensitive_access
+
+
+class ForgetsScopes:
+    """The admin of rows a user's scope is made of (linli/people/scopes.py): each write makes every cached scope
+    be built afresh at its next use."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        forget_scopes()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the account's memberships (inline)
+        forget_scopes()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        forget_scopes()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        forget_scopes()
 
 
 class MembershipInline(admin.TabularInline):
@@ -25,7 +49,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ForgetsScopes, BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (("邻里", {"fields": ("display_name", "person")}),)
     list_display = ["username", "display_name", "is_active", "is_staff", "last_login"]
     autocomplete_fields = ["person"]
@@ -68,7 +92,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Occupancy)
-class OccupancyAdmin(admin.ModelAdmin):
+class OccupancyAdmin(ForgetsScopes, admin.ModelAdmin):
     list_display = ["person", "home", "relation", "start", "end"]
     list_filter = ["relation"]
     autocomplete_fields = ["person", "home"]
@@ -76,15 +100,23 @@ class OccupancyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "ownership", "field", "division"]
+class OrganizationAdmin(ForgetsScopes, admin.ModelAdmin):
+    list_display = ["name", "kind", "ownership", "field", "division", "estate"]
     list_filter = ["kind", "ownership", "field"]
     search_fields = ["name", "initials"]
-    autocomplete_fields = ["division"]
+    autocomplete_fields = ["division", "estate"]
+
+
+@admin.register(Post)
+class PostAdmin(ForgetsScopes, admin.ModelAdmin):
+    list_display = ["person", "organization", "title", "capacity", "starts_on", "ends_on"]
+    list_filter = ["title", "capacity", "organization__kind"]
+    search_fields = ["person__name", "organization__name"]
+    autocomplete_fields = ["person", "organization"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ForgetsScopes, admin.ModelAdmin):
     list_display = ["user", "role", "division", "estate", "cluster", "organization"]
     list_filter = ["role"]
     autocomplete_fields = ["user", "division", "estate", "cluster", "organization"]
@@ -120,3 +152,14 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         forget_api_keys(keys=list(queryset))
         super().delete_queryset(request, queryset)
+
+
+@admin.register(HouseholdInvitation)
+class HouseholdInvitationAdmin(ReadOnlyAdmin):
+    """Invitations change through the household page (linli/people/household.py), which audits them."""
+
+    list_display = ("home", "name", "masked_phone", "invited_by", "created_at", "expires_at", "accepted_at",
+                    "revoked_at")
+    fields = ("home", "name", "invited_by", "created_at", "expires_at", "accepted_at", "person", "revoked_at")
+    list_select_related = ("home__building", "invited_by")
+    raw_id_fields = ("home", "person", "invited_by")

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from linli.people import serializers
 from linli.people.filters import OccupancyFilterSet, OrganizationFilterSet, PersonFilterSet
 from linli.people.models import AuditEvent, Occupancy, Organization, Person
-from linli.people.scopes import scope_for
+from linli.people.scopes import forget_scopes, scope_for
 from linli.people.services import audit, log_sensitive_access
 from linli.places.api import RegistryViewSet
 from linli.places.models import Estate
@@ -27,7 +27,20 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
         }
 
 
-class OrganizationViewSet(RegistryViewSet):
+class ForgetsScopes:
+    """Writes of rows a user's scope is made of (an organisation's kind and division, who lives where): every
+    cached scope is built afresh at its next use (linli/people/scopes.py)."""
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        forget_scopes()
+
+    def perform_update(self, serializer):
+        super().perform_update(serializer)
+        forget_scopes()
+
+
+class OrganizationViewSet(ForgetsScopes, RegistryViewSet):
     """组织: companies, committees, offices, departments. An admin registers them in its own divisions."""
 
     queryset = Organization.objects.select_related("division")
@@ -52,7 +65,7 @@ class AuditedListMixin:
         return response
 
 
-class PersonViewSet(AuditedListMixin, RegistryViewSet):
+class PersonViewSet(ForgetsScopes, AuditedListMixin, RegistryViewSet):
     """人员. Phones are masked and sensitive flags hidden unless the caller's role may see them."""
 
     audit_target = "people.persons"
@@ -67,7 +80,8 @@ class PersonViewSet(AuditedListMixin, RegistryViewSet):
 
     def perform_create(self, serializer):
         self.require_write(estate=serializer.validated_data["home"].estate, message=_("您无权在该小区登记人员"))
-        serializer.save()
+        serializer.save()  # with the person's occupancy of the home
+        forget_scopes()
 
     def get_serializer_context(self):
         # Sensitive flags travel only in the answer about one person, where each viewing is logged.
@@ -82,7 +96,7 @@ class PersonViewSet(AuditedListMixin, RegistryViewSet):
         return Response(data)
 
 
-class OccupancyViewSet(AuditedListMixin, RegistryViewSet):
+class OccupancyViewSet(ForgetsScopes, AuditedListMixin, RegistryViewSet):
     """居住关系: who lives in which home, from when to when. Moving out is a PATCH of ``end``."""
 
     audit_target = "people.occupancies"

@@ -25,6 +25,7 @@ from django.utils import timezone
 from linli.core.actors import system_actor
 from linli.core.text import initials
 from linli.people.models import Membership, Occupancy, Organization, Person, Role, User
+from linli.people.scopes import forget_scopes
 from linli.people.seed import NameMaker
 from linli.places.models import Building, Cluster, Division, Estate, Home
 from linli.places.services import stewardship_register_existing
@@ -163,8 +164,14 @@ LOGINS = (
     Login("district_admin", Role.DISTRICT_ADMIN, "区级管理员", "大渡口区"),
     Login("auditor", Role.AUDITOR, "审计（只读）", "大渡口区"),
     Login("admin", "", "超级管理员（/admin/）", "全部"),
+    # Issue 19: owners' committee members. Their role comes from their seat (a people.Post written by the assembly's
+    # demo, linli/assembly/demo.py load_committees), never from a membership: these accounts get none here.
+    Login("committee_chair", Role.COMMITTEE_MEMBER, "业主委员会主任", "锦霞小区业主委员会"),
+    Login("committee_member", Role.COMMITTEE_MEMBER, "业主委员会委员", "锦霞小区业主委员会"),
 )
 RESIDENT_HOME = ("锦霞小区", "1栋", "1", "302")
+# The demo resident's phone, for 手机验证码登录 (docs/sign-in.md): the code is written to the server's log.
+RESIDENT_PHONE = "13900000302"
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -263,6 +270,7 @@ def load(*, out: Callable[[str], None]) -> bool:
         return False
     with transaction.atomic():
         counts = _load()
+        forget_scopes()  # memberships and occupancies written
     out("已载入演示数据：大渡口区 九宫庙街道，" + "，".join(f"{k} {v:,}" for k, v in counts.items()) + "。")
     return True
 
@@ -272,6 +280,8 @@ def print_logins(*, out: Callable[[str], None]) -> None:
     out(f"演示账号（密码均为 {PASSWORD}）：")
     for line in login_table():
         out("  " + line)
+    out(f"手机验证码登录：居民 resident 的手机号 {RESIDENT_PHONE}；未配置短信服务时，验证码写在服务器日志里"
+        "（LOG_LEVEL=INFO，见 docs/sign-in.md）。")
 
 
 def _load() -> dict[str, int]:
@@ -437,6 +447,7 @@ def _load() -> dict[str, int]:
         if home is not resident_home and rng.random() < 0.09:
             ties.append((person(False), home, Occupancy.Relation.TENANT,
                          today - datetime.timedelta(days=rng.randint(30, 1200))))
+    persons[resident_index].phone = RESIDENT_PHONE  # a known number (no draw of rng: the rest stays the same)
     Person.objects.bulk_create(persons, batch_size=1000)
     Occupancy.objects.bulk_create(
         [Occupancy(person=persons[i], home=home, relation=relation, start=start) for i, home, relation, start in ties],
@@ -471,7 +482,7 @@ def _load() -> dict[str, int]:
             user.person = persons[resident_index]
             user.display_name = persons[resident_index].name
             user.save(update_fields=["person", "display_name"])
-        if lg.role:
+        if lg.role and lg.role != Role.COMMITTEE_MEMBER:  # a committee seat is a Post (issue 19), not a membership
             Membership.objects.create(user=user, role=lg.role, **scopes[lg.username])
 
     return {

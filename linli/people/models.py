@@ -22,6 +22,8 @@ class User(AbstractUser):
         "people.Person", verbose_name=_("人员"), null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
     )
     display_name = models.CharField(_("显示名称"), max_length=60, blank=True)
+    # 大字模式 carried to every device this account signs in on (linli/core/large_type.py).
+    large_type = models.BooleanField(_("大字模式"), default=False)
 
     class Meta:
         verbose_name = _("账号")
@@ -133,6 +135,10 @@ class Organization(models.Model):
     class Kind(models.TextChoices):
         PROPERTY_COMPANY = "property_company", _("物业服务企业")
         OWNERS_COMMITTEE = "owners_committee", _("业主委员会")
+        # Formed by the street where no owners' committee can be elected (北京市物业管理条例 arts. 52–58).
+        PM_COMMITTEE = "pm_committee", _("物业管理委员会")
+        # A body with members from several organisations, e.g. seed 001's 1+2+N 共治委员会.
+        CO_GOVERNANCE = "co_governance", _("共治委员会")
         SELF_MANAGEMENT = "self_management", _("自管委员会")
         PARTY_BRANCH = "party_branch", _("党组织")
         COMMUNITY_COMMITTEE = "community_committee", _("社区居委会")
@@ -170,10 +176,18 @@ class Organization(models.Model):
         "places.Division", verbose_name=_("所属区划"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="organizations",
     )
+    # The estate a body belongs to: its owners' committee, its 物业管理委员会, its co-governance committee.
+    estate = models.ForeignKey(
+        "places.Estate", verbose_name=_("所属小区"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="bodies",
+    )
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
 
     objects = OrganizationQuerySet.as_manager()
+
+    # Bodies whose members speak for an estate's owners and hold the committee member's role (Role.COMMITTEE_MEMBER).
+    COMMITTEE_KINDS = ("owners_committee", "pm_committee")
 
     class Meta:
         verbose_name = _("组织")
@@ -187,6 +201,81 @@ class Organization(models.Model):
     def save(self, *args, **kwargs):
         self.initials = initials(self.name)
         super().save(*args, **kwargs)
+
+
+class PostQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Posts held on ``on`` (today): started, and not ended before that day."""
+        on = on or timezone.localdate()
+        return self.filter(starts_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on))
+
+    def visible_to(self, user):
+        return self.filter(organization__in=Organization.objects.visible_to(user))
+
+
+class Post(models.Model):
+    """A person's post in a body (an owners' committee, a 物业管理委员会, a party branch, a residents' committee, a
+    property company, a co-governance committee) from a day until a day. One person may hold posts in several
+    bodies at once (交叉任职, seed 004). A post is never edited away: it ends (``ends_on`` and a reason) and a new
+    post begins; people.services.add_post / end_post write them."""
+
+    class Title(models.TextChoices):
+        CHAIR = "chair", _("主任")
+        VICE_CHAIR = "vice_chair", _("副主任")
+        SECRETARY = "secretary", _("书记")
+        DEPUTY_SECRETARY = "deputy_secretary", _("副书记")
+        MEMBER = "member", _("委员")
+        ALTERNATE = "alternate", _("候补委员")
+        MANAGER = "manager", _("负责人")
+        STAFF = "staff", _("工作人员")
+
+    class Capacity(models.TextChoices):
+        """Whom a member comes from (a 物业管理委员会 has members from the residents' committee, owners and users,
+        北京市物业管理条例 art. 53)."""
+
+        OWNER = "owner", _("业主")
+        USER = "user", _("物业使用人")
+        RESIDENTS_COMMITTEE = "residents_committee", _("居民委员会")
+        PARTY = "party", _("党组织")
+        PROPERTY_COMPANY = "property_company", _("物业服务企业")
+        STREET = "street", _("街道")
+        DEPARTMENT = "department", _("职能部门")
+        OTHER = "other", _("其他")
+
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="posts")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="posts"
+    )
+    title = models.CharField(_("职务"), max_length=20, choices=Title.choices)
+    capacity = models.CharField(_("身份"), max_length=24, choices=Capacity.choices, blank=True)
+    starts_on = models.DateField(_("任职日期"))
+    ends_on = models.DateField(_("离任日期"), null=True, blank=True, db_index=True)
+    end_reason = models.CharField(_("离任原因"), max_length=200, blank=True)
+    # What the post rests on: an election (a motion's number), a street's decision (文号), an appointment.
+    basis = models.CharField(_("依据"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("任职")
+        verbose_name_plural = _("任职")
+        ordering = ["organization_id", "ends_on", "title", "id"]
+        indexes = [models.Index(fields=["person", "ends_on"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                                   name="post_ends_after_it_starts"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.organization} · {self.get_title_display()}"
+
+    def is_current(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.starts_on <= on and (self.ends_on is None or self.ends_on > on)
 
 
 class Membership(models.Model):
@@ -249,6 +338,9 @@ class AuditEvent(Event):
         VIEW_SENSITIVE = "view_sensitive", _("查看敏感记录")
         RETENTION = "retention", _("到期个人信息清理")
         APIKEY = "apikey", _("API 密钥变更")
+        CODE_SENT = "code_sent", _("获取登录验证码")
+        DESK_REGISTER = "desk_register", _("服务台登记居民")
+        HOUSEHOLD = "household", _("家庭成员变更")
 
     # actor: the account (null for a failed sign-in with an unknown name); username: as typed or as it was then.
     username = models.CharField(_("用户名"), max_length=150, blank=True)
@@ -300,3 +392,54 @@ class ApiKey(models.Model):
     @classmethod
     def generate(cls) -> str:
         return "lk_" + secrets.token_urlsafe(32)
+
+
+class SignInCode(models.Model):
+    """A one-time sign-in code sent by SMS (手机验证码登录). Only a keyed hash of the code is kept; a row is written for
+    every request, for a number with an account or not, so that the limits answer the same for both."""
+
+    phone = models.CharField(_("手机号"), max_length=11, db_index=True)  # normalised: 11 digits
+    salt = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("发送时间"), default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(_("失效时间"))
+    attempts = models.PositiveSmallIntegerField(_("已试次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)  # also set when a newer code replaces it
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录验证码")
+        verbose_name_plural = _("登录验证码")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{mask_phone(self.phone)} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class HouseholdInvitation(models.Model):
+    """A resident's invitation to a family member, by phone, to join their home: accepted when that phone signs in
+    with a code (the member is then a family occupant of the home)."""
+
+    home = models.ForeignKey("places.Home", verbose_name=_("房屋"), on_delete=models.PROTECT,
+                             related_name="invitations")
+    phone = models.CharField(_("手机号"), max_length=11, db_index=True)  # normalised: 11 digits
+    name = models.CharField(_("姓名"), max_length=60)
+    invited_by = models.ForeignKey(User, verbose_name=_("邀请人"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("邀请时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("失效时间"))
+    accepted_at = models.DateTimeField(_("接受时间"), null=True, blank=True)
+    person = models.ForeignKey(Person, verbose_name=_("加入的人员"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    revoked_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("家庭成员邀请")
+        verbose_name_plural = _("家庭成员邀请")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.home} · {mask_name(self.name)} {mask_phone(self.phone)}"
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)

@@ -50,3 +50,14 @@ def delete_expired_sessions(*, now: datetime.datetime, dry_run: bool = False) ->
     if not hasattr(store, "get_model_class"):
         return {"sessions": 0}
     return {"sessions": _delete(store.get_model_class().objects.filter(expire_date__lt=now), dry_run)}
+
+
+def delete_signin_codes(*, before: datetime.datetime, dry_run: bool = False) -> dict[str, int]:
+    """Phone sign-in's rows once no limit needs them (a code counts for a day): the codes (a number, a hash, an
+    address) and the household invitations that expired unanswered (a number and a name of someone who never
+    joined). The audit log keeps the sign-ins themselves for its own period."""
+    from linli.people.models import HouseholdInvitation, SignInCode
+
+    unanswered = HouseholdInvitation.objects.filter(expires_at__lt=before, accepted_at__isnull=True)
+    return {"signin_codes": _delete(SignInCode.objects.filter(created_at__lt=before), dry_run),
+            "household_invitations": _delete(unanswered, dry_run)}

@@ -17,3 +17,6 @@ class Role(models.TextChoices):
     DEPARTMENT_HANDLER = "department_handler", _("部门承办人")
     DISTRICT_ADMIN = "district_admin", _("区级管理员")
     AUDITOR = "auditor", _("审计(只读)")
+    # Not granted by a Membership: a person holding a current post (people.Post) in the owners' committee or the
+    # 物业管理委员会 of an estate has it, for that estate, as long as the post lasts (scopes.build_scope).
+    COMMITTEE_MEMBER = "committee_member", _("业委会/物管会成员")

@@ -3,10 +3,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from linli.core.access import get_visible_or_404, member_required, staff_required
 from linli.core.htmx import is_htmx
+from linli.core.landing import landing_for
 from linli.people import permissions
 from linli.people.filters import PersonFilterSet
 from linli.people.models import AuditEvent, Membership, Occupancy, Person
@@ -20,6 +21,9 @@ from linli.places.selectors import coverage
 def home(request):
     user = request.user
     scope = scope_for(user)
+    # The first page after sign-in, when an app above registered one for this user (core/landing.py).
+    if not request.GET.get("home") and (first := landing_for(scope, user)):
+        return redirect(first)
     memberships = Membership.objects.filter(user=user).select_related("division", "estate", "cluster", "organization")
     context = {"memberships": memberships, "scope": scope}
     if scope.is_staff_member:

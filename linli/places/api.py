@@ -60,7 +60,7 @@ class RegistryViewSet(mixins.UpdateModelMixin, ScopedViewSet):
     def check_object_permissions(self, request, obj):
         super().check_object_permissions(request, obj)
         if request.method not in ("GET", "HEAD", "OPTIONS") and not self.writable(scope_for(request.user), obj):
-            raise exceptions.PermissionDenied(_("您无权修改该对象的登记信息"))
+            raise exceptions.PermissionDenied(_("您无权修改这条登记信息"))
 
     def proposed(self, serializer):
         """The object as it would be after this write (unsaved), for the write-scope check."""

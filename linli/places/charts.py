@@ -2,6 +2,7 @@
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 MODE_COLOURS = {
     "market": "#3b78c4", "custodian": "#2e9a56", "bundled": "#8a5cc7",
@@ -9,12 +10,12 @@ MODE_COLOURS = {
 }
 
 
-def stacked_bars(rows, *, width: int = 420, bar: int = 22, label_width: int = 96) -> str:
+def stacked_bars(rows, *, width: int = 420, bar: int = 22, label_width: int = 96, title: str = "") -> str:
     """Horizontal 100%-stacked bars with an HTML legend. ``rows`` = [(label, [(key, name, value), …]), …]."""
     gap = 10
     height = len(rows) * (bar + gap)
     plot = width - label_width - 44
-    out = [f'<svg class="chart" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" role="img">']
+    out = [f'<svg class="chart" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" role="img">', f"<title>{escape(title or _('各小区管理方式构成图（数据见表）'))}</title>"]
     keys = []
     for i, (label, parts) in enumerate(rows):
         y = i * (bar + gap)

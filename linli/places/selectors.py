@@ -4,13 +4,29 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.core.memo import Memo
 from linli.places.models import Division, Estate, Home, Stewardship
 
 CONTRACT_WARNING_DAYS = 90
+
+# The homes of each estate under a division's path, counted once per minute per process (a district's million homes
+# took 180 ms to count on every view of its coverage page) and at once when a home is added anywhere: the key holds
+# the highest home id. A saved or deleted home clears the memo in the process that changed it; a home deleted or
+# moved to another estate elsewhere shows within ``ttl`` seconds (homes are registry rows: rarely deleted, never
+# deleted while anything refers to them).
+homes_memo = Memo("homes per estate under a path", ttl=60, watch=["places.Home"], size=256)
+
+
+def homes_per_estate(path: str) -> dict[int, int]:
+    """{estate id: number of homes} for every estate whose community's path starts with ``path``."""
+    top = Home.objects.aggregate(top=Max("pk"))["top"]
+    return homes_memo.get((path, top), lambda: dict(
+        Home.objects.filter(estate__community__path__startswith=path).order_by().values_list("estate_id")
+        .annotate(n=Count("pk"))))
 
 
 def with_current_mode(estates, on: datetime.date | None = None):
@@ -80,8 +96,7 @@ def coverage_with_children(division: Division, children, estates=None, on: datet
     # Two grouped queries (estates with their mode, homes per estate) joined in Python: a correlated
     # subquery per home would cost a million look-ups in a big district.
     rows = list(with_current_mode(base, on).order_by().values_list("pk", "mode", "community__path"))
-    homes = dict(Home.objects.filter(estate__in=base.values("pk")).order_by().values_list("estate_id")
-                 .annotate(n=Count("pk")))
+    homes = homes_per_estate(division.path)
     result = Coverage(division=division)
     parts = [(child, Coverage(division=child)) for child in children]
     unmanaged: dict[int, str | None] = {}  # estate id → its mode (none, or None when unregistered)

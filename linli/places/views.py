@@ -76,7 +76,17 @@ def estate_detail(request, pk):
     else:
         # A resident sees the public part of the estate and their own homes only.
         context["my_homes"] = Home.objects.visible_to(request.user).filter(estate=estate).select_related("building")
+        if estate.pk in scope.resident_estate_ids:
+            context["report_url"] = _report_url(estate)
     return render(request, "places/estate_detail.html", context)
+
+
+def _report_url(estate) -> str:
+    """我要反映 for a resident of the estate: linli.workorders' page (the layer above), reversed by name."""
+    try:
+        return f"{reverse('workorders:report_mine')}?estate={estate.pk}"
+    except NoReverseMatch:
+        return ""
 
 
 @staff_required

@@ -6,6 +6,7 @@ class VolunteersConfig(AppConfig):
     name = "linli.volunteers"
     verbose_name = "志愿服务"
     demo = "linli.volunteers.demo.load"  # its part of `linli demo` (linli.core.demo)
+    demo_history = "linli.volunteers.demo_history.load"  # a year of history (issue 17)
 
     def ready(self):
         from linli.core.nav import NavItem, register

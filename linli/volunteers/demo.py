@@ -86,6 +86,7 @@ def load(*, out):
             minutes = rng.choice([60, 90, 120])
             points = services.points_for(activity, minutes)
             parts.append(Participation(activity=activity, person=v.person, status="done",
+                                       signed_up_at=activity.starts_at - datetime.timedelta(days=1),
                                        checked_in_at=activity.starts_at, checked_in_via="qr",
                                        checked_out_at=activity.starts_at + datetime.timedelta(minutes=minutes),
                                        checked_out_via="qr", minutes=minutes, points=points))

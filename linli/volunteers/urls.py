@@ -7,7 +7,6 @@ app_name = "volunteers"
 
 urlpatterns = [
     path("", views.me, name="me"),
-    path("large-type/", views.large_type, name="large_type"),
     path("people/", views.volunteer_list, name="volunteer_list"),
     path("people/new/", views.volunteer_new, name="volunteer_new"),
     path("people/search/", views.people_search, name="people_search"),

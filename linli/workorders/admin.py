@@ -1,10 +1,14 @@
 from django.contrib import admin
 
-from linli.core.admin import EventInline, MemoClearingAdmin
+from linli.core.admin import EventInline, MemoClearingAdmin, ReadOnlyAdmin
+from linli.workorders import summary
 from linli.workorders.calendar import forget_holidays
 from linli.workorders.models import (
+    DailyFigures,
+    DailyRates,
     Holiday,
     RoutingRule,
+    SummaryMark,
     TimeLimit,
     WorkOrder,
     WorkOrderEvent,
@@ -44,6 +48,12 @@ class WorkOrderAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def save_model(self, request, obj, form, change):
+        """A corrected street or community moves the order in the work-in-hand summary."""
+        before = summary.key_of(WorkOrder.objects.get(pk=obj.pk)) if obj.pk else None
+        super().save_model(request, obj, form, change)
+        summary.moved(obj, before=before)
+
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -70,3 +80,8 @@ class HolidayAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         forget_holidays()
 
+
+
+@admin.register(DailyFigures, DailyRates, SummaryMark)
+class SummaryAdmin(ReadOnlyAdmin):
+    """The daily summary: written by its job and ``linli dashboard rebuild`` only (linli/workorders/daily.py)."""

@@ -29,7 +29,7 @@ from linli.core.paging import NextLinkPagination
 from linli.people.registry_io import FileError
 from linli.people.scopes import scope_for
 from linli.places.models import Estate
-from linli.workorders import hotline, permissions, rates, selectors, services
+from linli.workorders import daily, hotline, permissions, rates, selectors, services
 from linli.workorders import serializers as s
 from linli.workorders.filters import WorkOrderFilterSet
 from linli.workorders.models import Channel, WorkOrder, WorkOrderEvent
@@ -260,7 +260,7 @@ class RatesView(APIView):
             period = rates.parse_period(request.query_params.get("period"))
         except ValueError as exc:
             raise exceptions.ValidationError({"period": [str(exc)]}) from None
-        return Response(rates.rates_as_dict(rates.compute(division, period)))
+        return Response(rates.rates_as_dict(daily.current_rates(division, period)))
 
 
 extra_urls = [path("hotline/orders/", HotlinePushView.as_view(), name="api-hotline-orders"),

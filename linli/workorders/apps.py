@@ -6,6 +6,7 @@ class WorkordersConfig(AppConfig):
     name = "linli.workorders"
     verbose_name = "工单（接诉即办）"
     demo = "linli.workorders.demo.load"  # its part of `linli demo` (linli.core.demo)
+    demo_history = "linli.workorders.demo_history.load"  # a year of orders (issue 17)
     # Its part of `linli retention` (linli/people/management/commands/retention.py): (setting in days, what it
     # keeps, the function that clears what is past it), and a label for each kind that function counts.
     retention = (("LINLI_RETAIN_WORKORDER_CONTACT_DAYS", "已结束工单的联系人、电话及正文中的号码",
@@ -21,3 +22,4 @@ class WorkordersConfig(AppConfig):
         register(NavItem(_("工单"), "workorders:inbox", lambda scope, user: scope.is_staff_member, order=20))
         register(NavItem(_("我的诉求"), "workorders:mine", lambda scope, user: bool(scope.home_ids), order=21))
         register(NavItem(_("考评"), "workorders:rates", lambda scope, user: bool(scope.paths), order=24))
+        # (issue 19: a committee member reads their estate's orders, read-only and masked, from the desk 业委会工作台)

@@ -78,6 +78,22 @@ class PhotosField(forms.FileField):
 # -- intake ------------------------------------------------------------------------------------------
 
 
+class VoiceField(forms.FileField):
+    """One voice note (a phone's recorder: m4a, aac, mp3, amr, webm, ogg, wav), checked by its bytes."""
+
+    widget = forms.ClearableFileInput(attrs={"accept": "audio/*", "capture": True})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("语音留言（可不传，点这里录一段话）"))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return None
+        return uploads.audio(data, label=str(_("录音")), stem="voice")  # the size cap is checked before reading
+
+
 class ResidentReportForm(BaseForm):
     """The phone page (H5) behind a poster's QR code."""
 
@@ -85,12 +101,13 @@ class ResidentReportForm(BaseForm):
         "rows": 5, "placeholder": _("例如：3单元楼道灯坏了一周，晚上看不见台阶")}))
     category = forms.ChoiceField(label=_("问题类别（可不选）"), choices=CATEGORY_CHOICES, required=False)
     photos = PhotosField()
+    voice = VoiceField()
     home = forms.TypedChoiceField(label=_("我的房屋"), coerce=int, required=False, empty_value=None)
     contact_name = forms.CharField(label=_("称呼（可不填）"), max_length=60, required=False,
                                    widget=forms.TextInput(attrs={"placeholder": _("如：王女士")}))
     contact_phone = forms.CharField(label=_("手机号码"), max_length=20, required=False,
                                     widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
-    anonymous = forms.BooleanField(label=_("匿名反映（承办单位看不到您的称呼和电话，由社区回访）"), required=False)
+    anonymous = forms.BooleanField(label=_("匿名反映（处理单位看不到您的称呼和电话，由社区联系您）"), required=False)
 
     def __init__(self, *args, homes=(), phone_known: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,7 +120,7 @@ class ResidentReportForm(BaseForm):
             del self.fields["home"]
         if not phone_known:
             self.fields["contact_phone"].required = True
-            self.fields["contact_phone"].help_text = _("请留下手机号，方便回复和回访")
+            self.fields["contact_phone"].help_text = _("请留下手机号，方便告诉您处理结果")
         else:
             self.fields["contact_phone"].label = _("手机号码（可不填，默认用登记的号码）")
 

@@ -18,3 +18,19 @@ def links_for(user, order) -> list[dict]:
     for provider in _PROVIDERS.values():
         out.extend(provider(user, order))
     return out
+
+
+# Links on the rates page (考评), e.g. the dashboard's 12345 assessment export: provider(user, division, period) ->
+# [{"text", "url"}].
+_RATES_PROVIDERS: dict[str, Callable] = {}
+
+
+def register_rates(key: str, provider: Callable) -> None:
+    _RATES_PROVIDERS[key] = provider
+
+
+def rates_links_for(user, division, period) -> list[dict]:
+    out = []
+    for provider in _RATES_PROVIDERS.values():
+        out.extend(provider(user, division, period))
+    return out

@@ -105,6 +105,17 @@ def can_use_desk(user) -> bool:
     """File walk-in, phone and WeChat-group requests at the service desk."""
     return bool(scope_for(user).roles & DESK_ROLES)
 
+def routing_streets(user):
+    """The streets whose routing table (派单规则) ``user`` may read: the streets they see whole (street and
+    district admins, auditors, departments of the district). A community admin or grid worker sees only a
+    community, not the street's table: the inbox shows them no link to it (issue 18 item 6)."""
+    return Division.objects.visible_to(user).filter(level=Division.Level.STREET).order_by("path")
+
+
+def can_view_routing(user) -> bool:
+    return scope_for(user).is_staff_member and routing_streets(user).exists()
+
+
 # -- joint meetings (吹哨报到) ------------------------------------------------------------------------------
 # Who may call a meeting about a street's orders; linli.meetings.permissions builds on it (the order page asks too).
 MEETING_CONVENER_ROLES = frozenset({Role.STREET_ADMIN, Role.DISTRICT_ADMIN})
@@ -131,3 +142,21 @@ def rates_divisions(user):
     for p in scope.paths:
         qs = qs | Division.objects.filter(path__startswith=p)
     return qs
+
+
+# -- issue 19 (reach): a committee member reads their estate's orders ---------------------------------------------
+# A member of an estate's owners' committee or 物业管理委员会 (a current seat, people.scopes) reads the work orders of
+# that estate only, read-only and with the reporter's name and phone masked: the committee supervises the property
+# service (北京市物业管理条例 art. 44(5); 物业管理条例 art. 15(3)) and its members may not disclose owners'
+# information (Beijing art. 47(8)), so they are never given it. They take no step on an order (no can_* above grants
+# them one): a committee member is not staff.
+
+
+def can_read_as_committee(user, estate) -> bool:
+    """``user`` sits on the committee of ``estate`` (an Estate or its pk) now."""
+    return user is not None and estate is not None and scope_for(user).sits_on_committee_of(estate)
+
+
+def committee_estate_ids(user) -> frozenset[int]:
+    """The estates whose orders ``user`` reads as a committee member."""
+    return scope_for(user).committee_estate_ids if user is not None else frozenset()

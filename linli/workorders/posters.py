@@ -36,8 +36,10 @@ def read_token(token: str):
 
 
 def report_url(request, token: str) -> str:
-    """The absolute address of the phone page; LINLI_PUBLIC_URL wins over the address the page was asked on."""
-    path = reverse("workorders:report", args=[token])
+    """The absolute address printed in a poster's QR code and shared in the estate's WeChat group: the ``go`` link
+    (a signed-in resident reaches their home, anyone else the phone page); LINLI_PUBLIC_URL wins over the address
+    the page was asked on."""
+    path = reverse("workorders:go", args=[token])
     base = getattr(settings, "LINLI_PUBLIC_URL", "")
     if base:
         return base.rstrip("/") + path

@@ -115,8 +115,8 @@ def parse_period(text: str | None, *, today: datetime.date | None = None) -> Per
             return period_of_days(datetime.date(year, 1, 1), datetime.date(year, 12, 31), str(year))
         if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\s*(?:\.\.|~|/)\s*(\d{4}-\d{2}-\d{2})", text):
             return period_of_days(datetime.date.fromisoformat(m[1]), datetime.date.fromisoformat(m[2]))
-    except ValueError as exc:
-        raise ValueError(_("无法识别的统计期间：%(p)s（%(e)s）") % {"p": text, "e": exc}) from None
+    except ValueError:
+        pass  # a month 13 or a 30 February: the same plain hint, not Python's words ("month must be in 1..12")
     raise ValueError(_("无法识别的统计期间：%(p)s；可用 2026-11、2026-Q4、2026 或 2026-11-01..2026-11-15") % {"p": text})
 
 
@@ -218,6 +218,7 @@ class Row:
     name: str
     tally: Tally
     code: str = ""
+    rank: int | None = None  # by score among the rows of its table (``ranked_rows``)
 
 
 @dataclass
@@ -236,6 +237,26 @@ class Rates:
     by_category: list[tuple[str, int]]
     basic_weight: Decimal = field(default_factory=lambda: Decimal(str(getattr(
         settings, "LINLI_SATISFACTION_BASIC_WEIGHT", "0.8"))))
+
+
+def competition_ranks(scores) -> dict:
+    """{key: rank} from (key, score) pairs, highest score first; equal scores share a rank and the next rank skips
+    (1, 2, 2, 4); a None score is not ranked. Used by the rates page and the assessment (考核) rankings."""
+    ranked = sorted(((s, k) for k, s in scores if s is not None), key=lambda item: item[0], reverse=True)
+    out, previous, place = {}, None, 0
+    for i, (s, k) in enumerate(ranked, start=1):
+        if s != previous:
+            place, previous = i, s
+        out[k] = place
+    return out
+
+
+def ranked_rows(rows: list[Row]) -> list[Row]:
+    """``rows`` by score (highest first, unscored last, then by name), each with its ``rank`` (None: no score)."""
+    ranks = competition_ranks([(i, r.tally.score) for i, r in enumerate(rows)])
+    for i, r in enumerate(rows):
+        r.rank = ranks.get(i)
+    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.key is None, r.name))
 
 
 # -- reading the events ------------------------------------------------------------------------------------
@@ -268,18 +289,23 @@ def _parse_dt(value: str | None):
 DATA_KEYS = ("to", "accept_due", "solved", "satisfaction", "reached")
 
 
-def tally_events(rows, period: Period, now: datetime.datetime):
+def tally_events(rows, period: Period, now: datetime.datetime, *, with_time: bool = False):
     """Walk ``rows`` — (order_id, type, at, to, accept_due, solved, satisfaction, reached) sorted by order, time,
     id — and yield (order_id, org_id, kind, value) facts: kind "dispatch" (value: responded True/False, or None when
-    still pending) and "visit" (value: (solved, satisfaction))."""
+    still pending) and "visit" (value: (solved, satisfaction)). ``with_time``: each fact also carries the time of
+    the event it counts (the dispatch or the callback) and, for a dispatch, its accept deadline — (order_id,
+    org_id, kind, value, at, due) — which the daily summary (linli/workorders/daily.py) files the fact under."""
     current = None
     org = None
-    pending = None  # [org, due, in_period]
+    pending = None  # [org, due, in_period, at]
+
+    def fact(kind, value, at=None, due=None):
+        return (current, pending[0] if kind == "dispatch" else org, kind, value) + ((at, due) if with_time else ())
 
     def settle(responded: bool):
         nonlocal pending
         if pending is not None and pending[2]:
-            yield (current, pending[0], "dispatch", responded)
+            yield fact("dispatch", responded, pending[3], pending[1])
         pending = None
 
     start, end = period.start, period.end
@@ -287,13 +313,13 @@ def tally_events(rows, period: Period, now: datetime.datetime):
         if order_id != current:
             if pending is not None and pending[2]:
                 due = pending[1]
-                yield (current, pending[0], "dispatch", False if (due is None or due < now) else None)
+                yield fact("dispatch", False if (due is None or due < now) else None, pending[3], due)
             current, org, pending = order_id, None, None
         if type_ in DISPATCHING:
             yield from settle(False)
             org = to
             if org is not None:
-                pending = [org, _parse_dt(accept_due), start <= at < end]
+                pending = [org, _parse_dt(accept_due), start <= at < end, at]
         elif type_ == Event.ACCEPT:
             if pending is not None:
                 due = pending[1]
@@ -303,10 +329,10 @@ def tally_events(rows, period: Period, now: datetime.datetime):
             org = None
         elif type_ == Event.VISIT:
             if start <= at < end and reached is not False:
-                yield (current, org, "visit", (solved, satisfaction))
+                yield fact("visit", (solved, satisfaction), at)
     if pending is not None and pending[2]:
         due = pending[1]
-        yield (current, pending[0], "dispatch", False if (due is None or due < now) else None)
+        yield fact("dispatch", False if (due is None or due < now) else None, pending[3], due)
 
 
 def _apply(tally: Tally, kind: str, value, n: int = 1) -> None:
@@ -341,36 +367,48 @@ def _settings_for_a_report(using: str) -> None:
             cursor.execute("SET LOCAL jit = off")
 
 
+def event_rows(area: Q, period: Period, now: datetime.datetime, place_columns: tuple[str, ...]):
+    """The events the rates' walk reads (``tally_events``): every relevant event up to ``now`` of the orders in
+    ``area`` (a Q over events, e.g. ``division_orders_q(division, "order__")``) that had a dispatch, escalation or
+    callback in ``period``. Returns (the queryset, the walk's rows as a generator, {order_id: its place columns}),
+    the last filled as the generator runs. The data keys come as text (->>): no JSON decoding per value; the
+    order's places come with the same rows, from the one join with the orders that also keeps the area's. Used by
+    ``compute``, the daily summary (linli/workorders/daily.py) and the assessment (linli/dashboard/assessment.py)."""
+    touched = WorkOrderEvent.objects.filter(
+        kind__in=(Event.DISPATCH, Event.ESCALATE, Event.VISIT), at__gte=period.start, at__lt=period.end,
+    ).values("order_id")
+    keys = {f"k_{k}": KeyTextTransform(k, "data") for k in DATA_KEYS}
+    rows = (WorkOrderEvent.objects.filter(area, order_id__in=touched, kind__in=RELEVANT, at__lte=now)
+            .annotate(**keys).order_by("order_id", "at", "id")
+            .values_list("order_id", *place_columns, "kind", "at", *keys))
+    places = {}
+    width = len(place_columns)
+
+    def stream():
+        for row in rows.iterator(chunk_size=10000):
+            order_id, where = row[0], row[1:1 + width]
+            type_, at, to, due, solved, sat, reached = row[1 + width:]
+            places[order_id] = where
+            yield (order_id, type_, at, int(to) if to not in (None, "", "null") else None, due,
+                   solved in (True, 1, "true"), sat, reached not in (False, 0, "false"))
+
+    return rows, stream(), places
+
+
 def compute(division: Division, period: Period, *, now: datetime.datetime | None = None) -> Rates:
     """The rates and counts of ``division`` (a district, street or community) for ``period``."""
     now = now or timezone.now()
     in_division = division_orders_q(division)
-    touched = WorkOrderEvent.objects.filter(
-        kind__in=(Event.DISPATCH, Event.ESCALATE, Event.VISIT), at__gte=period.start, at__lt=period.end,
-    ).values("order_id")
-    # The data keys as text (->>): no JSON decoding per value; the order's places come with the same rows, from the
-    # one join with the orders that also keeps the division's.
-    keys = {f"k_{k}": KeyTextTransform(k, "data") for k in DATA_KEYS}
-    rows = (WorkOrderEvent.objects.filter(division_orders_q(division, "order__"), order_id__in=touched,
-                                          kind__in=RELEVANT, at__lte=now)
-            .annotate(**keys).order_by("order_id", "at", "id")
-            .values_list("order_id", "order__community_id", "order__street_id", "kind", "at", *keys))
-    places, streets = {}, {}
-
-    def stream():
-        for order_id, community_id, street_id, type_, at, to, due, solved, sat, reached in rows.iterator(
-                chunk_size=10000):
-            places[order_id], streets[order_id] = community_id, street_id
-            yield (order_id, type_, at, int(to) if to not in (None, "", "null") else None, due,
-                   solved in (True, 1, "true"), sat, reached not in (False, 0, "false"))
-
+    rows, stream, places = event_rows(division_orders_q(division, "order__"), period, now,
+                                      ("order__community_id", "order__street_id"))
     facts = Counter()
     # In a transaction, PostgreSQL streams the rows through the server-side cursor; outside one the cursor is
     # WITH HOLD and the whole result is written out before the first row comes back.
     with transaction.atomic(using=rows.db):
         _settings_for_a_report(rows.db)
-        for order_id, org_id, kind, value in tally_events(stream(), period, now):
-            facts[org_id, places.get(order_id), streets.get(order_id), kind, value] += 1
+        for order_id, org_id, kind, value in tally_events(stream, period, now):
+            community_id, street_id = places.get(order_id, (None, None))
+            facts[org_id, community_id, street_id, kind, value] += 1
     # Each distinct fact once, times how often it occurred (a few hundred additions, not four per fact).
     total, by_org, by_comm, by_street = Tally(), {}, {}, {}
     for (org_id, community_id, street_id, kind, value), n in facts.items():

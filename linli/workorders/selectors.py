@@ -7,16 +7,30 @@ group the work in hand (the ``workorder_active_idx`` and ``workorder_overdue_idx
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from functools import reduce
+from operator import or_
+
+from django.db import connections
+from django.db.models import Count, Q, Sum
 
 from linli.core.memo import Memo
 from linli.core.paging import capped_counts
 from linli.core.text import mask_name, mask_phone
 from linli.people.models import Organization
 from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS, scope_for
+from linli.places.models import Division
 from linli.workorders import permissions
 from linli.workorders.filters import WorkOrderFilterSet
-from linli.workorders.models import ACTIVE_STATUSES, Status, Tier, WorkOrder
+from linli.workorders.models import (
+    ACTIVE_STATUSES,
+    Status,
+    Tier,
+    WorkInHand,
+    WorkOrder,
+    _scope_parts,
+    area_q,
+    scope_parts_for_orders,
+)
 
 # -- the staff inbox ------------------------------------------------------------------------------------------
 
@@ -40,14 +54,31 @@ def mine_q(user) -> Q:
     return q
 
 
+def watches_only(user) -> bool:
+    """Whether the user holds no orders of their own (no organisation, no division they run): an auditor, a grid
+    worker. Their inbox opens on "all", and its tabs are the area's rather than theirs."""
+    scope = scope_for(user)
+    return not (scope.own_org_ids or scope.admin_paths)
+
+
 def inbox_tabs(user, labels: dict) -> list[tuple[str, str, Q]]:
     """(key, label, Q) for the tabs the user's roles call for; each Q applies on top of visible_to(user).
     Every tab but "all" holds work in hand only (active statuses), which the ``workorder_active_idx`` index serves.
     ``labels``: {key: label} (the page's words)."""
     scope = scope_for(user)
-    mine = mine_q(user)
     admin = bool(scope.roles & ADMIN_ROLES)
     overdue = Q(overdue=True, status__in=ACTIVE_STATUSES)
+    if watches_only(user):
+        # An auditor or a grid worker holds no orders: "my" tabs would read 0 beside a list of open and overdue
+        # orders. Their tabs are the area's work in hand, step by step (issue 18 item 6).
+        return [(key, labels[key], q) for key, q in (
+            ("to_sign", Q(status=Status.DISPATCHED)),
+            ("in_progress", Q(status__in=(Status.ACCEPTED, Status.IN_PROGRESS))),
+            ("overdue", overdue),
+            ("to_visit", Q(status=Status.REPLIED)),
+            ("all", Q()),
+        )]
+    mine = mine_q(user)
     tabs = [
         ("to_sign", mine & Q(status=Status.DISPATCHED)),
         ("in_progress", mine & Q(status__in=(Status.ACCEPTED, Status.IN_PROGRESS))),
@@ -59,22 +90,158 @@ def inbox_tabs(user, labels: dict) -> list[tuple[str, str, Q]]:
     return [(key, labels[key], q) for key, q in tabs]
 
 
-def inbox_counts(visible, tabs, cap: int) -> dict:
-    """{tab: count} for the tabs of work in hand, each counted up to ``cap + 1`` (shown as "99+"), in one
-    statement; "all" is not counted (None): at a busy street it is hundreds of thousands of closed orders.
-    (Counted over ``visible_to`` as one OR, not in ``visible_parts``: with a LIMIT, PostgreSQL reads an empty part
-    — the orders whose street and community disagree — to its end, which cost a district admin 200 ms.)"""
-    counts = capped_counts({key: visible.filter(q) for key, _label, q in tabs if key != "all"}, cap)
+def inbox_counts(user, tabs, cap: int) -> dict:
+    """{tab: count} for the tabs of work in hand (shown as "99+" above ``cap``), in one statement; "all" is not
+    counted (None): at a busy street it is hundreds of thousands of closed orders.
+
+    The area the user serves is read from the work-in-hand summary (``work_in_hand_parts``: a sum over a few
+    hundred rows, whatever the street's size); what they see outside it (orders of their own organisations
+    elsewhere, assigned to them, reported by them) is counted from the orders. A user who serves no area (a
+    property company) has their tabs counted from the orders, each up to ``cap + 1`` rows."""
+    counted = [(key, q) for key, _label, q in tabs if key != "all"]
+    area, rest = work_in_hand_parts(user)
+    if area is None:
+        visible = WorkOrder.objects.visible_to(user)
+        counts = capped_counts({key: visible.filter(q) for key, q in counted}, cap)
+    else:
+        # One grouped read of the area's summary rows, each tab's rows picked here (as one statement per tab, the
+        # district's long lists of communities took PostgreSQL 18 ms to plan); the orders outside the area counted
+        # per tab up to the cap.
+        columns = ("assignee_org_id", "assignee_user_id", "status", "overdue", "needs_triage")
+        rows = [(dict(zip(columns, (v or None if c in ID_COLUMNS else v for c, v in zip(columns, r[:-1], strict=True)),
+                          strict=True)), r[-1])
+                for r in WorkInHand.objects.filter(area).values_list(*columns).annotate(total=Sum("n")).order_by()]
+        counts = {key: sum(n for row, n in rows if q_matches(q, row)) for key, q in counted}
+        if rest is not None:
+            outside = capped_counts({key: rest.filter(q) for key, q in counted}, cap)
+            counts = {key: counts[key] + outside[key] for key in counts}
     return {key: counts.get(key) for key, _label, _q in tabs}
+
+
+def q_matches(q: Q, row: dict) -> bool:
+    """Whether a row of values ({column: value}, None for no id) passes ``q`` — the tabs' Q objects, made of
+    exact and ``__in`` lookups on the row's columns (a ``ValueError`` for anything else)."""
+    results = []
+    for child in q.children:
+        if isinstance(child, Q):
+            results.append(q_matches(child, row))
+            continue
+        lookup, wanted = child
+        column, _sep, op = lookup.partition("__")
+        value = row[column]
+        if op == "in":
+            results.append(value in {str(w) if isinstance(w, str) else w for w in wanted})
+        elif op in ("", "exact"):
+            results.append(value == wanted)
+        else:
+            raise ValueError(f"q_matches: lookup {lookup!r} is not supported")
+    ok = all(results) if q.connector == Q.AND else any(results)
+    return not ok if q.negated else ok
+
+
+# -- work in hand (the summary) ------------------------------------------------------------------------------------
+
+
+def work_in_hand_parts(user_or_area) -> tuple[Q | None, object]:
+    """(Q over ``WorkInHand`` rows of the area a user serves, or of a division; the orders in hand the user sees
+    outside that area, as a queryset of orders, or None). (None, None) for a user who serves no area: everything
+    they see is counted from the orders. The area is one ``OR`` of its streets and communities (each summary row
+    counts once), which PostgreSQL plans in a fraction of the time of the disjoint parts' ranges."""
+    if isinstance(user_or_area, Division):
+        return area_q([user_or_area.path]), None
+    area, others = _scope_parts(user_or_area)
+    if not area:
+        return None, None
+    q = area_q(scope_for(user_or_area).paths)
+    rest = WorkOrder.objects.active().filter(reduce(or_, others) & ~q) if others else None
+    return q, rest
+
+
+ID_COLUMNS = ("street_id", "community_id", "assignee_org_id", "assignee_user_id")
+
+
+def work_in_hand(user_or_area, by: tuple[str, ...] = ("status",), where: Q | None = None) -> dict[tuple, int]:
+    """The orders in hand that a user sees (or of a division and everything under it), counted per ``by`` — any of
+    street_id, community_id, assignee_org_id, assignee_user_id, status, overdue, needs_triage — as
+    {(value, …): n}; an id is None where the orders have none. ``where``: a Q over these columns (e.g.
+    ``Q(overdue=True)``). One statement: the area from the ``WorkInHand`` summary rows (kept by the services,
+    ``linli.workorders.summary``), what the user sees outside the area from the orders; a user who serves no area
+    (a property company) is counted from the orders alone.
+
+    The dashboard's backlog reads it, e.g. ``work_in_hand(street, by=("community_id", "overdue"))``."""
+    where = where or Q()
+    area, rest = work_in_hand_parts(user_or_area)
+    if area is None:
+        rest = WorkOrder.objects.visible_to(user_or_area).active()
+        queries = []
+    else:
+        queries = [WorkInHand.objects.filter(area, where).values_list(*by).annotate(total=Sum("n")).order_by()]
+    if rest is not None:
+        queries.append(rest.filter(where).values_list(*by).annotate(total=Count("pk")).order_by())
+    out: dict[tuple, int] = {}
+    ids = [i for i, column in enumerate(by) if column in ID_COLUMNS]
+    for *key, n in union_all(queries):
+        for i in ids:
+            key[i] = key[i] or None
+        key = tuple(key)
+        out[key] = out.get(key, 0) + int(n or 0)
+    return {k: n for k, n in out.items() if n}
 
 
 def inbox_orders(user, tab_q: Q, params) -> tuple[WorkOrderFilterSet, object]:
     """The orders of one inbox tab that pass the filters in ``params`` (the request's GET), newest first, with
-    what a row shows; and the filterset (its form and the values it read)."""
+    what a row shows; and the filterset (its form and the values it read).
+
+    On PostgreSQL a page of a tab of work in hand is read per disjoint part of what the user sees
+    (``NewestFirst``): each part newest first up to the page's end, so that a street's part is one range of
+    ``workorder_street_active_idx``; as one ``OR`` PostgreSQL walked the whole city's work in hand backwards."""
     visible = WorkOrder.objects.visible_to(user).filter(tab_q)
     filterset = WorkOrderFilterSet(params or None, queryset=visible)
     qs = filterset.qs.select_related("estate", "building", "assignee_org").order_by("-received_at", "-id")
+    if filterset.is_valid() and _in_hand_only(tab_q, filterset) and NewestFirst.supported(qs.db):
+        parts = scope_parts_for_orders(user)
+        if len(parts) > 1:
+            base = WorkOrderFilterSet(params or None, queryset=WorkOrder.objects.filter(tab_q)).qs
+            # the rows by id alone: with the scope and the filters repeated, PostgreSQL expected one row and joined
+            # the estates by scanning them once per order (40 ms)
+            rows = WorkOrder.objects.select_related("estate", "building", "assignee_org")
+            return filterset, NewestFirst([base.filter(q) for q in parts], rows)
     return filterset, qs
+
+
+def _in_hand_only(tab_q: Q, filterset) -> bool:
+    """Whether the tab or the status filter keeps to work in hand (the rows of the partial indexes)."""
+    wanted = filterset.form.cleaned_data.get("status")
+    if wanted:
+        return set(wanted) <= {str(s) for s in ACTIVE_STATUSES}
+    return bool(tab_q)  # every tab but "all" holds work in hand only
+
+
+class NewestFirst:
+    """Slices of the union of disjoint querysets of orders, newest first (``-received_at, -id``), in one statement:
+    the rows of ``rows`` (which adds what a row shows) whose id is in a ``UNION ALL`` of each part's own
+    ``ORDER BY … LIMIT`` (the slice's end). Sliceable like a queryset, for ``Pager``."""
+
+    ORDER = ("-received_at", "-id")
+
+    def __init__(self, parts: list, rows):
+        self.parts = parts
+        self.rows = rows
+
+    @staticmethod
+    def supported(alias: str) -> bool:
+        return connections[alias].features.supports_slicing_ordering_in_compound
+
+    def __getitem__(self, k: slice) -> list:
+        start, stop = k.start or 0, k.stop
+        # Only the first part (the streets, or a community admin's communities) is read newest first up to the
+        # slice's end; the others — the orders whose street and community disagree, the user's own orders outside
+        # the area — are few, and read whole: asked for its newest rows, PostgreSQL looked for them by walking the
+        # whole city's work in hand backwards (5 s for a street admin's empty part on the seeded city).
+        first, *rest = self.parts
+        ids = union_all([first.order_by(*self.ORDER).values_list("id", flat=True)[:stop]]
+                        + [p.order_by().values_list("id", flat=True) for p in rest])
+        return list(self.rows.filter(pk__in=ids).order_by(*self.ORDER)[start:stop])
 
 
 # -- the API list -----------------------------------------------------------------------------------------------
@@ -115,15 +282,12 @@ def dispatch_board(user, *, waiting: int = 20) -> dict:
     organisation {to_sign, working, replied, overdue, assignee_org, assignee_org__name, assignee_org__kind}, most
     overdue first, "recent": the ``waiting`` oldest orders waiting for dispatch}.
 
-    One grouped statement over the work in hand, one ``UNION ALL`` branch per disjoint part of what the user sees
-    (``visible_parts``: a street admin's street is one index-only range of ``workorder_street_active_idx``); the
-    figures are summed here."""
+    The figures are ``work_in_hand`` (the summary rows of the user's area, one statement, whatever its size)."""
     visible = WorkOrder.objects.visible_to(user)
-    groups = union_all([part.active().values_list("assignee_org_id", "status", "overdue", "needs_triage")
-                        .annotate(n=Count("pk")).order_by() for part in WorkOrder.objects.visible_parts(user)])
+    groups = work_in_hand(user, by=("assignee_org_id", "status", "overdue", "needs_triage"))
     counts = {"received": 0, "needs_triage": 0, "dispatched": 0, "overdue": 0}
     held: dict[int, dict] = {}
-    for org_id, status, overdue, needs_triage, n in groups:
+    for (org_id, status, overdue, needs_triage), n in groups.items():
         counts["received"] += n if status == Status.RECEIVED else 0
         counts["needs_triage"] += n if status == Status.RECEIVED and needs_triage else 0
         counts["dispatched"] += n if status == Status.DISPATCHED else 0
@@ -146,12 +310,14 @@ def dispatch_board(user, *, waiting: int = 20) -> dict:
 def overdue_board(user):
     """超期督办: (the overdue orders in hand, most late first — page it; their count per organisation,
     [{"assignee_org__name", "n"}], most first). Overdue work in hand only, never the street's history: the list
-    reads the ``workorder_overdue_idx`` index, the counts the street's or community's work in hand
-    (``visible_parts``), each part grouped by organisation and the parts added here."""
+    reads the ``workorder_overdue_idx`` index, the counts are ``work_in_hand`` (the summary), named here."""
     qs = WorkOrder.objects.visible_to(user).overdue()
+    per_id = {org: n for (org,), n in work_in_hand(user, by=("assignee_org_id",), where=Q(overdue=True)).items()}
+    # (one statement whether or not any organisation is late: the id 0 is nobody's)
+    names = dict(Organization.objects.filter(pk__in=[k for k in per_id if k] or [0]).values_list("pk", "name"))
     per_org: dict = {}
-    for name, n in union_all([part.overdue().values_list("assignee_org__name").annotate(n=Count("pk")).order_by()
-                              for part in WorkOrder.objects.visible_parts(user)]):
+    for org, n in per_id.items():
+        name = names.get(org) if org else None
         per_org[name] = per_org.get(name, 0) + n
     rows = [{"assignee_org__name": name, "n": n} for name, n in per_org.items()]
     rows.sort(key=lambda r: (-r["n"], r["assignee_org__name"] is None, r["assignee_org__name"] or ""))
@@ -186,3 +352,65 @@ def reporter_contact(user, order: WorkOrder, *, manages: bool | None = None) -> 
         name, phone = name or order.reporter.name, phone or order.reporter.phone
     sees_name = manages or permissions.can_handle(user, order) or permissions.is_reporter(user, order)
     return (name if sees_name else mask_name(name)), (phone if manages else mask_phone(phone))
+
+
+# -- the resident's own orders ----------------------------------------------------------------------------------
+
+
+def own_orders(user):
+    """The orders a resident reported: through their account on the phone page, or as the person on record."""
+    from linli.workorders.models import Channel
+
+    q = Q(created_by_id=user.pk, channel=Channel.RESIDENT)
+    if user.person_id:
+        q |= Q(reporter_id=user.person_id)
+    return WorkOrder.objects.filter(q)
+
+
+# -- issue 19 (reach): the committee member's read-only view of their estate's orders ---------------------------
+
+
+def committee_orders(user, estate):
+    """The orders of ``estate`` for a member of its committee (none for anyone else), newest first. Apart from
+    ``visible_to``: a committee member is not staff and sees no other order through it."""
+    if not permissions.can_read_as_committee(user, estate):
+        return WorkOrder.objects.none()
+    return (WorkOrder.objects.filter(estate_id=getattr(estate, "pk", estate))
+            .select_related("estate", "building", "assignee_org", "reporter").order_by("-received_at", "-id"))
+
+
+def committee_contact(order: WorkOrder) -> tuple[str, str]:
+    """(name, phone) of the reporter as a committee member reads them: both masked, always (Beijing art. 47(8));
+    an anonymous report shows neither."""
+    if order.anonymous:
+        return "", ""
+    name, phone = order.contact_name, order.contact_phone
+    if order.reporter_id and WorkOrder._meta.get_field("reporter").is_cached(order) and order.reporter is not None:
+        name, phone = name or order.reporter.name, phone or order.reporter.phone
+    return mask_name(name), mask_phone(phone)
+
+
+def committee_text(order: WorkOrder, text: str) -> str:
+    """A text of the order (its content, the reply, a step's note) with phone and ID numbers and names masked,
+    the reporter's name wherever it appears; the assignee's own line is kept."""
+    from linli.core.text import redact
+
+    names = [order.contact_name] + ([order.reporter.name] if order.reporter_id and order.reporter else [])
+    keep = [order.assignee_org.phone] if order.assignee_org_id and order.assignee_org.phone else []
+    return redact(text, names=names, keep=keep)
+
+
+def estate_order_figures(estate_ids, *, since=None) -> dict[int, dict]:
+    """{estate id: {"open": work in hand, "overdue": overdue in hand, "received": received since ``since``}} — no
+    personal data; for the committee member's desk."""
+    ids = list(estate_ids)
+    out = {pk: {"open": 0, "overdue": 0, "received": 0} for pk in ids}
+    rows = (WorkOrder.objects.active().filter(estate_id__in=ids).values_list("estate_id")
+            .annotate(n=Count("pk"), late=Count("pk", filter=Q(overdue=True))).order_by())
+    for estate_id, n, late in rows:
+        out[estate_id].update(open=n, overdue=late)
+    if since is not None:
+        for estate_id, n in (WorkOrder.objects.filter(estate_id__in=ids, received_at__gte=since)
+                             .values_list("estate_id").annotate(n=Count("pk")).order_by()):
+            out[estate_id]["received"] = n
+    return out

@@ -8,7 +8,9 @@ from rest_framework import serializers
 
 from linli.core.api import CachedFieldsMixin
 from linli.core.choices import label
+from linli.core.memo import Memo
 from linli.people.models import Organization, User
+from linli.people.scopes import scope_for
 from linli.places.models import Building, Division, Estate, Home
 from linli.places.serializers import VisibleRelatedField
 from linli.workorders import selectors, services
@@ -184,6 +186,42 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
         return data
 
 
+# An estate with its community and street, as the intake reads it (one per request). Saving an estate or a division
+# clears it in the process that saved; other processes see the change within 10 s (linli/core/memo.py).
+estates_memo = Memo("intake estates", ttl=10, watch=["places.Estate", "places.Division"])
+
+
+def _estate_with_street(pk: int) -> Estate | None:
+    return Estate.objects.select_related("community__parent").filter(pk=pk).first()
+
+
+class IntakeEstateField(VisibleRelatedField):
+    """The estate of a new order: an estate the caller may see (``Estate.objects.visible_to``), decided from the
+    caller's scope and the remembered estate without a query, except for property staff whose reach is their
+    company's current estates, who are checked with the same query as before."""
+
+    def to_internal_value(self, data):
+        plain = (type(data) is int) or (isinstance(data, str) and data.isascii() and data.isdigit())
+        if not plain or not 0 < int(data) < 2**63:
+            return super().to_internal_value(data)  # odd input: the general field's answers, as before
+        pk = int(data)
+        estate = estates_memo.get(pk, lambda: _estate_with_street(pk) or False)
+        if estate is False or not self._visible(estate):
+            self.fail("does_not_exist", pk_value=data)
+        return estate
+
+    def _visible(self, estate) -> bool:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        scope = scope_for(user)
+        path = estate.community.path
+        if (estate.pk in scope.estate_ids or estate.pk in scope.resident_estate_ids
+                or (estate.cluster_id is not None and estate.cluster_id in scope.cluster_ids)
+                or any(path.startswith(p) for p in scope.paths)):
+            return True
+        return bool(scope.org_ids) and Estate.objects.visible_to(user).filter(pk=estate.pk).exists()
+
+
 class WorkOrderCreateSerializer(CachedFieldsMixin, serializers.Serializer):
     """A new order. Give the most precise place you know: a home, a building, an estate, or a community."""
 
@@ -196,8 +234,8 @@ class WorkOrderCreateSerializer(CachedFieldsMixin, serializers.Serializer):
     subcategory = serializers.CharField(max_length=48, required=False, default="", allow_blank=True)
     urgent = serializers.BooleanField(default=False)
     # select_related: the intake walks up from the place to its street without further queries.
-    estate = VisibleRelatedField(queryset=Estate.objects.select_related("community__parent"), required=False,
-                                 allow_null=True)
+    estate = IntakeEstateField(queryset=Estate.objects.select_related("community__parent"), required=False,
+                               allow_null=True)
     building = VisibleRelatedField(queryset=Building.objects.select_related("estate__community__parent"),
                                    required=False, allow_null=True)
     home = VisibleRelatedField(queryset=Home.objects.select_related("building__estate__community__parent"),

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.people.actors import system_actor
-from linli.workorders import services
+from linli.workorders import services, summary
 from linli.workorders.models import Status, WorkOrder, WorkOrderEvent
 from linli.workorders.notify import notify
 
@@ -104,6 +104,7 @@ def _accept_overdue(now, result):
             except ValidationError:
                 order.overdue = True
                 order.save(update_fields=["overdue"])
+                summary.moved(order)
                 notify(users=services._managers(order), order=order,
                        title=_("工单 %(code)s 超时未签收（已在街道层级）") % {"code": order.code})
                 result.overdue.append(order.code)
@@ -117,6 +118,8 @@ def _reply_overdue(now, result):
             if not claim_reply_overdue(pk, now):
                 continue  # another process took it, or escalated it since the list was read
             order = services._lock(WorkOrder(pk=pk))
+            # the claim set the flag: the order moves from the row it counted in without it
+            summary.shift(summary.key_of(order, overdue=False), summary.key_of(order))
             WorkOrderEvent.objects.create(order=order, kind=Event.OVERDUE, from_status=order.status,
                                           to_status=order.status, at=now, note=_("超过办结时限"),
                                           data={"kind": "reply"})

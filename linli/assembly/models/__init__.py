@@ -1,5 +1,15 @@
-"""Owners' decisions: meetings with minutes, motions with their electorate and ballots, notices, selection cases."""
+"""Owners' decisions: meetings with minutes, motions with their electorate and ballots, notices, selection cases,
+the bodies that speak for the owners (owners' committee, 物业管理委员会)."""
 
+from .committees import (
+    Committee,
+    CommitteeCandidate,
+    CommitteeDocument,
+    CommitteeEvent,
+    CommitteeQuerySet,
+    MemberEnd,
+)
+from .drafts import NoticeDraft, NoticeDraftEvent, NoticeDraftQuerySet  # issue 19 (review)
 from .meetings import (
     MATTER_CHOICES,
     Attendance,
@@ -9,6 +19,8 @@ from .meetings import (
     Meeting,
     MeetingEvent,
     MeetingQuerySet,
+    MeetingSeries,
+    Referral,
 )
 from .motions import (
     MANAGER_MODES,
@@ -27,9 +39,26 @@ from .motions import _event_sheet_path as _event_sheet_path
 from .motions import _sheet_path as _sheet_path
 from .notices import Acknowledgement, Notice, NoticeAttachment, NoticeQuerySet
 from .notices import _attachment_path as _attachment_path
+from .proposals import (  # issue 19 (review)
+    AssemblyRequest,
+    AssemblyRequestEvent,
+    Proposal,
+    ProposalAnswer,
+    RequestSignature,
+)
+from .ratings import RATING_ITEMS, ServiceRating, ServiceRatingQuerySet
 from .selection import SelectionCase, SelectionCaseQuerySet, SelectionEvent
 
+# -- surveys (issue 19 item 5) --
+from .surveys import Survey, SurveyOption, SurveyQuerySet, SurveyQuestion, SurveyResponse
+
 __all__ = [
+    "Committee",
+    "CommitteeDocument",
+    "CommitteeEvent",
+    "CommitteeQuerySet",
+    "CommitteeCandidate",
+    "MemberEnd",
     "MATTER_CHOICES",
     "Level",
     "MeetingQuerySet",
@@ -38,6 +67,8 @@ __all__ = [
     "Decision",
     "FollowUpTask",
     "MeetingEvent",
+    "MeetingSeries",
+    "Referral",
     "MotionQuerySet",
     "Motion",
     "MotionOption",
@@ -56,4 +87,25 @@ __all__ = [
     "SelectionCaseQuerySet",
     "SelectionCase",
     "SelectionEvent",
+    # issue 19 (review)
+    "NoticeDraft",
+    "NoticeDraftEvent",
+    "NoticeDraftQuerySet",
+    "Proposal",
+    "ProposalAnswer",
+    "AssemblyRequest",
+    "AssemblyRequestEvent",
+    "RequestSignature",
+
+    # -- surveys (issue 19 item 5) --
+    "Survey",
+    "SurveyQuerySet",
+    "SurveyQuestion",
+    "SurveyOption",
+    "SurveyResponse",
+
+    # issue 19 (reach)
+    "RATING_ITEMS",
+    "ServiceRating",
+    "ServiceRatingQuerySet",
 ]

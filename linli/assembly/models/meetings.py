@@ -36,13 +36,17 @@ class Level(models.TextChoices):
 
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff who serve the meeting's estate or division; residents see outcomes through notices."""
+        """Staff who serve the meeting's estate or division; the members of an estate's owners' committee or
+        物业管理委员会 its committee meetings and three-way meetings (they convene the one and sit in the other);
+        residents see outcomes through notices."""
         scope = scope_for(user)
-        if not scope.is_staff_member:
-            return self.none()
-        parts = Q(estate__in=_staff_estates(user))
-        for path in scope.paths:
-            parts |= Q(division__path__startswith=path)
+        parts = Q(pk__in=[])
+        if scope.is_staff_member:
+            parts |= Q(estate__in=_staff_estates(user))
+            for path in scope.paths:
+                parts |= Q(division__path__startswith=path)
+        if scope.committee_estate_ids:
+            parts |= Q(estate_id__in=scope.committee_estate_ids, kind__in=Meeting.COMMITTEE_SEES)
         return self.filter(parts)
 
 
@@ -56,6 +60,8 @@ class Meeting(models.Model):
         PARTY_MASS = "party_mass", _("党群议事会")
         ROUND_TABLE = "round_table", _("圆桌会议")
         NEIGHBOURS = "neighbours", _("友邻家议事会")
+        # 三方联动 (seed 004, Beijing art. 3): the party organisation, the owners' committee or 物管会 and the company.
+        THREE_WAY = "three_way", _("三方联席会议")
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("已通知")
@@ -64,6 +70,16 @@ class Meeting(models.Model):
 
     # 物业管理条例 art. 14: the assembly is notified to all owners 15 days before it meets.
     ASSEMBLY_NOTICE_DAYS = 15
+    # Beijing art. 45(3): an owners' committee tells the residents' committee its topics five days before it meets.
+    COMMITTEE_NOTICE_DAYS = 5
+    # Beijing art. 45(4): what the committee settled is posted in the estate within three days of the meeting;
+    # art. 57(3): a 物业管理委员会's for ten working days.
+    COMMITTEE_POSTING_DAYS = 3
+    PM_COMMITTEE_POSTING_WORKDAYS = 10
+    # Kinds a committee member sees for their estate (MeetingQuerySet.visible_to).
+    COMMITTEE_SEES = ("committee", "three_way")
+    # Kinds a meeting at community or street level may have (a matter passed up keeps its kind when it may).
+    DELIBERATION_KINDS = ("hearing", "party_mass", "round_table", "neighbours")
 
     kind = models.CharField(_("会议类型"), max_length=16, choices=Kind.choices)
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
@@ -83,6 +99,16 @@ class Meeting(models.Model):
     agenda = models.TextField(_("议程"), blank=True)
     minutes = models.TextField(_("会议纪要"), blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    # A committee meeting: the owners' committee or 物业管理委员会 that met (its members are its current posts).
+    body = models.ForeignKey(
+        "people.Organization", verbose_name=_("召开机构"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # A meeting of a recurring series (the three-way meeting of an estate).
+    series = models.ForeignKey(
+        "MeetingSeries", verbose_name=_("例会"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="meetings",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -108,6 +134,12 @@ class Attendance(models.Model):
     )
     name = models.CharField(_("姓名或单位"), max_length=80)
     capacity = models.CharField(_("身份"), max_length=60, blank=True)
+    # The body the person came for (a three-way meeting's party organisation, committee or company; a committee
+    # meeting's committee).
+    organization = models.ForeignKey(
+        "people.Organization", verbose_name=_("所属机构"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("参会人员")
@@ -123,6 +155,9 @@ class Decision(models.Model):
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("会议"), on_delete=models.PROTECT, related_name="decisions")
     text = models.TextField(_("决定内容"))
+    # Beijing arts. 45(4), 57(3): what a committee settles is signed by more than half of its members.
+    signatories = models.ManyToManyField("people.Person", verbose_name=_("签字同意的委员"), blank=True,
+                                         related_name="+")
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     class Meta:
@@ -174,3 +209,95 @@ class MeetingEvent(Event):
 
     def __str__(self):
         return f"{self.meeting_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+# -- recurring meetings and matters passed up (issue 19 items 4 and 7) -----------------------------------------------
+
+
+class MeetingSeriesQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Who sees the series sees its meetings: staff of the estate, its committee members."""
+        scope = scope_for(user)
+        parts = Q(pk__in=[])
+        if scope.is_staff_member:
+            parts |= Q(estate__in=_staff_estates(user))
+        if scope.committee_estate_ids:
+            parts |= Q(estate_id__in=scope.committee_estate_ids)
+        return self.filter(parts)
+
+
+class MeetingSeries(models.Model):
+    """A recurring meeting of an estate: the three-way meeting (三方联席会议) of its party organisation, its owners'
+    committee or 物业管理委员会 and its property company (seed 004: weekly 三会 consultation; Beijing art. 3). After
+    each meeting is held the next one is planned."""
+
+    class Cadence(models.TextChoices):
+        WEEKLY = "weekly", _("每周")
+        FORTNIGHTLY = "fortnightly", _("每两周")
+        MONTHLY = "monthly", _("每月（第一个该星期几）")
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("星期一")
+        TUESDAY = 1, _("星期二")
+        WEDNESDAY = 2, _("星期三")
+        THURSDAY = 3, _("星期四")
+        FRIDAY = 4, _("星期五")
+        SATURDAY = 5, _("星期六")
+        SUNDAY = 6, _("星期日")
+
+    estate = models.ForeignKey("places.Estate", verbose_name=_("小区"), on_delete=models.PROTECT,
+                               related_name="meeting_series")
+    kind = models.CharField(_("会议类型"), max_length=16, choices=Meeting.Kind.choices, default=Meeting.Kind.THREE_WAY)
+    title = models.CharField(_("名称"), max_length=150)
+    cadence = models.CharField(_("周期"), max_length=12, choices=Cadence.choices, default=Cadence.WEEKLY)
+    weekday = models.PositiveSmallIntegerField(_("星期"), choices=Weekday.choices)
+    place = models.CharField(_("地点"), max_length=120, blank=True)
+    bodies = models.ManyToManyField("people.Organization", verbose_name=_("参加机构"), related_name="+")
+    next_on = models.DateField(_("下次会议"), null=True, blank=True, db_index=True)
+    active = models.BooleanField(_("进行中"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    objects = MeetingSeriesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("例会")
+        verbose_name_plural = _("例会")
+        ordering = ["estate_id", "id"]
+
+    def __str__(self):
+        return f"{self.estate} · {self.title}"
+
+
+class Referral(models.Model):
+    """A matter a meeting could not settle, passed up a level (微事不出楼栋、小事不出小区、大事不出社区) to a meeting of
+    the next level's division, or straight to the street's joint meeting (吹哨报到). Written once; both meetings
+    show it and carry an event."""
+
+    class Target(models.TextChoices):
+        NEXT_LEVEL = "next_level", _("上一级议事会")
+        JOINT_MEETING = "joint_meeting", _("吹哨报到会议")
+
+    from_meeting = models.ForeignKey(Meeting, verbose_name=_("提交会议"), on_delete=models.PROTECT,
+                                     related_name="referrals_out")
+    decision = models.ForeignKey(Decision, verbose_name=_("相关决定"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("事项"))
+    target = models.CharField(_("提交至"), max_length=16, choices=Target.choices)
+    to_meeting = models.ForeignKey(Meeting, verbose_name=_("接收会议"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="referrals_in")
+    # The id of the linli.meetings JointMeeting (that app sits above this one: no foreign key upwards).
+    joint_meeting_ref = models.PositiveIntegerField(_("吹哨报到会议编号"), null=True, blank=True, db_index=True)
+    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.PROTECT,
+                                    related_name="+")
+    referred_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("上报事项")
+        verbose_name_plural = _("上报事项")
+        ordering = ["-referred_at", "-id"]
+
+    def __str__(self):
+        return self.text[:40]

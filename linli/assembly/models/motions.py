@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -9,15 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from linli.assembly import tally
 from linli.core.events import Event
 
-from .meetings import MATTER_CHOICES, Meeting, _estates_visible
+from .meetings import MATTER_CHOICES, Meeting, _estates_visible, _staff_estates
 
 # -- motions, electorate, ballots --------------------------------------------------------------------------
 
 
 class MotionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Everyone who sees the estate: its staff, its street/community, its residents (the public part)."""
-        return self.filter(estate__in=_estates_visible(user))
+        """Everyone who sees the estate: its staff, its street/community, its residents (the public part). A
+        committee's draft before its approval is not public yet: only the estate's staff see it here (the committee
+        reads its drafts on its own pages, issue 19)."""
+        return self.filter(estate__in=_estates_visible(user)).exclude(
+            Q(review_status__in=["submitted", "returned"]) & ~Q(estate__in=_staff_estates(user)))
 
 
 # The ways an estate may be managed that the owners choose under art. 278(1)(4) and art. 284 (Stewardship.Mode).
@@ -35,6 +39,11 @@ class Motion(models.Model):
         DRAFT = "draft", _("草稿")
         OPEN = "open", _("表决中")
         CLOSED = "closed", _("已计票")
+
+    class Review(models.TextChoices):
+        SUBMITTED = "submitted", _("待街道审核")
+        RETURNED = "returned", _("已退回修改")
+        APPROVED = "approved", _("审核通过")
 
     estate = models.ForeignKey("places.Estate", verbose_name=_("小区"), on_delete=models.PROTECT, related_name="motions")
     meeting = models.ForeignKey(
@@ -84,6 +93,21 @@ class Motion(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    # -- issue 19: a committee's draft, reviewed by the street (linli/assembly/services/review.py) ----------------
+    # "" for a motion drafted by an admin (no review); a committee member's draft is submitted, then returned with
+    # a reason (revised and submitted again) or approved. Only an approved draft may be opened, by an admin.
+    review_status = models.CharField(_("审核状态"), max_length=10, choices=Review.choices, blank=True, default="",
+                                     db_index=True)
+    submitted_at = models.DateTimeField(_("提交审核时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_reason = models.CharField(_("退回理由"), max_length=300, blank=True)
+    # When the owners were told of the vote: its approval for a committee's draft (the notice period runs from
+    # then, Beijing art. 35 para. 4); empty for an admin's motion, announced when created.
+    announced_at = models.DateTimeField(_("公告时间"), null=True, blank=True)
 
     objects = MotionQuerySet.as_manager()
 
@@ -162,6 +186,11 @@ class Motion(models.Model):
                              threshold=self.rule.threshold, total_area=self.total_area, total_owners=self.total_owners,
                              voting_area=self.voting_area, voting_owners=self.voting_owners, for_area=self.for_area,
                              for_owners=self.for_owners)
+
+    @property
+    def awaits_review(self) -> bool:
+        """A committee's draft the street has not approved: nobody may open it."""
+        return self.review_status in (self.Review.SUBMITTED, self.Review.RETURNED)
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,10 +28,11 @@ from linli.assembly.models import (
     SelectionCase,
 )
 from linli.core.errors import Conflict
+from linli.notify.services import notify
 from linli.people.models import Occupancy
 from linli.places.models import Estate, Home
 
-from .notices import notice_post
+from .notices import notice_post, review_recipients
 
 MANAGER_MODE_VALUES = [value for value, _label in MANAGER_MODES]
 
@@ -90,6 +92,18 @@ def motion_create(
     """
     now = now or timezone.now()
     permissions.require(permissions.can_write(actor, estate=estate))
+    return _create_motion(
+        estate=estate, matter=matter, title=title, opens_at=opens_at, closes_at=closes_at, actor=actor, body=body,
+        secret=secret, meeting=meeting, manager_mode=manager_mode, provider=provider, options=options, case=case,
+        timing_exception=timing_exception, timing_exception_document=timing_exception_document, now=now,
+    )
+
+
+def _validate_motion(
+    *, estate, matter, title, opens_at, closes_at, meeting, manager_mode, provider, options, case,
+    timing_exception, timing_exception_document, now,
+) -> list[dict]:
+    """The checks of a motion before it is written (a new one, or a committee's revised draft); its options."""
     if matter not in tally.MATTERS:
         raise ValidationError({"matter": _("未知的表决事项")})
     if not title.strip():
@@ -132,11 +146,23 @@ def motion_create(
         raise ValidationError({"manager_mode": _("只有选聘物业服务企业或者其他管理人的表决写明管理方式")})
     _check_timing(estate=estate, announced_at=now, opens_at=opens_at, closes_at=closes_at,
                   exception=timing_exception, document=timing_exception_document)
+    return options
+
+
+def _create_motion(
+    *, estate, matter, title, opens_at, closes_at, actor, body, secret, meeting, manager_mode, provider, options,
+    case, timing_exception, timing_exception_document, now, review_status: str = "",
+) -> Motion:
+    options = _validate_motion(
+        estate=estate, matter=matter, title=title, opens_at=opens_at, closes_at=closes_at, meeting=meeting,
+        manager_mode=manager_mode, provider=provider, options=options, case=case, timing_exception=timing_exception,
+        timing_exception_document=timing_exception_document, now=now)
     motion = Motion.objects.create(
         estate=estate, matter=matter, title=title.strip(), body=body, opens_at=opens_at, closes_at=closes_at,
         secret=secret, meeting=meeting, created_by=actor, created_at=now, manager_mode=manager_mode,
         provider=provider, case=case, timing_exception=timing_exception.strip(),
-        timing_exception_document=timing_exception_document.strip(),
+        timing_exception_document=timing_exception_document.strip(), review_status=review_status,
+        submitted_at=now if review_status else None,
     )
     for i, option in enumerate(options, start=1):
         MotionOption.objects.create(motion=motion, position=i, label=option["label"].strip()[:150],
@@ -190,9 +216,13 @@ def motion_open(*, motion: Motion, actor, developer_home_ids=(), now=None) -> Mo
     permissions.require(permissions.can_write_motion(actor, motion))
     if motion.status != Motion.Status.DRAFT:
         raise ValidationError(_("只有草稿可以开始表决"))
+    if motion.awaits_review:
+        # issue 19: a committee's draft is opened only once the street has approved it.
+        raise ValidationError(_("业委会起草的表决事项须经街道审核通过后才能开始表决"))
     if motion.closes_at <= now:
         raise ValidationError({"closes_at": _("截止时间已过")})
-    _check_timing(estate=motion.estate, announced_at=motion.created_at, opens_at=motion.opens_at,
+    # A committee's draft is announced when the street approves it, an admin's motion when it is created.
+    _check_timing(estate=motion.estate, announced_at=motion.announced_at or motion.created_at, opens_at=motion.opens_at,
                   closes_at=motion.closes_at, exception=motion.timing_exception,
                   document=motion.timing_exception_document)
     foreign = set(developer_home_ids) - set(Home.objects.filter(estate=motion.estate).values_list("pk", flat=True))
@@ -392,8 +422,13 @@ def motion_close(*, motion: Motion, actor, now=None) -> Motion:
         },
         scope=Notice.Scope.ESTATE, estate=motion.estate, posted_on=today,
         ends_on=today + datetime.timedelta(days=Notice.DEFAULT_PERIOD_DAYS), actor=actor, motion=motion,
-        meeting=motion.meeting,
+        meeting=motion.meeting, now=now,
     )
+    if motion.matter == "elect_committee":
+        # Issue 19: a passed election installs the committee it elected, its seats from today (committees.py).
+        from .committees import install_elected_committee
+
+        install_elected_committee(motion=motion, actor=actor, now=now)
     return motion
 
 
@@ -409,3 +444,120 @@ def close_due_motions(*, actor, now=None) -> list[Motion]:
         except ValidationError:
             continue  # closed meanwhile by someone else
     return closed
+
+
+# -- issue 19 (review): a committee drafts, the street reviews ---------------------------------------------------
+# A member of an estate's owners' committee or 物业管理委员会 drafts a motion for the owners (the committee proposes
+# the matters of Beijing art. 34 to the assembly, art. 34 para. 2; the 物管会 organises the owners' decisions, art.
+# 56); the draft goes to the admins of the estate's community or street, who guide and supervise the committee
+# (arts. 44(11), 51). They approve it (the vote is announced then, and opened by them as any motion) or return it
+# with a reason; the drafter revises and submits again. The drafter never opens a vote (permissions.can_write).
+
+# The fields of a draft a revision may change; the values before are kept on the "revised" event.
+DRAFT_FIELDS = ("matter", "title", "body", "opens_at", "closes_at", "secret", "manager_mode", "provider",
+                "timing_exception", "timing_exception_document")
+
+
+def _draft_values(motion: Motion) -> dict:
+    values = {f: getattr(motion, f) for f in DRAFT_FIELDS if f != "provider"}
+    values["provider"] = motion.provider_id
+    values["opens_at"], values["closes_at"] = motion.opens_at.isoformat(), motion.closes_at.isoformat()
+    values["options"] = [{"label": o.label, "mode": o.mode, "provider": o.provider_id} for o in motion.options.all()]
+    return values
+
+
+def _tell_reviewers(motion: Motion) -> None:
+    notify(users=review_recipients(motion.estate), kind="committee_draft",
+           title=_("业委会提交表决事项待审核：%(t)s") % {"t": motion.title},
+           body=str(motion.estate), link=reverse("assembly:draft_motion", args=[motion.pk]),
+           key=f"draft-motion:{motion.pk}:{motion.submitted_at.isoformat()}")
+
+
+@transaction.atomic
+def motion_draft_submit(
+    *, estate: Estate, matter: str, title: str, opens_at: datetime.datetime, closes_at: datetime.datetime, actor,
+    body: str = "", secret: bool = False, manager_mode: str = "", provider=None, options: list[dict] | None = None,
+    timing_exception: str = "", timing_exception_document: str = "", now=None, **_ignored,
+) -> Motion:
+    """A committee member's draft motion of their estate, submitted for the street's review (checked as any
+    motion: matter, manager choice, the notice period counted from now; it is counted again from the approval)."""
+    now = now or timezone.now()
+    permissions.require(permissions.can_draft(actor, estate), _("只有本小区业主委员会/物业管理委员会成员可以起草"))
+    motion = _create_motion(
+        estate=estate, matter=matter, title=title, opens_at=opens_at, closes_at=closes_at, actor=actor, body=body,
+        secret=secret, meeting=None, manager_mode=manager_mode, provider=provider, options=options, case=None,
+        timing_exception=timing_exception, timing_exception_document=timing_exception_document, now=now,
+        review_status=Motion.Review.SUBMITTED)
+    MotionEvent.objects.create(motion=motion, kind="submitted", actor=actor, at=now, data={"by": "committee"})
+    _tell_reviewers(motion)
+    return motion
+
+
+@transaction.atomic
+def motion_draft_revise(
+    *, motion: Motion, actor, matter: str, title: str, opens_at: datetime.datetime, closes_at: datetime.datetime,
+    body: str = "", secret: bool = False, manager_mode: str = "", provider=None, options: list[dict] | None = None,
+    timing_exception: str = "", timing_exception_document: str = "", now=None, **_ignored,
+) -> Motion:
+    """Revise a returned draft and submit it again; the values before are kept on the "revised" event (a draft's
+    options, never voted on, are replaced)."""
+    now = now or timezone.now()
+    motion = Motion.objects.select_for_update().get(pk=motion.pk)
+    permissions.require(permissions.can_draft(actor, motion.estate), _("只有本小区业主委员会/物业管理委员会成员可以修改草稿"))
+    if motion.status != Motion.Status.DRAFT or motion.review_status != Motion.Review.RETURNED:
+        raise ValidationError(_("只有被退回的草稿可以修改后重新提交"))
+    options = _validate_motion(
+        estate=motion.estate, matter=matter, title=title, opens_at=opens_at, closes_at=closes_at, meeting=None,
+        manager_mode=manager_mode, provider=provider, options=options, case=None, timing_exception=timing_exception,
+        timing_exception_document=timing_exception_document, now=now)
+    before = _draft_values(motion)
+    motion.options.all().delete()
+    for i, option in enumerate(options, start=1):
+        MotionOption.objects.create(motion=motion, position=i, label=option["label"].strip()[:150],
+                                    mode=option["mode"], provider=option.get("provider"))
+    motion.matter, motion.title, motion.body, motion.opens_at, motion.closes_at = (
+        matter, title.strip(), body, opens_at, closes_at)
+    motion.secret, motion.manager_mode, motion.provider = secret, manager_mode, provider
+    motion.timing_exception, motion.timing_exception_document = (timing_exception.strip(),
+                                                                 timing_exception_document.strip())
+    motion.review_status, motion.submitted_at = Motion.Review.SUBMITTED, now
+    if hasattr(motion, "_has_options"):
+        del motion._has_options
+    motion.save()
+    MotionEvent.objects.create(motion=motion, kind="revised", actor=actor, at=now, data={"before": before})
+    _tell_reviewers(motion)
+    return motion
+
+
+@transaction.atomic
+def motion_review(*, motion: Motion, actor, approve: bool, reason: str = "", now=None) -> Motion:
+    """The street's (or community's) answer to a committee's draft: approved — announced now, and opened by an
+    admin as any motion once the notice period has run — or returned to the committee with a reason."""
+    now = now or timezone.now()
+    motion = Motion.objects.select_for_update().get(pk=motion.pk)
+    permissions.require(permissions.can_review(actor, motion.estate), _("只有本小区所在社区、街道的管理员可以审核"))
+    if motion.status != Motion.Status.DRAFT or motion.review_status != Motion.Review.SUBMITTED:
+        raise ValidationError(_("该草稿不在待审核状态"))
+    if approve:
+        try:
+            _check_timing(estate=motion.estate, announced_at=now, opens_at=motion.opens_at,
+                          closes_at=motion.closes_at, exception=motion.timing_exception,
+                          document=motion.timing_exception_document)
+        except ValidationError as exc:
+            raise ValidationError(_("按今天公告，表决时间不合规定：%(msg)s 请退回业委会修改表决时间。") % {
+                "msg": "；".join(exc.messages)}) from None
+        motion.review_status, motion.announced_at, motion.review_reason = Motion.Review.APPROVED, now, ""
+        kind, data = "approved", {}
+    else:
+        if not reason.strip():
+            raise ValidationError({"reason": _("退回须写明理由")})
+        motion.review_status, motion.review_reason = Motion.Review.RETURNED, reason.strip()[:300]
+        kind, data = "returned", {"reason": reason.strip()[:300]}
+    motion.reviewed_by, motion.reviewed_at = actor, now
+    motion.save(update_fields=["review_status", "review_reason", "reviewed_by", "reviewed_at", "announced_at"])
+    MotionEvent.objects.create(motion=motion, kind=kind, actor=actor, at=now, data=data)
+    verdict = _("审核通过") if approve else _("退回修改")
+    notify(users=[motion.created_by], kind="committee_draft", link=reverse("assembly:draft_motion", args=[motion.pk]),
+           title=_("表决事项草稿%(v)s：%(t)s") % {"v": verdict, "t": motion.title}, body=data.get("reason", ""),
+           key=f"draft-motion:{motion.pk}:{kind}:{now.isoformat()}")
+    return motion

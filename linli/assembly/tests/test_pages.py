@@ -124,6 +124,15 @@ def test_staff_enter_a_paper_ballot_with_its_scan(world, client_for, motion):
     assert client_for("resident_a").get(reverse("assembly:ballot_sheet", args=[ballot.pk])).status_code == 404
 
 
+def test_the_motion_page_finds_a_sheets_owner_instead_of_listing_every_owner(world, client_for, motion):
+    """Issue 18 item 6: the paper-ballot form listed every owner of the estate in a dropdown."""
+    client = client_for("street_admin")
+    page = client.get(reverse("assembly:motion_detail", args=[motion.pk])).content.decode()
+    assert '<select name="elector"' not in page and 'id="paper-find"' in page
+    found = client.get(reverse("assembly:paper_batch", args=[motion.pk]), {"name": world.neighbour.name})
+    assert [e.pk for e in found.context["rows"]] == [motion.electors.get(persons=world.neighbour).pk]
+
+
 def test_a_resident_cannot_open_the_staff_page_of_a_motion(world, client_for, motion):
     assert client_for("resident_a").get(reverse("assembly:motion_detail", args=[motion.pk])).status_code == 404
 
@@ -194,6 +203,23 @@ def test_the_community_admin_gives_notice_of_an_assembly_fifteen_days_ahead(worl
     data["held_on"] = (TODAY + 15 * DAY).isoformat()
     client.post(reverse("assembly:meeting_new"), data)
     assert Meeting.objects.get().held_on == TODAY + 15 * DAY
+
+
+def test_a_new_meeting_cannot_be_held_in_the_past_but_an_old_one_keeps_its_minutes(world, client_for):
+    """Issue 18 item 6: the form says so on the date, in words; a meeting held earlier still takes its minutes."""
+    data = {"kind": "round_table", "level": "estate", "title": "停车难圆桌会议", "estate": world.estate_a.pk,
+            "notified_on": (TODAY - 3 * DAY).isoformat(), "held_on": (TODAY - DAY).isoformat()}
+    client = client_for("community_admin")
+    response = client.post(reverse("assembly:meeting_new"), data)
+    assert response.status_code == 200 and Meeting.objects.count() == 0
+    assert response.context["form"].errors["held_on"] == ["开会日期已经过去，新会议请选择今天或以后的日期"]
+    data["held_on"] = TODAY.isoformat()
+    client.post(reverse("assembly:meeting_new"), data)
+    old = services.meeting_schedule(kind="round_table", level="estate", title="上周的圆桌会议", estate=world.estate_a,
+                                    notified_on=TODAY - 9 * DAY, held_on=TODAY - 7 * DAY, actor=world.community_admin)
+    client.post(reverse("assembly:meeting_minutes", args=[old.pk]), {"minutes": "商定错时停车", "attendees": "周莲秀，业主"})
+    old.refresh_from_db()
+    assert (Meeting.objects.count(), old.status, old.minutes) == (2, "held", "商定错时停车")
 
 
 def test_read_only_roles_cannot_record_minutes(world, client_for, meeting):

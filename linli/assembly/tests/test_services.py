@@ -78,6 +78,23 @@ def test_minutes_attendance_decisions_and_tasks_are_recorded_with_events(world):
     assert task.status == "done" and task.work_order_ref == ""
 
 
+def test_a_meeting_entered_later_carries_the_time_of_each_step(world):
+    notified = timezone.now() - 30 * DAY
+    held = notified + 7 * DAY
+    m = services.meeting_schedule(kind="hearing", level="estate", title="噪音扰民", estate=world.estate_a,
+                                  notified_on=notified.date(), held_on=held.date(), actor=world.community_admin,
+                                  now=notified)
+    services.meeting_record(meeting=m, minutes="居民反映夜间施工噪音。", attendees=[("周莲秀", "业主")],
+                            decisions=["夜间22点后禁止施工"], actor=world.community_admin, now=held)
+    task = services.task_add(meeting=m, decision=m.decisions.get(), title="张贴告示", assignee="物业",
+                             due=held.date() + DAY, actor=world.community_admin, now=held)
+    services.task_done(task=task, actor=world.community_admin, now=held + DAY)
+    m.refresh_from_db()
+    assert m.created_at == notified and m.decisions.get().created_at == held
+    assert list(m.events.order_by("pk").values_list("kind", "at")) == [
+        ("notified", notified), ("held", held), ("decision", held), ("task", held), ("task_done", held + DAY)]
+
+
 def test_minutes_cannot_be_recorded_twice(world):
     m = services.meeting_schedule(kind="hearing", level="estate", title="x", estate=world.estate_a,
                                   notified_on=TODAY, held_on=TODAY, actor=world.community_admin)
@@ -199,7 +216,7 @@ def test_closing_counts_the_vote_and_posts_the_result_as_a_notice_the_same_day(w
     notice = Notice.objects.get(motion=motion)
     assert notice.title == "表决结果公示：选聘物业服务企业（未通过）"
     assert closed.explanation in notice.body
-    assert notice.posted_on == timezone.localdate(after_close(motion))
+    assert notice.posted_on == timezone.localdate(after_close(motion)) and notice.created_at == after_close(motion)
     assert notice.estate == world.estate_a
     assert list(MotionEvent.objects.filter(motion=motion).order_by("id").values_list("kind", flat=True)) == [
         "created", "opened", "closed"]

@@ -41,3 +41,28 @@ def _errors(form, exc: ValidationError):
 
 def _is_staff_for(user, estate) -> bool:
     return Estate.objects.managed_by_staff_of(user).filter(pk=estate.pk).exists()
+
+
+def review_draft(request, *, estate, review, done_url):
+    """The street's approve / return form on a committee's draft (a motion or a notice), one for both pages:
+    ``(form or None, may_review, redirect or None)``. ``review(approve=, reason=)`` is the draft's service."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from linli.assembly import permissions
+    from linli.assembly.forms import ReviewForm
+
+    may_review = permissions.can_review(request.user, estate)
+    form = ReviewForm(request.POST or None) if may_review else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("只有本小区所在社区、街道的管理员可以审核"))
+        if form.is_valid():
+            try:
+                review(approve=form.cleaned_data["decision"] == "approve", reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                _errors(form, exc)
+            else:
+                messages.success(request, _("已审核"))
+                return form, may_review, redirect(done_url)
+    return form, may_review, None

@@ -1,15 +1,18 @@
 """Motions and ballots: the staff pages, the resident's ballot, paper ballots."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.assembly import permissions, services
+from linli.assembly import permissions, rules, services
 from linli.assembly.forms import (
     MotionForm,
     PaperBallotForm,
@@ -21,11 +24,13 @@ from linli.assembly.models import (
     Notice,
     SelectionCase,
 )
-from linli.assembly.selectors import sees_choices
+from linli.assembly.selectors import sees_choices, speaking_body
+from linli.assembly.services.motions import motion_draft_revise, motion_draft_submit, motion_review
 from linli.assembly.views.common import (
     _errors,
     _is_staff_for,
     _writable_estates,
+    review_draft,
 )
 from linli.core import uploads
 from linli.core.access import get_visible_or_404, member_required, staff_required
@@ -48,6 +53,7 @@ def index(request):
         "cases": SelectionCase.objects.visible_to(user).select_related("estate")[:20],
         "notices": Notice.objects.visible_to(user).select_related("estate", "community")[:20],
         "can_write": bool(scope.admin_paths or scope.admin_estate_ids),
+        "can_list_committees": permissions.can_list_committees(user),  # issue 19
     })
 
 
@@ -66,8 +72,9 @@ def mine(request):
     notices = Notice.objects.none()
     for estate in estates:
         notices = notices | Notice.objects.public_for(estate)
+    bodies = [(e, speaking_body(e)) for e in estates]  # which body speaks for the owners (issue 19)
     return render(request, "assembly/mine.html", {"rows": rows, "notices": notices.distinct()[:20],
-                                                  "estates": estates})
+                                                  "estates": estates, "bodies": bodies})
 
 
 @staff_required
@@ -218,4 +225,127 @@ def vote(request, pk):
         "motion": motion, "electors": electors, "is_open": motion.is_open(),
         "choices": motion.ballot_choices(),
         "notice": Notice.objects.filter(motion=motion).first(),
+    })
+
+
+# -- issue 19 (review): a committee member drafts, the street reviews -------------------------------------------
+# Committee members are not staff (member_required, then the committee's own estates); reviewers are the admins of
+# the estate's community, street or district. Anyone else gets 404 (a draft is not public).
+
+
+def _committee_estates(user):
+    return Estate.objects.filter(pk__in=scope_for(user).committee_estate_ids).select_related("community")
+
+
+def _sees_drafts_of(user, estate) -> bool:
+    scope = scope_for(user)
+    return scope.sits_on_committee_of(estate) or (scope.is_registry_admin and _is_staff_for(user, estate))
+
+
+@member_required
+def drafts(request):
+    """A committee member's drafts (motions and notices of their estates) and the state of each."""
+    from linli.assembly.models import NoticeDraft
+
+    estates = _committee_estates(request.user)
+    if not estates.exists():
+        raise Http404
+    return render(request, "assembly/drafts.html", {
+        "estates": estates,
+        "motions": Motion.objects.filter(estate__in=estates).exclude(review_status="").select_related("estate")
+        .order_by("-submitted_at")[:50],
+        "notice_drafts": NoticeDraft.objects.filter(estate__in=estates).select_related("estate", "notice")[:50],
+    })
+
+
+@member_required
+def draft_motion_new(request):
+    estates = _committee_estates(request.user)
+    if not estates.exists():
+        raise Http404
+    # The owners hear of the vote when the street approves it (the notice period runs from then, rules.py): by
+    # default the vote opens the notice period and three days for the review after today, on the hour.
+    opens = (timezone.localtime() + rules.NATIONAL.notice + datetime.timedelta(days=3, hours=1)).replace(
+        minute=0, second=0, microsecond=0)
+    form = MotionForm(request.POST or None, estates=estates, user=request.user,
+                      initial={"estate": request.GET.get("estate") or estates.first().pk, "opens_at": opens,
+                               "closes_at": opens + rules.NATIONAL.min_voting})
+    if request.method == "POST" and form.is_valid():
+        try:
+            motion = motion_draft_submit(actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("草稿已提交街道审核；审核通过后由街道开始表决"))
+            return redirect("assembly:draft_motion", pk=motion.pk)
+    return render(request, "assembly/motion_form.html", {"form": form, "title": _("起草表决事项（提交街道审核）")})
+
+
+@member_required
+def draft_motion(request, pk):
+    """A committee's draft motion: its text, its state and history; the reviewer's approve / return form."""
+
+    motion = get_object_or_404(Motion.objects.select_related("estate", "reviewed_by", "created_by")
+                               .exclude(review_status=""), pk=pk)
+    if not _sees_drafts_of(request.user, motion.estate):
+        raise Http404
+    form, can_review, done = review_draft(
+        request, estate=motion.estate, done_url=reverse("assembly:draft_motion", args=[pk]),
+        review=lambda **kw: motion_review(motion=motion, actor=request.user, **kw))
+    if done:
+        return done
+    return render(request, "assembly/draft_motion.html", {
+        "motion": motion, "events": motion.events.select_related("actor").order_by("id"), "review_form": form,
+        "can_review": can_review and motion.review_status == Motion.Review.SUBMITTED,
+        "can_revise": permissions.can_draft(request.user, motion.estate)
+        and motion.review_status == Motion.Review.RETURNED and motion.status == Motion.Status.DRAFT,
+        "is_reviewer": can_review,
+    })
+
+
+@member_required
+def draft_motion_edit(request, pk):
+    """Revise a returned draft and submit it again."""
+    motion = get_object_or_404(Motion.objects.select_related("estate").exclude(review_status=""), pk=pk)
+    if not permissions.can_draft(request.user, motion.estate):
+        raise Http404
+    if motion.review_status != Motion.Review.RETURNED or motion.status != Motion.Status.DRAFT:
+        messages.error(request, _("只有被退回的草稿可以修改后重新提交"))
+        return redirect("assembly:draft_motion", pk=pk)
+    initial = {f: getattr(motion, f) for f in ("matter", "title", "body", "secret", "manager_mode",
+                                               "timing_exception", "timing_exception_document")}
+    initial.update({"estate": motion.estate_id, "provider": motion.provider_id,
+                    "opens_at": timezone.localtime(motion.opens_at), "closes_at": timezone.localtime(motion.closes_at)})
+    for i, option in enumerate(motion.options.all(), start=1):
+        initial.update({f"option_{i}_label": option.label, f"option_{i}_mode": option.mode,
+                        f"option_{i}_provider": option.provider_id})
+    form = MotionForm(request.POST or None, estates=Estate.objects.filter(pk=motion.estate_id), user=request.user,
+                      initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            motion_draft_revise(motion=motion, actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("已修改并重新提交街道审核"))
+            return redirect("assembly:draft_motion", pk=pk)
+    return render(request, "assembly/motion_form.html", {"form": form, "title": _("修改表决事项草稿"),
+                                                         "reason": motion.review_reason})
+
+
+@staff_required
+def review_queue(request):
+    """The drafts of the committees of an admin's area awaiting review, and the last ones reviewed."""
+    from linli.assembly.models import NoticeDraft
+
+    if not scope_for(request.user).is_registry_admin:
+        raise Http404
+    estates = _writable_estates(request.user)
+    motions = Motion.objects.filter(estate__in=estates).exclude(review_status="").select_related("estate")
+    notices = NoticeDraft.objects.filter(estate__in=estates).select_related("estate", "drafted_by")
+    return render(request, "assembly/review_queue.html", {
+        "motions": motions.filter(review_status=Motion.Review.SUBMITTED).order_by("submitted_at"),
+        "notice_drafts": notices.filter(status=NoticeDraft.Status.SUBMITTED).order_by("submitted_at"),
+        "reviewed_motions": motions.exclude(review_status=Motion.Review.SUBMITTED).order_by("-reviewed_at")[:20],
+        "reviewed_notices": notices.exclude(status=NoticeDraft.Status.SUBMITTED).order_by("-reviewed_at")[:20],
     })

@@ -1,8 +1,10 @@
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from linli.core.text import mask_name, mask_phone
+from linli.core.wechat import in_wechat
 
 register = template.Library()
 
@@ -42,3 +44,15 @@ def options(choices, current=""):
     return mark_safe("".join(
         f'<option value="{escape(value)}"{" selected" if str(value) == current else ""}>{escape(label)}</option>'
         for value, label in choices))
+
+
+@register.simple_tag(takes_context=True)
+def wechat_download_hint(context, kind="download"):
+    """Beside a file link (a PDF, an Excel sheet) or a print button: in WeChat's browser, which neither downloads nor
+    prints, the way to open the page in a real browser; elsewhere nothing (linli/core/wechat.py)."""
+    request = context.get("request")
+    if request is None or not in_wechat(request):
+        return ""
+    text = _("微信内无法打印，请点右上角“…”，选择“在浏览器中打开”后再打印。") if kind == "print" else _(
+        "微信内无法下载文件，请点右上角“…”，选择“在浏览器中打开”后再下载。")
+    return format_html('<p class="msg wechat-hint" role="note">{}</p>', text)

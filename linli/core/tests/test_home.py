@@ -23,14 +23,16 @@ def test_a_stranger_is_told_to_ask_for_a_role(client_for):
     assert "还没有任何角色" in body
 
 
-def test_a_street_admin_home_shows_the_street_figures(client_for):
-    response = client_for("street_admin").get(reverse("home"))
+def test_a_street_admin_is_sent_to_the_dashboard_first_and_may_still_open_the_home_page(client_for):
+    client = client_for("street_admin")
+    assert client.get(reverse("home"))["Location"] == "/dashboard/"
+    response = client.get(reverse("home") + "?home=1")
     assert (response.context["estate_count"], response.context["home_count"]) == (2, 3)
     assert response.context["top_division"].name == "九宫庙街道"
 
 
 def test_a_resident_home_shows_their_home_and_who_manages_the_estate(world, client_for):
-    response = client_for("resident_a").get(reverse("home"))
+    response = client_for("resident_a").get(reverse("home") + "?home=1")  # residents land on /residents/
     body = response.content.decode()
     assert [o.home for o in response.context["occupancies"]] == [world.home_a1]
     assert "重庆锦绣物业服务有限公司" in body and "市场化物业" in body

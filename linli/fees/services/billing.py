@@ -171,7 +171,7 @@ def _billing_step(*, run: BillingRun, chunk: int, now) -> BillingRun:
             .values_list("home_id", flat=True).order_by()
         ) & billed_homes
         for home_id in sorted(with_credit):
-            _allocate_credit(home_id)
+            _allocate_credit(home_id, now)  # dated with the run, as its bills are
     run.last_home_id = hi
     run.done_homes = min(run.done_homes + len(homes), run.total_homes)
     run.bills_created += len(rows)

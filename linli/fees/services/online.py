@@ -47,6 +47,11 @@ class PaymentGateway:
     def confirm(self, payload: dict) -> Payment:
         raise NotImplementedError
 
+    def checkout_url(self, intent: PaymentIntent) -> str | None:
+        """Where the payer goes to pay the intent (the channel's cashier page), or None: the sandbox has none, and
+        its intent page offers a simulated payment instead."""
+        return None
+
 
 SANDBOX_PURPOSE = "fees.gateway.sandbox"
 
@@ -70,6 +75,12 @@ class SandboxGateway(PaymentGateway):
             raise ValidationError({"amount": _("金额必须大于0，最多两位小数")})
         return PaymentIntent.objects.create(gateway=self.name, reference="SBX" + secrets.token_hex(12), home=home,
                                             amount=amount, created_by=actor)
+
+    def simulate_payment(self, intent: PaymentIntent) -> Payment:
+        """The sandbox's stand-in for the payer paying at a cashier: the callback the channel would send."""
+        amount = f"{intent.amount:.2f}"
+        return self.confirm({"reference": intent.reference, "amount": amount,
+                             "signature": self.sign(intent.reference, amount)})
 
     def parse_callback(self, request) -> dict:
         body = CallbackSerializer(data=request.data)

@@ -4,7 +4,9 @@ Excel, and the public accounts (收支公开) that anyone can open from the esta
 from .accounts import home_account, payment_new, payment_void, receipt, relief_new, relief_revoke
 from .base import XLSX, fee_staff_required
 from .books import ledger, ledger_reverse, public
+from .committee import committee_estate, committee_home
 from .estates import arrears, billing, estate, plan_new, qr_svg, run_page, run_step
+from .online import intent_page, pay_online
 from .overview import figures, index, my_bills
 from .spreadsheets import import_payments, import_template, statement
 
@@ -13,6 +15,8 @@ __all__ = [
     "fee_staff_required",
     "index",
     "my_bills",
+    "pay_online",
+    "intent_page",
     "figures",
     "estate",
     "qr_svg",
@@ -33,4 +37,7 @@ __all__ = [
     "statement",
     "import_template",
     "import_payments",
+    # issue 19 (reach)
+    "committee_estate",
+    "committee_home",
 ]

@@ -39,7 +39,7 @@ def my_bills(request):
         bills = Bill.objects.filter(home=home).select_related("plan").order_by("-period_start")[:24]
         rows.append({"home": home, "bills": bills, "owed": sum((b.outstanding for b in bills), ZERO),
                      "link": services.public_link_for(home.estate)})
-    return render(request, "fees/my_bills.html", {"rows": rows})
+    return render(request, "fees/my_bills.html", {"rows": rows, "online": services.gateway() is not None})
 
 
 # -- figures ------------------------------------------------------------------------------------------

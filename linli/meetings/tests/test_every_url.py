@@ -30,13 +30,23 @@ def objects(desk):
     department = Organization.objects.filter(kind="department").first()
     meeting = m.meeting_convene(street=desk.street, title="楼道照明", scheduled_at=noon + datetime.timedelta(days=1),
                                 actor=desk.street_admin, orders=[order], departments=[department], now=noon)
-    return {"meeting": meeting.pk, "meeting_report": meeting.invites.first().pk}
+    # A 议事会 of estate A with its minutes: the page that sends its matter to a joint meeting (issue 19 item 7).
+    from linli.assembly import services as assembly
+
+    today = timezone.localdate()
+    deliberation = assembly.meeting_schedule(kind="party_mass", level="estate", title="停车难", estate=desk.estate_a,
+                                             notified_on=today, held_on=today, actor=desk.street_admin)
+    assembly.meeting_record(meeting=deliberation, minutes="议定上报", attendees=[("李建国", "居民代表")],
+                            actor=desk.street_admin)
+    return {"meeting": meeting.pk, "meeting_report": meeting.invites.first().pk, "assembly": deliberation.pk}
 
 
 def url_of(name, objects):
     if name in ("meeting_list", "meeting_new"):
         return reverse(f"meetings:{name}")
     pk = objects["meeting_report"] if name == "meeting_report" else objects["meeting"]
+    if name == "matter_from_assembly":
+        pk = objects["assembly"]
     return reverse(f"meetings:{name}", kwargs={"pk": pk})
 
 

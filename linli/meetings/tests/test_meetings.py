@@ -213,22 +213,43 @@ def test_the_meeting_page_is_404_to_another_street(cast, client_for):
     assert "街道三楼会议室" in html and "/workorders/meetings/invites/" in html  # its report button
 
 
+def _next_week() -> datetime.datetime:
+    """A time the page takes for a new meeting (not in the past), as the form shows it."""
+    return timezone.localtime().replace(second=0, microsecond=0) + datetime.timedelta(days=7)
+
+
 def test_convening_from_the_page(cast, client_for):
+    at = _next_week()
     assert client_for("auditor").get("/workorders/meetings/new/").status_code == 403
     response = client_for("auditor").post("/workorders/meetings/new/", {"street": cast.street.pk, "title": "x",
-                                                                        "scheduled_at": "2026-11-23T09:30"})
+                                                                        "scheduled_at": f"{at:%Y-%m-%dT%H:%M}"})
     assert response.status_code == 403 and JointMeeting.objects.count() == 0
     response = client_for("street_admin").post("/workorders/meetings/new/", {
-        "street": cast.street.pk, "title": "围墙倒塌", "scheduled_at": "2026-11-23T09:30", "place": "街道",
+        "street": cast.street.pk, "title": "围墙倒塌", "scheduled_at": f"{at:%Y-%m-%dT%H:%M}", "place": "街道",
         "orders": cast.order.code, "departments": [cast.department.pk]})
     meeting = JointMeeting.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/workorders/meetings/{meeting.pk}/"
-    assert meeting.scheduled_at == MEETING_AT and list(meeting.links.values_list("order", flat=True)) == [cast.order.pk]
+    assert meeting.scheduled_at == at and list(meeting.links.values_list("order", flat=True)) == [cast.order.pk]
+
+
+def test_a_new_meeting_cannot_be_called_for_a_time_past_but_an_old_one_takes_its_minutes(cast, client_for):
+    """Issue 18 item 6: the form says so on the time, in words; the meeting of 23 November still takes its minutes."""
+    client = client_for("street_admin")
+    yesterday = timezone.localtime() - datetime.timedelta(days=1)
+    response = client.post("/workorders/meetings/new/", {
+        "street": cast.street.pk, "title": "围墙倒塌", "scheduled_at": f"{yesterday:%Y-%m-%dT%H:%M}"})
+    assert response.status_code == 200 and JointMeeting.objects.count() == 0
+    assert response.context["form"].errors["scheduled_at"] == ["召开时间已经过去，新会议请选择现在以后的时间"]
+    old = convene(cast)  # MEETING_AT, in the past by now
+    response = client.post(f"/workorders/meetings/{old.pk}/minutes/", {"minutes": "城管牵头清运", "decisions": ""})
+    old.refresh_from_db()
+    assert response.status_code == 302 and old.minutes == "城管牵头清运"
 
 
 def test_an_unknown_order_code_is_an_error_on_the_form(cast, client_for):
     response = client_for("street_admin").post("/workorders/meetings/new/", {
-        "street": cast.street.pk, "title": "围墙倒塌", "scheduled_at": "2026-11-23T09:30", "orders": "20260101-9999"})
+        "street": cast.street.pk, "title": "围墙倒塌", "scheduled_at": f"{_next_week():%Y-%m-%dT%H:%M}",
+        "orders": "20260101-9999"})
     assert response.status_code == 200 and "找不到工单：20260101-9999" in response.content.decode()
     assert JointMeeting.objects.count() == 0
 

@@ -14,6 +14,7 @@ class Outgoing:
     body: str = ""
     link: str = ""  # absolute URL (LINLI_PUBLIC_URL + path), or ""
     kind: str = ""  # the notification's kind: picks the SMS / WeChat template
+    code: str = ""  # a one-time sign-in code: the only variable of a verification-code SMS template
 
 
 def mask_address(address: str) -> str:

@@ -114,7 +114,8 @@ class SmsChannel(Channel):
         template = by_kind(getattr(settings, "LINLI_SMS_TEMPLATES", {}), message.kind)
         if not template:
             raise PermanentFailure("not_configured", f"no SMS template for kind {message.kind or 'default'!r}")
-        names = list(getattr(settings, "LINLI_SMS_TEMPLATE_VARS", ["title"]))
+        # A verification-code template (the providers' own kind of template) has one variable, the code.
+        names = ["code"] if message.code else list(getattr(settings, "LINLI_SMS_TEMPLATE_VARS", ["title"]))
         values = template_values(message, names, int(getattr(settings, "LINLI_SMS_VAR_MAX_CHARS", 35)))
         reservation = reserve(address)
         try:

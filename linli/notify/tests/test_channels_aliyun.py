@@ -134,3 +134,11 @@ def test_the_number_is_never_logged_in_clear(configured, caplog):
         AliyunSms().send(address=PHONE, message=MESSAGE, key="d-11")
     assert "138****5678" in caplog.text
     assert PHONE not in caplog.text
+
+
+def test_a_sign_in_code_goes_to_its_template_as_its_one_variable(configured):
+    with override_settings(LINLI_SMS_TEMPLATES={"default": "SMS_100", "signin_code": "SMS_200"}):
+        AliyunSms().send(address=PHONE, message=Outgoing(title="【邻里】您的登录验证码是 123456", kind="signin_code",
+                                                         code="123456"), key="signin:1")
+    [sent] = configured.messages
+    assert sent["template"] == "SMS_200" and sent["params"] == {"code": "123456"}

@@ -13,7 +13,7 @@ from linli.core.text import initials, mask_phone
 from linli.core.uploads import clip
 from linli.people.actors import is_system
 from linli.people.models import Occupancy, Person
-from linli.people.scopes import Scope, scope_for
+from linli.people.scopes import Scope, forget_scopes, scope_for
 from linli.places.models import Building, Division, Estate, Home
 
 from .columns import BATCH, KIND_LABEL, header
@@ -304,6 +304,7 @@ def import_registry(data: bytes, filename: str, *, user, commit: bool = False) -
                 plan = _plan(rows, scope, result)
                 if not result.errors:
                     _apply(plan)
+                    forget_scopes()  # new occupancies: their residents' scopes grow
                     result.committed = True
         except IntegrityError:
             # Another import wrote the same records at the same moment (PostgreSQL); nothing of ours stays.

@@ -199,4 +199,27 @@ def test_the_run_covers_every_app_that_declares_personal_data_other_apps_first()
 
     assert [setting for setting, _label, _fn in kinds()] == [
         "LINLI_RETAIN_WORKORDER_CONTACT_DAYS", "LINLI_RETAIN_CARE_DAYS", "LINLI_RETAIN_ACCESS_LOG_DAYS",
-        "LINLI_RETAIN_AUDIT_LOG_DAYS", "LINLI_RETAIN_REVOKED_APIKEY_DAYS", "LINLI_RETAIN_SIGNIN_ATTEMPT_DAYS"]
+        "LINLI_RETAIN_AUDIT_LOG_DAYS", "LINLI_RETAIN_REVOKED_APIKEY_DAYS", "LINLI_RETAIN_SIGNIN_ATTEMPT_DAYS",
+        "LINLI_RETAIN_SIGNIN_ATTEMPT_DAYS"]
+
+
+def test_sign_in_codes_and_unanswered_invitations_past_their_period_are_deleted(world):
+    from linli.people.models import HouseholdInvitation, SignInCode
+
+    now = timezone.now()
+    for days_ago in (40, 29):
+        at = now - datetime.timedelta(days=days_ago)
+        SignInCode.objects.create(phone="13812345678", salt="s", code_hash="h", created_at=at,
+                                  expires_at=at + datetime.timedelta(minutes=5))
+        HouseholdInvitation.objects.create(home=world.home_a1, phone="13566667777", name="周小明",
+                                           invited_by=world.resident_a, created_at=at,
+                                           expires_at=at + datetime.timedelta(days=7))
+    accepted = HouseholdInvitation.objects.create(home=world.home_a1, phone="13566668888", name="周小华",
+                                                  invited_by=world.resident_a, created_at=now - datetime.timedelta(days=90),
+                                                  expires_at=now - datetime.timedelta(days=83),
+                                                  accepted_at=now - datetime.timedelta(days=85))
+    run()
+    assert SignInCode.objects.count() == 1
+    assert sorted(HouseholdInvitation.objects.values_list("pk", flat=True)) == sorted(
+        [accepted.pk, HouseholdInvitation.objects.exclude(pk=accepted.pk).get().pk])
+    assert AuditEvent.objects.get(kind="retention").data["counts"] == {"signin_codes": 1, "household_invitations": 1}

@@ -305,18 +305,6 @@ def test_a_role_that_does_not_check_wishes_cannot_approve_one(scene, client_for,
     assert Wish.objects.get(pk=wish.pk).status == "pending"
 
 
-# -- large type ---------------------------------------------------------------------------------------------------
-
-
-def test_the_large_type_switch_sets_a_cookie_and_adds_a_class(scene, client_for):
-    client = client_for("volunteer_a")
-    client.post(reverse("volunteers:large_type"), {"next": reverse("volunteers:me")})
-    assert client.cookies["linli_large"].value == "1"
-    assert 'class="vl large"' in client.get(reverse("volunteers:me")).content.decode()
-    client.post(reverse("volunteers:large_type"), {"next": reverse("volunteers:me")})
-    assert 'class="vl"' in client.get(reverse("volunteers:me")).content.decode()
-
-
 def test_the_pages_link_the_app_stylesheet(scene, client_for):
     assert "volunteers/volunteers.css" in client_for("volunteer_a").get(reverse("volunteers:me")).content.decode()
 

@@ -1,6 +1,8 @@
 """Issue 15 item 8: where staff pick a person (registering a volunteer, points, the board, a need), a search by name,
 building and room replaces a list of hundreds of names; two 刘旭 are told apart by masked phone and home."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -60,3 +62,49 @@ def test_a_person_outside_the_admins_area_cannot_be_forged_in(vworld, two_liu_xu
     client_for("community_admin").post(reverse("volunteers:volunteer_new"), {"person": far.pk,
                                                                              "community": vworld.c1.pk})
     assert not Volunteer.objects.filter(person=far).exists()
+
+
+# -- issue 18 item 6: no form lists every person -------------------------------------------------------------------
+
+PERSON_FORMS = ["/volunteers/wishes/new/", "/volunteers/points/", "/volunteers/people/new/", "/volunteers/lists/"]
+OPTION_OF_A_PERSON = re.compile(r"<option[^>]*>[^<]*(刘旭|李建国|王芳)")
+
+
+@pytest.mark.parametrize("who", ["community_admin", "street_admin", "grid_worker"])
+def test_no_volunteer_form_lists_the_people_in_a_dropdown(vworld, two_liu_xu, client_for, who):
+    """The wish form listed all 4,470 people of the demo street for a street admin: now every form that picks a
+    person searches instead (name, masked phone, home), and an empty search lists nobody."""
+    client = client_for(who)
+    opened = 0
+    for url in PERSON_FORMS + [reverse("volunteers:board", args=[vworld.c1.code])]:
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        opened += 1
+        body = response.content.decode()
+        assert not OPTION_OF_A_PERSON.search(body), url
+        assert 'type="radio" name="beneficiary"' not in body and 'type="radio" name="person"' not in body, url
+    assert opened >= 2
+
+
+def test_the_wish_form_finds_the_beneficiary_by_name_and_room_without_javascript(vworld, two_liu_xu, client_for):
+    a, b, far = two_liu_xu
+    client = client_for("community_admin")
+    body = client.get(reverse("volunteers:wish_new"), {"beneficiary_q": "刘旭 102",
+                                                         "beneficiary_search": "1"}).content.decode()
+    assert f'name="beneficiary" value="{b.pk}"' in body and f'value="{a.pk}"' not in body
+    assert "136****4444" in body and "13633334444" not in body
+    htmx = client.get(reverse("volunteers:people_search"), {"beneficiary_q": "刘旭"}, HTTP_HX_REQUEST="true")
+    assert htmx.content.decode().count('type="radio" name="beneficiary"') == 2
+    client.post(reverse("volunteers:wish_new"), {"beneficiary": b.pk, "title": "理发", "category": "goods",
+                                                 "source": "paper"})
+    from linli.volunteers.models import Wish
+    assert Wish.objects.get().beneficiary == b
+
+
+def test_the_picker_lists_at_most_twenty_people(vworld, client_for):
+    for i in range(25):
+        person = Person.objects.create(name=f"张{i:02d}", phone=f"1390000{i:04d}")
+        Occupancy.objects.create(person=person, home=vworld.home_a1, relation="tenant")
+    body = client_for("community_admin").get(URL, {"person_q": "张"}).content.decode()
+    assert body.count('name="person"') == 20

@@ -1,4 +1,4 @@
-"""Pages of volunteers, activities, points and rewards (phone first; a large-type switch for the elderly)."""
+"""Pages of volunteers, activities, points and rewards (phone first; the large-type switch is the whole site's, in the top bar)."""
 
 import datetime
 import io
@@ -36,8 +36,6 @@ from linli.volunteers.permissions import can_manage
 from linli.volunteers.sections import sections
 from linli.volunteers.wishes import wishes_claimed_by
 
-LARGE_COOKIE = "linli_large"
-
 
 def _page(request, qs, size=50):
     return Paginator(qs, size).get_page(request.GET.get("page"))
@@ -63,17 +61,6 @@ def _back(request, fallback):
     if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
         return redirect(nxt)
     return redirect(fallback)
-
-
-@require_POST
-def large_type(request):
-    """Switch the large-type view on or off (a cookie, so it works before signing in too)."""
-    response = _back(request, "home")
-    if request.COOKIES.get(LARGE_COOKIE) == "1":
-        response.delete_cookie(LARGE_COOKIE)
-    else:
-        response.set_cookie(LARGE_COOKIE, "1", max_age=3600 * 24 * 365, samesite="Lax")
-    return response
 
 
 # -- my page -------------------------------------------------------------------------------------------
@@ -446,8 +433,10 @@ def board_page(request, code):
 
 @staff_required
 def people_search(request):
-    """htmx: the person picker of the volunteer forms (registering a volunteer, points, the board, a need), among
+    """htmx: the person picker of the volunteer forms (registering a volunteer, points, the board, a need, a wish), among
     the people the user sees; only for those who run a community's volunteers (others 404)."""
     if not forms.managed_communities(request.user).exists() and not scope_for(request.user).sees_sensitive:
         raise Http404
-    return pickers.picker_results(request, Person.objects.visible_to(request.user), name="person")
+    # The field's name is that of the form's picker: "person", or the wish form's "beneficiary".
+    name = "beneficiary" if "beneficiary_q" in request.GET else "person"
+    return pickers.picker_results(request, Person.objects.visible_to(request.user), name=name)

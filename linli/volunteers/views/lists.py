@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from linli.core import uploads
 from linli.core.access import get_visible_or_404, member_required
+from linli.people import pickers
 from linli.people.models import Organization, Person
 from linli.people.pickers import PersonPicker
 from linli.people.scopes import scope_for
@@ -166,7 +167,10 @@ class WishForm(djforms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if scope_for(user).sees_sensitive:
+            # A search, not a list of the street's thousands of names (issue 18 item 6).
             self.fields["beneficiary"].queryset = Person.objects.visible_to(user)
+            self.fields["beneficiary"].widget = PersonPicker(url="volunteers:people_search")
+            self.fields["beneficiary"].widget.choices = self.fields["beneficiary"].choices
         else:
             del self.fields["beneficiary"]
             del self.fields["source"]
@@ -203,6 +207,7 @@ def wish_list(request):
 @member_required
 def wish_new(request):
     form = WishForm(request.POST or None, user=request.user)
+    pickers.take_query(form, request)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         beneficiary = data.pop("beneficiary", None) or _person(request)

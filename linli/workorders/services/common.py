@@ -13,7 +13,7 @@ from linli.core.memo import Memo
 from linli.notify.services import recipients
 from linli.people.models import User
 from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS
-from linli.workorders import calendar
+from linli.workorders import calendar, summary
 from linli.workorders.models import (
     OPEN_STATUSES,
     Attachment,
@@ -83,9 +83,10 @@ def _check_status(order: WorkOrder, action: str) -> None:
 def _lock(order: WorkOrder) -> WorkOrder:
     """Re-read the order under a row lock so that two steps on one order are serialised."""
     # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins that select_related adds.
-    return WorkOrder.objects.select_for_update(of=("self",)).select_related(
+    # The key it counts in, for the work-in-hand summary (``summary.moved`` after the step saves it).
+    return summary.remember(WorkOrder.objects.select_for_update(of=("self",)).select_related(
         "assignee_org", "assignee_org__division", "community", "street", "estate"
-    ).get(pk=order.pk)
+    ).get(pk=order.pk))
 
 
 def _event(order, type_, *, actor, from_status="", note="", data=None, files=(), now=None) -> WorkOrderEvent:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from linli.people.models import Membership, Organization
 from linli.people.scopes import DIVISION_ORG_KINDS
+from linli.workorders import summary
 from linli.workorders.models import (
     Status,
     WorkOrder,
@@ -46,6 +47,7 @@ def _dispatch(order, *, to, person=None, actor, note="", now=None, event_type=Ev
     order.needs_triage = False
     set_deadlines(order, now)
     order.save()
+    summary.moved(order)
     event = _dispatch_event(order, event_type, actor=actor, before=before, note=note, now=now)
     event.save()
     if notify_handlers:

@@ -9,10 +9,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.core.choices import label
 from linli.people.actors import system_actor
 from linli.triage import services as triage_services
 from linli.triage.engine import repeats
-from linli.workorders import routing
+from linli.workorders import routing, summary
 from linli.workorders.models import (
     LEVEL_ORDER,
     OPEN_STATUSES,
@@ -119,11 +120,12 @@ def intake_repeats(order: WorkOrder, *, now) -> dict:
     return out
 
 
-def _next_id() -> int | None:
+def _next_id(order) -> int | None:
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [WorkOrder._meta.db_table])
+        # the same statement counts the new order in the work-in-hand summary (the intake's statement budget)
+        cursor.execute(*summary.next_id_counted(WorkOrder._meta.db_table, order))
         return cursor.fetchone()[0]
 
 
@@ -227,7 +229,7 @@ def workorder_create(
     # A readable code from the day and the row number: unique, no daily cap, no counter to contend on. On
     # PostgreSQL the row number is drawn first so that the order is written once (every write of this row
     # touches all its indexes); elsewhere the code follows the insert.
-    order.pk = _next_id()
+    order.pk = _next_id(order)
     if order.pk is not None:
         order.code = _code(order)
         order.save(force_insert=True)
@@ -235,8 +237,9 @@ def workorder_create(
         order.save(force_insert=True)
         order.code = _code(order)
         WorkOrder.objects.filter(pk=order.pk).update(code=order.code)
+        summary.moved(order)  # one more order in hand (PostgreSQL: counted with the row number)
     create_data = {"channel": channel}
-    create_note = _("渠道：%(c)s") % {"c": order.get_channel_display()}
+    create_note = _("渠道：%(c)s") % {"c": label(Channel, channel)}  # the label as get_channel_display gives it
     if reply_due is not None:
         create_data["source_reply_due"] = reply_due.isoformat()
         create_note += _("；来源办理时限：%(t)s") % {"t": f"{timezone.localtime(reply_due):%Y-%m-%d %H:%M}"}

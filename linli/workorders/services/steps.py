@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.people.actors import system_actor
-from linli.workorders import calendar, routing
+from linli.workorders import calendar, routing, summary
 from linli.workorders.models import (
     Channel,
     Satisfaction,
@@ -47,6 +47,7 @@ def _step(action: str, order: WorkOrder, *, actor, check, note="", data=None, fi
     for key, value in changes.items():
         setattr(order, key, value)
     order.save()
+    summary.moved(order)
     _event(order, event_type or action, actor=actor, from_status=before, note=note, data=data or {}, files=files,
            now=now)
     if order.channel == Channel.JOINT_MEETING:  # a meeting's task answers to the order it is about
@@ -90,7 +91,11 @@ def workorder_reply(*, order, actor, text: str, files=(), now=None) -> WorkOrder
         notify(users=_managers(order), order=order,
                title=_("任务工单 %(code)s 已办结反馈，请召集街道验收") % {"code": order.code}, body=text)
         return order
-    notify(users=_reporter_users(order) + _managers(order), order=order,
+    # The resident who reported it reads plain words (workorders/plain.py); the managers the trade's.
+    reporters = _reporter_users(order)
+    notify(users=reporters, order=order,
+           title=_("您反映的问题已处理完，请评价（%(code)s）") % {"code": order.code}, body=text)
+    notify(users=[u for u in _managers(order) if u.pk not in {r.pk for r in reporters}], order=order,
            title=_("工单 %(code)s 已办结，请评价") % {"code": order.code}, body=text)
     return order
 
@@ -131,6 +136,7 @@ def _reopen(order, *, actor, reason, now=None):
     order.dispatched_at = now
     set_deadlines(order, now)
     order.save()
+    summary.moved(order)
     _event(order, Event.REOPEN, actor=actor, from_status=before, note=reason, now=now,
            data={"reopen_count": order.reopen_count})
     if order.channel == Channel.JOINT_MEETING:
@@ -215,6 +221,7 @@ def _escalate(order, *, actor, reason, now=None):
         order.assignee_user = None
         order.needs_triage = True
         order.save()
+        summary.moved(order)
         _event(order, Event.ESCALATE, actor=actor, from_status=before, note=reason, now=now,
                data={"level": level, "to": None})
         notify(users=_managers(order), order=order, title=_("工单 %(code)s 升级后需人工派单") % {"code": order.code})

@@ -15,7 +15,8 @@ from linli.workorders.models import Attachment, RoutingRule, WorkOrder, WorkOrde
 from linli.workorders.urls import urlpatterns
 
 # The resident's QR page is public by design (the token is the poster); tests/test_pages_intake.py covers it.
-PUBLIC = {"report", "reported"}
+# The poster's go link is public too (residents/tests/test_links.py covers it).
+PUBLIC = {"report", "reported", "go"}
 # Pages that only take a POST (the stranger's POST is tested on every URL).
 POST_ONLY = {"bulk_dispatch", "order_act", "routing_defaults"}
 # (Notifications moved to linli.notify in issue 14: linli/notify/tests/test_pages.py walks them.)
@@ -24,7 +25,9 @@ OWN = set()
 QUERY = {"place_options": "?part=buildings&estate={estate}"}
 REDIRECTS = {"rates": "/workorders/rates/"}
 # Pages for roles other than the street admin (what they answer the admin is checked in their own tests).
-NOT_FOR_THE_ADMIN = {"mine"}
+NOT_FOR_THE_ADMIN = {"mine", "report_mine",
+                     # issue 19 (reach): a committee member's read-only view (tests/test_committee_view.py)
+                     "committee_orders", "committee_order"}
 
 
 def names(patterns=urlpatterns):
@@ -55,7 +58,7 @@ def objects(desk):
 
 def url_of(name, objects):
     kwargs = {}
-    if name in ("order", "order_act", "order_file"):
+    if name in ("order", "order_act", "order_file", "committee_order"):
         kwargs["code"] = objects["code"]
     if name == "order_act":
         kwargs["action"] = objects["action"]

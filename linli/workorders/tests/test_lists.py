@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from linli.core.testing import error_messages
 from linli.workorders import services as s
+from linli.workorders import summary
 from linli.workorders.models import Status, WorkOrder
 
 URL = "/api/v1/workorders/"
@@ -50,6 +51,7 @@ def three(desk):
                                place=s.resolve_place(estate=desk.estate_a),
                                now=timezone.make_aware(datetime.datetime(2026, 11, 17, 9, 0)))
     WorkOrder.objects.filter(pk=water.pk).update(status=Status.CLOSED)
+    summary.rebuild()  # changed without the services
     return desk, light, noise, water
 
 
@@ -142,6 +144,7 @@ def bulk(world, n, *, start=0, **fields):
                   reply_due=now - datetime.timedelta(hours=i + 1), received_at=now - datetime.timedelta(minutes=i + 1),
                   **fields)
         for i in range(n))
+    summary.rebuild()  # written without the services
 
 
 PAGES = ["/workorders/", "/workorders/?tab=all", "/workorders/?tab=all&status=dispatched&urgent=0&q=件",

@@ -4,6 +4,7 @@ the routing table: strangers get 404, read-only roles 403 (and nothing changes),
 import datetime
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -11,6 +12,7 @@ from PIL import Image
 
 from linli.core.testing import report_order as report
 from linli.workorders import services as s
+from linli.workorders import summary
 from linli.workorders.models import RoutingRule, Status, WorkOrder, WorkOrderEvent
 
 
@@ -250,11 +252,11 @@ def test_my_requests_is_404_for_a_stranger_without_requests(desk, client_for):
 def test_the_rating_form_appears_once_the_order_is_replied(desk, client_for):
     order = report(desk)
     client = client_for("resident_a")
-    assert "请评价这次办理" not in client.get("/workorders/mine/").content.decode()
+    assert "请评价这次处理" not in client.get("/workorders/mine/").content.decode()
     s.workorder_accept(order=order, actor=desk.manager_a)
     s.workorder_reply(order=order, actor=desk.manager_a, text="已修好")
     body = client.get("/workorders/mine/").content.decode()
-    assert "请评价这次办理" in body and "基本满意" in body and "已修好" in body
+    assert "请评价这次处理" in body and "基本满意" in body and "已修好" in body
 
 
 def test_an_unsatisfied_rating_reopens_the_order(desk, client_for):
@@ -297,6 +299,7 @@ def test_the_overdue_board_lists_overdue_orders(desk, client_for):
     s.workorder_accept(order=order, actor=desk.manager_a)
     WorkOrder.objects.filter(pk=order.pk).update(overdue=True,
                                                  reply_due=timezone.now() - datetime.timedelta(hours=5, minutes=1))
+    summary.rebuild()  # changed without the services
     response = client_for("street_admin").get("/workorders/overdue/")
     assert [(o.code, o.late_hours) for o in response.context["page"]] == [(order.code, 5)]
     assert list(response.context["per_org"]) == [{"assignee_org__name": "重庆锦绣物业服务有限公司", "n": 1}]
@@ -392,3 +395,14 @@ def test_the_inbox_date_filter_counts_local_days(desk, client_for):
     assert codes(since="2026-11-18") == [early.code]
     assert codes(until="2026-11-17") == [late.code]
     assert codes(since="2026-11-17", until="2026-11-18") == sorted([late.code, early.code])
+
+
+@pytest.mark.parametrize("who", ["community_admin", "grid_worker", "street_admin", "district_admin", "auditor",
+                                 "department_handler", "manager_a", "staff_a"])
+def test_the_inbox_links_the_routing_table_only_for_those_who_may_open_it(desk, client_for, who):
+    """Issue 18 item 6: 派单规则 on /workorders/ was a 404 for community admins."""
+    client = client_for(who)
+    linked = 'href="/workorders/routing/"' in client.get("/workorders/").content.decode()
+    opens = client.get("/workorders/routing/").status_code == 200
+    assert linked == opens
+    assert linked is (who in ("street_admin", "district_admin", "auditor", "department_handler"))

@@ -11,19 +11,19 @@ def test_a_building_poster_is_a_pdf_with_the_signed_link_of_the_phone_page(desk,
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert f"http://testserver/workorders/r/{token}/".encode() in response.content
+    assert f"http://testserver/workorders/go/{token}/".encode() in response.content
 
 
 def test_an_estate_poster_carries_the_estate_token(desk, client_for):
     response = client_for("community_admin").get(f"/workorders/posters/estate/{desk.estate_a.pk}.pdf")
     assert response.content.startswith(b"%PDF")
-    assert f"/workorders/r/{posters.make_token(estate=desk.estate_a)}/".encode() in response.content
+    assert f"/workorders/go/{posters.make_token(estate=desk.estate_a)}/".encode() in response.content
 
 
 def test_the_public_address_setting_goes_into_the_poster(desk, client_for, settings):
     settings.LINLI_PUBLIC_URL = "https://linli.example.gov.cn/"
     response = client_for("street_admin").get(f"/workorders/posters/estate/{desk.estate_b.pk}.pdf")
-    assert f"https://linli.example.gov.cn/workorders/r/{posters.make_token(estate=desk.estate_b)}/".encode() in \
+    assert f"https://linli.example.gov.cn/workorders/go/{posters.make_token(estate=desk.estate_b)}/".encode() in \
         response.content
 
 

@@ -238,6 +238,21 @@ def test_the_rates_page_starts_at_the_users_top_division(november, client_for):
     assert response.status_code == 302 and response["Location"] == f"/workorders/rates/{november.street.code}/"
 
 
+def test_the_rates_page_keeps_the_period_when_it_goes_to_the_top_division(november, client_for):
+    response = client_for("street_admin").get("/workorders/rates/?period=2026-Q3")
+    assert response.status_code == 302
+    assert response["Location"] == f"/workorders/rates/{november.street.code}/?period=2026-Q3"
+    assert client_for("street_admin").get(response["Location"]).context["period"].key == "2026-Q3"
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026-02-30..2026-03-01"])
+def test_a_period_that_cannot_be_read_is_explained_in_plain_words(november, client_for, text):
+    """Not Python's "month must be in 1..12" (issue 18 item 6: no programmer words)."""
+    html = client_for("street_admin").get(f"/workorders/rates/{november.street.code}/", {"period": text}).content.decode()
+    assert f"无法识别的统计期间：{text}；可用 2026-11" in html
+    assert "must be" not in html and "out of range" not in html
+
+
 @pytest.mark.parametrize("who", ["stranger", "resident_a", "manager_a", "other_street_admin"])
 def test_the_rates_page_is_404_outside_the_division(november, client_for, who):
     assert client_for(who).get(f"/workorders/rates/{november.street.code}/").status_code == 404

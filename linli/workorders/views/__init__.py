@@ -5,7 +5,8 @@ that the API and the CLI call too.
 """
 
 from .base import NOTE_FOR_RESIDENT, PAGE_SIZE, PUBLIC_EVENTS
-from .h5 import mine, report, reported
+from .committee import committee_order, committee_orders
+from .h5 import go, mine, report, report_mine, reported
 from .intake import desk, desk_people, desk_pick, patrol, place_options
 from .order import order_act, order_context, order_detail, order_file
 from .printing import poster_building, poster_estate, poster_list
@@ -23,6 +24,8 @@ __all__ = [
     "order_file",
     "report",
     "reported",
+    "go",
+    "report_mine",
     "mine",
     "poster_list",
     "poster_estate",
@@ -44,4 +47,7 @@ __all__ = [
     "BAR_COLOURS",
     "rate_bars",
     "rates_page",
+    # issue 19 (reach)
+    "committee_orders",
+    "committee_order",
 ]

@@ -2,7 +2,6 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -11,7 +10,7 @@ from linli.people.models import Occupancy
 from linli.people.scopes import scope_for
 from linli.places.models import Building, Estate, Home
 from linli.workorders import forms as f
-from linli.workorders import posters
+from linli.workorders import plain, posters, selectors
 from linli.workorders import services as s
 from linli.workorders.models import (
     Channel,
@@ -70,7 +69,8 @@ def report(request, token):
                     channel=Channel.RESIDENT, text=data["text"], actor=user, reporter=person,
                     contact_name=data["contact_name"] or (person.name if person else ""),
                     contact_phone=data["contact_phone"] or (person.phone if person else ""),
-                    anonymous=data["anonymous"], place=place, category=data["category"], photos=data["photos"],
+                    anonymous=data["anonymous"], place=place, category=data["category"],
+                    photos=data["photos"] + ([data["voice"]] if data.get("voice") else []),
                 )
             except ValidationError as exc:
                 form.add_error(None, _error_text(exc))
@@ -81,6 +81,36 @@ def report(request, token):
     return render(request, "workorders/report.html", {
         "form": form, "estate": estate, "building": building, "person": person, "token": token,
     }, status=status)
+
+
+def go(request, token):
+    """The link of the posters' QR codes and of the estate's WeChat group (public): a signed-in resident (or any
+    member) goes to their first page — for a resident, the resident home with its 我要反映 button; anyone else
+    to the report page of the poster's place, as before, with no account needed."""
+    _place_from_token(token)  # a forged or unknown token is a 404 either way
+    if request.user.is_authenticated and scope_for(request.user).is_member:
+        return redirect("home")
+    return redirect("workorders:report", token=token)
+
+
+@login_required
+def report_mine(request):
+    """我要反映 for a signed-in resident: the report page of their own building (or of their estate when their
+    homes there are in several buildings); ``?estate=<id>`` picks one of their estates."""
+    homes = Home.objects.filter(pk__in=scope_for(request.user).home_ids).order_by("pk")
+    estate = request.GET.get("estate", "")
+    if estate.isdigit():
+        homes = homes.filter(estate_id=int(estate))
+    homes = list(homes.values("estate_id", "building_id"))
+    if not homes:
+        raise Http404
+    estate_id = homes[0]["estate_id"]
+    buildings = {h["building_id"] for h in homes if h["estate_id"] == estate_id}
+    if len(buildings) == 1:
+        token = posters.make_token(building=Building(pk=buildings.pop()))
+    else:
+        token = posters.make_token(estate=Estate(pk=estate_id))
+    return redirect("workorders:report", token=token)
 
 
 def reported(request, token, code):
@@ -102,10 +132,7 @@ def reported(request, token, code):
 
 
 def _own_orders(user):
-    q = Q(created_by_id=user.pk, channel=Channel.RESIDENT)
-    if user.person_id:
-        q |= Q(reporter_id=user.person_id)
-    return WorkOrder.objects.filter(q)
+    return selectors.own_orders(user)
 
 
 @login_required
@@ -118,4 +145,7 @@ def mine(request):
     page = _page(request, qs.select_related("estate", "building", "home", "assignee_org").order_by(
         "-received_at", "-id"), 10)
     cards = [order_context(user, order) for order in page]
-    return render(request, "workorders/mine.html", {"page": page, "cards": cards})
+    for ctx in cards:
+        ctx["plain"] = plain.plain_status(ctx["order"])
+    return render(request, "workorders/mine.html", {"page": page, "cards": cards,
+                                                    "can_report": bool(scope_for(user).home_ids)})

@@ -16,7 +16,7 @@ from linli.core.htmx import is_htmx
 from linli.people.scopes import scope_for
 from linli.triage import labels as taxonomy_labels
 from linli.workorders import forms as f
-from linli.workorders import links, permissions, selectors
+from linli.workorders import links, permissions, plain, selectors
 from linli.workorders import services as s
 from linli.workorders.models import (
     Attachment,
@@ -133,12 +133,16 @@ def order_context(user, order, *, errors=None, forms_with_errors=None) -> dict:
         if action == "visit" and (not manages or task_order) and "reached" in form.fields:
             del form.fields["reached"]  # a task order has no reporter to reach: the street checks the work
         label = _("验收") if action == "visit" and task_order else s.ACTION_LABELS[action]
+        if action == "visit" and not staff:
+            label = _("评价处理结果")  # a resident rates the reply; 回访 is the staff's word for it
         actions.append({"name": action, "label": label, "form": form, "multipart": action == "reply"})
     contact_name, contact_phone = selectors.reporter_contact(user, order, manages=manages)
     if order.anonymous and not manages:
         contact_name = _("匿名")
     return {
         "triage": _triage_view(order) if staff else None,
+        # Where it stands in plain words, for the resident (staff read the status and the timeline).
+        "plain": None if staff else plain.plain_status(order),
         "order": order, "events": events, "photos": photos, "actions": actions, "errors": errors or [],
         "staff_view": staff, "manages": manages, "contact_name": contact_name, "contact_phone": contact_phone,
         "can_convene": staff and permissions.can_convene_meeting(user, order.street),
@@ -232,6 +236,7 @@ def order_act(request, code, action):
     context = order_context(user, order, errors=errors, forms_with_errors=bad_forms)
     context["done"] = done
     if view == "mine":
+        context["plain"] = plain.plain_status(order)
         return render(request, "workorders/_mine_card.html", context)
     return render(request, "workorders/_order.html", context)
 

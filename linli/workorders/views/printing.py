@@ -23,6 +23,11 @@ def poster_list(request):
         estates = estates.filter(search_q(q, "name"))
     page = _page(request, estates.select_related("community").prefetch_related(
         Prefetch("buildings", queryset=Building.objects.order_by("number"))).order_by("community__path", "name"), 20)
+    for estate in page:
+        # The address to share in the estate's WeChat group: the same link as the poster's QR code.
+        estate.wechat_link = posters.report_url(request, posters.make_token(estate=estate))
+        # Issue 19: the estate's public board (三公开) is named by the same token (its A4 print is its own poster).
+        estate.board_token = posters.make_token(estate=estate)
     return render(request, "workorders/posters.html", {"page": page, "q": q})
 
 

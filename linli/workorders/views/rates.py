@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from linli.core.access import staff_required
 from linli.core.dbrouter import replica_reads
 from linli.places.models import Division
-from linli.workorders import permissions
+from linli.workorders import daily, links, permissions
 from linli.workorders import rates as rates_mod
 
 # -- rates ---------------------------------------------------------------------------------------------------
@@ -35,7 +36,8 @@ def rate_bars(rows, *, width: int = 460, label_width: int = 96) -> str:
     block = bar * len(keys) + gap
     height = max(block * len(rows), block)
     plot = width - label_width - 52
-    out = [f'<svg class="chart" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" role="img">']
+    out = [f'<svg class="chart" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" role="img">',
+           f"<title>{escape(_('响应率、解决率、满意率条形图（数据见表）'))}</title>"]
     for i, row in enumerate(rows):
         y = i * block
         out.append(f'<text x="0" y="{y + bar * 2:.0f}" font-size="12">{escape(row.name[:7])}</text>')
@@ -65,7 +67,9 @@ def rates_page(request, code=None):
         top = divisions.order_by("path").first()
         if top is None:
             raise Http404
-        return redirect("workorders:rates_division", code=top.code)
+        # The period (and any other choice in the query string) goes along to the division's page.
+        query = request.GET.urlencode()
+        return redirect(reverse("workorders:rates_division", args=[top.code]) + (f"?{query}" if query else ""))
     division = divisions.filter(code=code).first()
     if division is None:
         raise Http404
@@ -74,7 +78,11 @@ def rates_page(request, code=None):
         error = ""
     except ValueError as exc:
         period, error = rates_mod.parse_period(None), str(exc)
-    figures = rates_mod.compute(division, period)
+    figures = daily.current_rates(division, period)
+    # Ranked by score (issue 17): the best first, equal scores share a rank; the figures are unchanged.
+    figures.by_org = rates_mod.ranked_rows(figures.by_org)
+    figures.by_community = rates_mod.ranked_rows(figures.by_community)
+    figures.by_street = rates_mod.ranked_rows(figures.by_street)
     children = list(divisions.filter(parent=division).order_by("path"))
     ancestors = list(divisions.filter(path__in=division_prefixes(division.path)).exclude(pk=division.pk)
                      .order_by("path"))
@@ -88,4 +96,5 @@ def rates_page(request, code=None):
         "ancestors": ancestors, "shortcuts": shortcuts, "chart": rate_bars(chart_rows),
         "org_chart": rate_bars(figures.by_org) if figures.by_org else "",
         "weights": rates_mod.score_weights(),
+        "extra_links": links.rates_links_for(request.user, division, period),
     })

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 
 from linli.core.access import staff_required
 from linli.people.scopes import scope_for
-from linli.places.models import Division, Stewardship
+from linli.places.models import Stewardship
 from linli.workorders import forms as f
+from linli.workorders import permissions
 from linli.workorders.models import (
     RoutingRule,
 )
@@ -21,7 +22,7 @@ from linli.workorders.routing import ensure_default_rules, rules_memo
 
 
 def _streets(user):
-    return Division.objects.visible_to(user).filter(level=Division.Level.STREET).order_by("path")
+    return permissions.routing_streets(user)  # the inbox's link to this page asks the same
 
 
 def _street_or_404(request):

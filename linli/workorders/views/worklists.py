@@ -45,11 +45,11 @@ def inbox(request):
     scope = scope_for(user)
     tabs = selectors.inbox_tabs(user, _tab_labels())
     keys = [t[0] for t in tabs]
-    default = "to_sign" if (scope.own_org_ids or scope.admin_paths) else "all"
+    default = "all" if selectors.watches_only(user) else "to_sign"
     tab = request.GET.get("tab") if request.GET.get("tab") in keys else default
     htmx_rows = is_htmx(request) and request.htmx.target == "rows"
     # the tabs are not part of the rows
-    counts = {} if htmx_rows else selectors.inbox_counts(WorkOrder.objects.visible_to(user), tabs, TAB_COUNT_CAP)
+    counts = {} if htmx_rows else selectors.inbox_counts(user, tabs, TAB_COUNT_CAP)
     filterset, qs = selectors.inbox_orders(user, dict((k, q) for k, _label, q in tabs)[tab], request.GET)
     page = _page(request, qs, count=False)
     # Labels from a dict (linli.core.choices): get_FOO_display() rebuilds and translates the choice list per call.
@@ -66,6 +66,7 @@ def inbox(request):
         "bulk": admin, "orgs": list(f.assignable_orgs(user).values_list("pk", "name")) if admin else [],
         "now": timezone.now(),
         "categories": f.CATEGORY_NAMES, "can_desk": permissions.can_use_desk(user),
+        "can_routing": not htmx_rows and permissions.can_view_routing(user),
         "can_patrol": not scope.roles <= {Role.AUDITOR, Role.RESIDENT},
         "filters_active": any(request.GET.get(k) for k in PAGE_FILTERS),
     }

@@ -1,7 +1,8 @@
 """``linli assembly tally FILE.json``: count a vote exactly as Civil Code art. 278 says, without a database.
 
 ``linli assembly close-due`` closes and counts the votes past their deadline; ``linli assembly renewals`` opens
-renewal cases for contracts ending within 90 days. Both are safe to run twice; the one schedule runs them as Celery
+renewal cases for contracts ending within 90 days; ``linli assembly committee-reports`` reminds each owners' committee
+whose written report before its term ends is due (Beijing art. 49, docs/committees.md). All are safe to run twice; the one schedule runs them as Celery
 tasks (linli/assembly/tasks.py, docs/tasks.md).
 
 The file: {"matter": CODE, "homes": [{"id", "owner", "area"}], "ballots": [{"owner", "choice"}]}; ``owner`` is the
@@ -15,7 +16,7 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
-from linli.assembly.services import close_due_motions, open_renewal_cases
+from linli.assembly.services import close_due_motions, open_renewal_cases, remind_term_reports
 from linli.assembly.tally import TallyError, tally_document
 from linli.people.actors import system_actor
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         tally.add_argument("file", metavar="FILE.json")
         sub.add_parser("close-due", help="截止计票：关闭所有已到截止时间的表决并公示结果（可重复运行）")
         sub.add_parser("renewals", help="为90日内到期的物业服务合同立续聘案（可重复运行）")
+        sub.add_parser("committee-reports", help="提醒应当书面报告任期届满的业主委员会（第四十九条，可重复运行）")
 
     def handle(self, *args, action, **options):
         if action == "tally":
@@ -43,6 +45,8 @@ class Command(BaseCommand):
         elif action == "renewals":
             for case in open_renewal_cases(actor=system_actor()):
                 self.stdout.write(f"{case.estate}：合同 {case.deadline} 到期，已立续聘案")
+        elif action == "committee-reports":
+            self.stdout.write(f"已提醒 {remind_term_reports()} 个业主委员会")
 
     def tally(self, file: str) -> None:
         try:

@@ -4,6 +4,12 @@
 (function () {
   "use strict";
 
+  // 大字模式 chosen on the account and not yet on this device: remember it here too, so that the device keeps it
+  // after signing out (linli/core/large_type.py). A device that has chosen either way has the cookie already.
+  if (document.documentElement.hasAttribute("data-large-type") && !/(?:^|;\s*)linli_large=/.test(document.cookie)) {
+    document.cookie = "linli_large=1; path=/; max-age=31536000; samesite=lax";
+  }
+
   document.addEventListener("click", function (e) {
     var el = e.target.closest && e.target.closest("[data-print]");
     if (!el) return;
@@ -30,8 +36,22 @@
       if (!isNaN(pct)) list[i].style.width = Math.max(0, Math.min(100, pct)) + "%";
     }
   }
-  document.addEventListener("DOMContentLoaded", function () { applyWidths(document); });
-  document.addEventListener("htmx:load", function () { applyWidths(document); });
+  // A table wider than the screen scrolls inside its .table-wrap: make the wrap reachable and named for keyboard
+  // users (WCAG 2.1.1; axe-core's scrollable-region-focusable), after its caption or the heading above it.
+  function scrollableTables(root) {
+    var list = (root || document).querySelectorAll ? (root || document).querySelectorAll(".table-wrap") : [];
+    for (var i = 0; i < list.length; i++) {
+      var wrap = list[i];
+      if (wrap.scrollWidth <= wrap.clientWidth || wrap.hasAttribute("tabindex")) continue;
+      var caption = wrap.querySelector("caption"), prev = wrap.previousElementSibling;
+      var name = caption ? caption.textContent : (prev && /^H[1-6]$/.test(prev.tagName) ? prev.textContent : "");
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      if (name) wrap.setAttribute("aria-label", name.trim());
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () { applyWidths(document); scrollableTables(document); });
+  document.addEventListener("htmx:load", function () { applyWidths(document); scrollableTables(document); });
 
   // Upload progress of a form with data-upload-progress="<id of the progress box>" (the registry import).
   function progressBox(form) {

@@ -29,12 +29,15 @@ OWN_KINDS = (
     ("LINLI_RETAIN_AUDIT_LOG_DAYS", "安全审计记录", people_retention.delete_audit_events),
     ("LINLI_RETAIN_REVOKED_APIKEY_DAYS", "已停用的 API 密钥", people_retention.delete_revoked_api_keys),
     ("LINLI_RETAIN_SIGNIN_ATTEMPT_DAYS", "登录失败计数", people_retention.delete_signin_attempts),
+    ("LINLI_RETAIN_SIGNIN_ATTEMPT_DAYS", "登录验证码与未接受的家庭邀请", people_retention.delete_signin_codes),
 )
 OWN_LABELS = {
     "access_logs": "敏感信息查看记录（删除）",
     "audit_events": "安全审计记录（删除）",
     "revoked_api_keys": "已停用的 API 密钥（删除）",
     "signin_attempts": "登录失败计数（删除）",
+    "signin_codes": "登录验证码（删除）",
+    "household_invitations": "过期未接受的家庭邀请（删除）",
     "sessions": "过期的登录会话（删除）",
 }
 

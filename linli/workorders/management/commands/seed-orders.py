@@ -8,6 +8,7 @@ current stewardship, over the last ``D`` days (default 365). Each order gets the
 * channels: resident 40 %, phone 20 %, 12345 hotline 15 %, walk-in 10 %, grid 10 %, WeChat 5 %;
 * status: closed 70 %, visited 5 %, replied 5 %, in progress 5 %, accepted 5 %, dispatched 8 %, waiting for a
   person (received, needs triage) 2 %; satisfaction 满意 80 % / 基本满意 15 % / 不满意 5 %;
+* the work-in-hand summary (``linli.workorders.summary``) recounted at the end;
 * assigned to the estate's current provider, or the community committee when there is none (a committee, and a
   property service centre per street, are created where missing).
 
@@ -30,7 +31,8 @@ from django.utils import timezone
 from linli.people.models import Organization
 from linli.places.models import Building, Division, Estate, Stewardship
 from linli.triage.engine import taxonomy
-from linli.workorders.models import WorkOrder, WorkOrderEvent
+from linli.workorders import summary
+from linli.workorders.models import WorkInHand, WorkOrder, WorkOrderEvent
 
 ORDER_COLUMNS = (
     "id", "code", "channel", "external_id", "kind", "title", "text", "reporter_id", "contact_name", "contact_phone",
@@ -84,6 +86,7 @@ class Writer:
         if self.vendor not in ("postgresql", "sqlite"):
             raise CommandError(f"seed-orders supports PostgreSQL and SQLite, not {self.vendor}")
         self.tables = (WorkOrder._meta.db_table, WorkOrderEvent._meta.db_table)
+        self.analyzed = self.tables + (WorkInHand._meta.db_table,)
 
     def begin(self) -> dict[str, int]:
         last = {}
@@ -177,7 +180,7 @@ class Writer:
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
                 verb = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-                cursor.execute(f"{verb} {', '.join(self.tables)}")
+                cursor.execute(f"{verb} {', '.join(self.analyzed)}")
             else:
                 cursor.execute("PRAGMA optimize")
 
@@ -314,6 +317,8 @@ def seed_orders(n: int, *, seed: int = 1, days: int = 365, chunk: int = 100_000,
         if statements:
             out("  重建索引和外键约束 …")
             writer.create_indexes(statements)
+    rows = summary.rebuild()  # the boards and the inbox tabs read the work in hand from the summary
+    out(f"  在办工单汇总：{rows:,} 行")
     writer.analyze()
     seconds = time.perf_counter() - started
     out(f"完成：{made:,} 张工单，{events_made:,} 条记录，{seconds:.1f} 秒（{(made + events_made) / seconds:,.0f} 行/秒）")
@@ -333,3 +338,9 @@ class Command(BaseCommand):
         if orders < 1:
             raise CommandError("--orders 必须至少为 1")
         seed_orders(orders, seed=seed, days=days, chunk=chunk, out=self.stdout.write)
+        # The dashboards and the rates page read the daily summary: rebuilt for the orders just written.
+        from linli.workorders import daily
+
+        started = time.perf_counter()
+        result = daily.rebuild()
+        self.stdout.write(f"daily summary rebuilt: {result['rows']} rows in {time.perf_counter() - started:.1f} s")

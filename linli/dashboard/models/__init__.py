@@ -1,0 +1,5 @@
+"""The dashboard's own tables. Each part keeps its models in its own module, imported here."""
+
+from .assessment import AssessmentWeights, MonthlyScore, ScoreEvent, Subject
+
+__all__ = ["AssessmentWeights", "MonthlyScore", "ScoreEvent", "Subject"]
