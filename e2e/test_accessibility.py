@@ -20,6 +20,9 @@ from django.core.management import call_command
 from django.urls import NoReverseMatch, Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from playwright.sync_api import Error as PlaywrightError
 
+# Minutes each (the walk opens every page as every role, in both languages): run first, given half an hour.
+pytestmark = [pytest.mark.heavy, pytest.mark.timeout(1800)]
+
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 DEMO_PASSWORD = "linli2026"  # linli/people/demo.py
 
@@ -130,8 +133,10 @@ def route_of(url: str, base: str) -> str | None:
 LINKS = """() => [...document.querySelectorAll('a[href]')].map(a => a.href.split('#')[0])
   .concat([...document.querySelectorAll('form')].map(f => new URL(f.getAttribute('action') || '', location.href).href))"""
 
+# axe.run is bounded (page.evaluate has no timeout of its own): a check that never finishes fails the test.
 AXE_RUN = """async () => {
-  const r = await axe.run(document, {resultTypes: ['violations']});
+  const late = new Promise((_, reject) => setTimeout(() => reject(new Error('axe.run took over 60 s')), 60000));
+  const r = await Promise.race([axe.run(document, {resultTypes: ['violations']}), late]);
   return r.violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => ({
     id: v.id, impact: v.impact,
     nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' — ' + n.failureSummary.split('\\n').slice(1, 2).join(''))}));

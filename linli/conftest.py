@@ -93,3 +93,15 @@ def pytest_configure(config):
 
     # Tests sign in a dozen users per test; the production hasher would make that take seconds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked heavy (minutes each: the axe walk, the API fuzz, migrating an old database) run first: under
+    xdist each worker starts on one of them and the short tests fill in around them, instead of one worker running a
+    four-minute test alone at the end; the longest (given the longest timeout) first. Items keep their order otherwise
+    (every worker sorts the same way)."""
+    def key(item):
+        timeout = item.get_closest_marker("timeout")
+        return item.get_closest_marker("heavy") is None, -(timeout.args[0] if timeout else 0)
+
+    items.sort(key=key)

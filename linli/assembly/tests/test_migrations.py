@@ -22,6 +22,7 @@ def migrate(targets=None):
     return MigrationExecutor(connection).loader.project_state(targets).apps
 
 
+@pytest.mark.heavy
 @pytest.mark.django_db(transaction=True)
 def test_the_scans_of_an_old_database_move_onto_their_events(world, media):
     motion = open_motion(world)

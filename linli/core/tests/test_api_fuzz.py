@@ -160,6 +160,7 @@ def fuzz(strategy, check):
     run()
 
 
+@pytest.mark.heavy
 def test_no_operation_answers_a_server_error(api_key, app):
     started = time.monotonic()
     auth = {"Authorization": f"Token {api_key}"}

@@ -23,6 +23,7 @@ def migrate(targets=None):
     return MigrationExecutor(connection).loader.project_state([t for t in targets if t[1] is not None]).apps
 
 
+@pytest.mark.heavy
 @pytest.mark.django_db(transaction=True)
 def test_a_database_from_before_the_move_keeps_its_meetings(desk):
     order = s.workorder_create(channel="resident", text="小区围墙倒塌，占用人行道", reporter=desk.resident,

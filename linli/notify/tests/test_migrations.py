@@ -15,6 +15,7 @@ from linli.notify.models import Notification
 BEFORE = [("care", "0002_care_subject_closed_at"), ("workorders", "0010_active_by_street_and_community")]
 
 
+@pytest.mark.heavy
 @pytest.mark.django_db(transaction=True)
 def test_the_old_inboxes_move_into_the_one_inbox(vworld):
     from linli.care import services as care
