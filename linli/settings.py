@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "linli.care",
     "linli.dashboard",
     "linli.residents",
+    "linli.facilities",
+    "linli.repairfund",
+    "linli.renovation",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,5 @@
+"""Facilities of an estate (公共设施设备台账) and their inspections (issue 20, docs/facilities.md)."""
+
+from .facility import Facility, FacilityFault, FacilityQuerySet, FacilityRecord
+
+__all__ = ["Facility", "FacilityFault", "FacilityQuerySet", "FacilityRecord"]
