@@ -18,3 +18,9 @@ class FacilitiesConfig(AppConfig):
         # The ledger for the staff who read it (permissions.py); committee members reach it from the estate page.
         register(NavItem(_("设施设备"), "facilities:index",
                          lambda scope, user: bool(scope.roles & LEDGER_STAFF_ROLES), order=58))
+
+        from linli.facilities.selectors import order_links
+        from linli.workorders import links
+
+        # A work order linked to a facility as a fault links back to the facility, for the ledger's readers.
+        links.register("facility_ledger", order_links)

@@ -61,3 +61,14 @@ def public_facilities(estate) -> list[dict]:
             "contractor": f.contractor if f.kind in (Facility.Kind.LIFT, Facility.Kind.FIRE) else "",
         })
     return out
+
+
+def order_links(user, order) -> list[dict]:
+    """The links from a work order to the facilities it is a fault of, for the readers of their ledger (registered
+    with ``linli.workorders.links``; a resident who reported it gets none)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    faults = list(order.facility_faults.filter(facility__estate__in=ledger_estates(user)).select_related("facility"))
+    return [{"label": _("设施设备"), "text": fault.facility.name,
+             "url": reverse("facilities:facility", args=[fault.facility_id])} for fault in faults]

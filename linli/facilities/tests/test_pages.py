@@ -154,3 +154,11 @@ def test_the_template_is_an_xlsx_download(world, client_for):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response.content[:2] == b"PK"
+
+
+def test_the_work_order_s_page_links_back_to_the_facility_for_the_ledger_s_readers(world, lift, client_for):
+    order = report_order(world, text="1栋电梯困人")
+    services.fault_link(actor=world.manager_a, facility=lift, order=order)
+    link = f'href="/facilities/{lift.pk}/"'
+    assert link in client_for("street_admin").get(f"/workorders/{order.code}/").content.decode()
+    assert link not in client_for("resident_a").get(f"/workorders/{order.code}/").content.decode()
