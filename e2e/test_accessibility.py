@@ -53,6 +53,7 @@ NOT_PAGES = {
     "api-docs": "Swagger UI, a third-party page drawn by its own script",
     "api-redoc": "Redoc, a third-party page drawn by its own script",
     "registry:template": "file download (xlsx/csv template)",
+    "facilities:template": "file download (the facility ledger's xlsx template)",
     "registry:export": "file download (xlsx/csv export)",
     "workorders:poster_estate": "file download (PDF poster)",
     "workorders:poster_building": "file download (PDF poster)",

@@ -34,6 +34,8 @@ SCHEDULE: dict[str, dict] = {
                                         "at": (8, 0)},
     "dashboard-freeze-assessment": {"task": "linli.dashboard.tasks.freeze_assessment_scores", "period": DAY,
                                     "at": (1, 30)},
+    "facilities-due-inspections": {"task": "linli.facilities.tasks.remind_due_inspections", "period": DAY,
+                                   "at": (7, 30)},
 }
 
 

@@ -9,3 +9,18 @@ class FacilitiesConfig(AppConfig):
 
     name = "linli.facilities"
     verbose_name = _("设施设备")
+    demo = "linli.facilities.demo.load"  # its part of `linli demo` (linli.core.demo)
+
+    def ready(self):
+        from linli.core.nav import NavItem, register
+        from linli.facilities.permissions import LEDGER_STAFF_ROLES
+
+        # The ledger for the staff who read it (permissions.py); committee members reach it from the estate page.
+        register(NavItem(_("设施设备"), "facilities:index",
+                         lambda scope, user: bool(scope.roles & LEDGER_STAFF_ROLES), order=58))
+
+        from linli.facilities.selectors import order_links
+        from linli.workorders import links
+
+        # A work order linked to a facility as a fault links back to the facility, for the ledger's readers.
+        links.register("facility_ledger", order_links)

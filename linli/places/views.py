@@ -67,6 +67,7 @@ def estate_detail(request, pk):
         "current": estate.current_stewardship(),
         "staff_view": staff_view,
         "can_write": scope.can_write_estate(estate),
+        "committee_view": scope.sits_on_committee_of(estate),  # issue 20: the committee reads the facility ledger
     }
     if staff_view:
         context["history"] = estate.stewardships.select_related(

@@ -36,6 +36,7 @@ from linli.assembly import selectors as assembly_selectors
 from linli.assembly.models import Committee, Motion, Notice
 from linli.assembly.selectors import public_notices
 from linli.core.text import mask_name, redact
+from linli.facilities import selectors as facility_selectors
 from linli.fees import selectors as fee_selectors
 from linli.fees.services import public_link_for
 from linli.people.models import Organization, Post
@@ -237,4 +238,19 @@ def board(estate: Estate, *, full_names: bool = False, today: datetime.date | No
         "ended_notices": ended_notices(estate, today, keep),
         "body": committee_part(estate, today, full_names=full_names),
         "figures": order_figures(estate, today, now=now),
+        "facilities": public_facilities(estate, keep),
     }
+
+
+# -- issue 20: the estate's public facilities ------------------------------------------------------------------------
+
+
+def public_facilities(estate: Estate, keep: list[str]) -> list[dict]:
+    """The public facilities in service with their last statutory inspection (北京市物业管理条例 art. 70(3): the lifts'
+    and fire facilities' maintenance companies are published too): no contract number, no certificate, no person —
+    what staff typed (name, location) goes through ``redact``."""
+    rows = facility_selectors.public_facilities(estate)
+    for row in rows:
+        for key in ("name", "location", "contractor"):
+            row[key] = redact(row[key], keep=keep)
+    return rows

@@ -3,3 +3,6 @@
 from .facility import Facility, FacilityFault, FacilityQuerySet, FacilityRecord
 
 __all__ = ["Facility", "FacilityFault", "FacilityQuerySet", "FacilityRecord"]
+from .events import FacilityEvent  # noqa: E402 (issue 20 item 1: the ledger's own history)
+
+__all__ += ["FacilityEvent"]
