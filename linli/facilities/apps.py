@@ -9,3 +9,10 @@ class FacilitiesConfig(AppConfig):
 
     name = "linli.facilities"
     verbose_name = _("设施设备")
+
+    demo = "linli.facilities.demo.load"  # its part of `linli demo` (linli.core.demo)
+
+    def ready(self):
+        from linli.facilities import rounds_apps
+
+        rounds_apps.ready()  # inspection rounds: the top-bar link

@@ -1,5 +1,7 @@
 """Facilities of an estate (公共设施设备台账) and their inspections (issue 20, docs/facilities.md)."""
 
 from .facility import Facility, FacilityFault, FacilityQuerySet, FacilityRecord
+from .rounds import Checkpoint, Round, Route, Visit
 
-__all__ = ["Facility", "FacilityFault", "FacilityQuerySet", "FacilityRecord"]
+__all__ = ["Facility", "FacilityFault", "FacilityQuerySet", "FacilityRecord",
+           "Checkpoint", "Round", "Route", "Visit"]
