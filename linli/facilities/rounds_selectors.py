@@ -64,20 +64,33 @@ def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
     return first, period_end(Route.Frequency.MONTHLY, first)
 
 
+def _segment(route, frequency, since, until, first, last, rounds) -> list[Period]:
+    """The periods of ``frequency`` starting between ``first`` and ``last``, from the one containing ``since`` and
+    before ``until`` (None: open)."""
+    out = []
+    start = period_start(frequency, max(first, since))
+    if start < first:
+        start = next_period(frequency, start)
+    while start <= last and (until is None or start < until):
+        out.append(Period(route, start, period_end(frequency, start), rounds.get(start)))
+        start = next_period(frequency, start)
+    return out
+
+
 def periods(route: Route, first: datetime.date, last: datetime.date, rounds: dict | None = None) -> list[Period]:
-    """The route's periods starting between ``first`` and ``last`` (inclusive), while the route was in force."""
+    """The route's periods starting between ``first`` and ``last`` (inclusive), under each schedule it had (its
+    ``earlier_schedules``, then the current one from ``starts_on``), before it was retired; in date order."""
     if rounds is None:
         rounds = {r.period_start: r for r in route.rounds.filter(period_start__gte=first, period_start__lte=last)}
     out = []
-    start = period_start(route.frequency, max(first, route.starts_on))
-    if start < first:
-        start = next_period(route.frequency, start)
-    if start < route.starts_on and route.starts_on > first:
-        start = period_start(route.frequency, route.starts_on)
-    while start <= last and (route.retired_on is None or start < route.retired_on):
-        out.append(Period(route, start, period_end(route.frequency, start), rounds.get(start)))
-        start = next_period(route.frequency, start)
-    return out
+    for old in route.earlier_schedules:
+        until = datetime.date.fromisoformat(old["until"])
+        if route.retired_on is not None:
+            until = min(until, route.retired_on)
+        out += _segment(route, old["frequency"], datetime.date.fromisoformat(old["from"]), until, first, last,
+                        rounds)
+    out += _segment(route, route.frequency, route.starts_on, route.retired_on, first, last, rounds)
+    return sorted(out, key=lambda p: p.start)
 
 
 def coverage_of_routes(routes, first: datetime.date, last: datetime.date,
@@ -106,7 +119,7 @@ def coverage_of_routes(routes, first: datetime.date, last: datetime.date,
 def estate_coverage(estate_ids, month: datetime.date, today: datetime.date | None = None) -> dict[int, Coverage]:
     """Coverage of each estate of ``estate_ids`` in ``month`` (estates without a route have none)."""
     first, last = month_bounds(month)
-    routes = Route.objects.filter(estate_id__in=list(estate_ids), starts_on__lte=last).select_related("estate")
+    routes = Route.objects.filter(estate_id__in=list(estate_ids)).select_related("estate")
     return dict(coverage_of_routes(routes, first, last, today))
 
 

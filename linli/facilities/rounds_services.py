@@ -115,16 +115,27 @@ def route_create(*, estate, name: str, frequency: str, actor, starts_on: datetim
 
 
 def route_schedule(*, route: Route, frequency: str, actor) -> Route:
-    """Change how often the route runs (art. 88's floor for lifts and fire equipment applies). The rounds already
-    walked keep their periods; the new schedule counts from the next period."""
+    """Change how often the route runs (art. 88's floor for lifts and fire equipment applies). The periods that began
+    before today stay due under the old schedule (kept in ``earlier_schedules``); the new one counts from its first
+    period beginning today or later."""
     require(perms.can_plan(actor, route.estate), _("只有本小区的物业项目经理或社区、街道管理员可以设置巡检路线"))
     with transaction.atomic():
         route = Route.objects.select_for_update().get(pk=route.pk)
         _check_frequency(frequency, _route_kinds(route))
         if frequency != route.frequency:
-            route.frequency = frequency
-            route.starts_on = max(route.starts_on, timezone.localdate())
-            route.save(update_fields=["frequency", "starts_on"])
+            today = timezone.localdate()
+            # The new schedule starts with its first period that begins today or later; the old one keeps the
+            # periods that began before today (they stay due: a change of schedule erases no missed round).
+            new_start = period_start(frequency, today)
+            if new_start < today:
+                new_start = next_period(frequency, new_start)
+            new_start = max(new_start, route.starts_on)
+            if route.starts_on < today:
+                route.earlier_schedules = [*route.earlier_schedules, {
+                    "frequency": route.frequency, "from": route.starts_on.isoformat(),
+                    "until": today.isoformat(), "by": actor.pk, "at": timezone.now().isoformat()}]
+            route.frequency, route.starts_on = frequency, new_start
+            route.save(update_fields=["frequency", "starts_on", "earlier_schedules"])
         return route
 
 

@@ -50,6 +50,9 @@ class Route(models.Model):
     starts_on = models.DateField(_("开始日期"), default=timezone.localdate,
                                  help_text=_("从这一天所在的周期起计算应巡检次数"))
     retired_on = models.DateField(_("停用日期"), null=True, blank=True)
+    # Earlier schedules, oldest first: [{"frequency", "from", "until", "by", "at"}] (dates ISO; ``until`` excluded):
+    # a change of frequency keeps the periods already due under the old one (rounds_services.route_schedule).
+    earlier_schedules = models.JSONField(_("以往巡检频次"), default=list, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)

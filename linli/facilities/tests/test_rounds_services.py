@@ -282,3 +282,23 @@ def test_a_retired_route_cannot_be_walked_or_extended(world, route):
         s.round_start(route=route, actor=world.staff_a)
     with pytest.raises(ValidationError, match="停用"):
         s.checkpoint_add(route=route, name="x", actor=world.manager_a)
+
+
+def test_a_change_of_frequency_keeps_the_missed_periods_of_the_old_schedule(world):
+    from linli.facilities import rounds_selectors as sel
+
+    today = timezone.localdate()
+    r = s.route_create(estate=world.estate_a, name="楼道巡检", frequency="daily", actor=world.manager_a,
+                       starts_on=today - datetime.timedelta(days=10))
+    s.checkpoint_add(route=r, name="1栋楼道", actor=world.manager_a)
+    s.route_schedule(route=r, frequency="weekly", actor=world.manager_a)
+    r.refresh_from_db()
+    monday = s.period_start("weekly", today)
+    assert r.starts_on == (monday if monday == today else monday + datetime.timedelta(days=7))
+    assert [(e["frequency"], e["until"]) for e in r.earlier_schedules] == [("daily", today.isoformat())]
+    before = sel.periods(r, today - datetime.timedelta(days=10), today - datetime.timedelta(days=1))
+    assert len(before) == 10 and not any(p.done for p in before)  # still due, still missed
+    after = sel.periods(r, r.starts_on, r.starts_on + datetime.timedelta(days=13))
+    assert [(p.start, p.end - p.start) for p in after] == [(r.starts_on, datetime.timedelta(days=6)),
+                                                          (r.starts_on + datetime.timedelta(days=7),
+                                                           datetime.timedelta(days=6))]
