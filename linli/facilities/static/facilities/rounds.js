@@ -82,6 +82,14 @@
     var form = document.querySelector("form[data-offline=round-visit]");
     if (form) {
       restore(form);
+      // A problem needs its description (the server says so too; here the browser says it before anything is
+      // queued offline).
+      var requireNote = function () {
+        var problem = form.querySelector("input[name=ok][value='0']");
+        if (form.elements.note && problem) form.elements.note.required = problem.checked;
+      };
+      requireNote();
+      form.addEventListener("change", requireNote);
       var save = function () { write(draftName(form), fields(form)); };
       form.addEventListener("change", save);
       form.addEventListener("input", save);
