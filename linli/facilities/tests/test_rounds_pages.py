@@ -171,3 +171,20 @@ def test_a_round_walked_out_of_order_is_flagged_on_its_page(world, route, client
     client.post(f"/facilities/rounds/c/{second.token}/", {"key": "b", "ok": "1"})
     html = client.get(f"/facilities/rounds/round/{rnd.pk}/").content.decode()
     assert 'id="out-of-order"' in html
+
+
+def test_the_writes_are_404_for_strangers_and_other_areas_and_change_nothing(world, route, client_for):
+    rnd = s.round_start(route=route, actor=world.staff_a)
+    cp = route.checkpoints.first()
+    for name in ("stranger", "other_street_admin"):
+        client = client_for(name)
+        for url, data in ((f"/facilities/rounds/estate/{world.estate_a.pk}/", {"name": "x", "frequency": "daily"}),
+                          (f"/facilities/rounds/route/{route.pk}/checkpoints/", {"name": "x"}),
+                          (f"/facilities/rounds/route/{route.pk}/schedule/", {"frequency": "weekly"}),
+                          (f"/facilities/rounds/route/{route.pk}/start/", {}),
+                          (f"/facilities/rounds/round/{rnd.pk}/finish/", {}),
+                          (f"/facilities/rounds/c/{cp.token}/", {"key": "x", "ok": "1"})):
+            assert client.post(url, data).status_code == 404, (name, url)
+    route.refresh_from_db()
+    assert (Route.objects.count(), route.checkpoints.count(), route.frequency, Visit.objects.count()) == (
+        1, 2, "daily", 0)
