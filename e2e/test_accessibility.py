@@ -57,6 +57,7 @@ NOT_PAGES = {
     "registry:export": "file download (xlsx/csv export)",
     "workorders:poster_estate": "file download (PDF poster)",
     "workorders:poster_building": "file download (PDF poster)",
+    "facilities:rounds_route_sheet": "file download (PDF sheet of a route's checkpoint QR codes)",
     "workorders:order_file": "file download (an order's attachment)",
     "places:building_homes": "htmx fragment (a building's homes, loaded into the estate page), not a page",
     "workorders:place_options": "htmx fragment (the <option>s of a select), not a page",

@@ -27,7 +27,10 @@ The rules, in the words of docs/dashboard-assessment.md:
     the month is computed: a company's = the mean of its estates' latest ratings of it; an estate's = the rating of
     its manager of the month; a community has none. Component = (mean − 1) ÷ 4 (1 → 0, 5 → 1); missing where no
     committee has rated;
-  - inspection 检查覆盖率 — does not exist yet (issue 20): always missing.
+  - inspection 检查覆盖率 (issue 20) — inspection rounds done ÷ rounds due in the month
+    (``linli.facilities.rounds_selectors.estate_coverage``: a route's period is due once it has ended, or when its
+    round is done; Beijing 物业管理条例 art. 88's patrols): an estate's own routes, a community's estates, a company's
+    estates of the month; missing where no round was due.
 * **Score** = 100 × Σ wᵢ·componentᵢ ÷ Σ wᵢ over the components that exist for the subject (a figure with nothing to
   count drops out with its weight, as in rates.py); exact (``Fraction``) until rounded half-up to 2 places.
 * **Rank** within the district (every subject kind) and within the street (estates, communities), by score,
@@ -55,6 +58,7 @@ from django.utils.translation import gettext_lazy
 from linli.assembly import selectors as assembly_selectors
 from linli.core.access import require, scope_for
 from linli.dashboard.models import AssessmentWeights, MonthlyScore, ScoreEvent, Subject
+from linli.facilities import rounds_selectors
 from linli.fees import selectors as fee_selectors
 from linli.people.models import Organization, Role
 from linli.places.models import Division, Estate, Home, Stewardship
@@ -187,11 +191,14 @@ class Figures:
     # issue 19: the committees' ratings (each the mean 1–5 of one estate's standing rating), summed, and how many
     committee_total: Fraction = Fraction(0)
     committee_n: int = 0
+    # issue 20: inspection rounds done and due in the month (linli/facilities/rounds_selectors.py)
+    inspection_due: int = 0
+    inspection_done: int = 0
 
     def add(self, other: Figures) -> None:
         self.tally.add(other.tally)
         for name in ("homes", "orders", "hotline", "repeats", "due", "on_time", "fees_due", "fees_paid",
-                     "committee_total", "committee_n"):
+                     "committee_total", "committee_n", "inspection_due", "inspection_done"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def rates(self, cap: Decimal) -> dict[str, Fraction | None]:
@@ -202,7 +209,8 @@ class Figures:
             "satisfaction": self.tally.satisfaction_fraction(), "complaints": per100,
             "on_time": _ratio(self.on_time, self.due), "repeat": _ratio(self.repeats, self.orders),
             "fees": min(Fraction(1), _ratio(self.fees_paid, self.fees_due)) if self.fees_due > 0 else None,
-            "committee": committee_component(self.committee_total, self.committee_n), "inspection": None,
+            "committee": committee_component(self.committee_total, self.committee_n),
+            "inspection": _ratio(self.inspection_done, self.inspection_due),
         }
 
     def components(self, cap: Decimal) -> dict[str, Fraction | None]:
@@ -223,7 +231,8 @@ class Figures:
                 "due": self.due, "on_time": self.on_time, "fees_due": str(self.fees_due),
                 "fees_paid": str(self.fees_paid), "committee_ratings": self.committee_n,
                 "committee_mean": None if not self.committee_n else str(_round(
-                    self.committee_total / self.committee_n, SCORE))}
+                    self.committee_total / self.committee_n, SCORE)),
+                "inspection_due": self.inspection_due, "inspection_done": self.inspection_done}
 
 
 def committee_component(total: Fraction, n: int) -> Fraction | None:
@@ -381,6 +390,14 @@ def month_figures(district: Division, month: datetime.date, subjects: Subjects, 
             by_estate[estate_id].committee_total += mean
             by_estate[estate_id].committee_n += 1
 
+    # issue 20: inspection rounds done ÷ due, per estate, its community and its manager of the month.
+    for estate_id, c in rounds_selectors.estate_coverage(list(subjects.estates), month,
+                                                         timezone.localdate(now)).items():
+        community, manager = subjects.estates[estate_id]["community"], subjects.estates[estate_id]["manager"]
+        for target in [by_estate[estate_id], by_comm[community]] + ([by_org[manager]] if manager else []):
+            target.inspection_due += c.due
+            target.inspection_done += c.done
+
     # A company's estate figures are those of the estates it managed that month (its rates are its own).
     for estate_id, e in subjects.estates.items():
         if e["manager"] and estate_id in by_estate:
@@ -447,7 +464,8 @@ def build_rows(district: Division, month: datetime.date, *, now: datetime.dateti
                            satisfaction_rate=_round(shown["satisfaction"], RATE),
                            complaints_per_100=_round(shown["complaints"], SCORE),
                            on_time_rate=_round(shown["on_time"], RATE), repeat_rate=_round(shown["repeat"], RATE),
-                           fee_rate=_round(shown["fees"], RATE), committee_rate=_round(shown["committee"], RATE))
+                           fee_rate=_round(shown["fees"], RATE), committee_rate=_round(shown["committee"], RATE),
+                           inspection_rate=_round(shown["inspection"], RATE))
         if subject == Subject.ESTATE:
             e = subjects.estates[pk]
             row.estate_id, row.community_id, row.street_id = pk, e["community"], e["street"]

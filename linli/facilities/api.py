@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from linli.core.api import ScopedViewSet
-from linli.facilities import filters, selectors, services
+from linli.facilities import api_rounds, filters, selectors, services
 from linli.facilities import models as m
 from linli.facilities import serializers as s
 from linli.workorders.models import WorkOrder
@@ -94,3 +94,4 @@ class FacilityRecordViewSet(LedgerViewSet):
 def register(router):
     router.register("facilities", FacilityViewSet, basename="facility")
     router.register("facility-records", FacilityRecordViewSet, basename="facilityrecord")
+    api_rounds.register(router)  # inspection rounds (巡检): routes, checkpoints, rounds

@@ -24,3 +24,7 @@ class FacilitiesConfig(AppConfig):
 
         # A work order linked to a facility as a fault links back to the facility, for the ledger's readers.
         links.register("facility_ledger", order_links)
+
+        from linli.facilities import rounds_apps
+
+        rounds_apps.ready()  # inspection rounds: the top-bar link

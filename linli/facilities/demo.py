@@ -47,6 +47,9 @@ def _years_ago(today: datetime.date, years: int) -> datetime.date:
 
 
 def load(*, out) -> None:
+    from linli.facilities import demo_rounds
+
+    demo_rounds.load(out=out)  # two routes of QR checkpoints and a month of rounds (first: the ledger may return early)
     street_estates = {e.name: e for e in Estate.objects.filter(community__parent__code=STREET[1])}
     showcase = street_estates.get(SHOWCASE[0])
     if showcase is None:

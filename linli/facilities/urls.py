@@ -1,6 +1,6 @@
 from django.urls import path
 
-from linli.facilities import views
+from linli.facilities import rounds_urls, views
 
 app_name = "facilities"
 urlpatterns = [
@@ -16,3 +16,4 @@ urlpatterns = [
     path("<int:pk>/retire/", views.facility_retire, name="retire"),
     path("records/<int:pk>/correct/", views.record_correct, name="record_correct"),
 ]
+urlpatterns += rounds_urls.urlpatterns  # inspection rounds (巡检): rounds_urls.py

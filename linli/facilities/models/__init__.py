@@ -1,8 +1,8 @@
 """Facilities of an estate (公共设施设备台账) and their inspections (issue 20, docs/facilities.md)."""
 
+from .events import FacilityEvent
 from .facility import Facility, FacilityFault, FacilityQuerySet, FacilityRecord
+from .rounds import Checkpoint, Round, Route, Visit
 
-__all__ = ["Facility", "FacilityFault", "FacilityQuerySet", "FacilityRecord"]
-from .events import FacilityEvent  # noqa: E402 (issue 20 item 1: the ledger's own history)
-
-__all__ += ["FacilityEvent"]
+__all__ = ["Facility", "FacilityEvent", "FacilityFault", "FacilityQuerySet", "FacilityRecord",
+           "Checkpoint", "Round", "Route", "Visit"]
