@@ -34,6 +34,8 @@ SCHEDULE: dict[str, dict] = {
                                         "at": (8, 0)},
     "dashboard-freeze-assessment": {"task": "linli.dashboard.tasks.freeze_assessment_scores", "period": DAY,
                                     "at": (1, 30)},
+    "renovation-emergency-ending": {"task": "linli.renovation.tasks.remind_ending_emergencies", "period": DAY,
+                                    "at": (8, 30)},  # issue 20: Beijing art. 77, six months at most
 }
 
 

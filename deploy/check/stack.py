@@ -37,7 +37,8 @@ HEALTH_PATH = os.environ.get("LINLI_CHECK_HEALTH_PATH", "/healthz")
 # Every job of the one schedule (linli/celery.py SCHEDULE; a test keeps the two the same), each sped up to a few seconds.
 SCHEDULED_JOBS = ("workorders-deadline-sweep", "workorders-daily-summary", "notify-requeue-deliveries",
                   "assembly-close-due-votes", "volunteers-release-wish-claims", "care-overdue-visits",
-                  "assembly-contract-renewals", "assembly-committee-term-reports", "dashboard-freeze-assessment")
+                  "assembly-contract-renewals", "assembly-committee-term-reports", "dashboard-freeze-assessment",
+                  "renovation-emergency-ending")
 PROXY_HEADERS = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
 
 
