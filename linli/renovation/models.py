@@ -130,6 +130,9 @@ class ProjectFacility(models.Model):
         ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["project", "facility"], name="renovation_facility_once")]
 
+    def __str__(self):
+        return f"{self.project} · {self.get_action_display()} {self.facility}"
+
 
 class CommentQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -153,6 +156,9 @@ class Comment(models.Model):
         verbose_name_plural = _("方案意见")
         ordering = ["at", "pk"]
 
+    def __str__(self):
+        return f"{self.project} · {self.at:%Y-%m-%d %H:%M}"
+
 
 class Answer(models.Model):
     """Staff's answer to a comment (a further answer is a new row; nothing is edited)."""
@@ -167,6 +173,9 @@ class Answer(models.Model):
         verbose_name = _("意见答复")
         verbose_name_plural = _("意见答复")
         ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.comment} · {self.at:%Y-%m-%d %H:%M}"
 
 
 class EmergencyServiceQuerySet(models.QuerySet):

@@ -164,8 +164,8 @@ def test_the_street_appoints_on_the_page(world, client_for):
 
 
 def test_the_emergency_notice_is_public_to_the_estates_residents(world, client_for, emergency):
-    from linli.people.models import Membership, Occupancy, Person, Role
     from linli.core.testing import make_user
+    from linli.people.models import Membership, Occupancy, Person, Role
 
     person = Person.objects.create(name="黄德明")
     Occupancy.objects.create(person=person, home=world.home_b1, relation="owner")
