@@ -177,10 +177,10 @@ def project_public(request, pk):
 
 
 @member_required
-def estate_page(request, estate_pk):
+def estate_page(request, pk):
     """An estate's renovation projects and emergency services, linked from the estate page: staff go to the staff
     pages, residents to the public ones."""
-    estate = get_visible_or_404(Estate, request.user, pk=estate_pk)
+    estate = get_visible_or_404(Estate, request.user, pk=pk)
     is_staff = _staff_estates(request.user).filter(pk=estate.pk).exists()
     return render(request, "renovation/estate.html", {
         "estate": estate, "is_staff": is_staff,
