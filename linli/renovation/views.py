@@ -18,7 +18,7 @@ from linli.core.text import mask_name, redact
 from linli.people.scopes import scope_for
 from linli.places.models import Estate
 
-from . import forms, permissions, services
+from . import filters, forms, permissions, services
 from .models import Comment, EmergencyService, Project
 
 REMIND_DAYS = services.REMIND_DAYS
@@ -56,12 +56,15 @@ def _staff_service(request, pk):
 def index(request):
     """The staff's list: projects by stage, emergency services, those ending within 30 days (art. 77)."""
     estates = _staff_estates(request.user)
-    projects = Project.objects.filter(estate__in=estates).select_related("estate")
+    project_filter = filters.ProjectFilterSet(request.GET or None, queryset=Project.objects.filter(
+        estate__in=estates).select_related("estate"))
+    projects = project_filter.qs
     emergencies = EmergencyService.objects.filter(estate__in=estates).select_related("estate", "stewardship__provider",
                                                                                      "selection_case")
     scope = scope_for(request.user)
     return render(request, "renovation/index.html", {
-        "projects": projects, "emergencies": emergencies,
+        "projects": projects, "emergencies": emergencies, "stages": Project.Stage.choices,
+        "stage": request.GET.get("stage", ""),
         "ending": emergencies.ending_within(REMIND_DAYS).order_by("stewardship__end"),
         "remind_days": REMIND_DAYS, "can_create": scope.is_registry_admin, "today": timezone.localdate(),
     })

@@ -189,3 +189,10 @@ def test_a_read_only_role_cannot_link_a_selection_case(world, client_for, emerge
     url = reverse("renovation:emergency_detail", args=[emergency.pk])
     assert client_for("auditor").get(url).status_code == 200
     assert client_for("auditor").post(url, {"selection_case": emergency.selection_case_id}).status_code == 403
+
+
+def test_the_index_filters_projects_by_stage(world, client_for, project):
+    services.project_create(estate=world.estate_a, title="锦霞小区二期", actor=world.community_admin)
+    client = client_for("community_admin")
+    table = client.get(reverse("renovation:index") + "?stage=plan").content.decode().split('id="projects"')[1]
+    assert "锦霞小区综合整治" in table and "锦霞小区二期" not in table
