@@ -39,6 +39,9 @@ def staff_urls(project, emergency):
 
 def test_anonymous_visitors_are_sent_to_sign_in(world, project, emergency):
     for url in staff_urls(project, emergency) + [reverse("renovation:index"),
+                                                 reverse("renovation:project_new"),
+                                                 reverse("renovation:emergency_new"),
+                                                 reverse("renovation:estate", args=[world.estate_a.pk]),
                                                  reverse("renovation:project_public", args=[project.pk]),
                                                  reverse("renovation:emergency_notice", args=[emergency.pk])]:
         response = Client().get(url)
@@ -55,6 +58,15 @@ def test_strangers_and_other_streets_get_404(world, client_for, project, emergen
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("renovation:project_public", args=[project.pk]), {"body": "x"}).status_code == 404
     assert Comment.objects.count() == 1
+    if name == "stranger":
+        for url in (reverse("renovation:index"), reverse("renovation:project_new"), reverse("renovation:emergency_new")):
+            assert client.get(url).status_code == 404, url
+    else:  # a street admin elsewhere registers and appoints for their own estates only
+        for url in (reverse("renovation:project_new"), reverse("renovation:emergency_new")):
+            page = client.get(url).content.decode()
+            assert world.estate_far.name in page and world.estate_a.name not in page, url
+        client.post(reverse("renovation:project_new"), {"estate": world.estate_a.pk, "title": "越界"})
+        assert Project.objects.count() == 1
 
 
 def test_a_resident_cannot_open_the_staff_pages(world, client_for, project):
