@@ -273,6 +273,8 @@ UNREACHED = {
                                   "for review (linli/assembly/tests/test_review.py, e2e/test_committee_drafting.py)",
     "assembly:draft_notice_edit": "offered only to the drafter of a notice draft the street returned; the walk's seed "
                                   "of the demo's returned draft did not reach it (linli/assembly/tests/test_review.py)",
+    "renovation:project_handover": "offered only on a project at its acceptance stage; the demo's project is still "
+                                   "taking comments on its plan (linli/renovation/tests/test_pages.py)",
 }
 # POST targets whose GET re-renders the page they belong to (with the form's errors): no page of their own; that
 # page (meetings:meeting_detail) is checked.

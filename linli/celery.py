@@ -36,6 +36,8 @@ SCHEDULE: dict[str, dict] = {
                                     "at": (1, 30)},
     "facilities-due-inspections": {"task": "linli.facilities.tasks.remind_due_inspections", "period": DAY,
                                    "at": (7, 30)},
+    "renovation-emergency-ending": {"task": "linli.renovation.tasks.remind_ending_emergencies", "period": DAY,
+                                    "at": (8, 30)},  # issue 20: Beijing art. 77, six months at most
 }
 
 

@@ -9,3 +9,10 @@ class RenovationConfig(AppConfig):
 
     name = "linli.renovation"
     verbose_name = _("老旧小区改造")
+    demo = "linli.renovation.demo.load"  # its part of `linli demo` (linli.core.demo)
+
+    def ready(self):
+        from linli.core.nav import NavItem, register
+
+        register(NavItem(_("改造与应急物业"), "renovation:index", lambda scope, user: scope.is_staff_member, order=47,
+                         on_home=False))

@@ -90,7 +90,8 @@ def test_every_job_the_apps_had_before_is_in_the_schedule_with_its_period_and_ca
              "linli.workorders.tasks.refresh_summary": 60,  # issue 17: the dashboards' daily summary
              "linli.dashboard.tasks.freeze_assessment_scores": 24 * 3600,  # issue 17: the month-end freeze
              "linli.assembly.tasks.remind_committee_term_reports": 24 * 3600,  # issue 19: Beijing art. 49
-             "linli.facilities.tasks.remind_due_inspections": 24 * 3600}  # issue 20: inspections falling due
+             "linli.facilities.tasks.remind_due_inspections": 24 * 3600,  # issue 20: inspections falling due
+             "linli.renovation.tasks.remind_ending_emergencies": 24 * 3600}  # issue 20: Beijing art. 77
     assert {name: period for name, period, _ in JOBS_BEFORE} | added == linli_celery.PERIODS
     for name, _period, function in JOBS_BEFORE:
         calls = counting(monkeypatch, function, result=EmptySweep() if "sweep" in name else [])
