@@ -31,6 +31,11 @@ TOP_UP_RATIO = Decimal("0.30")
 PUBLIC_INCOME_SHARE = Decimal("0.50")
 
 
+def total(queryset) -> Decimal:
+    """The sum of ``amount`` over ``queryset``, to the cent (SQLite returns 11050 for 11050.00)."""
+    return (queryset.aggregate(s=Sum("amount"))["s"] or ZERO).quantize(Decimal("0.01"))
+
+
 def staff_estates(user):
     """Estates ``user`` serves as staff (street, community, property company, department, auditor)."""
     return Estate.objects.filter(scope_for(user).estate_q(staff_only=True)).values("pk")
@@ -83,7 +88,7 @@ class Account(models.Model):
         return str(self.estate)
 
     def balance(self) -> Decimal:
-        return self.movements.aggregate(s=Sum("amount"))["s"] or ZERO
+        return total(self.movements.all())
 
     @property
     def top_up_threshold(self) -> Decimal:
@@ -124,8 +129,7 @@ class Share(models.Model):
         return str(self.home)
 
     def balance(self) -> Decimal:
-        return Movement.objects.filter(account_id=self.account_id, home_id=self.home_id).aggregate(
-            s=Sum("amount"))["s"] or ZERO
+        return total(Movement.objects.filter(account_id=self.account_id, home_id=self.home_id))
 
 
 class MovementQuerySet(AppendOnlyQuerySet):
@@ -252,7 +256,7 @@ class Application(models.Model):
 
     @property
     def paid(self) -> Decimal:
-        return -(self.movements.aggregate(s=Sum("amount"))["s"] or ZERO)
+        return -total(self.movements.all())
 
 
 class Quote(models.Model):

@@ -41,6 +41,7 @@ from .models import (
     Share,
     Stage,
     TopUpCall,
+    total,
 )
 
 
@@ -540,10 +541,10 @@ def quarterly_account(account: Account, quarters: int = 4, today: datetime.date 
     start, end = quarter_of(today)
     rows = []
     for _i in range(quarters):
-        before = account.movements.filter(occurred_on__lt=start).aggregate(s=Sum("amount"))["s"] or ZERO
+        before = total(account.movements.filter(occurred_on__lt=start))
         inside = account.movements.filter(occurred_on__gte=start, occurred_on__lte=end)
-        deposits = inside.filter(amount__gt=0).aggregate(s=Sum("amount"))["s"] or ZERO
-        uses = -(inside.filter(amount__lt=0).aggregate(s=Sum("amount"))["s"] or ZERO)
+        deposits = total(inside.filter(amount__gt=0))
+        uses = -total(inside.filter(amount__lt=0))
         rows.append({"start": start, "end": end, "opening": before, "deposits": deposits, "uses": uses,
                      "closing": before + deposits - uses})
         end = start - datetime.timedelta(days=1)

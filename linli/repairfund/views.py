@@ -17,6 +17,7 @@ from linli.people.scopes import scope_for
 from linli.places.models import Building, Estate, Home
 
 from . import permissions, services
+from .apportion import CENT
 from .forms import (
     AcceptForm,
     AccountForm,
@@ -28,7 +29,7 @@ from .forms import (
     TopUpForm,
     VoteForm,
 )
-from .models import Account, Application, Movement, Quote, Share, Stage
+from .models import ZERO, Account, Application, Movement, Quote, Share, Stage
 
 
 def _errors(form, exc: ValidationError) -> None:
@@ -79,7 +80,7 @@ def estate(request, pk):
         return render(request, "repairfund/account.html", {"estate": estate, "can_run": can_run})
     balance = account.balance()
     balances = dict(account.movements.values_list("home_id").annotate(s=Sum("amount")))
-    shares = [(s, balances.get(s.home_id, 0)) for s in account.shares.select_related("home__building")]
+    shares = [(s, (balances.get(s.home_id) or ZERO).quantize(CENT)) for s in account.shares.select_related("home__building")]
     return render(request, "repairfund/account.html", {
         "estate": estate, "account": account, "balance": balance, "low": account.is_low(balance),
         "shares": shares, "applications": account.applications.all(),
