@@ -6,7 +6,7 @@ reordering a stored row breaks the chain. Each chain has a head row (its last ``
 ``select_for_update`` while a row is appended, so that two writers never fork it.
 
 A model subclasses :class:`HashChained` and says what its hash covers in ``chain_content()``; the service appends
-with :func:`seal` under the locked head, and :func:`verify_chain` recomputes a chain from its rows and its head.
+with :func:`seal` (one row) or :func:`seal_many` (rows in bulk) under the locked head, and :func:`verify_chain` recomputes a chain from its rows and its head.
 """
 
 from __future__ import annotations
@@ -49,6 +49,22 @@ def seal(row: HashChained, head) -> None:
     row.save()
     head.seq, head.hash = row.seq, row.row_hash
     head.save(update_fields=["seq", "hash"])
+
+
+def seal_many(rows: list[HashChained], head) -> list[HashChained]:
+    """Link ``rows`` (unsaved, of one model) one after the other after ``head`` (locked), numbering them from
+    ``head.seq + 1``, and write them in bulk: a first collection of thousands of homes in a few statements."""
+    if not rows:
+        return rows
+    seq, prev = head.seq, head.hash
+    for row in rows:
+        seq += 1
+        row.seq, row.prev_hash = seq, prev
+        row.row_hash = prev = row.compute_hash()
+    type(rows[0]).objects.bulk_create(rows, batch_size=1000)
+    head.seq, head.hash = seq, prev
+    head.save(update_fields=["seq", "hash"])
+    return rows
 
 
 def verify_chain(rows: Iterable[HashChained], heads: dict, *, key: str, label: str) -> list[str]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from linli.assembly.models import Motion, Notice
 from linli.assembly.services import motion_create, notice_post
 from linli.core import uploads
-from linli.fees.chain import seal, verify_chain
+from linli.fees.chain import seal_many, verify_chain
 from linli.notify.services import notify, recipients
 from linli.people.models import Occupancy, Organization, Post, User
 from linli.places.models import Building, Estate, Home
@@ -103,15 +103,18 @@ def _lock(account: Account) -> Account:
     return Account.objects.select_for_update().get(pk=account.pk)
 
 
-def _append(account: Account, *, home_id: int, kind: str, amount: Decimal, occurred_on, description: str, actor,
-            now, application=None, stage=None, reverses=None) -> Movement:
-    """Append one movement to the locked ``account``'s chain (linli/fees/chain.py)."""
-    row = Movement(
-        account=account, seq=account.seq + 1, home_id=home_id, kind=kind, amount=amount, occurred_on=occurred_on,
+def _movement(account: Account, *, home_id: int, kind: str, amount: Decimal, occurred_on, description: str, actor,
+              now, application=None, stage=None, reverses=None) -> Movement:
+    """An unsaved movement of ``account``; :func:`_append` links and writes it."""
+    return Movement(
+        account=account, home_id=home_id, kind=kind, amount=amount, occurred_on=occurred_on,
         description=description[:200], application=application, stage=stage, reverses=reverses,
-        recorded_by=actor, created_at=now, prev_hash=account.hash)
-    seal(row, account)
-    return row
+        recorded_by=actor, created_at=now)
+
+
+def _append(account: Account, rows: list[Movement]) -> list[Movement]:
+    """Append ``rows`` to the chain of ``account``, locked by the caller (``_lock``): linli/fees/chain.py."""
+    return seal_many(rows, account)
 
 
 def _shares(account: Account, home_ids: Iterable[int] | None = None) -> dict[int, Share]:
@@ -131,9 +134,9 @@ def deposit_first(*, account: Account, homes: Iterable[Home] | None = None, acto
     shares = _shares(account, [h.pk for h in homes] if homes is not None else None)
     paid = set(account.movements.filter(kind=Movement.Kind.FIRST).values_list("home_id", flat=True))
     on = occurred_on or timezone.localdate(now)
-    rows = [_append(account, home_id=s.home_id, kind=Movement.Kind.FIRST, amount=s.due, occurred_on=on,
-                    description=_("首期交存"), actor=actor, now=now)
-            for hid, s in sorted(shares.items()) if hid not in paid]
+    rows = _append(account, [_movement(account, home_id=s.home_id, kind=Movement.Kind.FIRST, amount=s.due,
+                                       occurred_on=on, description=_("首期交存"), actor=actor, now=now)
+                             for hid, s in sorted(shares.items()) if hid not in paid])
     if rows:
         _event("first_deposits", account=account, actor=actor, now=now, homes=len(rows))
         _close_call_if_met(account, now)
@@ -150,8 +153,9 @@ def deposit_top_up(*, account: Account, home: Home, amount: Decimal, actor, occu
     account = _lock(account)
     if not account.shares.filter(home=home).exists():
         raise ValidationError({"home": _("该房屋不在本账户")})
-    row = _append(account, home_id=home.pk, kind=Movement.Kind.TOP_UP, amount=amount,
-                  occurred_on=occurred_on or timezone.localdate(now), description=_("续筹补足"), actor=actor, now=now)
+    [row] = _append(account, [_movement(account, home_id=home.pk, kind=Movement.Kind.TOP_UP, amount=amount,
+                                        occurred_on=occurred_on or timezone.localdate(now), description=_("续筹补足"),
+                                        actor=actor, now=now)])
     _event("top_up", account=account, actor=actor, now=now, home=home.pk, amount=str(amount))
     _close_call_if_met(account, now)
     return row
@@ -190,8 +194,9 @@ def deposit_public_income(*, account: Account, income: Decimal, amount: Decimal 
     parts = apportion(amount, {hid: s.area for hid, s in shares.items()})
     on = occurred_on or timezone.localdate(now)
     text = _("公共收益补充：%(source)s") % {"source": source.strip()}
-    rows = [_append(account, home_id=hid, kind=Movement.Kind.PUBLIC_INCOME, amount=part, occurred_on=on,
-                    description=text, actor=actor, now=now) for hid, part in sorted(parts.items()) if part]
+    rows = _append(account, [_movement(account, home_id=hid, kind=Movement.Kind.PUBLIC_INCOME, amount=part,
+                                       occurred_on=on, description=text, actor=actor, now=now)
+                             for hid, part in sorted(parts.items()) if part])
     _event("public_income", account=account, actor=actor, now=now, income=str(income), amount=str(amount))
     _close_call_if_met(account, now)
     return rows
@@ -458,9 +463,9 @@ def stage_pay(*, stage: Stage, actor, occurred_on=None, now=None) -> list[Moveme
         amounts = apportion(stage.amount, {hid: a.area for hid, a in parts.items()})
     on = occurred_on or timezone.localdate(now)
     text = _("%(title)s 第%(n)s阶段：%(what)s") % {"title": app.title, "n": stage.number, "what": stage.description}
-    rows = [_append(account, home_id=hid, kind=Movement.Kind.USE, amount=-amount, occurred_on=on, description=text,
-                    actor=actor, now=now, application=app, stage=stage)
-            for hid, amount in sorted(amounts.items()) if amount]
+    rows = _append(account, [_movement(account, home_id=hid, kind=Movement.Kind.USE, amount=-amount, occurred_on=on,
+                                       description=text, actor=actor, now=now, application=app, stage=stage)
+                             for hid, amount in sorted(amounts.items()) if amount])
     stage.paid_by, stage.paid_at = actor, now
     stage.save(update_fields=["paid_by", "paid_at"])
     _event("paid", account=account, application=app, actor=actor, now=now, stage=stage.number,

@@ -229,3 +229,27 @@ def test_the_quarterly_account_sums_deposits_and_uses(fund):
     assert (rows[0]["opening"], rows[0]["deposits"], rows[0]["uses"], rows[0]["closing"]) == (
         D(0), D("11050.00"), D(0), D("11050.00"))
     assert rows[1]["start"] == datetime.date(2024, 10, 1) and rows[1]["end"] == datetime.date(2024, 12, 31)
+
+
+def test_a_motion_of_concerned_homes_refuses_a_home_of_another_estate_and_opens_with_only_its_homes(tower):
+    from django.utils import timezone
+
+    from linli.assembly import services as assembly
+
+    now = timezone.now()
+    opens = now + datetime.timedelta(days=16)
+    with pytest.raises(ValidationError) as refused:
+        assembly.motion_create(estate=tower.estate_a, matter="use_repair_fund", title="x", opens_at=opens,
+                               closes_at=opens + datetime.timedelta(days=7), actor=tower.street_admin,
+                               concerned_homes=[tower.home_a1, tower.home_b1], now=now)
+    assert list(refused.value.message_dict) == ["concerned_homes"]
+    motion = assembly.motion_create(estate=tower.estate_a, matter="use_repair_fund", title="2栋", opens_at=opens,
+                                    closes_at=opens + datetime.timedelta(days=7), actor=tower.street_admin,
+                                    concerned_homes=[tower.home_t], now=now)
+    assembly.motion_open(motion=motion, actor=tower.street_admin, now=opens + datetime.timedelta(hours=1))
+    assert [eh.home for e in motion.electors.all() for eh in e.homes.all()] == [tower.home_t]
+    # a motion without concerned homes still counts every home of the estate
+    plain = assembly.motion_create(estate=tower.estate_a, matter="use_repair_fund", title="全体", opens_at=opens,
+                                   closes_at=opens + datetime.timedelta(days=7), actor=tower.street_admin, now=now)
+    assembly.motion_open(motion=plain, actor=tower.street_admin, now=opens + datetime.timedelta(hours=1))
+    assert plain.electors.count() == 3
