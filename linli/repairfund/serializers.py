@@ -14,6 +14,7 @@ AMOUNT = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01"), "
 
 class AccountSerializer(serializers.ModelSerializer):
     estate = VisibleRelatedField(queryset=Estate.objects.all())
+    holder = serializers.ChoiceField(choices=Account.Holder.choices)
     rate = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
     balance = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     top_up_threshold = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
