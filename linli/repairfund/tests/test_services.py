@@ -253,3 +253,18 @@ def test_a_motion_of_concerned_homes_refuses_a_home_of_another_estate_and_opens_
                                    closes_at=opens + datetime.timedelta(days=7), actor=tower.street_admin, now=now)
     assembly.motion_open(motion=plain, actor=tower.street_admin, now=opens + datetime.timedelta(hours=1))
     assert plain.electors.count() == 3
+
+
+def test_the_verify_command_exits_1_on_a_tampered_row(fund):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("repairfund", "verify", stdout=out)
+    assert "1 个账户，2 条流水，未发现改动" in out.getvalue()
+    Movement.objects.filter(seq=2).retention_redact(occurred_on=datetime.date(2025, 1, 16))
+    with pytest.raises(SystemExit) as exited:
+        call_command("repairfund", "verify", stdout=out)
+    assert exited.value.code == 1
+    assert "第 2 条：内容与其哈希不符" in out.getvalue()
