@@ -82,6 +82,9 @@ NOT_PAGES = {
     "dashboard:report_month": "file download (PDF/xlsx report)",
     "dashboard:report_week": "file download (PDF/xlsx report)",
     "dashboard:report_assessment": "file download (xlsx/csv)",
+    "repairfund:quote_file": "file download (a repair-fund quote's document)",
+    "repairfund:stage_accept": "POST only (a button of a stage on the application page, which is checked)",
+    "repairfund:stage_pay": "POST only (a button of a stage on the application page, which is checked)",
 }
 # Whole trees that are not Linli's HTML pages.
 NOT_PAGE_PREFIXES = {

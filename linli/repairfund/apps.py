@@ -10,3 +10,11 @@ class RepairFundConfig(AppConfig):
     name = "linli.repairfund"
     label = "repairfund"
     verbose_name = _("专项维修资金")
+    demo = "linli.repairfund.demo.load"  # its part of `linli demo` (linli.core.demo)
+
+    def ready(self):
+        from linli.core.nav import NavItem, register
+
+        # Staff and committee members read accounts; a resident reads their home's statement and the public account.
+        register(NavItem(_("维修资金"), "repairfund:index", lambda scope, user: scope.is_member, order=46,
+                         on_home=False))

@@ -108,6 +108,12 @@ class Motion(models.Model):
     # When the owners were told of the vote: its approval for a committee's draft (the notice period runs from
     # then, Beijing art. 35 para. 4); empty for an admin's motion, announced when created.
     announced_at = models.DateTimeField(_("公告时间"), null=True, blank=True)
+    # -- issue 20 (repair fund): a vote of the homes concerned only. Using the repair fund for the common parts of
+    # some buildings is decided by the owners of the homes that share its cost (Beijing 物业管理条例 art. 86, Civil
+    # Code art. 278 para. 2 counted over them): when set, the electorate fixed at opening holds only these homes,
+    # so the tally counts only them. Empty: every home of the estate.
+    concerned_homes = models.ManyToManyField("places.Home", verbose_name=_("相关业主的房屋"), blank=True,
+                                             related_name="+")
 
     objects = MotionQuerySet.as_manager()
 

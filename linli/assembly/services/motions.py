@@ -81,7 +81,7 @@ def motion_create(
     *, estate: Estate, matter: str, title: str, opens_at: datetime.datetime, closes_at: datetime.datetime, actor,
     body: str = "", secret: bool = False, meeting: Meeting | None = None, manager_mode: str = "", provider=None,
     options: list[dict] | None = None, case: SelectionCase | None = None, timing_exception: str = "",
-    timing_exception_document: str = "", now=None,
+    timing_exception_document: str = "", concerned_homes=(), now=None,
 ) -> Motion:
     """A draft motion; the electorate is fixed when it is opened. Its creation is its announcement: it opens no
     sooner than the notice period after it and runs at least the minimum voting period (rules.py).
@@ -92,11 +92,18 @@ def motion_create(
     """
     now = now or timezone.now()
     permissions.require(permissions.can_write(actor, estate=estate))
-    return _create_motion(
+    motion = _create_motion(
         estate=estate, matter=matter, title=title, opens_at=opens_at, closes_at=closes_at, actor=actor, body=body,
         secret=secret, meeting=meeting, manager_mode=manager_mode, provider=provider, options=options, case=case,
         timing_exception=timing_exception, timing_exception_document=timing_exception_document, now=now,
     )
+    if concerned_homes:
+        # Issue 20: a vote of the homes concerned only (the repair fund's use, Beijing art. 86): Motion.concerned_homes.
+        homes = list(concerned_homes)
+        if any(h.estate_id != estate.pk for h in homes):
+            raise ValidationError({"concerned_homes": _("相关房屋须属于本小区")})
+        motion.concerned_homes.set(homes)
+    return motion
 
 
 def _validate_motion(
@@ -177,7 +184,8 @@ def _create_motion(
 DEVELOPER_KEY = "developer"
 
 
-def electorate(estate: Estate, *, developer_home_ids=(), on: datetime.date | None = None) -> list[dict]:
+def electorate(estate: Estate, *, developer_home_ids=(), on: datetime.date | None = None,
+               home_ids=None) -> list[dict]:
     """The owners of an estate as the law counts them, from the registry (Home + current owner occupancies).
 
     One entry per owner key: the sorted ids of a home's owners and co-owners ("p12+p40"); a person with several
@@ -191,8 +199,10 @@ def electorate(estate: Estate, *, developer_home_ids=(), on: datetime.date | Non
     for home_id, person_id, name in rows.values_list("home_id", "person_id", "person__name").order_by("person_id"):
         owners_of[home_id].append((person_id, name))
     groups: dict[str, dict] = {}
-    for home in Home.objects.filter(estate=estate).select_related("building").order_by("building__number", "entrance",
-                                                                                       "number"):
+    homes = Home.objects.filter(estate=estate)
+    if home_ids is not None:  # issue 20: only the homes concerned (Motion.concerned_homes)
+        homes = homes.filter(pk__in=home_ids)
+    for home in homes.select_related("building").order_by("building__number", "entrance", "number"):
         if home.pk in developer_home_ids:
             key, label, persons, developer = DEVELOPER_KEY, _("建设单位（未售房屋）"), [], True
         elif owners_of.get(home.pk):
@@ -228,7 +238,9 @@ def motion_open(*, motion: Motion, actor, developer_home_ids=(), now=None) -> Mo
     foreign = set(developer_home_ids) - set(Home.objects.filter(estate=motion.estate).values_list("pk", flat=True))
     if foreign:
         raise ValidationError({"developer_home_ids": _("以下房屋不属于本小区：%(ids)s") % {"ids": sorted(foreign)}})
-    groups = electorate(motion.estate, developer_home_ids=developer_home_ids, on=timezone.localdate(now))
+    concerned = list(motion.concerned_homes.values_list("pk", flat=True)) or None
+    groups = electorate(motion.estate, developer_home_ids=developer_home_ids, on=timezone.localdate(now),
+                        home_ids=concerned)
     if not groups:
         raise ValidationError(_("本小区没有登记任何房屋，无法表决"))
     # In bulk: an estate of thousands of homes opens in a few queries (electors come back with their ids).

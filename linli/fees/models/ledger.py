@@ -1,8 +1,6 @@
 """Fee events, the estate ledger (收支公开) and its public link."""
 
 import datetime
-import hashlib
-import json
 import secrets
 
 from django.conf import settings
@@ -12,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.events import AppendOnly, AppendOnlyQuerySet, Event
 
+from ..chain import HashChained
 from .payments import Payment
 from .plans import MONEY, staff_estate_q
 
@@ -93,7 +92,7 @@ class LedgerQuerySet(AppendOnlyQuerySet):
         return self.filter(staff_estate_q(user))
 
 
-class LedgerEntry(AppendOnly):
+class LedgerEntry(HashChained, AppendOnly):
     """One line of an estate's accounts (收支台账): append-only and hash-chained per estate.
 
     ``row_hash`` is sha256 of the row's canonical content, which includes ``prev_hash`` (the row before
@@ -124,8 +123,7 @@ class LedgerEntry(AppendOnly):
         "self", verbose_name=_("冲销"), null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
     created_at = models.DateTimeField(_("记账时间"), default=timezone.now)
-    prev_hash = models.CharField(max_length=64)
-    row_hash = models.CharField(max_length=64)
+    # prev_hash, row_hash: linli/fees/chain.py
 
     objects = LedgerQuerySet.as_manager()
 
@@ -139,20 +137,17 @@ class LedgerEntry(AppendOnly):
     def __str__(self):
         return f"{self.estate_id}#{self.seq} {self.get_category_display()} {self.amount}"
 
-    def canonical(self) -> str:
-        """The content that the hash covers, as one stable JSON string."""
-        return json.dumps({
+    def chain_content(self) -> dict:
+        """The content that the hash covers (with ``prev_hash``: HashChained.canonical)."""
+        return {
             "estate": self.estate_id, "seq": self.seq, "direction": self.direction, "category": self.category,
             "amount": f"{self.amount:.2f}", "occurred_on": self.occurred_on.isoformat(),
             "description": self.description, "evidence": self.evidence.name or "",
             "evidence_sha256": self.evidence_sha256, "approved_by": self.approved_by_id,
             "approver_role": self.approver_role, "payment": self.payment_id, "reverses": self.reverses_id,
             "created_at": self.created_at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
-            "prev_hash": self.prev_hash,
-        }, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        }
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical().encode()).hexdigest()
 
 class LedgerHead(models.Model):
     """The end of an estate's ledger chain; locked while an entry is appended, so the chain never forks."""

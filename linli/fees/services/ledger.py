@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from linli.places.models import Estate
 
 from .. import permissions
+from ..chain import seal, verify_chain
 from ..models import (
     EXPENSE_CATEGORIES,
     INCOME_CATEGORIES,
@@ -51,10 +52,7 @@ def _ledger_append(*, estate_id: int, direction: str, category: str, amount: Dec
         data = evidence.read()
         entry.evidence_sha256 = hashlib.sha256(data).hexdigest()
         entry.evidence.save(evidence_name or getattr(evidence, "name", "evidence"), ContentFile(data), save=False)
-    entry.row_hash = entry.compute_hash()
-    entry.save()
-    head.seq, head.hash = entry.seq, entry.row_hash
-    head.save(update_fields=["seq", "hash"])
+    seal(entry, head)
     return entry
 
 
@@ -115,44 +113,12 @@ def ledger_reverse(*, entry: LedgerEntry, reason: str, actor, now=None) -> Ledge
 
 def ledger_verify(*, estate_ids: Iterable[int] | None = None) -> list[str]:
     """Recompute every chain; a list of problems (empty when nothing stored was changed)."""
-    problems = []
     heads = LedgerHead.objects.all()
     entries = LedgerEntry.objects.all()
     if estate_ids is not None:
         heads, entries = heads.filter(estate_id__in=estate_ids), entries.filter(estate_id__in=estate_ids)
-    chain_heads = {h.estate_id: h for h in heads}
-    seen = set()
-    estate, expected_seq, prev = None, 0, "0" * 64
-    for entry in entries.order_by("estate_id", "seq").iterator(chunk_size=5000):
-        if entry.estate_id != estate:
-            if estate is not None:
-                problems += _check_head(estate, expected_seq, prev, chain_heads.get(estate))
-            estate, expected_seq, prev = entry.estate_id, 0, "0" * 64
-            seen.add(estate)
-        expected_seq += 1
-        where = f"小区 {entry.estate_id} 第 {entry.seq} 条"
-        if entry.seq != expected_seq:
-            problems.append(f"{where}：序号应为 {expected_seq}（有记录被删除或插入）")
-            expected_seq = entry.seq
-        if entry.prev_hash != prev:
-            problems.append(f"{where}：与上一条的链接不符（上一条被改动、删除或插入）")
-        if entry.compute_hash() != entry.row_hash:
-            problems.append(f"{where}：内容与其哈希不符（记录被改动）")
-        prev = entry.row_hash
-    if estate is not None:
-        problems += _check_head(estate, expected_seq, prev, chain_heads.get(estate))
-    for estate_id, head in chain_heads.items():
-        if estate_id not in seen and head.seq:
-            problems.append(f"小区 {estate_id}：链头记有 {head.seq} 条，但台账为空（记录被删除）")
-    return problems
-
-
-def _check_head(estate_id, seq, last_hash, head) -> list[str]:
-    if head is None:
-        return [f"小区 {estate_id}：缺少链头"]
-    if head.seq != seq or head.hash != last_hash:
-        return [f"小区 {estate_id}：链头记有 {head.seq} 条，台账有 {seq} 条（末尾记录被删除或改动）"]
-    return []
+    return verify_chain(entries.order_by("estate_id", "seq").iterator(chunk_size=5000),
+                        {h.estate_id: h for h in heads}, key="estate_id", label="小区")
 
 
 # -- public link ---------------------------------------------------------------------------------------
