@@ -118,4 +118,4 @@ def load(*, out) -> None:
         services.stage_pay(stage=stage, actor=admin, occurred_on=timezone.localdate(done), now=done)
         services.emergency_report(application=app, actor=admin, now=done + datetime.timedelta(days=1),
                                   report="电梯曳引机已更换，经特种设备检验机构检验合格，恢复运行。")
-    out(f"  repair fund: {len(accounts)} accounts, 3 applications")
+    out(f"专项维修资金：{len(accounts)} 个老旧小区开户，使用申请 3 项（锦霞小区已使用 1 项、表决中 1 项，锦霞二村应急使用 1 项）")

@@ -26,7 +26,7 @@ def street(django_db_setup, django_db_blocker):
 def test_the_demo_has_an_account_per_old_estate_and_the_three_applications(street, db):
     old = Estate.objects.filter(kind="old", community__parent__code="500104001", homes__isnull=False).distinct()
     assert Account.objects.count() == old.count() > 0
-    assert street[-1] == f"  repair fund: {old.count()} accounts, 3 applications"
+    assert street[-1].startswith(f"专项维修资金：{old.count()} 个老旧小区开户，使用申请 3 项")
     statuses = sorted(Application.objects.values_list("status", flat=True))
     assert statuses == ["done", "done", "voting"]
     voting = Application.objects.get(status="voting")
