@@ -53,6 +53,15 @@ class FacilityViewSet(LedgerViewSet):
         facility = services.facility_retire(actor=request.user, facility=self.get_object(), **inp.validated_data)
         return Response(self.get_serializer(facility).data)
 
+    @extend_schema(request=s.ChangeInput, responses=s.FacilitySerializer)
+    @action(detail=True, methods=["post"])
+    def change(self, request, pk=None):
+        """维保与公示信息变更: the maintenance contractor and contract, location, public flag or note, with the reason."""
+        inp = s.ChangeInput(data=request.data)
+        inp.is_valid(raise_exception=True)
+        facility = services.facility_change(actor=request.user, facility=self.get_object(), **inp.validated_data)
+        return Response(self.get_serializer(facility).data)
+
     @extend_schema(request=s.FaultInput, responses={201: s.FaultSerializer})
     @action(detail=True, methods=["post"])
     def faults(self, request, pk=None):

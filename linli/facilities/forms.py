@@ -12,6 +12,18 @@ def _date(label, required=False, help_text=""):
                            widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class ChangeForm(forms.Form):
+    """维保与公示信息变更 (services.facility_change): the fields that change in a facility's life, and why."""
+
+    contractor = forms.CharField(label=_("维保单位"), max_length=100, required=False)
+    contract_no = forms.CharField(label=_("维保合同编号"), max_length=60, required=False)
+    contract_end = _date(_("维保合同到期"))
+    location = forms.CharField(label=_("位置"), max_length=200, required=False)
+    is_public = forms.BooleanField(label=_("向居民公示"), required=False)
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+    reason = forms.CharField(label=_("变更原因"), max_length=100, help_text=_("如：更换维保单位，新合同自本月起"))
+
+
 class FacilityForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=Facility.Kind.choices)
     name = forms.CharField(label=_("名称"), max_length=100, help_text=_("如：1号楼1单元电梯"))

@@ -42,6 +42,18 @@ class RetireInput(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
+class ChangeInput(serializers.Serializer):
+    """维保与公示信息变更 (services.facility_change): any of the changeable fields, and the reason."""
+
+    reason = serializers.CharField(max_length=100)
+    contractor = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    contract_no = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    contract_end = serializers.DateField(required=False, allow_null=True)
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    is_public = serializers.BooleanField(required=False)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
 class FacilityRecordSerializer(Out):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     corrected_by = serializers.SerializerMethodField()

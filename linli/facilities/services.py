@@ -275,6 +275,45 @@ def facility_retire(*, actor, facility: Facility, reason: str) -> Facility:
     return facility
 
 
+# Fields of a facility that change in its life (a new maintenance contractor and contract, a move, public or not);
+# the rest (kind, name, code, building, installation) say which facility it is: a wrong one is retired and registered
+# again, and the inspection due date changes only through a statutory inspection's record (its history stays).
+CHANGEABLE = ("contractor", "contract_no", "contract_end", "location", "is_public", "note")
+
+
+@transaction.atomic
+def facility_change(*, actor, facility: Facility, reason: str, **changes) -> Facility:
+    """Change a facility's maintenance contractor and contract, location, public flag or note (art. 71(2): the ledger
+    kept current), with the reason; an event keeps each field's value before and after. Refused: a field outside
+    CHANGEABLE, no reason, nothing changed, a retired facility."""
+    permissions.require_manager(actor, facility.estate)
+    unknown = sorted(set(changes) - set(CHANGEABLE))
+    if unknown:
+        raise ValidationError({unknown[0]: _("此项不能修改")})
+    reason = _text(reason, "reason", required=True, max_length=100)
+    facility = Facility.objects.select_for_update().get(pk=facility.pk)
+    if facility.status == Facility.Status.RETIRED:
+        raise ValidationError({"status": _("该设施已报废")})
+    for field in ("contractor", "contract_no", "location", "note"):
+        if field in changes:
+            changes[field] = _text(changes[field], field, max_length=_max(Facility, field))
+    if "is_public" in changes:
+        changes["is_public"] = bool(changes["is_public"])
+    before, after = {}, {}
+    for field, value in changes.items():
+        if getattr(facility, field) != value:
+            before[field], after[field] = getattr(facility, field), value
+    if not after:
+        raise ValidationError({"reason": _("没有要修改的内容")})
+    for field, value in after.items():
+        setattr(facility, field, value)
+    facility.save(update_fields=sorted(after))
+    _event(facility, FacilityEvent.Kind.CHANGED, actor, note=reason,
+           before={k: _iso(v) if isinstance(v, datetime.date) else v for k, v in before.items()},
+           after={k: _iso(v) if isinstance(v, datetime.date) else v for k, v in after.items()})
+    return facility
+
+
 # -- due dates and reminders -------------------------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/record/", views.record_new, name="record_new"),
     path("<int:pk>/fault/", views.fault_new, name="fault_new"),
     path("<int:pk>/retire/", views.facility_retire, name="retire"),
+    path("<int:pk>/change/", views.facility_change, name="change"),
     path("records/<int:pk>/correct/", views.record_correct, name="record_correct"),
 ]
 urlpatterns += rounds_urls.urlpatterns  # inspection rounds (巡检): rounds_urls.py

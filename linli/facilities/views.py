@@ -22,7 +22,15 @@ from django.utils.translation import gettext as _
 
 from linli.facilities import excel, selectors, services
 from linli.facilities.filters import FacilityFilterSet
-from linli.facilities.forms import CorrectForm, FacilityForm, FaultForm, ImportForm, RecordForm, RetireForm
+from linli.facilities.forms import (
+    ChangeForm,
+    CorrectForm,
+    FacilityForm,
+    FaultForm,
+    ImportForm,
+    RecordForm,
+    RetireForm,
+)
 from linli.facilities.models import Facility
 from linli.facilities.permissions import can_manage
 from linli.workorders.models import WorkOrder
@@ -113,6 +121,26 @@ def facility_new(request, pk):
             return redirect("facilities:facility", facility.pk)
     return render(request, "facilities/form.html", {
         "form": form, "estate": estate, "title": _("登记设施设备"), "back": ("facilities:estate", estate.pk)})
+
+
+@ledger_required
+def facility_change(request, pk):
+    facility = _facility(request, pk)
+    _require_manager(request.user, facility.estate)
+    form = ChangeForm(request.POST or None, initial={field: getattr(facility, field) for field in services.CHANGEABLE})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason")
+        try:
+            services.facility_change(actor=request.user, facility=facility, reason=reason, **data)
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, _("已变更（变更前后的内容记入台账变更）"))
+            return redirect("facilities:facility", facility.pk)
+    return render(request, "facilities/form.html", {
+        "form": form, "facility": facility, "title": _("变更维保与公示信息"),
+        "back": ("facilities:facility", facility.pk)})
 
 
 @ledger_required

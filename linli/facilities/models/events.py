@@ -17,6 +17,7 @@ class FacilityEvent(Event):
         RETIRED = "retired", _("报废")
         STATUS = "status", _("状态变更")
         DUE = "due", _("法定检验到期日变更")
+        CHANGED = "changed", _("维保与公示信息变更")
 
     facility = models.ForeignKey(Facility, verbose_name=_("设施设备"), on_delete=models.PROTECT,
                                  related_name="events")
@@ -30,3 +31,14 @@ class FacilityEvent(Event):
 
     def __str__(self):
         return f"{self.facility} {self.get_kind_display()}"
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        """A 维保与公示信息变更's fields as (label, before, after), for its line in the ledger's history."""
+        if self.kind != self.Kind.CHANGED:
+            return []
+        before, after = (self.data or {}).get("before", {}), (self.data or {}).get("after", {})
+        def shown(value):
+            return (_("是") if value else _("否")) if isinstance(value, bool) else value
+
+        return [(Facility._meta.get_field(field).verbose_name, shown(before.get(field)), shown(value))
+                for field, value in after.items()]

@@ -28,6 +28,8 @@ def test_strangers_residents_and_other_areas_see_nothing(world, lift, client_for
         assert client.get(f"/api/v1/facilities/{lift.pk}/").status_code == 404, name
         assert client.get(f"/api/v1/facility-records/{record.pk}/").status_code == 404, name
         assert post(client, f"/api/v1/facilities/{lift.pk}/retire/", {"reason": "x"}).status_code == 404, name
+        assert post(client, f"/api/v1/facilities/{lift.pk}/change/", {"reason": "x", "contractor": "乙"}
+                    ).status_code == 404, name
 
 
 def test_readers_list_and_retrieve(cworld, lift, client_for):
@@ -103,3 +105,16 @@ def test_a_fault_and_a_retirement_through_the_api(world, lift, client_for):
     assert FacilityFault.objects.get().order == order
     response = post(client, f"/api/v1/facilities/{lift.pk}/retire/", {"reason": "更换"})
     assert response.status_code == 200 and response.json()["status"] == "retired"
+
+
+def test_a_new_contractor_through_the_api_and_a_reader_refused(cworld, lift, client_for):
+    refused = post(client_for("auditor"), f"/api/v1/facilities/{lift.pk}/change/", {"reason": "x", "contractor": "乙"})
+    assert refused.status_code == 403
+    response = post(client_for("manager_a"), f"/api/v1/facilities/{lift.pk}/change/",
+                    {"reason": "更换维保单位", "contractor": "重庆新维保电梯有限公司", "contract_end": "2027-12-31"})
+    assert response.status_code == 200, response.content
+    assert (response.json()["contractor"], response.json()["contract_end"]) == ("重庆新维保电梯有限公司", "2027-12-31")
+    bad = post(client_for("manager_a"), f"/api/v1/facilities/{lift.pk}/change/", {"contractor": "丙"})
+    assert bad.status_code == 400 and "reason" in str(bad.json())
+    lift.refresh_from_db()
+    assert lift.contractor == "重庆新维保电梯有限公司"

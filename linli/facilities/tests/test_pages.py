@@ -20,7 +20,8 @@ def pages(world, lift):
     return ["/facilities/", "/facilities/due/", f"/facilities/estates/{e}/", f"/facilities/{lift.pk}/",
             "/facilities/template.xlsx"], [
         f"/facilities/estates/{e}/new/", f"/facilities/estates/{e}/import/", f"/facilities/{lift.pk}/record/",
-        f"/facilities/{lift.pk}/fault/", f"/facilities/{lift.pk}/retire/", f"/facilities/records/{record.pk}/correct/"]
+        f"/facilities/{lift.pk}/fault/", f"/facilities/{lift.pk}/retire/", f"/facilities/records/{record.pk}/correct/",
+        f"/facilities/{lift.pk}/change/"]
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(world, lift):
@@ -162,3 +163,23 @@ def test_the_work_order_s_page_links_back_to_the_facility_for_the_ledger_s_reade
     link = f'href="/facilities/{lift.pk}/"'
     assert link in client_for("street_admin").get(f"/workorders/{order.code}/").content.decode()
     assert link not in client_for("resident_a").get(f"/workorders/{order.code}/").content.decode()
+
+
+def test_the_manager_changes_the_maintenance_contractor_and_the_page_shows_before_and_after(world, lift, client_for):
+    client = client_for("manager_a")
+    form = client.get(f"/facilities/{lift.pk}/change/").content.decode()
+    assert 'name="contractor"' in form and 'name="reason"' in form and 'name="name"' not in form
+    response = client.post(f"/facilities/{lift.pk}/change/", {
+        "contractor": "重庆新维保电梯有限公司", "contract_no": "WB-2027-009", "contract_end": "2027-12-31",
+        "location": lift.location, "is_public": "on", "note": lift.note, "reason": "原维保合同到期，更换维保单位"})
+    assert response.status_code == 302 and response["Location"] == f"/facilities/{lift.pk}/"
+    lift.refresh_from_db()
+    assert (lift.contractor, lift.contract_no, lift.contract_end) == (
+        "重庆新维保电梯有限公司", "WB-2027-009", datetime.date(2027, 12, 31))
+    page = client.get(f"/facilities/{lift.pk}/").content.decode()
+    assert "原维保合同到期，更换维保单位" in page and "→ 重庆新维保电梯有限公司" in page
+    refused = client.post(f"/facilities/{lift.pk}/change/", {"contractor": lift.contractor, "reason": "x",
+                                                            "contract_no": lift.contract_no,
+                                                            "contract_end": "2027-12-31", "is_public": "on",
+                                                            "location": lift.location, "note": lift.note})
+    assert refused.status_code == 200 and "没有要修改的内容" in refused.content.decode()

@@ -205,3 +205,46 @@ def test_retiring_needs_a_reason_and_a_manager(world, lift):
         services.facility_retire(actor=world.auditor, facility=lift, reason="坏了")
     lift.refresh_from_db()
     assert lift.status == Facility.Status.IN_SERVICE
+
+
+# -- 维保与公示信息变更 (facility_change) ---------------------------------------------------------------------------------
+
+
+def test_a_new_maintenance_contractor_is_recorded_with_what_it_replaced_and_why(world):
+    dt = datetime
+    lift = services.facility_register(actor=world.users["manager_a"], estate=world.estate_a, kind="lift",
+                                      name="1栋电梯", contractor="甲电梯公司", contract_no="HT-1")
+    changed = services.facility_change(actor=world.users["manager_a"], facility=lift, reason="更换维保单位",
+                                       contractor="乙电梯公司", contract_no="HT-2",
+                                       contract_end=dt.date(2027, 12, 31), is_public=False)
+    assert (changed.contractor, changed.contract_no, changed.contract_end, changed.is_public) == (
+        "乙电梯公司", "HT-2", dt.date(2027, 12, 31), False)
+    event = FacilityEvent.objects.get(facility=lift, kind="changed")
+    assert event.note == "更换维保单位"
+    assert event.data["before"] == {"contractor": "甲电梯公司", "contract_no": "HT-1", "contract_end": None,
+                                    "is_public": True}
+    assert event.data["after"]["contract_end"] == "2027-12-31"
+    assert ("维保单位", "甲电梯公司", "乙电梯公司") in [(str(a), b, c) for a, b, c in event.changes()]
+
+
+def test_a_change_needs_a_reason_a_difference_a_changeable_field_and_a_manager(world):
+    pump = services.facility_register(actor=world.users["manager_a"], estate=world.estate_a, kind="pump",
+                                      name="水泵", contractor="甲")
+    manager = world.users["manager_a"]
+    with pytest.raises(ValidationError) as missing:
+        services.facility_change(actor=manager, facility=pump, reason=" ", contractor="乙")
+    assert "reason" in missing.value.message_dict
+    with pytest.raises(ValidationError) as same:
+        services.facility_change(actor=manager, facility=pump, reason="核对", contractor="甲")
+    assert "reason" in same.value.message_dict
+    with pytest.raises(ValidationError) as identity:
+        services.facility_change(actor=manager, facility=pump, reason="改名", name="新水泵")
+    assert "name" in identity.value.message_dict
+    with pytest.raises(PermissionDenied):
+        services.facility_change(actor=world.users["auditor"], facility=pump, reason="更换", contractor="乙")
+    services.facility_retire(actor=manager, facility=pump, reason="拆除")
+    with pytest.raises(ValidationError):
+        services.facility_change(actor=manager, facility=pump, reason="更换", contractor="乙")
+    assert not FacilityEvent.objects.filter(facility=pump, kind="changed").exists()
+    pump.refresh_from_db()
+    assert pump.contractor == "甲"
