@@ -123,24 +123,29 @@ def facility_new(request, pk):
         "form": form, "estate": estate, "title": _("登记设施设备"), "back": ("facilities:estate", estate.pk)})
 
 
+def _facility_form(request, facility: Facility, form, call, *, done: str, title: str, **context):
+    """A form of one facility's page (record, correct, change, retire): on a valid POST ``call(form data)``, the
+    service's errors on the form's fields, back to the facility when it succeeded."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(dict(form.cleaned_data))
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("facilities:facility", facility.pk)
+    return render(request, "facilities/form.html", {
+        "form": form, "facility": facility, "title": title, "back": ("facilities:facility", facility.pk), **context})
+
+
 @ledger_required
 def facility_change(request, pk):
     facility = _facility(request, pk)
     _require_manager(request.user, facility.estate)
     form = ChangeForm(request.POST or None, initial={field: getattr(facility, field) for field in services.CHANGEABLE})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        reason = data.pop("reason")
-        try:
-            services.facility_change(actor=request.user, facility=facility, reason=reason, **data)
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("已变更（变更前后的内容记入台账变更）"))
-            return redirect("facilities:facility", facility.pk)
-    return render(request, "facilities/form.html", {
-        "form": form, "facility": facility, "title": _("变更维保与公示信息"),
-        "back": ("facilities:facility", facility.pk)})
+    return _facility_form(request, facility, form,
+                          lambda data: services.facility_change(actor=request.user, facility=facility, **data),
+                          done=_("已变更（变更前后的内容记入台账变更）"), title=_("变更维保与公示信息"))
 
 
 @ledger_required
@@ -186,17 +191,9 @@ def record_new(request, pk):
     facility = _facility(request, pk)
     _require_manager(request.user, facility.estate)
     form = RecordForm(request.POST or None, initial={"done_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_add(actor=request.user, facility=facility, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("已记录"))
-            return redirect("facilities:facility", facility.pk)
-    return render(request, "facilities/form.html", {
-        "form": form, "facility": facility, "title": _("添加检验、保养或维修记录"),
-        "back": ("facilities:facility", facility.pk)})
+    return _facility_form(request, facility, form,
+                          lambda data: services.record_add(actor=request.user, facility=facility, **data),
+                          done=_("已记录"), title=_("添加检验、保养或维修记录"))
 
 
 @ledger_required
@@ -208,17 +205,9 @@ def record_correct(request, pk):
     form = CorrectForm(request.POST or None, initial={
         "done_on": record.done_on, "result": record.result, "certificate_no": record.certificate_no,
         "next_due": record.next_due})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_correct(actor=request.user, record=record, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("已更正（原记录保留）"))
-            return redirect("facilities:facility", facility.pk)
-    return render(request, "facilities/form.html", {
-        "form": form, "facility": facility, "record": record, "title": _("更正记录"),
-        "back": ("facilities:facility", facility.pk)})
+    return _facility_form(request, facility, form,
+                          lambda data: services.record_correct(actor=request.user, record=record, **data),
+                          done=_("已更正（原记录保留）"), title=_("更正记录"), record=record)
 
 
 @ledger_required
@@ -252,14 +241,8 @@ def facility_retire(request, pk):
     facility = _facility(request, pk)
     _require_manager(request.user, facility.estate)
     form = RetireForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.facility_retire(actor=request.user, facility=facility, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("已报废（台账和历史记录保留）"))
-            return redirect("facilities:facility", facility.pk)
-    return render(request, "facilities/form.html", {
-        "form": form, "facility": facility, "title": _("报废设施"), "back": ("facilities:facility", facility.pk)})
+    return _facility_form(request, facility, form,
+                          lambda data: services.facility_retire(actor=request.user, facility=facility,
+                                                                reason=data["reason"]),
+                          done=_("已报废（台账和历史记录保留）"), title=_("报废设施"))
 

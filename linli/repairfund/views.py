@@ -130,32 +130,29 @@ def deposit_first(request, pk):
 @member_required
 def public_income(request, pk):
     account = _account_of(request, pk)
-    form = PublicIncomeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.deposit_public_income(account=account, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("已记录公共收益补充"))
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-    else:
-        messages.error(request, _("请检查填写的内容"))
-    return redirect("repairfund:estate", pk=pk)
+    return _account_step(request, account, PublicIncomeForm(request.POST), services.deposit_public_income,
+                         _("已记录公共收益补充"))
 
 
 @require_POST
 @member_required
 def top_up(request, pk):
     account = _account_of(request, pk)
-    form = TopUpForm(request.POST, homes=Home.objects.filter(estate_id=account.estate_id))
+    return _account_step(request, account, TopUpForm(request.POST, homes=Home.objects.filter(estate_id=account.estate_id)),
+                         services.deposit_top_up, _("已记录续筹补足"))
+
+
+def _account_step(request, account: Account, form, service, done: str):
+    """A deposit posted from the account's page: ``service(account=, actor=, **form data)``; errors as messages."""
     if form.is_valid():
         try:
-            services.deposit_top_up(account=account, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("已记录续筹补足"))
+            service(account=account, actor=request.user, **form.cleaned_data)
+            messages.success(request, done)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
     else:
         messages.error(request, _("请检查填写的内容"))
-    return redirect("repairfund:estate", pk=pk)
+    return redirect("repairfund:estate", pk=account.estate_id)
 
 
 @member_required

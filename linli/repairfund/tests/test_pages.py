@@ -138,3 +138,26 @@ def test_a_quote_is_uploaded_and_downloaded_by_readers_only(fund, app, client_fo
     url = reverse("repairfund:quote_file", args=[quote.pk])
     assert client_for("community_admin").get(url).status_code == 200
     assert client_for("resident_a").get(url).status_code == 404
+
+
+def test_the_account_s_deposit_forms_refuse_strangers_and_readers_and_record_for_the_street(fund, client_for):
+    estate = fund.estate_a.pk
+    posts = [(reverse("repairfund:public_income", args=[estate]), {"income": "1000.00", "source": "广告收益"}),
+             (reverse("repairfund:top_up", args=[estate]), {"home": fund.home_a1.pk, "amount": "50.00"}),
+             (reverse("repairfund:deposit_first", args=[estate]), {})]
+    before = Movement.objects.count()
+    for url, data in posts:
+        anonymous = Client().post(url, data)
+        assert anonymous.status_code == 302 and "/login" in anonymous["Location"], url
+        for name in ("stranger", "other_street_admin"):
+            assert client_for(name).post(url, data).status_code == 404, (name, url)
+        assert client_for("community_admin").post(url, data).status_code == 403, url
+        assert client_for("street_admin").get(url).status_code == 405, url
+    assert Movement.objects.count() == before
+    street = client_for("street_admin")
+    bad = street.post(posts[1][0], {"home": fund.home_a1.pk, "amount": "不是金额"})
+    assert bad.status_code == 302 and Movement.objects.count() == before
+    done = street.post(posts[1][0], posts[1][1])
+    assert done.status_code == 302 and done["Location"] == reverse("repairfund:estate", args=[estate])
+    top_up = Movement.objects.get(kind="top_up")
+    assert (top_up.home, top_up.amount) == (fund.home_a1, D("50.00"))
