@@ -10,6 +10,19 @@
     document.cookie = "linli_large=1; path=/; max-age=31536000; samesite=lax";
   }
 
+  // A long menu folds behind 菜单 on a phone (the CSS folds it only when this has run: without script, all shows).
+  document.addEventListener("DOMContentLoaded", function () {
+    var nav = document.querySelector(".nav.nav-long");
+    if (nav) nav.classList.add("folding");
+  });
+  document.addEventListener("click", function (e) {
+    var toggle = e.target.closest && e.target.closest(".nav-toggle");
+    if (!toggle) return;
+    var nav = toggle.closest(".nav"), open = !nav.classList.contains("open");
+    nav.classList.toggle("open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+
   document.addEventListener("click", function (e) {
     var el = e.target.closest && e.target.closest("[data-print]");
     if (!el) return;
