@@ -12,6 +12,11 @@
 4. The floor, then the street, district and city dashboards (this month, and last month for the street), one client
    then ``--clients`` concurrent clients: p50/p95. The JSON endpoint for the district too.
 
+5. With ``--live SECONDS``: while the pages are measured, a job thread in this process does every SECONDS what
+   production does every minute: a new work order in the busiest street (so that the summary moves), then the
+   dashboard job (``linli.dashboard.store.warm``: the summary brought up to date, the overviews opened in the last
+   day computed ahead into the shared cache). Its runs are in the JSON (``live_job``).
+
 Goal (issue 17): the street, district and city dashboards p95 ≤ 200 ms with 10 concurrent clients. Printed as a
 table and written to bench/results/dashboard.json with the machine and its load average.
 """
@@ -24,6 +29,7 @@ import json
 import os
 import random
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -91,6 +97,37 @@ def make_actors(database: str) -> dict:
     return out
 
 
+class LiveJob(threading.Thread):
+    """Every ``every`` seconds: one new order in the street, then the dashboard job (docs/dashboard-overview.md)."""
+
+    def __init__(self, every: float, street_code: str):
+        super().__init__(daemon=True)
+        self.every, self.street_code = every, street_code
+        self.stopped = threading.Event()
+        self.runs: list[dict] = []
+
+    def run(self):
+        from django.db import close_old_connections
+
+        from linli.dashboard import store
+        from linli.places.models import Estate
+        from linli.workorders import services
+
+        estate = Estate.objects.filter(community__parent__code=self.street_code).order_by("pk").first()
+        while not self.stopped.wait(self.every):
+            started = time.perf_counter()
+            services.workorder_create(place=services.resolve_place(estate=estate), channel="resident",
+                                      text="楼道灯坏了（压测）", category="facility")
+            result = store.warm()
+            self.runs.append({**result, "job_s": round(time.perf_counter() - started, 2)})
+            print(f"  live job: {result} in {self.runs[-1]['job_s']} s", flush=True)
+            close_old_connections()
+
+    def stop(self):
+        self.stopped.set()
+        self.join(timeout=120)
+
+
 def targets(actors: dict) -> list[tuple[str, str, str, bool]]:
     street, district, city = actors["bench_dash_street"], actors["bench_dash_district"], actors["bench_dash_city"]
     today = datetime.date.today()
@@ -120,6 +157,8 @@ def main() -> dict:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="use the database if it exists (seeded earlier)")
     parser.add_argument("--rebuild", action="store_true", help="with --reuse: rebuild the summary (timed)")
+    parser.add_argument("--live", type=float, default=0,
+                        help="run the dashboard job (a new order, then the job) every this many seconds meanwhile")
     args = parser.parse_args()
 
     result = {"when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "machine": machine(),
@@ -131,10 +170,16 @@ def main() -> dict:
         result["city"] = {k: actors[k] for k in ("street", "street_orders", "district", "districts")}
         print(f"city: {result['city']}", flush=True)
         server = Server(args.workers, args.database)
+        job = LiveJob(args.live, actors["street"]) if args.live else None
         try:
             random.seed(1)
+            if job is not None:
+                job.start()
             result["pages"] = run_pages(server.port, actors, args, pages=targets, goal_ms=GOAL_P95_MS)
         finally:
+            if job is not None:
+                job.stop()
+                result["live_job"] = job.runs
             server.stop()
     finally:
         if not args.keep:

@@ -23,6 +23,7 @@ MINUTE, HOUR, DAY = 60, 3600, 24 * 3600
 SCHEDULE: dict[str, dict] = {
     "workorders-deadline-sweep": {"task": "linli.workorders.tasks.sweep_deadlines", "period": MINUTE},
     "workorders-daily-summary": {"task": "linli.workorders.tasks.refresh_summary", "period": MINUTE},
+    "dashboard-warm-overviews": {"task": "linli.dashboard.tasks.warm_overviews", "period": MINUTE},
     "notify-requeue-deliveries": {"task": "linli.notify.tasks.requeue_deliveries", "period": MINUTE},
     "assembly-close-due-votes": {"task": "linli.assembly.tasks.close_due_motions", "period": 5 * MINUTE},
     "volunteers-release-wish-claims": {"task": "linli.volunteers.tasks.release_overdue_wish_claims",

@@ -38,7 +38,8 @@ HEALTH_PATH = os.environ.get("LINLI_CHECK_HEALTH_PATH", "/healthz")
 SCHEDULED_JOBS = ("workorders-deadline-sweep", "workorders-daily-summary", "notify-requeue-deliveries",
                   "assembly-close-due-votes", "volunteers-release-wish-claims", "care-overdue-visits",
                   "assembly-contract-renewals", "assembly-committee-term-reports", "dashboard-freeze-assessment",
-                  "facilities-due-inspections", "renovation-emergency-ending")
+                  "facilities-due-inspections", "renovation-emergency-ending",
+                  "dashboard-warm-overviews")
 PROXY_HEADERS = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
 
 

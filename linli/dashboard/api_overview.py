@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from linli.dashboard import selectors as sel
-from linli.workorders import daily
+from linli.dashboard import store
 from linli.workorders.api import StaffOnly
 
 
@@ -37,9 +37,8 @@ class OverviewView(APIView):
             period = sel.parse_period(request.query_params.get("period"))
         except ValueError as exc:
             raise exceptions.ValidationError({"period": [str(exc)]}) from None
-        as_of = daily.as_of()
-        return Response({**sel.as_dict(sel.cached_overview(request.user, area, period)),
-                         "as_of": as_of.isoformat() if as_of else None})
+        figures = store.overview(request.user, area, period, period_text=request.query_params.get("period", ""))
+        return Response({**sel.as_dict(figures), "as_of": figures.as_of.isoformat() if figures.as_of else None})
 
 
 extra_urls = [path("dashboard/", OverviewView.as_view(), name="api-dashboard")]

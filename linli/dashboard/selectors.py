@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -52,10 +52,6 @@ PERCENT = Decimal("0.1")
 # (issue 13) lands; coverage counts every home of the area. Keyed by user and area: what a user sees is theirs.
 backlog_memo = Memo("dashboard backlog", ttl=60, watch=["workorders.WorkOrder"])
 coverage_memo = Memo("dashboard coverage", ttl=300, watch=["places.Estate", "places.Home", "places.Stewardship"])
-# The whole overview of a user's area and period, kept for LINLI_DASHBOARD_MEMO_SECONDS (default 60; 0: never). Its
-# key holds when the summary was last brought up to date, so the work-order figures are never older than the job's
-# last run; the figures of the other apps are at most that many seconds old.
-overview_memo = Memo("dashboard overview", ttl=60)
 
 
 # -- areas and periods --------------------------------------------------------------------------------------------
@@ -189,6 +185,8 @@ class Figures:
     wishes: dict = field(default_factory=dict)
     care: dict = field(default_factory=dict)
     children: list = field(default_factory=list)
+    as_of: datetime.datetime | None = None  # when the daily summary the work-order figures read was brought up to date
+    computed_at: float = 0.0  # time.time() when these figures were computed (linli/dashboard/store.py)
 
 
 MAP_POINTS = 3000  # the estates drawn on the map at most (a city has about 2,500)
@@ -471,7 +469,7 @@ def overview(user, area: Area, period, *, parts=None) -> Figures:
     """Every figure of the overview (``parts``: only these sections, e.g. the wall screen's)."""
     parts = parts or ("orders", "backlog", "hotline", "coverage", "fees", "decisions", "volunteers", "wishes",
                       "care", "children")
-    figures = Figures(area=area, period=period)
+    figures = Figures(area=area, period=period, as_of=daily.as_of(), computed_at=time.time())
     figures.orders = work_orders(area, period)
     if "backlog" in parts:
         figures.backlog = backlog(user, area)
@@ -497,16 +495,6 @@ def overview(user, area: Area, period, *, parts=None) -> Figures:
     if "children" in parts:
         figures.children = children_rows(user, area, period)
     return figures
-
-
-def cached_overview(user, area: Area, period, *, parts=None) -> Figures:
-    """``overview(...)``, kept a minute per process for the same user, area, period and summary run."""
-    seconds = getattr(settings, "LINLI_DASHBOARD_MEMO_SECONDS", 60)
-    if not seconds:
-        return overview(user, area, period, parts=parts)
-    overview_memo.ttl = seconds
-    key = (user.pk, tuple(area.paths), period.key, parts, daily.as_of(), timezone.localdate())
-    return overview_memo.get(key, lambda: overview(user, area, period, parts=parts))
 
 
 def as_dict(figures: Figures) -> dict:

@@ -7,6 +7,17 @@ from celery import shared_task
 from linli.notify.jobs import once_per_period
 
 
+@shared_task(name="linli.dashboard.tasks.warm_overviews")
+@once_per_period
+def warm_overviews():
+    """Every minute: bring the daily summary up to date, then compute again the overviews people opened in the last
+    day whose stored figures are behind it (linli/dashboard/store.py), so that the next opening reads them ready.
+    Safe twice: a second run finds them up to date; at most 40 s and 300 overviews a run."""
+    from linli.dashboard import store
+
+    return store.warm()
+
+
 @shared_task(name="linli.dashboard.tasks.freeze_assessment_scores")
 @once_per_period
 def freeze_assessment_scores():

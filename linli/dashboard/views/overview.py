@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from linli.core.access import staff_required
 from linli.dashboard import selectors as sel
+from linli.dashboard import store
 from linli.people.roles import Role
 from linli.places.models import Division
-from linli.workorders import daily
 from linli.workorders.permissions import rates_divisions
 
 # Who lands on the dashboard after signing in (the others get the link in the top bar).
@@ -159,8 +159,8 @@ def index(request, code=None):
             return redirect("dashboard:company")
     area = _area_or_404(request, code)
     period, error = _period(request)
-    figures = sel.cached_overview(request.user, area, period)
-    return render(request, "dashboard/overview.html", {"as_of": daily.as_of(),
+    figures = store.overview(request.user, area, period, period_text="" if error else request.GET.get("period", ""))
+    return render(request, "dashboard/overview.html", {"as_of": figures.as_of,
         "area": area, "period": period, "error": error, "figures": figures, "charts": charts_for(figures),
         "shortcuts": sel.shortcuts(timezone.localdate()), "breadcrumbs": _breadcrumbs(request, area),
         "downloads": downloads(request.user, area, period),
@@ -171,7 +171,8 @@ def index(request, code=None):
 def wall(request, code=None):
     area = _area_or_404(request, code)
     period, error = _period(request)
-    figures = sel.cached_overview(request.user, area, period, parts=("backlog", "hotline", "children"))
+    figures = store.overview(request.user, area, period, parts=("backlog", "hotline", "children"),
+                             period_text="" if error else request.GET.get("period", ""))
     return render(request, "dashboard/wall.html", {
         "area": area, "period": period, "figures": figures, "charts": charts_for(figures),
         "now": timezone.localtime(),

@@ -88,6 +88,7 @@ def test_every_job_the_apps_had_before_is_in_the_schedule_with_its_period_and_ca
         db, monkeypatch):
     added = {"linli.notify.tasks.requeue_deliveries": 60,
              "linli.workorders.tasks.refresh_summary": 60,  # issue 17: the dashboards' daily summary
+             "linli.dashboard.tasks.warm_overviews": 60,  # issue 17: the overviews people open, computed ahead
              "linli.dashboard.tasks.freeze_assessment_scores": 24 * 3600,  # issue 17: the month-end freeze
              "linli.assembly.tasks.remind_committee_term_reports": 24 * 3600,  # issue 19: Beijing art. 49
              "linli.facilities.tasks.remind_due_inspections": 24 * 3600,  # issue 20: inspections falling due

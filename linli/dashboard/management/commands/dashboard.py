@@ -1,5 +1,7 @@
 """``linli dashboard rebuild [--from DATE]``: rewrite the daily summary the dashboards read (linli/workorders/daily.py)
-from the orders and their events; ``linli dashboard refresh``: what the periodic job does, once."""
+from the orders and their events; ``linli dashboard refresh``: what the periodic job does, once; ``linli dashboard
+warm``: the overview job once (the summary brought up to date, the overviews opened in the last day computed ahead,
+linli/dashboard/store.py)."""
 
 import datetime
 import time
@@ -10,10 +12,10 @@ from linli.workorders import daily
 
 
 class Command(BaseCommand):
-    help = "仪表盘汇总：rebuild 重建（可 --from 日期）；refresh 增量更新一次"
+    help = "仪表盘汇总：rebuild 重建（可 --from 日期）；refresh 增量更新一次；warm 更新汇总并预先计算近一天打开过的总览"
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["rebuild", "refresh"])
+        parser.add_argument("action", choices=["rebuild", "refresh", "warm"])
         parser.add_argument("--from", dest="since", default=None, help="YYYY-MM-DD（默认：第一张工单的日期）")
         parser.add_argument("--until", default=None, help="YYYY-MM-DD（默认：今天）")
 
@@ -21,6 +23,10 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if action == "refresh":
             result = daily.refresh()
+        elif action == "warm":
+            from linli.dashboard import store
+
+            result = store.warm()
         else:
             days = {}
             for name, value in (("from", since), ("until", until)):
