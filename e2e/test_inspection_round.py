@@ -84,6 +84,7 @@ def test_a_property_staff_member_walks_a_round_and_turns_a_broken_pump_into_a_wo
     expect(page.locator("#round-queue-text")).to_have_text("手机上还有 1 条巡检记录等待发送")
     expect(page.locator("#round-queue-here")).to_be_visible()
     expect(page.locator("#visit-form")).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     kept = page.evaluate(KEPT_PHOTOS)
     assert kept == [{"type": "image/jpeg", "width": 1600, "height": 800}]  # shrunk on the phone before it waits
     assert (Visit.objects.count(), WorkOrder.objects.count()) == (0, 0)

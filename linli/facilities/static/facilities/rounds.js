@@ -217,6 +217,7 @@
       var why = problem === "signin" ? say("signin") : problem === "retry" ? say("retry") : "";
       $("round-queue-problem").textContent = why;
       show("round-queue-problem", !!why && items.length > 0);
+      show("round-queue-send", navigator.onLine); // with no network at all the button could do nothing
       var form = $("visit-form");
       var here = form && items.some(function (i) {
         return i.round === form.getAttribute("data-round") && i.checkpoint === form.getAttribute("data-checkpoint");
