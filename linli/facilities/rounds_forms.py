@@ -38,6 +38,9 @@ class VisitForm(forms.Form):
     """One checkpoint's check: the items ticked, fine or not, and for a problem a description and photos."""
 
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # When the phone says the check was made (static/facilities/rounds.js fills it in at "submit"); the service bounds
+    # it (rounds_services.visit_time). Empty without JavaScript: the time the server receives it.
+    made_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
     ticked = forms.TypedMultipleChoiceField(label=_("检查项"), coerce=int, required=False,
                                             widget=forms.CheckboxSelectMultiple)
     ok = forms.TypedChoiceField(label=_("检查结果"), coerce=lambda v: v == "1", widget=forms.RadioSelect,

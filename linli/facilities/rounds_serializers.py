@@ -51,6 +51,9 @@ class InspectionVisitInput(serializers.Serializer):
                                    default=list, max_length=100, help_text="已勾选的检查项序号（从 0 起）")
     ok = serializers.BooleanField(required=False, default=True)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    visited_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None,
+        help_text="检查实际完成的时间（离线保存后补发时用）；服务器取不晚于现在、不早于本次巡检开始的时间，须在本次巡检的周期内")
 
 
 class InspectionFinishInput(serializers.Serializer):

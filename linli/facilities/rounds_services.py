@@ -13,13 +13,18 @@ The rules, each with its source:
   calendar month; one round per route and period. A period that has ended without a finished round is **missed**.
 * **Order.** Checkpoints are walked in their route's order; a checkpoint visited while an earlier one of the route
   is still unvisited is recorded, and flags the round, as **out of order** (it is still recorded: the check counts).
+  "While" is read from the times the visits were made, not from when they reached the server (see Resends).
 * **A problem is a work order in one step** (art. 65 (5): a risk found is dealt with at once): the visit creates a work order (channel 巡查发现, kind 举报) through
   linli.workorders.services with the photos, and at a facility links it (FacilityFault, source patrol) and writes
   the facility's history (FacilityRecord kind patrol, result problem); a facility checked fine gets a
   FacilityRecord (patrol, ok). These are the operation and upkeep records of the shared equipment the provider
   keeps (Beijing art. 71 (2)).
-* **Resends.** Each visit carries a key made by the phone; a visit sent again with the same key (a lost connection)
-  is the same visit, recorded once.
+* **Resends.** Each visit carries a key made for the phone's form; a visit sent again with the same key (a lost
+  connection, a response that never came back) is the same visit, recorded once, with one work order.
+* **Late visits** (issue 20: a round in progress survives a lost connection). A visit kept on the phone keeps the
+  time it was made: the phone's clock, bounded by the server's (not in the future, not before its round began).
+  It counts for the round it was made on, and only if it was made within that round's period; so a period stays
+  missed, or done, as it was walked, and the out-of-order flags follow the times the checkpoints were visited.
 * **Finishing** needs every checkpoint of the route visited; the round is then done for its period.
 """
 
@@ -225,11 +230,42 @@ def round_start(*, route: Route, actor, now: datetime.datetime | None = None) ->
         return Round.objects.create(route=route, period_start=start, started_by=actor, started_at=now)
 
 
+def visit_time(*, round: Round, claimed: datetime.datetime | None, now: datetime.datetime) -> datetime.datetime:
+    """When a visit was made: the time the phone says it was made (a visit kept on the phone through a lost
+    connection arrives late), bounded by what the server knows: never in the future, never before its round began.
+    Without a claimed time, now."""
+    if claimed is None:
+        return now
+    if timezone.is_naive(claimed):
+        claimed = timezone.make_aware(claimed)
+    return min(max(claimed, round.started_at), now)
+
+
+def order_flags(visits, positions: dict[int, int]) -> dict[int, bool]:
+    """Which visits were out of order, read from the times they were made (not the order they reached the server):
+    a visit is out of order when a checkpoint earlier on the route had not been visited by then. ``visits`` are
+    (key, checkpoint id, time); ``positions`` maps each checkpoint of the route to its place on it."""
+    first_at = {}
+    for _key, checkpoint_id, at in visits:
+        first_at[checkpoint_id] = min(at, first_at.get(checkpoint_id, at))
+    flags = {}
+    for key, checkpoint_id, at in visits:
+        mine = positions[checkpoint_id]
+        flags[key] = any(pos < mine and (cp not in first_at or first_at[cp] > at) for cp, pos in positions.items())
+    return flags
+
+
 def visit_record(*, round: Round, checkpoint: Checkpoint, key: str, actor, ticked=(), ok: bool = True,
-                 note: str = "", photos=(), now: datetime.datetime | None = None) -> Visit:
+                 note: str = "", photos=(), visited_at: datetime.datetime | None = None,
+                 now: datetime.datetime | None = None) -> Visit:
     """Record the check of ``checkpoint`` on ``round``; a problem becomes a work order linked to the facility.
 
-    Idempotent on ``key``: the same key again returns the visit already recorded, whatever else it carries."""
+    Idempotent on ``key``: the same key again returns the visit already recorded, whatever else it carries (a phone
+    resending after a lost connection creates no second visit and no second work order).
+
+    ``visited_at`` is when the phone says the check was made (``visit_time`` bounds it); a visit made after its
+    round's period had ended does not count for that period. The out-of-order flags of the round are read from
+    these times, so a visit that arrives late but was made in order clears a flag that its absence had raised."""
     require(perms.can_walk(actor, round.route.estate), _("只有本小区的物业服务人员可以巡检"))
     key = (key or "").strip()
     if not key or len(key) > 64:
@@ -255,32 +291,42 @@ def visit_record(*, round: Round, checkpoint: Checkpoint, key: str, actor, ticke
     if not ok and not note:
         raise ValidationError({"note": _("发现问题时请描述问题")})
     now = now or timezone.now()
+    at = visit_time(round=round, claimed=visited_at, now=now)
+    if timezone.localdate(at) > period_end(round.route.frequency, round.period_start):
+        raise ValidationError({"round": _("这次检查是在本次巡检的周期（%(start)s 起）结束之后做的，不能计入")
+                               % {"start": round.period_start.isoformat()}})
     try:
         with transaction.atomic():
             rnd = Round.objects.select_for_update().get(pk=round.pk)
             if rnd.visits.filter(checkpoint=checkpoint).exists():
                 raise ValidationError({"checkpoint": _("本次巡检已记录过这个检查点")})
-            visited = set(rnd.visits.values_list("checkpoint_id", flat=True))
-            earlier = set(Checkpoint.objects.filter(route_id=rnd.route_id, position__lt=checkpoint.position)
-                          .values_list("pk", flat=True))
-            out_of_order = bool(earlier - visited)
+            positions = dict(Checkpoint.objects.filter(route_id=rnd.route_id).values_list("pk", "position"))
+            earlier = list(rnd.visits.values_list("pk", "checkpoint_id", "visited_at", "out_of_order"))
+            flags = order_flags([(pk, cp, t) for pk, cp, t, _flag in earlier] + [(None, checkpoint.pk, at)],
+                                positions)
             order = None
             if not ok:
-                order = _work_order(checkpoint=checkpoint, note=note, photos=photos, actor=actor, now=now)
+                order = _work_order(checkpoint=checkpoint, note=note, photos=photos, actor=actor, now=now, at=at)
             visit = Visit.objects.create(round=rnd, checkpoint=checkpoint, key=key, ticked=ticked, ok=ok, note=note,
-                                         out_of_order=out_of_order, order=order, visited_by=actor, visited_at=now)
+                                         out_of_order=flags[None], order=order, visited_by=actor, visited_at=at)
+            for flag in (True, False):
+                # The flag is a reading of the times: a late arrival made earlier can change it for visits after it.
+                changed = [pk for pk, _cp, _t, old in earlier if old != flag and flags[pk] == flag]
+                if changed:
+                    Visit.objects.filter(pk__in=changed).update(out_of_order=flag)
             if checkpoint.facility_id:
                 FacilityRecord.objects.create(
                     facility_id=checkpoint.facility_id, kind=FacilityRecord.Kind.PATROL,
-                    done_on=timezone.localdate(now),
+                    done_on=timezone.localdate(at),
                     result=FacilityRecord.Result.OK if ok else FacilityRecord.Result.PROBLEM,
                     note=(note or _("巡检正常：%(route)s") % {"route": rnd.route.name})[:500],
                     recorded_by=actor, recorded_at=now)
                 if order is not None:
                     FacilityFault.objects.create(facility_id=checkpoint.facility_id, order=order,
                                                  source=FacilityFault.Source.PATROL, linked_by=actor, linked_at=now)
-            if out_of_order and not rnd.out_of_order:
-                rnd.out_of_order = True
+            out_of_order = any(flags.values())
+            if out_of_order != rnd.out_of_order:
+                rnd.out_of_order = out_of_order
                 rnd.save(update_fields=["out_of_order"])
             return visit
     except IntegrityError:
@@ -291,13 +337,20 @@ def visit_record(*, round: Round, checkpoint: Checkpoint, key: str, actor, ticke
         return existing
 
 
-def _work_order(*, checkpoint: Checkpoint, note: str, photos, actor, now):
+# A problem that reaches the server this long after it was found says when it was found.
+LATE = datetime.timedelta(minutes=5)
+
+
+def _work_order(*, checkpoint: Checkpoint, note: str, photos, actor, now, at):
     from linli.workorders import services as workorders
 
     place = workorders.resolve_place(building=checkpoint.building) if checkpoint.building_id else \
         workorders.resolve_place(estate=checkpoint.route.estate)
     what = checkpoint.facility.name if checkpoint.facility_id else checkpoint.name
     text = _("巡检发现（%(point)s · %(what)s）：%(note)s") % {"point": checkpoint.name, "what": what, "note": note}
+    if now - at > LATE:
+        # Sent late from the phone's queue: the order is created now, the problem was found then.
+        text += _("（发现于 %(at)s，网络恢复后提交）") % {"at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M")}
     return workorders.workorder_create(channel="patrol", kind="report", text=text, actor=actor, place=place,
                                        photos=photos, contact_name=str(actor), now=now)
 

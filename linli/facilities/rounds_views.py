@@ -7,8 +7,9 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -177,13 +178,64 @@ def round_finish(request, pk):
     return redirect("facilities:rounds_round", pk=rnd.pk)
 
 
+def _round_posted(request, route):
+    """The round a checkpoint's form was made for (its hidden ``round``), else the round of the current period: a
+    visit kept on the phone past midnight still goes to the round it was made on."""
+    posted = request.POST.get("round", "")
+    if request.method == "POST" and posted:
+        return get_visible_or_404(Round.objects.filter(route=route), request.user, pk=posted)
+    return s.current_round(route)
+
+
+def _wants_json(request) -> bool:
+    # rounds.js sends the visits kept on the phone with fetch and reads a JSON answer.
+    return request.method == "POST" and "application/json" in request.headers.get("Accept", "")
+
+
+def _visit_from_phone(request, token):
+    """A visit posted by rounds.js (at once, or later from the phone's queue): JSON in, JSON out, so that the phone
+    knows whether to keep it. ``{"visit", "order", "next"}`` when recorded (or already recorded under its key: the
+    same answer again); ``{"error"}`` with 400/403/404 when refused for good (the phone drops it and says why)."""
+    cp = Checkpoint.objects.visible_to(request.user).select_related("route__estate", "facility", "building") \
+        .filter(token=token).first()
+    if cp is None:
+        return JsonResponse({"error": _("找不到这个检查点，或您已不在本小区巡检")}, status=404)
+    try:
+        rnd = _round_posted(request, cp.route)
+    except Http404:
+        return JsonResponse({"error": _("找不到这次巡检")}, status=404)
+    if not perms.can_walk(request.user, cp.route.estate):
+        return JsonResponse({"error": _("只有本小区的物业服务人员可以巡检")}, status=403)
+    if rnd is None:
+        return JsonResponse({"error": _("本周期的巡检还没有开始。")}, status=400)
+    form = f.VisitForm(request.POST, request.FILES, checkpoint=cp)
+    if not form.is_valid():
+        return JsonResponse({"error": "；".join(str(e) for errors in form.errors.values() for e in errors)},
+                            status=400)
+    data = form.cleaned_data
+    try:
+        visit = s.visit_record(round=rnd, checkpoint=cp, actor=request.user, key=data["key"], ticked=data["ticked"],
+                               ok=data["ok"], note=data["note"], photos=data["photos"], visited_at=data["made_at"])
+    except ValidationError as exc:
+        return JsonResponse({"error": _error_text(exc)}, status=400)
+    code = visit.order.code if visit.order_id else None
+    if request.POST.get("shown") == "1":
+        # Sent from the page the staff member is looking at: the next page says what happened, as the form does.
+        messages.success(request, _("已记录问题并生成工单 %(code)s") % {"code": code} if code
+                         else _("已记录：%(name)s 正常") % {"name": cp.name})
+    return JsonResponse({"visit": visit.pk, "order": code, "checkpoint": cp.name,
+                         "next": reverse("facilities:rounds_round", args=[visit.round_id])})
+
+
 @staff_required
 def checkpoint(request, token):
     """The page behind a checkpoint's QR code: tick the checklist, fine or a problem (description, photo)."""
+    if _wants_json(request):
+        return _visit_from_phone(request, token)
     cp = get_visible_or_404(Checkpoint.objects.select_related("route__estate", "facility", "building"),
                             request.user, token=token)
     route = cp.route
-    rnd = s.current_round(route)
+    rnd = _round_posted(request, route)
     visit = rnd.visits.filter(checkpoint=cp).select_related("order").first() if rnd else None
     can_walk = perms.can_walk(request.user, route.estate) and route.retired_on is None
     form = None
@@ -195,7 +247,7 @@ def checkpoint(request, token):
             try:
                 visit = s.visit_record(round=rnd, checkpoint=cp, actor=request.user, key=data["key"],
                                        ticked=data["ticked"], ok=data["ok"], note=data["note"],
-                                       photos=data["photos"])
+                                       photos=data["photos"], visited_at=data["made_at"])
             except ValidationError as exc:
                 form.add_error(None, _error_text(exc))
             else:
