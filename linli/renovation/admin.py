@@ -2,14 +2,21 @@ from django.contrib import admin
 
 from linli.core.admin import EventAdmin
 
-from .models import Answer, Comment, EmergencyService, Project, ProjectEvent, ProjectFacility
+from .models import Answer, Comment, EmergencyService, Project, ProjectEstate, ProjectEvent, ProjectFacility
+
+
+class ProjectEstateInline(admin.TabularInline):
+    model = ProjectEstate
+    extra = 0
+    raw_id_fields = ("estate", "stewardship", "fee_plan")
 
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ("title", "estate", "stage", "created_at")
     list_filter = ("stage",)
-    raw_id_fields = ("estate", "survey", "stewardship", "fee_plan", "created_by")
+    raw_id_fields = ("estate", "survey", "created_by")
+    inlines = [ProjectEstateInline]
 
 
 @admin.register(ProjectEvent)
@@ -25,8 +32,8 @@ class ProjectFacilityAdmin(admin.ModelAdmin):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ("project", "at")
-    raw_id_fields = ("project", "author")
+    list_display = ("project", "estate", "at")
+    raw_id_fields = ("project", "estate", "author")
 
 
 @admin.register(Answer)

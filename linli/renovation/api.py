@@ -20,13 +20,14 @@ from .models import Comment, EmergencyService, Project
 class ProjectViewSet(ScopedViewSet):
     """老旧小区改造项目: stages in order, comments and answers, the handover (先服务后收费)."""
 
-    queryset = Project.objects.select_related("estate").prefetch_related("comments__answers",
+    queryset = Project.objects.select_related("estate").prefetch_related("estate_rows__estate", "comments__answers",
                                                                          "facility_links__facility")
     serializer_class = serializers.ProjectSerializer
     filterset_class = filters.ProjectFilterSet
     may_conflict = False
 
     def perform_create(self, serializer):
+        """Register a project of one estate or a cluster (``estates``); the admin must cover every estate."""
         serializer.instance = services.project_create(actor=self.request.user, **serializer.validated_data)
 
     def _done(self, project):

@@ -2,15 +2,23 @@
 
 from django_filters import rest_framework as filters
 
-from linli.core.filters import FilterSet
+from linli.core.filters import FilterSet, IdFilter
 
-from .models import EmergencyService, Project
+from .models import EmergencyService, Project, ProjectEstate
 
 
 class ProjectFilterSet(FilterSet):
+    estate = IdFilter(method="filter_estate", label="小区（含包括该小区的片区项目）")
+
     class Meta:
         model = Project
         fields = ["estate", "stage"]
+
+    def filter_estate(self, qs, name, value):
+        """Projects covering the estate: its own and the clusters' that include it."""
+        if value is None:
+            return qs
+        return qs.filter(pk__in=ProjectEstate.objects.filter(estate_id=value).values("project_id"))
 
 
 class EmergencyServiceFilterSet(FilterSet):

@@ -19,7 +19,11 @@ def _providers(user):
 
 
 class ProjectForm(forms.Form):
-    estate = forms.ModelChoiceField(label=_("小区"), queryset=Estate.objects.none())
+    estate = forms.ModelChoiceField(label=_("小区（片区改造时为牵头小区）"), queryset=Estate.objects.none())
+    estates = forms.ModelMultipleChoiceField(
+        label=_("片区改造：同一项目的其他小区"), queryset=Estate.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("几个小区一起改造（同一预算、同一施工单位）时勾选；只改造一个小区时不选"))
     title = forms.CharField(label=_("项目名称"), max_length=150)
     summary = forms.CharField(label=_("改造内容"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     budget = forms.DecimalField(label=_("投资估算（元）"), required=False, min_value=0, decimal_places=2)
@@ -28,6 +32,8 @@ class ProjectForm(forms.Form):
     def __init__(self, *args, estates, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["estate"].queryset = estates
+        self.fields["estates"].queryset = estates.select_related("community").order_by("community__name", "name")
+        self.fields["estates"].label_from_instance = lambda e: f"{e.community.name} {e.name}"
         self.fields["survey"].queryset = Survey.objects.visible_to(user).order_by("-opens_on")
 
 
@@ -54,11 +60,15 @@ class FacilityLinkForm(forms.Form):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = Facility.objects.filter(estate=project.estate).exclude(
-            pk__in=project.facility_links.values("facility_id"))
+        self.fields["facility"].queryset = Facility.objects.filter(estate__in=project.estates.all()).exclude(
+            pk__in=project.facility_links.values("facility_id")).select_related("estate")
+        if project.is_cluster:
+            self.fields["facility"].label_from_instance = lambda f: f"{f.estate.name} · {f.name}"
 
 
 class FacilityCreateForm(forms.Form):
+    estate = forms.ModelChoiceField(label=_("所在小区"), queryset=Estate.objects.none(), required=False,
+                                    help_text=_("设施属于改造范围内的一个小区；不选则为楼栋所在小区或牵头小区"))
     kind = forms.ChoiceField(label=_("类别"), choices=Facility.Kind.choices)
     name = forms.CharField(label=_("名称"), max_length=100)
     building = forms.ModelChoiceField(label=_("楼栋"), queryset=Building.objects.none(), required=False)
@@ -67,7 +77,13 @@ class FacilityCreateForm(forms.Form):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["building"].queryset = Building.objects.filter(estate=project.estate)
+        self.fields["estate"].queryset = project.estates.all()
+        self.fields["building"].queryset = Building.objects.filter(estate__in=project.estates.all()).select_related(
+            "estate")
+        if project.is_cluster:
+            self.fields["building"].label_from_instance = lambda b: f"{b.estate.name} {b.number}"
+        else:
+            del self.fields["estate"]
 
 
 HANDOVER_MODES = [(m.value, m.label) for m in (Stewardship.Mode.MARKET, Stewardship.Mode.CUSTODIAN,
@@ -75,10 +91,14 @@ HANDOVER_MODES = [(m.value, m.label) for m in (Stewardship.Mode.MARKET, Stewards
 
 
 class HandoverForm(forms.Form):
+    estates = forms.ModelMultipleChoiceField(label=_("本次移交的小区"), queryset=Estate.objects.none(),
+                                             widget=forms.CheckboxSelectMultiple)
     mode = forms.ChoiceField(label=_("管理方式"), choices=HANDOVER_MODES)
     provider = forms.ModelChoiceField(label=_("物业服务人"), queryset=Organization.objects.none(), required=False)
-    motion = forms.ModelChoiceField(label=_("业主共同决定（选聘表决）"), queryset=Motion.objects.none(), required=False,
-                                    help_text=_("市场化物业、国有托管、业主自管须依据已通过的选聘表决"))
+    motions = forms.ModelMultipleChoiceField(
+        label=_("业主共同决定（选聘表决）"), queryset=Motion.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("市场化物业、国有托管、业主自管须依据已通过的选聘表决：每个移交的小区各选一项"))
     lead_estate = forms.ModelChoiceField(label=_("套管牵头小区"), queryset=Estate.objects.none(), required=False)
     start = forms.DateField(label=_("接管日期"), widget=DATE)
     contract_no = forms.CharField(label=_("合同编号"), required=False, max_length=60)
@@ -94,10 +114,15 @@ class HandoverForm(forms.Form):
 
     def __init__(self, *args, project, user, **kwargs):
         super().__init__(*args, **kwargs)
+        pending = Estate.objects.filter(pk__in=project.estate_rows.filter(stewardship__isnull=True).values("estate_id"))
+        self.fields["estates"].queryset = pending
+        self.fields["estates"].initial = list(pending.values_list("pk", flat=True))
         self.fields["provider"].queryset = _providers(user)
-        self.fields["motion"].queryset = Motion.objects.filter(
-            estate=project.estate, matter="hire_manager", status=Motion.Status.CLOSED, approved=True)
-        self.fields["lead_estate"].queryset = Estate.objects.visible_to(user).exclude(pk=project.estate_id)
+        self.fields["motions"].queryset = Motion.objects.filter(
+            estate__in=pending, matter="hire_manager", status=Motion.Status.CLOSED, approved=True).select_related(
+            "estate")
+        self.fields["motions"].label_from_instance = lambda m: f"{m.estate.name}：{m.title}"
+        self.fields["lead_estate"].queryset = Estate.objects.visible_to(user).exclude(pk__in=pending)
 
 
 class EmergencyForm(forms.Form):

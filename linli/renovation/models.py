@@ -1,9 +1,12 @@
 """Renovation projects of old estates (老旧小区改造) and emergency property service (应急物业服务).
 
-A project moves through five stages in order (``Project.Stage``); every change is a ``ProjectEvent`` (who, when,
-note), a step back needs a reason. Residents comment on the published plan (``Comment``) and staff answer
-(``Answer``); both are public to the estate's residents with names masked. The handover records the manager (a
-places ``Stewardship``) and a fees ``FeePlan`` with its grace period (先服务后收费, seed 001).
+A project covers one estate or a cluster of them (片区: several small estates renovated together, one budget, one
+contractor): ``Project.estates`` through ``ProjectEstate``, with ``Project.estate`` the lead estate (牵头小区), always
+one of them. It moves through five stages in order (``Project.Stage``); every change is a ``ProjectEvent`` (who,
+when, note), a step back needs a reason. Residents of any of its estates comment on the published plan (``Comment``)
+and staff answer (``Answer``); both are public to those residents with names masked. The handover happens per
+estate: each ``ProjectEstate`` records its manager (a places ``Stewardship``) and a fees ``FeePlan`` with its grace
+period (先服务后收费, seed 001).
 
 An ``EmergencyService`` is the street's appointment of an emergency provider when an estate suddenly has no manager
 (北京市物业管理条例 art. 77): its period and provider are the emergency ``Stewardship`` row (issue 15 keeps the
@@ -30,9 +33,16 @@ def _visible_estates(user, staff_only=False):
 
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Projects of the estates the user sees: the area's staff, the estate's manager, its committee and its
-        residents (the public part: stages, plan, comments with masked names)."""
-        return self.filter(estate__in=_visible_estates(user))
+        """Projects covering at least one estate the user sees: the area's staff, the estate's manager, its committee
+        and its residents (the public part: stages, plan, comments with masked names). Who sees only some of a
+        cluster's estates sees the project; what is per estate (the handover, commenters' names on staff pages) is
+        shown for the estates they see (linli/renovation/views.py)."""
+        return self.filter(pk__in=ProjectEstate.objects.filter(
+            estate__in=_visible_estates(user)).values("project_id"))
+
+    def covering(self, estate):
+        """Projects whose estates include ``estate`` (a project of that estate alone, or of a cluster with it)."""
+        return self.filter(pk__in=ProjectEstate.objects.filter(estate=estate).values("project_id"))
 
 
 class Project(models.Model):
@@ -47,8 +57,11 @@ class Project(models.Model):
 
     ORDER = [Stage.NEEDS, Stage.PLAN, Stage.WORKS, Stage.ACCEPTANCE, Stage.HANDOVER]
 
-    estate = models.ForeignKey(Estate, verbose_name=_("小区"), on_delete=models.PROTECT,
-                               related_name="renovation_projects")
+    estate = models.ForeignKey(Estate, verbose_name=_("牵头小区"), on_delete=models.PROTECT,
+                               related_name="renovation_projects_led",
+                               help_text=_("片区改造时为牵头的小区；也在改造范围之内"))
+    estates = models.ManyToManyField(Estate, verbose_name=_("改造范围（小区）"), through="ProjectEstate",
+                                     related_name="renovation_projects")
     title = models.CharField(_("项目名称"), max_length=150)
     summary = models.TextField(_("改造内容"), blank=True)
     plan = models.TextField(_("改造方案"), blank=True, help_text=_("公示征求意见的方案内容"))
@@ -56,10 +69,6 @@ class Project(models.Model):
     stage = models.CharField(_("阶段"), max_length=16, choices=Stage.choices, default=Stage.NEEDS, db_index=True)
     survey = models.ForeignKey("assembly.Survey", verbose_name=_("需求征询"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")
-    stewardship = models.ForeignKey("places.Stewardship", verbose_name=_("移交后的管理"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
-    fee_plan = models.ForeignKey("fees.FeePlan", verbose_name=_("移交后的收费标准"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
@@ -83,6 +92,38 @@ class Project(models.Model):
         here = self.stage_index
         return [{"value": s.value, "label": s.label, "done": i < here, "current": i == here}
                 for i, s in enumerate(self.ORDER)]
+
+    @property
+    def is_cluster(self) -> bool:
+        """A project over several estates (片区)."""
+        return len(self.estate_rows.all()) > 1
+
+
+class ProjectEstate(models.Model):
+    """An estate a project covers, with its own handover: the manager (a places ``Stewardship``) and the fee plan
+    with its grace period (先服务后收费); empty until that estate is handed over."""
+
+    project = models.ForeignKey(Project, verbose_name=_("改造项目"), on_delete=models.PROTECT,
+                                related_name="estate_rows")
+    estate = models.ForeignKey(Estate, verbose_name=_("小区"), on_delete=models.PROTECT, related_name="+")
+    stewardship = models.ForeignKey("places.Stewardship", verbose_name=_("移交后的管理"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    fee_plan = models.ForeignKey("fees.FeePlan", verbose_name=_("移交后的收费标准"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    handed_over_at = models.DateTimeField(_("移交时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("改造范围内的小区")
+        verbose_name_plural = _("改造范围内的小区")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["project", "estate"], name="renovation_project_estate_once")]
+
+    def __str__(self):
+        return f"{self.project} · {self.estate}"
+
+    @property
+    def handed_over(self) -> bool:
+        return self.stewardship_id is not None
 
 
 class ProjectEvent(Event):
@@ -140,9 +181,12 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Comment(models.Model):
-    """A resident's comment on the published plan; public to the estate's residents with the name masked."""
+    """A resident's comment on the published plan; public to the residents of the project's estates with the name
+    masked. ``estate`` is the commenter's estate in the project (which estate of a cluster speaks)."""
 
     project = models.ForeignKey(Project, verbose_name=_("改造项目"), on_delete=models.PROTECT, related_name="comments")
+    estate = models.ForeignKey(Estate, verbose_name=_("提出人所在小区"), on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提出人"), on_delete=models.PROTECT,
                                related_name="+")
     author_name = models.CharField(_("提出人姓名"), max_length=50, blank=True)

@@ -1,8 +1,11 @@
 """Who may do what with renovation projects and emergency services: plain ``can_*`` functions and ``require``.
 
-* A project is managed (created, moved between stages, answered, handed over) by the admins of the estate's
-  community, street or district (``can_write_estate``); the property company and the owners' committee read.
-* A comment on the published plan is made by a resident of the estate (or a member of its committee).
+* A project is managed (created, moved between stages, answered, handed over) by the admins whose scope covers
+  **every** estate it covers (``can_write_estate`` for each): a community admin for a project of estates of their
+  community, the street for a cluster across its communities. An admin who covers only some of a cluster's estates
+  reads the project but does not move it (one project, one plan, one decision: a partial admin cannot advance the
+  others' estates); the property company and the owners' committee read.
+* A comment on the published plan is made by a resident (or a committee member) of any estate of the project.
 * An emergency service is appointed by the street (北京市物业管理条例 art. 77: 街道办事处、乡镇人民政府), i.e. the
   admins of the estate's street or district, not a community admin.
 """
@@ -20,19 +23,36 @@ def require(ok: bool, message: str | None = None) -> None:
         raise PermissionDenied(message or _("只读角色或范围外不能修改"))
 
 
-def can_manage(user, estate) -> bool:
-    """Create a project, change its stage, answer comments, link facilities, hand it over."""
-    if user is None:
+def can_manage_estates(user, estates) -> bool:
+    """Manage a project over ``estates``: the admins whose scope covers every one of them."""
+    estates = list(estates)
+    if user is None or not estates:
         return False
-    return is_system(user) or scope_for(user).can_write_estate(estate)
-
-
-def can_comment(user, estate) -> bool:
-    """A resident of the estate (or a member of its owners' committee) comments on the published plan."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
+    if is_system(user):
+        return True
     scope = scope_for(user)
-    return estate.pk in scope.resident_estate_ids or scope.sits_on_committee_of(estate)
+    return all(scope.can_write_estate(estate) for estate in estates)
+
+
+def can_manage(user, project) -> bool:
+    """Change a project's stage, answer comments, link facilities, hand it over: its every estate in scope."""
+    return can_manage_estates(user, project.estates.all())
+
+
+def comment_estate(user, project):
+    """The estate of ``project`` from which ``user`` comments (they live there or sit on its committee), or None."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    scope = scope_for(user)
+    for estate in project.estates.order_by("pk"):
+        if estate.pk in scope.resident_estate_ids or scope.sits_on_committee_of(estate):
+            return estate
+    return None
+
+
+def can_comment(user, project) -> bool:
+    """A resident (or owners' committee member) of any estate of the project comments on the published plan."""
+    return comment_estate(user, project) is not None
 
 
 def can_appoint_emergency(user, estate) -> bool:

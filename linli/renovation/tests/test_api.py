@@ -94,7 +94,9 @@ def test_the_handover_through_the_api(world, client_for):
             "fee_rate": "10", "grace_months": 2, "fee_decision": "街道文件"}
     assert post(client_for("auditor"), f"{API}/projects/{p.pk}/handover/", body).status_code == 403
     row = post(client_for("street_admin"), f"{API}/projects/{p.pk}/handover/", body).json()
-    assert row["stage"] == "handover" and row["fee_plan"] and row["stewardship"]
+    handed = row["handovers"][0]
+    assert row["stage"] == "handover" and handed["estate"] == world.estate_b.pk and handed["handed_over"] is True
+    assert handed["fee_plan"] and handed["stewardship"]
 
 
 def test_the_street_appoints_through_the_api_and_the_community_cannot(world, client_for):

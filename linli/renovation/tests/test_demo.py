@@ -1,4 +1,4 @@
-"""The renovation part of `linli demo`: a project with its plan published, comments and an answer; an emergency
+"""The renovation part of `linli demo`: a project over two estates (片区) with its plan published, comments and an answer; an emergency
 service ending in three weeks with its selection case; the pages open for the demo's roles."""
 
 import datetime
@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linli.people.demo import PASSWORD
-from linli.renovation.demo import EMERGENCY_ESTATE, PROJECT
+from linli.renovation.demo import CLUSTER_ESTATES, EMERGENCY_ESTATE, PROJECT, PROJECT_ESTATE
 from linli.renovation.models import EmergencyService, Project
 
 
@@ -37,6 +37,9 @@ def signed_in(username):
 def test_the_demo_has_a_project_in_comments_and_an_emergency_ending_in_three_weeks(demo, db):
     project = Project.objects.get(title=PROJECT)
     assert project.stage == Project.Stage.PLAN
+    assert (project.estate.name, sorted(e.name for e in project.estates.all())) == (
+        PROJECT_ESTATE, sorted(CLUSTER_ESTATES))  # a cluster (片区) of two estates of 锦霞社区
+    assert {e.community.name for e in project.estates.all()} == {"锦霞社区"}
     assert project.comments.count() >= 1 and project.comments.filter(answers__isnull=False).exists()
     assert project.facility_links.count() == 1
     service = EmergencyService.objects.get(estate__name=EMERGENCY_ESTATE)

@@ -152,12 +152,14 @@ def test_the_handover_page_records_the_manager_and_the_plan(world, client_for):
         p = services.project_advance(project=p, actor=world.street_admin, plan="方案")
     motion = passed_hire_motion(world.estate_b, mode="custodian", provider=world.custodian)
     response = client_for("street_admin").post(reverse("renovation:project_handover", args=[p.pk]), {
-        "mode": "custodian", "provider": world.custodian.pk, "motion": motion.pk, "start": "2026-07-01",
+        "estates": [world.estate_b.pk], "mode": "custodian", "provider": world.custodian.pk, "motions": [motion.pk],
+        "start": "2026-07-01",
         "fee_name": "物业服务费", "fee_basis": "per_home", "fee_rate": "10", "grace_months": "3",
         "fee_decision": "街道文件"})
     assert response.status_code == 302
     p.refresh_from_db()
-    assert (p.stage, p.fee_plan.grace_months, p.fee_plan.rate) == ("handover", 3, Decimal("10.00"))
+    plan = p.estate_rows.get().fee_plan
+    assert (p.stage, plan.grace_months, plan.rate) == ("handover", 3, Decimal("10.00"))
 
 
 def test_only_the_street_opens_the_emergency_form(world, client_for):

@@ -199,11 +199,12 @@ def test_the_handover_records_the_manager_on_the_owners_decision_and_the_plan_wi
     world = lived_b
     project = handover(world, project_b(world))
     assert project.stage == Project.Stage.HANDOVER
-    row = project.stewardship
+    handed = project.estate_rows.get()
+    row = handed.stewardship
     assert (row.mode, row.provider, row.start, row.basis_kind) == ("custodian", world.custodian, D(2026, 7, 1),
                                                                    Stewardship.BasisKind.DECISION)
     assert row.basis_ref.startswith("motion:")
-    plan = project.fee_plan
+    plan = handed.fee_plan
     assert (plan.estate, plan.rate, plan.grace_months, plan.effective_from, plan.provider) == (
         world.estate_b, Decimal("10.00"), 2, D(2026, 7, 1), world.custodian)
     assert project.events.get(kind=ProjectEvent.Kind.HANDED_OVER).data["grace_months"] == 2
@@ -235,7 +236,7 @@ def test_the_handover_refuses_a_manager_other_than_the_owners_chose(world):
         handover(world, project, motion=motion)
     assert "provider" in exc.value.message_dict
     project.refresh_from_db()
-    assert (project.stage, project.stewardship) == (Project.Stage.ACCEPTANCE, None)
+    assert (project.stage, project.estate_rows.get().stewardship) == (Project.Stage.ACCEPTANCE, None)
 
 
 def test_the_handover_refuses_without_the_owners_decision(world):
@@ -249,7 +250,8 @@ def test_a_bundled_handover_rests_on_the_streets_arrangement(world):
     project = services.project_handover(
         project=project, actor=world.street_admin, mode="bundled", lead_estate=world.estate_a, provider=None,
         start=D(2026, 7, 1), fee_rate=Decimal("5"), grace_months=3, fee_decision="街道文件")
-    assert (project.stewardship.basis_kind, project.stewardship.provider) == ("street", world.company)
+    row = project.estate_rows.get().stewardship
+    assert (row.basis_kind, row.provider) == ("street", world.company)
 
 
 # -- emergency property service (北京市物业管理条例 art. 77) -------------------------------------------------------------
