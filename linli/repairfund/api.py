@@ -52,9 +52,9 @@ class AccountViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def share(self, request, pk=None):
         account = self.get_object()
-        body = serializers.ShareChangeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
         permissions.require_run(request.user, account.estate)
+        body = serializers.ShareChangeSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         share = account.shares.filter(home=data.pop("home")).first()
         if share is None:

@@ -301,7 +301,7 @@ def application(request, pk):
     return render(request, "repairfund/application.html", {
         "app": app, "estate": estate, "can_run": can_run, "can_draft": permissions.can_draft(request.user, estate),
         "apportionments": app.apportionments.select_related("home__building"), "quotes": app.quotes.all(),
-        "sellers": app.apportionments.filter(seller_amount__gt=0).aggregate(s=Sum("seller_amount"))["s"],
+        "sellers": sum((a.seller_amount for a in app.apportionments.all()), ZERO),
         "seller_paid": app.seller_paid,
         "stages": app.stages.all(), "paid": app.paid,
         "quote_form": QuoteForm(), "vote_form": VoteForm(), "approve_form": ApproveForm(), "accept_form": AcceptForm(),
