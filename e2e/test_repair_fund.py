@@ -62,3 +62,24 @@ def test_the_street_admin_accepts_and_pays_a_stage_on_a_phone(world, live_server
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     app.refresh_from_db()
     assert app.paid == Decimal("1000.00")
+
+
+def test_the_street_admin_changes_the_standard_and_reads_a_sold_public_split_on_a_phone(world, live_server, phone):
+    app = _fund(world)
+    from linli.repairfund.models import Share
+
+    services.share_change(share=Share.objects.get(home=world.home_a1), kind="sold_public", seller="市第二棉纺厂",
+                          seller_deposit=Decimal("6250.00"), reason="房改房", actor=world.street_admin)
+    split = services.application_create(account=app.account, title="屋面", description="屋面", parts="屋面",
+                                        estimate=Decimal("1000.00"), actor=world.street_admin)
+    _sign_in(phone, live_server, "street_admin")
+    phone.goto(f"{live_server.url}/repairfund/estate/{world.estate_a.pk}/")
+    phone.click("text=变更管理方式或交存标准")
+    phone.fill("input[name=rate]", "120")
+    phone.fill("input[name=reason]", "市住建委调整交存标准")
+    phone.click("main button:has-text('提交')")
+    expect(phone.locator("#history")).to_contain_text("100.00 → 120.00")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone.goto(f"{live_server.url}/repairfund/application/{split.pk}/")
+    expect(phone.locator("#seller-total")).to_have_text("282.80")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -388,6 +388,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "AssemblyLevelEnum": "linli.assembly.models.Level",
     "ManagerModeEnum": "linli.assembly.models.MANAGER_MODES",  # a motion's chosen way of management (issue 15)
     "StewardshipModeEnum": "linli.places.models.Stewardship.Mode",
+    "PropertyKindEnum": "linli.repairfund.models.PropertyKind",  # a fund share's kind of property (Beijing art. 86)
 }
 # Request bodies get their own components: read-only fields are left out of them and required text is non-blank
 # (minLength 1), so that what the schema calls valid is what the API accepts.

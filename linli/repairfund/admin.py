@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from linli.core.admin import EventAdmin, ReadOnlyAdmin
 
-from .models import Account, Application, FundEvent, Movement, Stage
+from .models import Account, Application, FundEvent, Movement, SellerCharge, Share, Stage
 
 
 @admin.register(Account)
@@ -30,4 +30,17 @@ class StageAdmin(ReadOnlyAdmin):
     list_display = ["application", "number", "amount", "accepted_at", "paid_at"]
 
 
+@admin.register(Share)
+class ShareAdmin(ReadOnlyAdmin):
+    list_display = ["account", "home", "area", "due", "kind", "seller", "seller_deposit"]
+    list_filter = ["kind"]
+    raw_id_fields = ["home"]
+
+
 admin.site.register(FundEvent, EventAdmin)
+
+
+@admin.register(SellerCharge)
+class SellerChargeAdmin(ReadOnlyAdmin):
+    list_display = ["application", "stage", "home", "seller", "amount", "occurred_on"]
+    raw_id_fields = ["home"]

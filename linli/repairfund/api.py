@@ -7,6 +7,8 @@
 * nothing is replaced or deleted: a movement is append-only and hash-chained.
 """
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -14,13 +16,15 @@ from rest_framework.response import Response
 
 from linli.core.api import ScopedViewSet
 
-from . import filters, serializers, services
+from . import filters, permissions, serializers, services
 from .models import Account, Application, Movement
 
 
 class AccountViewSet(ScopedViewSet):
-    """专项维修资金账户: POST opens an estate's account (one share per home, art. 81); ``public-income`` puts public
-    income into the fund (art. 74); ``first-deposits`` records the first deposits not yet recorded."""
+    """专项维修资金账户: POST opens an estate's account (one share per home, art. 81; ``shares`` names the sold public
+    and non-residential homes); ``public-income`` puts public income into the fund (art. 74); ``first-deposits``
+    records the first deposits not yet recorded; ``change`` changes the holder or rate with a reason (art. 84);
+    ``share`` a home's kind and selling unit (art. 86(2)); ``interest`` posts interest by balance."""
 
     queryset = Account.objects.select_related("estate")
     serializer_class = serializers.AccountSerializer
@@ -28,7 +32,44 @@ class AccountViewSet(ScopedViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
+        data["shares"] = {row["home"].pk: {k: v for k, v in row.items() if k != "home"}
+                          for row in data.pop("shares", [])}
         serializer.instance = services.account_open(actor=self.request.user, **data)
+
+    def _answer(self, account):
+        return Response(self.get_serializer(Account.objects.get(pk=account.pk)).data)
+
+    @extend_schema(request=serializers.AccountChangeSerializer, responses=serializers.AccountSerializer)
+    @action(detail=True, methods=["post"])
+    def change(self, request, pk=None):
+        account = self.get_object()
+        body = serializers.AccountChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.account_change(account=account, actor=request.user, **body.validated_data)
+        return self._answer(account)
+
+    @extend_schema(request=serializers.ShareChangeSerializer, responses=serializers.AccountSerializer)
+    @action(detail=True, methods=["post"])
+    def share(self, request, pk=None):
+        account = self.get_object()
+        permissions.require_run(request.user, account.estate)
+        body = serializers.ShareChangeSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        share = account.shares.filter(home=data.pop("home")).first()
+        if share is None:
+            raise ValidationError({"home": _("该房屋不在本账户")})
+        services.share_change(share=share, actor=request.user, **data)
+        return self._answer(account)
+
+    @extend_schema(request=serializers.InterestSerializer, responses=serializers.AccountSerializer)
+    @action(detail=True, methods=["post"])
+    def interest(self, request, pk=None):
+        account = self.get_object()
+        body = serializers.InterestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.deposit_interest(account=account, actor=request.user, **body.validated_data)
+        return self._answer(account)
 
     @extend_schema(request=serializers.PublicIncomeSerializer, responses=serializers.AccountSerializer)
     @action(detail=True, methods=["post"], url_path="public-income")

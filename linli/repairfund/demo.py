@@ -1,7 +1,9 @@
 """Demo repair fund on the 九宫庙 street: an account for every old estate with its first collection (30 元/m², in
 2020), in 锦霞小区 a use in the past (the 2栋 water pipes: voted, approved, paid in two stages after acceptance) and
 an application for 1栋's roof whose vote of the homes concerned is open now (the demo resident lives in 1栋 and may
-vote). In 锦霞二村 an emergency use (a lift fault) paid and reported, which left the fund under 30% of its first
+vote). In 锦霞小区 three homes of 2栋 are sold public housing (售后公房, 房改房 sold by a former work unit that deposited
+for them), so the 2栋 pipes were split with that unit (Beijing art. 86(2)–(3)); the 2025 interest was posted by
+balance. In 锦霞二村 an emergency use (a lift fault) paid and reported, which left the fund under 30% of its first
 collection: the top-up call is out. Idempotent: nothing is added once 锦霞小区 has an account.
 """
 
@@ -23,6 +25,8 @@ from .models import Account, Application
 SHOWCASE = "锦霞小区"
 RATE = Decimal("30.00")
 OPENED = datetime.date(2020, 1, 1)
+SELLER = "原大渡口区第二机械厂"  # the former work unit that sold 2栋's flats to their tenants (房改房)
+SELLER_DEPOSIT = Decimal("1500.00")
 
 
 def _vote(motion, actor, *, opens, share_for: float, now):
@@ -52,20 +56,27 @@ def load(*, out) -> None:
     now = timezone.now()
     estates = Estate.objects.filter(kind="old", community__parent__code="500104001").order_by("pk")
     accounts = {}
+    buildings = {b.number: b for b in showcase.buildings.all()}
+    pipes = buildings.get("2栋") or next(iter(buildings.values()))
+    sold = {h.pk: {"kind": "sold_public", "seller": SELLER, "seller_deposit": SELLER_DEPOSIT}
+            for h in pipes.homes.order_by("pk")[:3]}
     for estate in estates:
         if not estate.homes.exists():
             continue
         holder = "owners" if services._has_committee(estate) else "city_office"
         account = services.account_open(estate=estate, rate=RATE, holder=holder, actor=admin,
                                          bank_account="" if holder == "city_office" else f"{estate.name}业主大会专户",
-                                         opened_on=OPENED, now=now)
+                                         opened_on=OPENED, now=now, shares=sold if estate == showcase else None)
         services.deposit_first(account=account, actor=admin, occurred_on=OPENED, now=now)
         accounts[estate.name] = account
 
     account = accounts[SHOWCASE]
-    buildings = {b.number: b for b in showcase.buildings.all()}
-    # A use in the past: 2栋's water pipes, voted 70 days ago, paid in two stages after acceptance.
-    pipes = buildings.get("2栋") or next(iter(buildings.values()))
+    # The holder's statement for 2025: 1.35% on the balance, shared by balance.
+    services.deposit_interest(account=account, amount=(account.balance() * Decimal("0.0135")).quantize(Decimal("0.01")),
+                              source="2025年度结息（市住房资金管理部门对账单）", occurred_on=datetime.date(2025, 12, 21),
+                              actor=admin, now=now)
+    # A use in the past: 2栋's water pipes, voted 70 days ago, paid in two stages after acceptance; three of its
+    # homes are sold public housing, whose part is shared with the selling unit by deposits (art. 86(2)–(3)).
     past = now - datetime.timedelta(days=90)
     estimate = _part(account, Decimal("0.25"), pipes.homes.all())
     app = services.application_create(
@@ -118,4 +129,5 @@ def load(*, out) -> None:
         services.stage_pay(stage=stage, actor=admin, occurred_on=timezone.localdate(done), now=done)
         services.emergency_report(application=app, actor=admin, now=done + datetime.timedelta(days=1),
                                   report="电梯曳引机已更换，经特种设备检验机构检验合格，恢复运行。")
-    out(f"专项维修资金：{len(accounts)} 个老旧小区开户，使用申请 3 项（锦霞小区已使用 1 项、表决中 1 项，锦霞二村应急使用 1 项）")
+    out(f"专项维修资金：{len(accounts)} 个老旧小区开户，使用申请 3 项（锦霞小区已使用 1 项、表决中 1 项，锦霞二村应急使用 1 项）"
+        f"；锦霞小区 {len(sold)} 户售后公房、2025年度利息已入账")

@@ -5,11 +5,20 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Account, Emergency
+from linli.core.text import normalize
+
+from .models import Account, Emergency, PropertyKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01")}
+
+
+KINDS = {str(label): value for value, label in PropertyKind.choices}
+
+
+def _label(text: str) -> str:
+    return "".join(normalize(text).split())
 
 
 class AccountForm(forms.Form):
@@ -18,6 +27,58 @@ class AccountForm(forms.Form):
                               min_value=Decimal("0.01"))
     bank_account = forms.CharField(label=_("专用账户"), max_length=100, required=False)
     opened_on = forms.DateField(label=_("建账日期"), widget=DATE, required=False)
+    shares = forms.CharField(
+        label=_("售后公房和非住宅（其余房屋按商品住宅）"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("每行一户：房屋，售后公房，售房单位，售房单位交存金额；或：房屋，非住宅。例如：1栋1单元101，售后公房，"
+                    "市第二棉纺厂，3000.00"))
+
+    def __init__(self, *args, homes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.homes = homes
+
+    def clean_shares(self):
+        """{home id: {"kind", "seller", "seller_deposit"}} from the lines; the home by its name (1栋1单元101)."""
+        homes = {_label(str(h)): h for h in (self.homes if self.homes is not None else [])}
+        shares = {}
+        for n, line in enumerate(self.cleaned_data["shares"].splitlines(), start=1):
+            cells = [c.strip() for c in normalize(line).replace("，", ",").replace("\t", ",").split(",")]
+            if not any(cells):
+                continue
+            home = homes.get(_label(cells[0]))
+            if home is None:
+                raise forms.ValidationError(_("第 %(n)s 行：本小区没有房屋“%(home)s”") % {"n": n, "home": cells[0]})
+            kind = KINDS.get(cells[1] if len(cells) > 1 else "")
+            if kind is None:
+                raise forms.ValidationError(_("第 %(n)s 行：房屋性质请写“售后公房”或“非住宅”") % {"n": n})
+            if kind == PropertyKind.SOLD_PUBLIC:
+                if len(cells) != 4:
+                    raise forms.ValidationError(_("第 %(n)s 行：售后公房请写“房屋，售后公房，售房单位，售房单位交存金额”")
+                                                % {"n": n})
+                shares[home.pk] = {"kind": kind, "seller": cells[2], "seller_deposit": cells[3]}
+            else:
+                shares[home.pk] = {"kind": kind}
+        return shares
+
+
+class AccountChangeForm(forms.Form):
+    holder = forms.ChoiceField(label=_("管理方式"), choices=Account.Holder.choices)
+    rate = forms.DecimalField(label=_("交存标准(元/m²)"), max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
+    bank_account = forms.CharField(label=_("专用账户"), max_length=100, required=False)
+    reason = forms.CharField(label=_("变更原因（例如业主大会决定自行管理）"), max_length=200)
+
+
+class ShareChangeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("房屋性质"), choices=PropertyKind.choices)
+    seller = forms.CharField(label=_("售房单位（仅售后公房）"), max_length=100, required=False)
+    seller_deposit = forms.DecimalField(label=_("售房单位交存金额（仅售后公房）"), max_digits=14, decimal_places=2,
+                                        min_value=Decimal("0"), required=False)
+    reason = forms.CharField(label=_("变更原因"), max_length=200)
+
+
+class InterestForm(forms.Form):
+    amount = forms.DecimalField(label=_("利息金额"), **MONEY)
+    source = forms.CharField(label=_("依据（例如住房资金管理部门2025年度对账单）"), max_length=100)
+    occurred_on = forms.DateField(label=_("入账日期"), widget=DATE, required=False)
 
 
 class PublicIncomeForm(forms.Form):

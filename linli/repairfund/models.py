@@ -68,7 +68,9 @@ class Account(models.Model):
                                   related_name="repair_fund")
     holder = models.CharField(_("管理方式"), max_length=16, choices=Holder.choices, default=Holder.CITY_OFFICE)
     bank_account = models.CharField(_("专用账户"), max_length=100, blank=True)
-    rate = models.DecimalField(_("首期交存标准(元/m²)"), max_digits=10, decimal_places=2)
+    # The standard in force (Beijing art. 83: top-ups "按照届时适用的标准"); the first collection's rate is in the
+    # "opened" event, each home's first deposit in its share's ``due``. Changed only by ``account_change``.
+    rate = models.DecimalField(_("交存标准(元/m²)"), max_digits=10, decimal_places=2)
     first_amount = models.DecimalField(_("首期应筹集金额"), **MONEY)
     opened_on = models.DateField(_("建账日期"))
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("建账人"), on_delete=models.PROTECT,
@@ -109,13 +111,28 @@ class ShareQuerySet(models.QuerySet):
         return self.filter(q)
 
 
+class PropertyKind(models.TextChoices):
+    """A home's kind of property for the apportionment of Beijing art. 86: (一) commercial housing and non-residential
+    property share by floor area; (二) sold public housing (售后公房) shares between its owners and the selling unit."""
+
+    COMMERCIAL = "commercial", _("商品住宅")
+    SOLD_PUBLIC = "sold_public", _("售后公房")
+    NON_RESIDENTIAL = "non_residential", _("非住宅")
+
+
 class Share(models.Model):
-    """A home's part of the fund (分户账): its area and what it should hold; its movements say what it holds."""
+    """A home's part of the fund (分户账): its area and what it should hold; its movements say what it holds. A sold
+    public home (售后公房) also records its selling unit and what that unit deposited for it (Beijing art. 82 para. 2),
+    which weighs the unit's part of a use (art. 86(2)); changed only by ``share_change`` (a recorded event)."""
 
     account = models.ForeignKey(Account, verbose_name=_("账户"), on_delete=models.PROTECT, related_name="shares")
     home = models.ForeignKey("places.Home", verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="+")
     area = models.DecimalField(_("建筑面积(m²)"), max_digits=9, decimal_places=2)
     due = models.DecimalField(_("首期应交"), **MONEY)
+    kind = models.CharField(_("房屋性质"), max_length=16, choices=PropertyKind.choices,
+                            default=PropertyKind.COMMERCIAL)
+    seller = models.CharField(_("售房单位"), max_length=100, blank=True)
+    seller_deposit = models.DecimalField(_("售房单位交存"), default=ZERO, **MONEY)
 
     objects = ShareQuerySet.as_manager()
 
@@ -256,7 +273,12 @@ class Application(models.Model):
 
     @property
     def paid(self) -> Decimal:
-        return -total(self.movements.all())
+        """Paid so far: the owners' parts taken from the shares and the selling units' parts (art. 86(2))."""
+        return -total(self.movements.all()) + self.seller_paid
+
+    @property
+    def seller_paid(self) -> Decimal:
+        return total(self.seller_charges.all())
 
 
 class Quote(models.Model):
@@ -281,13 +303,20 @@ class Quote(models.Model):
 
 
 class Apportionment(models.Model):
-    """A home's part of an application's amount, by floor area (Beijing art. 86), fixed when put to the owners."""
+    """A home's part of an application's amount (Beijing art. 86), fixed when filed: ``amount`` is the home's whole
+    part, ``owner_amount`` what its owner bears (from the home's share) and ``seller_amount`` what the selling unit
+    of a sold public home bears (art. 86(2); payable by that unit, never taken from the owner's share)."""
 
     application = models.ForeignKey(Application, verbose_name=_("使用申请"), on_delete=models.PROTECT,
                                     related_name="apportionments")
     home = models.ForeignKey("places.Home", verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="+")
     area = models.DecimalField(_("建筑面积(m²)"), max_digits=9, decimal_places=2)
     amount = models.DecimalField(_("分摊金额"), **MONEY)
+    kind = models.CharField(_("房屋性质"), max_length=16, choices=PropertyKind.choices,
+                            default=PropertyKind.COMMERCIAL)
+    owner_amount = models.DecimalField(_("业主承担"), default=ZERO, **MONEY)
+    seller = models.CharField(_("售房单位"), max_length=100, blank=True)
+    seller_amount = models.DecimalField(_("售房单位承担"), default=ZERO, **MONEY)
 
     class Meta:
         verbose_name = _("分摊")
@@ -323,6 +352,42 @@ class Stage(models.Model):
 
     def __str__(self):
         return f"{self.application_id}/{self.number}"
+
+
+class SellerChargeQuerySet(AppendOnlyQuerySet):
+    def visible_to(self, user):
+        scope = scope_for(user)
+        q = reader_estates_q(user, "application__account__estate")
+        if scope.home_ids:
+            q |= Q(home_id__in=sorted(scope.home_ids))
+        return self.filter(q)
+
+
+class SellerCharge(AppendOnly):
+    """The selling unit's part of a paid stage for one sold public home (Beijing art. 86(2)): payable by the selling
+    unit from what it deposited, recorded when the stage is paid; the owner's share is not debited by it."""
+
+    application = models.ForeignKey(Application, verbose_name=_("使用申请"), on_delete=models.PROTECT,
+                                    related_name="seller_charges")
+    stage = models.ForeignKey(Stage, verbose_name=_("付款阶段"), on_delete=models.PROTECT,
+                              related_name="seller_charges")
+    home = models.ForeignKey("places.Home", verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="+")
+    seller = models.CharField(_("售房单位"), max_length=100, blank=True)
+    amount = models.DecimalField(_("售房单位承担"), **MONEY)
+    occurred_on = models.DateField(_("发生日期"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记账人"), on_delete=models.PROTECT,
+                                    related_name="+")
+    created_at = models.DateTimeField(_("记账时间"), default=timezone.now)
+
+    objects = SellerChargeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("售房单位承担")
+        verbose_name_plural = _("售房单位承担")
+        ordering = ["application_id", "stage_id", "home_id"]
+
+    def __str__(self):
+        return f"{self.stage} {self.home_id} {self.amount}"
 
 
 class TopUpCall(models.Model):

@@ -7,13 +7,45 @@ from rest_framework import serializers
 from linli.places.models import Building, Estate, Home
 from linli.places.serializers import VisibleRelatedField
 
-from .models import Account, Application, Apportionment, Emergency, Movement, Stage
+from .models import Account, Application, Apportionment, Emergency, Movement, PropertyKind, Stage
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01"), "max_value": Decimal("999999999999.99")}
 
 
+class ShareKindSerializer(serializers.Serializer):
+    """A home that is not commercial housing: sold public housing (售后公房) with its selling unit and what that unit
+    deposited for it (Beijing arts. 82, 86(2)), or non-residential property."""
+
+    home = VisibleRelatedField(queryset=Home.objects.all())
+    kind = serializers.ChoiceField(choices=PropertyKind.choices)
+    seller = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    seller_deposit = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0"),
+                                              max_value=AMOUNT["max_value"], required=False, default=Decimal("0"))
+
+
+class ShareChangeSerializer(ShareKindSerializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class AccountChangeSerializer(serializers.Serializer):
+    """Any of holder, rate, bank_account, with the reason (Beijing art. 84)."""
+
+    holder = serializers.ChoiceField(choices=Account.Holder.choices, required=False)
+    rate = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"), required=False)
+    bank_account = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=200)
+
+
+class InterestSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(**AMOUNT)
+    source = serializers.CharField(max_length=100)
+    occurred_on = serializers.DateField(required=False)
+
+
 class AccountSerializer(serializers.ModelSerializer):
     estate = VisibleRelatedField(queryset=Estate.objects.all())
+    shares = ShareKindSerializer(many=True, write_only=True, required=False,
+                                 help_text="the homes that are not commercial housing (the rest are)")
     holder = serializers.ChoiceField(choices=Account.Holder.choices)
     rate = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
     balance = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
@@ -23,7 +55,7 @@ class AccountSerializer(serializers.ModelSerializer):
     class Meta:
         model = Account
         fields = ["id", "estate", "holder", "bank_account", "rate", "first_amount", "opened_on", "balance",
-                  "top_up_threshold", "top_up_due", "seq", "hash"]
+                  "top_up_threshold", "top_up_due", "seq", "hash", "shares"]
         read_only_fields = ["id", "first_amount", "seq", "hash"]
         extra_kwargs = {"opened_on": {"required": False}}
 
@@ -41,7 +73,7 @@ class PublicIncomeSerializer(serializers.Serializer):
 class ApportionmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Apportionment
-        fields = ["home", "area", "amount"]
+        fields = ["home", "area", "amount", "kind", "owner_amount", "seller", "seller_amount"]
 
 
 class StageSerializer(serializers.ModelSerializer):

@@ -27,7 +27,7 @@ from linli.people.models import Occupancy, Organization, Post, User
 from linli.places.models import Building, Estate, Home
 
 from . import permissions
-from .apportion import CENT, apportion
+from .apportion import CENT, Basis, apportion, apportion_art86, split
 from .models import (
     PUBLIC_INCOME_SHARE,
     ZERO,
@@ -37,7 +37,9 @@ from .models import (
     Emergency,
     FundEvent,
     Movement,
+    PropertyKind,
     Quote,
+    SellerCharge,
     Share,
     Stage,
     TopUpCall,
@@ -63,33 +65,137 @@ def _event(kind: str, *, account: Account, actor, now, application: Application 
 # -- the account ------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def account_open(*, estate: Estate, rate: Decimal, holder: str, actor, bank_account: str = "",
-                 opened_on: datetime.date | None = None, now=None) -> Account:
-    """Open the estate's account with one share per home: each home's first deposit due is its floor area × the
-    rate (Beijing art. 81 para. 1: owners pay the fund in full; 物业管理条例 art. 53). ``holder``: the city's
-    housing-fund office, or the owners' own account where a committee exists (Beijing art. 84)."""
-    now = now or timezone.now()
-    permissions.require_run(actor, estate)
-    if Account.objects.filter(estate=estate).exists():
-        raise ValidationError({"estate": _("该小区已建立专项维修资金账户")})
+def _holder(holder: str, estate: Estate) -> str:
     if holder not in Account.Holder.values:
         raise ValidationError({"holder": _("请选择管理方式")})
     if holder == Account.Holder.OWNERS and not _has_committee(estate):
         # Beijing art. 84 para. 1: without an elected committee the city's office holds the fund.
         raise ValidationError({"holder": _("未选举产生业主委员会的，专项维修资金由市住房资金管理部门代管")})
+    return holder
+
+
+def _share_fields(kind: str, seller: str = "", seller_deposit=ZERO) -> dict:
+    """A home's kind of property and, for sold public housing (售后公房), its selling unit and what that unit
+    deposited for it (Beijing art. 82 para. 2), checked: only a sold public home has a selling unit."""
+    if kind not in PropertyKind.values:
+        raise ValidationError({"kind": _("请选择房屋性质：商品住宅、售后公房或非住宅")})
+    seller = (seller or "").strip()
+    deposit = _money(seller_deposit if seller_deposit not in (None, "") else ZERO, "seller_deposit",
+                     allow_zero=True)
+    if kind != PropertyKind.SOLD_PUBLIC:
+        if seller or deposit:
+            raise ValidationError({"seller": _("只有售后公房有售房单位及其交存的维修资金")})
+        return {"kind": kind, "seller": "", "seller_deposit": ZERO}
+    if deposit and not seller:
+        raise ValidationError({"seller": _("请填写售房单位")})
+    return {"kind": kind, "seller": seller[:100], "seller_deposit": deposit}
+
+
+@transaction.atomic
+def account_open(*, estate: Estate, rate: Decimal, holder: str, actor, bank_account: str = "",
+                 opened_on: datetime.date | None = None, shares: dict | None = None, now=None) -> Account:
+    """Open the estate's account with one share per home: each home's first deposit due is its floor area × the
+    rate (Beijing art. 81 para. 1: owners pay the fund in full; 物业管理条例 art. 53). ``holder``: the city's
+    housing-fund office, or the owners' own account where a committee exists (Beijing art. 84).
+
+    ``shares`` ({home id: {"kind", "seller", "seller_deposit"}}) gives the homes that are not commercial housing:
+    sold public homes (售后公房) with their selling unit and what it deposited for each (art. 82 para. 2), and
+    non-residential property; every other home is commercial housing (商品住宅)."""
+    now = now or timezone.now()
+    permissions.require_run(actor, estate)
+    if Account.objects.filter(estate=estate).exists():
+        raise ValidationError({"estate": _("该小区已建立专项维修资金账户")})
+    holder = _holder(holder, estate)
     rate = _money(rate, "rate")
     homes = list(Home.objects.filter(estate=estate).order_by("pk"))
     if not homes:
         raise ValidationError({"estate": _("本小区没有登记任何房屋")})
+    given = dict(shares or {})
+    unknown = set(given) - {h.pk for h in homes}
+    if unknown:
+        raise ValidationError({"shares": _("房屋须属于本小区")})
+    fields = {pk: _share_fields(**value) for pk, value in given.items()}
     dues = {h.pk: (h.area * rate).quantize(CENT) for h in homes}
     account = Account.objects.create(
         estate=estate, holder=holder, bank_account=bank_account.strip()[:100], rate=rate,
         first_amount=sum(dues.values(), ZERO), opened_on=opened_on or timezone.localdate(now), opened_by=actor)
-    Share.objects.bulk_create([Share(account=account, home=h, area=h.area, due=dues[h.pk]) for h in homes])
+    Share.objects.bulk_create([Share(account=account, home=h, area=h.area, due=dues[h.pk], **fields.get(h.pk, {}))
+                               for h in homes])
+    sold = [f for f in fields.values() if f["kind"] == PropertyKind.SOLD_PUBLIC]
     _event("opened", account=account, actor=actor, now=now, rate=str(rate), holder=holder,
-           first_amount=str(account.first_amount))
+           first_amount=str(account.first_amount), sold_public=len(sold),
+           seller_deposits=str(sum((f["seller_deposit"] for f in sold), ZERO)),
+           non_residential=sum(f["kind"] == PropertyKind.NON_RESIDENTIAL for f in fields.values()))
     return account
+
+
+def _before_after(obj, changes: dict) -> tuple[dict, dict]:
+    before, after = {}, {}
+    for field, value in changes.items():
+        if getattr(obj, field) != value:
+            before[field], after[field] = getattr(obj, field), value
+    as_json = {k: str(v) if isinstance(v, Decimal) else v for k, v in before.items()}
+    return as_json, after
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写变更原因")})
+    return reason[:200]
+
+
+@transaction.atomic
+def account_change(*, account: Account, reason: str, actor, holder: str | None = None, rate=None,
+                   bank_account: str | None = None, now=None) -> Account:
+    """Change who holds the fund or its deposit standard after opening, with the reason (Beijing art. 84 para. 2:
+    with an elected committee the assembly may decide to hold the fund itself, or to entrust it to the city's
+    housing-fund office; art. 83: top-ups are made at the standard then in force). Only those who may open the
+    account change it; an event keeps each field before and after. Refused: no reason, nothing changed, the
+    owners holding it without an elected owners' committee. The first collection and each home's first deposit
+    stay as they were (they measure the 30% of art. 83)."""
+    now = now or timezone.now()
+    permissions.require_run(actor, account.estate)
+    reason = _reason(reason)
+    account = _lock(account)
+    changes = {}
+    if holder is not None and holder != account.holder:
+        changes["holder"] = _holder(holder, account.estate)
+    if rate is not None:
+        changes["rate"] = _money(rate, "rate")
+    if bank_account is not None:
+        changes["bank_account"] = bank_account.strip()[:100]
+    before, after = _before_after(account, changes)
+    if not after:
+        raise ValidationError({"reason": _("没有要变更的内容")})
+    for field, value in after.items():
+        setattr(account, field, value)
+    account.save(update_fields=sorted(after))
+    _event("changed", account=account, actor=actor, now=now, reason=reason, before=before,
+           after={k: str(v) if isinstance(v, Decimal) else v for k, v in after.items()})
+    return account
+
+
+@transaction.atomic
+def share_change(*, share: Share, kind: str, reason: str, actor, seller: str = "", seller_deposit=ZERO,
+                 now=None) -> Share:
+    """Correct or update a home's kind of property, its selling unit and what that unit deposited for it (e.g. the
+    unit's top-up under Beijing art. 82 para. 2), with the reason; an event keeps the values before and after.
+    Applications already filed keep the apportionment fixed when they were filed."""
+    now = now or timezone.now()
+    account = share.account
+    permissions.require_run(actor, account.estate)
+    reason = _reason(reason)
+    share = Share.objects.select_for_update().get(pk=share.pk)
+    before, after = _before_after(share, _share_fields(kind, seller, seller_deposit))
+    if not after:
+        raise ValidationError({"reason": _("没有要变更的内容")})
+    for field, value in after.items():
+        setattr(share, field, value)
+    share.save(update_fields=sorted(after))
+    _event("share_changed", account=account, actor=actor, now=now, home=share.home_id, reason=reason,
+           before=before, after={k: str(v) if isinstance(v, Decimal) else v for k, v in after.items()})
+    return share
 
 
 def _has_committee(estate: Estate) -> bool:
@@ -162,9 +268,11 @@ def deposit_top_up(*, account: Account, home: Home, amount: Decimal, actor, occu
 
 
 def top_up_owed(share: Share) -> Decimal:
-    """What a home should pay to bring its share back to its first deposit (the standard of Beijing art. 83;
-    a change of rate is a new account standard, left out here): zero when it holds at least that."""
-    return max(share.due - share.balance(), ZERO)
+    """What a home should pay to bring its share up to the standard then in force (Beijing art. 83 "按照届时适用的
+    标准补足"): its floor area × the account's current rate, less its balance; zero when it holds at least that.
+    Unless the rate was changed (``account_change``), that is its first deposit."""
+    standard = (share.area * share.account.rate).quantize(CENT)
+    return max(standard - share.balance(), ZERO)
 
 
 @transaction.atomic
@@ -198,6 +306,38 @@ def deposit_public_income(*, account: Account, income: Decimal, amount: Decimal 
                                        occurred_on=on, description=text, actor=actor, now=now)
                              for hid, part in sorted(parts.items()) if part])
     _event("public_income", account=account, actor=actor, now=now, income=str(income), amount=str(amount))
+    _close_call_if_met(account, now)
+    return rows
+
+
+@transaction.atomic
+def deposit_interest(*, account: Account, amount: Decimal, source: str, actor, occurred_on=None,
+                     now=None) -> list[Movement]:
+    """Interest (利息) that the holder credited to the fund, as its statement says, posted to the shares in
+    proportion to each home's balance on the day it was credited, exact to the cent by the largest remainder (ties:
+    the smaller home id). Interest is the fruit of the money (法定孳息, Civil Code art. 321 para. 2) and each home's
+    balance is its own — it goes with the home when sold and returns to the owner when the home is lost (Beijing
+    art. 81 para. 2) — so the interest follows the balances, not the areas; a home whose balance is zero or below
+    earns none. The fund belongs to the owners (Civil Code art. 281; Beijing art. 85), so the interest stays in it.
+    Interest on what a selling unit deposited is that unit's and is not posted here."""
+    now = now or timezone.now()
+    permissions.require_run(actor, account.estate)
+    amount = _money(amount, "amount")
+    if not source.strip():
+        raise ValidationError({"source": _("请填写利息的来源，例如住房资金管理部门的对账单")})
+    account = _lock(account)
+    on = occurred_on or timezone.localdate(now)
+    balances = dict(account.movements.filter(occurred_on__lte=on).values_list("home_id").annotate(s=Sum("amount")))
+    weights = {hid: balances.get(hid) or ZERO for hid in account.shares.values_list("home_id", flat=True)}
+    if not any(w > 0 for w in weights.values()):
+        raise ValidationError({"amount": _("入账日没有余额为正的分户账，利息无法按余额分配")})
+    parts = split(amount, weights)
+    text = _("利息：%(source)s") % {"source": source.strip()}
+    rows = _append(account, [_movement(account, home_id=hid, kind=Movement.Kind.INTEREST, amount=part,
+                                       occurred_on=on, description=text, actor=actor, now=now)
+                             for hid, part in sorted(parts.items()) if part])
+    _event("interest", account=account, actor=actor, now=now, amount=str(amount), source=source.strip()[:200],
+           homes=len(rows))
     _close_call_if_met(account, now)
     return rows
 
@@ -286,12 +426,42 @@ def application_create(*, account: Account, title: str, description: str, parts:
     return app
 
 
+def owner_deposits(account: Account, home_ids: Iterable[int]) -> dict[int, Decimal]:
+    """What each home's owners deposited into the fund (first deposit and top-ups; not the public income or the
+    interest that the share received): the owners' side of Beijing art. 86(2)."""
+    rows = (account.movements.filter(home_id__in=list(home_ids), kind__in=[Movement.Kind.FIRST, Movement.Kind.TOP_UP])
+            .values_list("home_id").annotate(s=Sum("amount")))
+    return {hid: (amount or ZERO).quantize(CENT) for hid, amount in rows}
+
+
 def _apportion(app: Application) -> None:
-    """The application's amount apportioned among its homes by floor area (Beijing art. 86(1), apportion.py)."""
+    """The application's amount apportioned among its homes by Beijing art. 86 (apportion.py): by floor area among
+    commercial and non-residential homes (一); among sold public homes between their owners and the selling units
+    by what each deposited, the owners' part by area (二); by area between the two groups first (三). A home without
+    a share in the account counts as commercial housing."""
     homes = list(app.homes.all())
-    parts = apportion(app.estimate, {h.pk: h.area for h in homes})
-    Apportionment.objects.bulk_create([Apportionment(application=app, home=h, area=h.area, amount=parts[h.pk])
-                                       for h in homes])
+    shares = _shares(app.account, [h.pk for h in homes])
+    deposits = owner_deposits(app.account, [h.pk for h in homes])
+    basis = {}
+    for h in homes:
+        share = shares.get(h.pk)
+        kind = share.kind if share else PropertyKind.COMMERCIAL
+        basis[h.pk] = Basis(area=h.area, kind=kind, owner_deposit=deposits.get(h.pk, ZERO),
+                            seller_deposit=share.seller_deposit if share else ZERO)
+    parts = apportion_art86(app.estimate, basis)
+    Apportionment.objects.bulk_create([
+        Apportionment(application=app, home=h, area=h.area, amount=parts[h.pk].total, kind=basis[h.pk].kind,
+                      owner_amount=parts[h.pk].owner, seller_amount=parts[h.pk].seller,
+                      seller=shares[h.pk].seller if h.pk in shares and parts[h.pk].seller else "")
+        for h in homes])
+
+
+def _apportionment_line(a: Apportionment) -> str:
+    if a.seller_amount:
+        return _("%(home)s（%(kind)s）：%(area)s m²，%(amount)s 元，其中业主 %(owner)s 元、售房单位 %(seller)s 元") % {
+            "home": a.home, "kind": a.get_kind_display(), "area": a.area, "amount": a.amount,
+            "owner": a.owner_amount, "seller": a.seller_amount}
+    return f"{a.home}：{a.area} m²，{a.amount} 元"
 
 
 @transaction.atomic
@@ -331,13 +501,12 @@ def application_to_vote(*, application: Application, opens_at: datetime.datetime
         raise ValidationError(_("紧急使用不经表决，由街道审核"))
     if app.status != Application.Status.DRAFT:
         raise ValidationError(_("只有草拟中的申请可以提交表决"))
-    lines = "\n".join(f"{a.home}：{a.area} m²，{a.amount} 元"
-                      for a in app.apportionments.select_related("home__building"))
+    lines = "\n".join(_apportionment_line(a) for a in app.apportionments.select_related("home__building"))
     motion = motion_create(
         estate=estate, matter="use_repair_fund", title=app.title, opens_at=opens_at, closes_at=closes_at,
         actor=actor, concerned_homes=list(app.homes.all()), now=now,
-        body=_("维修内容：%(what)s\n涉及部位：%(parts)s\n预算：%(estimate)s 元\n按建筑面积分摊（《北京市物业管理条例》"
-               "第八十六条）：\n%(lines)s") % {"what": app.description, "parts": app.parts, "estimate": app.estimate,
+        body=_("维修内容：%(what)s\n涉及部位：%(parts)s\n预算：%(estimate)s 元\n按《北京市物业管理条例》第八十六条分摊：\n"
+               "%(lines)s") % {"what": app.description, "parts": app.parts, "estimate": app.estimate,
                                            "lines": lines})
     app.motion, app.status = motion, Application.Status.VOTING
     app.save(update_fields=["motion", "status"])
@@ -435,12 +604,29 @@ def stage_accept(*, stage: Stage, note: str, actor, now=None) -> Stage:
     return stage
 
 
+def _stage_parts(app: Application, stage: Stage, last: bool) -> dict[tuple[int, int], Decimal]:
+    """Each line's part of ``stage``: {(home id, 0 owner | 1 selling unit): amount}. A stage is split in proportion
+    to the lines of the apportionment (largest remainder; ties: smaller home id, the owner before the unit); the
+    last stage takes each line's remainder, so that over all stages each line pays exactly its apportionment."""
+    lines = {}
+    for a in app.apportionments.all():
+        lines[(a.home_id, 0)] = a.owner_amount
+        lines[(a.home_id, 1)] = a.seller_amount
+    if last:
+        paid = dict(app.movements.values_list("home_id").annotate(s=Sum("amount")))
+        sold = dict(app.seller_charges.values_list("home_id").annotate(s=Sum("amount")))
+        return {(hid, side): amount + (paid.get(hid) or ZERO) if side == 0 else amount - (sold.get(hid) or ZERO)
+                for (hid, side), amount in lines.items()}
+    return split(stage.amount, lines)
+
+
 @transaction.atomic
 def stage_pay(*, stage: Stage, actor, occurred_on=None, now=None) -> list[Movement]:
-    """Release an accepted stage: one use movement per home concerned, its part of the stage by area (art. 86;
-    the last stage takes each home's remaining apportionment, so each home pays exactly its part overall). The
-    fund is used only for its purpose (art. 85) and never below zero; after the payment the top-up check runs
-    (art. 83); the last payment completes the application."""
+    """Release an accepted stage: one use movement per home concerned for its owner's part of the stage (art. 86;
+    the last stage takes each home's remaining apportionment, so each home pays exactly its part overall), and for
+    a sold public home one ``SellerCharge`` for its selling unit's part (art. 86(2)): payable by the unit, not
+    taken from the owner's share. The fund is used only for its purpose (art. 85) and never below zero; after the
+    payment the top-up check runs (art. 83); the last payment completes the application."""
     now = now or timezone.now()
     stage = Stage.objects.select_for_update().select_related("application__account__estate").get(pk=stage.pk)
     app = stage.application
@@ -452,24 +638,26 @@ def stage_pay(*, stage: Stage, actor, occurred_on=None, now=None) -> list[Moveme
     if stage.paid_at:
         raise ValidationError(_("该阶段已支付"))
     account = _lock(app.account)
-    if account.balance() < stage.amount:
-        raise ValidationError(_("维修资金余额不足以支付该阶段"))
-    parts = {a.home_id: a for a in app.apportionments.all()}
     last = not app.stages.filter(number__gt=stage.number).exists()
-    if last:
-        paid = dict(app.movements.values_list("home_id").annotate(s=Sum("amount")))
-        amounts = {hid: a.amount + (paid.get(hid) or ZERO) for hid, a in parts.items()}
-    else:
-        amounts = apportion(stage.amount, {hid: a.area for hid, a in parts.items()})
+    parts = _stage_parts(app, stage, last)
+    owners = {hid: amount for (hid, side), amount in parts.items() if side == 0 and amount}
+    sellers = {hid: amount for (hid, side), amount in parts.items() if side == 1 and amount}
+    if account.balance() < sum(owners.values(), ZERO):
+        raise ValidationError(_("维修资金余额不足以支付该阶段"))
     on = occurred_on or timezone.localdate(now)
     text = _("%(title)s 第%(n)s阶段：%(what)s") % {"title": app.title, "n": stage.number, "what": stage.description}
     rows = _append(account, [_movement(account, home_id=hid, kind=Movement.Kind.USE, amount=-amount, occurred_on=on,
                                        description=text, actor=actor, now=now, application=app, stage=stage)
-                             for hid, amount in sorted(amounts.items()) if amount])
+                             for hid, amount in sorted(owners.items())])
+    names = dict(app.apportionments.values_list("home_id", "seller"))
+    SellerCharge.objects.bulk_create([
+        SellerCharge(application=app, stage=stage, home_id=hid, seller=names.get(hid, ""), amount=amount,
+                     occurred_on=on, recorded_by=actor, created_at=now) for hid, amount in sorted(sellers.items())])
     stage.paid_by, stage.paid_at = actor, now
     stage.save(update_fields=["paid_by", "paid_at"])
     _event("paid", account=account, application=app, actor=actor, now=now, stage=stage.number,
-           amount=str(stage.amount))
+           amount=str(stage.amount), owners=str(sum(owners.values(), ZERO)),
+           sellers=str(sum(sellers.values(), ZERO)))
     if last:
         app.status = Application.Status.DONE
         app.save(update_fields=["status"])
@@ -477,6 +665,16 @@ def stage_pay(*, stage: Stage, actor, occurred_on=None, now=None) -> list[Moveme
             _publish_statement(app, actor, now)
     check_top_up(account=account, actor=actor, now=now)
     return rows
+
+
+def _seller_line(app: Application) -> str:
+    """The selling units' part of a use in its public statement (Beijing art. 86(2)), by unit: empty when none."""
+    rows = app.seller_charges.values_list("seller").annotate(s=Sum("amount")).order_by("seller")
+    if not rows:
+        return ""
+    units = "、".join(f"{seller or _('售房单位')} {amount.quantize(CENT)} 元" for seller, amount in rows)
+    return "\n" + _("其中售后公房的售房单位承担（由售房单位支付，不从业主分户账扣除，《北京市物业管理条例》第八十六条第二项）："
+                     "%(units)s；业主分摊 %(owners)s 元。") % {"units": units, "owners": -total(app.movements.all())}
 
 
 def _publish_statement(app: Application, actor, now) -> None:
@@ -488,7 +686,7 @@ def _publish_statement(app: Application, actor, now) -> None:
         title=_("专项维修资金使用情况公示：%(title)s") % {"title": app.title},
         body=_("维修内容：%(what)s\n涉及部位：%(parts)s\n支出合计：%(amount)s 元，涉及 %(homes)s 户，按建筑面积分摊。\n"
                "%(stages)s") % {"what": app.description, "parts": app.parts, "amount": app.estimate,
-                                "homes": app.apportionments.count(), "stages": stages},
+                                "homes": app.apportionments.count(), "stages": stages} + _seller_line(app),
         scope=Notice.Scope.ESTATE, estate=app.account.estate, posted_on=today,
         ends_on=today + datetime.timedelta(days=Notice.DEFAULT_PERIOD_DAYS), actor=actor, now=now)
 
@@ -512,7 +710,8 @@ def emergency_report(*, application: Application, report: str, actor, now=None) 
     today = timezone.localdate(now)
     notice_post(title=_("紧急使用专项维修资金情况报告：%(title)s") % {"title": app.title},
                 body=_("%(report)s\n支出合计：%(amount)s 元，涉及 %(homes)s 户，按建筑面积分摊。") % {
-                    "report": app.report, "amount": app.estimate, "homes": app.apportionments.count()},
+                    "report": app.report, "amount": app.estimate, "homes": app.apportionments.count()}
+                + _seller_line(app),
                 scope=Notice.Scope.ESTATE, estate=app.account.estate, posted_on=today,
                 ends_on=today + datetime.timedelta(days=Notice.DEFAULT_PERIOD_DAYS), actor=actor, now=now)
     _event("reported", account=app.account, application=app, actor=actor, now=now)
@@ -540,18 +739,22 @@ def quarter_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 
 def quarterly_account(account: Account, quarters: int = 4, today: datetime.date | None = None) -> list[dict]:
-    """The public account by quarter (Beijing art. 84 para. 3: published every quarter): opening balance, deposits,
-    uses, closing balance; newest first. Totals only: no home, no person."""
+    """The public account by quarter (Beijing art. 84 para. 3: published every quarter): opening balance, deposits
+    (the owners', public income), interest, uses, closing balance, and the selling units' part of the uses paid by
+    them outside the account (art. 86(2)); newest first. Totals only: no home, no person."""
     today = today or timezone.localdate()
     start, end = quarter_of(today)
     rows = []
     for _i in range(quarters):
         before = total(account.movements.filter(occurred_on__lt=start))
         inside = account.movements.filter(occurred_on__gte=start, occurred_on__lte=end)
-        deposits = total(inside.filter(amount__gt=0))
+        interest = total(inside.filter(kind=Movement.Kind.INTEREST))
+        deposits = total(inside.filter(amount__gt=0)) - interest
         uses = -total(inside.filter(amount__lt=0))
-        rows.append({"start": start, "end": end, "opening": before, "deposits": deposits, "uses": uses,
-                     "closing": before + deposits - uses})
+        sellers = total(SellerCharge.objects.filter(application__account=account, occurred_on__gte=start,
+                                                    occurred_on__lte=end))
+        rows.append({"start": start, "end": end, "opening": before, "deposits": deposits, "interest": interest,
+                     "uses": uses, "closing": before + deposits + interest - uses, "sellers": sellers})
         end = start - datetime.timedelta(days=1)
         start = quarter_of(end)[0]
     return rows

@@ -20,16 +20,19 @@ from . import permissions, services
 from .apportion import CENT
 from .forms import (
     AcceptForm,
+    AccountChangeForm,
     AccountForm,
     ApplicationForm,
     ApproveForm,
+    InterestForm,
     PublicIncomeForm,
     QuoteForm,
     ReportForm,
+    ShareChangeForm,
     TopUpForm,
     VoteForm,
 )
-from .models import ZERO, Account, Application, Movement, Quote, Share, Stage
+from .models import ZERO, Account, Application, Movement, Quote, SellerCharge, Share, Stage, total
 
 
 def _errors(form, exc: ValidationError) -> None:
@@ -83,7 +86,8 @@ def estate(request, pk):
     shares = [(s, (balances.get(s.home_id) or ZERO).quantize(CENT)) for s in account.shares.select_related("home__building")]
     return render(request, "repairfund/account.html", {
         "estate": estate, "account": account, "balance": balance, "low": account.is_low(balance),
-        "shares": shares, "applications": account.applications.all(),
+        "shares": shares, "applications": account.applications.all(), "history": _history(account),
+        "sold_public": any(s.kind == "sold_public" for s, _b in shares), "interest_form": InterestForm(),
         "movements": account.movements.select_related("home__building").order_by("-seq")[:30],
         "calls": account.calls.all()[:5], "can_run": can_run, "can_draft": permissions.can_draft(user, estate),
         "public_income_form": PublicIncomeForm(), "top_up_form": TopUpForm(homes=Home.objects.filter(estate=estate)),
@@ -92,12 +96,33 @@ def estate(request, pk):
     })
 
 
+def _history(account: Account) -> list[dict]:
+    """The account's changes after opening (holder, rate, bank account; a home's kind or selling unit): who, when,
+    why, each field before and after (FundEvent "changed" and "share_changed")."""
+    labels = {"holder": _("管理方式"), "rate": _("交存标准(元/m²)"), "bank_account": _("专用账户"),
+              "kind": _("房屋性质"), "seller": _("售房单位"), "seller_deposit": _("售房单位交存")}
+    holders = dict(Account.Holder.choices)
+    kinds = dict(Share._meta.get_field("kind").choices)
+    homes = {h.pk: h for h in Home.objects.filter(estate_id=account.estate_id).select_related("building")}
+
+    def shown(field, value):
+        return str(holders.get(value, kinds.get(value, value))) if field in ("holder", "kind") else (value or "—")
+
+    rows = []
+    for event in account.events.filter(kind__in=["changed", "share_changed"]).select_related("actor"):
+        before, after = event.data.get("before", {}), event.data.get("after", {})
+        rows.append({"at": event.at, "actor": event.actor, "reason": event.data.get("reason", ""),
+                     "home": homes.get(event.data.get("home")),
+                     "changes": [(labels.get(f, f), shown(f, before.get(f)), shown(f, after[f])) for f in after]})
+    return rows
+
+
 @member_required
 def account_open(request, pk):
     estate = _estate(request.user, pk)
     if not permissions.can_run(request.user, estate):
         raise PermissionDenied(_("只有街道或区级管理员可以管理该小区的专项维修资金"))
-    form = AccountForm(request.POST or None)
+    form = AccountForm(request.POST or None, homes=Home.objects.filter(estate=estate).select_related("building"))
     if request.method == "POST" and form.is_valid():
         try:
             services.account_open(estate=estate, actor=request.user, **form.cleaned_data)
@@ -108,6 +133,57 @@ def account_open(request, pk):
             return redirect("repairfund:estate", pk=estate.pk)
     return render(request, "repairfund/form.html", {"form": form, "title": _("建立专项维修资金账户：%(estate)s") % {
         "estate": estate}, "back": estate})
+
+
+@member_required
+def account_change(request, pk):
+    """Change who holds the fund, its deposit standard or its bank account after opening, with the reason (Beijing
+    art. 84): the street or district admin, as for opening it."""
+    account = _account_of(request, pk)
+    if not permissions.can_run(request.user, account.estate):
+        raise PermissionDenied(_("只有街道或区级管理员可以管理该小区的专项维修资金"))
+    form = AccountChangeForm(request.POST or None, initial={"holder": account.holder, "rate": account.rate,
+                                                            "bank_account": account.bank_account})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_change(account=account, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("已变更，变更前后的内容记入账户的变更记录"))
+            return redirect("repairfund:estate", pk=account.estate_id)
+    return render(request, "repairfund/form.html", {
+        "form": form, "back": account.estate, "title": _("变更管理方式或交存标准：%(estate)s") % {"estate": account.estate},
+        "intro": _("未选举产生业主委员会的，由市住房资金管理部门代管；选举产生业主委员会的，业主大会可以决定自行管理或者"
+                   "委托代管（《北京市物业管理条例》第八十四条）。首期筹集金额和各户首期应交不变。")})
+
+
+@member_required
+def share_change(request, pk):
+    """Set or correct a home's kind of property and, for sold public housing, its selling unit and the unit's
+    deposit (Beijing arts. 82, 86), with the reason: the street or district admin."""
+    home = get_object_or_404(Home.objects.select_related("building", "estate"), pk=pk)
+    if not permissions.can_read(request.user, home.estate):
+        raise Http404
+    share = get_object_or_404(Share.objects.select_related("account__estate"), home=home)
+    if not permissions.can_run(request.user, home.estate):
+        raise PermissionDenied(_("只有街道或区级管理员可以管理该小区的专项维修资金"))
+    form = ShareChangeForm(request.POST or None, initial={"kind": share.kind, "seller": share.seller,
+                                                          "seller_deposit": share.seller_deposit})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["seller_deposit"] = data["seller_deposit"] if data["seller_deposit"] is not None else ZERO
+        try:
+            services.share_change(share=share, actor=request.user, **data)
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("已变更，变更前后的内容记入账户的变更记录"))
+            return redirect("repairfund:home", pk=home.pk)
+    return render(request, "repairfund/form.html", {
+        "form": form, "back": home.estate, "title": _("房屋性质与售房单位：%(home)s") % {"home": home},
+        "intro": _("售后公房之间的维修费用，由相关业主和售房单位按照所交存专项维修资金的比例分摊（《北京市物业管理条例》"
+                   "第八十六条第二项）。已提出的使用申请按提出时的分摊不变。")})
 
 
 def _account_of(request, pk) -> Account:
@@ -155,6 +231,14 @@ def _account_step(request, account: Account, form, service, done: str):
     return redirect("repairfund:estate", pk=account.estate_id)
 
 
+@require_POST
+@member_required
+def interest(request, pk):
+    account = _account_of(request, pk)
+    return _account_step(request, account, InterestForm(request.POST), services.deposit_interest,
+                         _("已记录利息，按各户余额分配"))
+
+
 @member_required
 def public(request, pk):
     """The estate's public account (Beijing art. 84 para. 3, every quarter): totals and uses, no personal data."""
@@ -182,8 +266,11 @@ def home(request, pk):
     share = Share.objects.filter(home=home).select_related("account").first()
     context = {"home": home, "share": share}
     if share is not None:
-        context.update({"movements": Movement.objects.filter(account=share.account, home=home).order_by("seq"),
-                        "balance": share.balance(), "owed": services.top_up_owed(share)})
+        movements = Movement.objects.filter(account=share.account, home=home).order_by("seq")
+        context.update({"movements": movements, "balance": share.balance(), "owed": services.top_up_owed(share),
+                        "interest": total(movements.filter(kind=Movement.Kind.INTEREST)),
+                        "seller_charges": SellerCharge.objects.filter(home=home).select_related("application", "stage"),
+                        "can_run": permissions.can_run(request.user, home.estate)})
     return render(request, "repairfund/home.html", context)
 
 
@@ -214,6 +301,8 @@ def application(request, pk):
     return render(request, "repairfund/application.html", {
         "app": app, "estate": estate, "can_run": can_run, "can_draft": permissions.can_draft(request.user, estate),
         "apportionments": app.apportionments.select_related("home__building"), "quotes": app.quotes.all(),
+        "sellers": sum((a.seller_amount for a in app.apportionments.all()), ZERO),
+        "seller_paid": app.seller_paid,
         "stages": app.stages.all(), "paid": app.paid,
         "quote_form": QuoteForm(), "vote_form": VoteForm(), "approve_form": ApproveForm(), "accept_form": AcceptForm(),
         "report_form": ReportForm(),

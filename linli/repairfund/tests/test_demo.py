@@ -7,7 +7,7 @@ from django.db import transaction
 from linli.people.demo import load as people_demo
 from linli.places.models import Estate
 from linli.repairfund import demo, services
-from linli.repairfund.models import Account, Application, TopUpCall
+from linli.repairfund.models import Account, Application, Movement, SellerCharge, Share, TopUpCall
 
 
 @pytest.fixture(scope="module")
@@ -35,4 +35,10 @@ def test_the_demo_has_an_account_per_old_estate_and_the_three_applications(stree
         voting.homes.values_list("pk", flat=True))
     assert voting.motion.electors.count() <= voting.homes.count()
     assert TopUpCall.objects.filter(account__estate__name="锦霞二村", closed_at__isnull=True).count() == 1
+    assert street[-1].endswith("锦霞小区 3 户售后公房、2025年度利息已入账")
+    assert Share.objects.filter(kind="sold_public", seller_deposit=demo.SELLER_DEPOSIT).count() == 3
+    pipes = Application.objects.get(title="更换2栋老化供水管")
+    assert pipes.seller_paid == sum(a.seller_amount for a in pipes.apportionments.all()) > 0
+    assert pipes.paid == pipes.estimate and SellerCharge.objects.filter(application=pipes).exists()
+    assert Movement.objects.filter(kind="interest", account__estate__name="锦霞小区").count() > 0
     assert services.verify() == []
