@@ -36,8 +36,8 @@ from linli.core.memo import Memo
 from linli.fees import selectors as fees
 from linli.fees.permissions import reads_fees
 from linli.people.scopes import scope_for
-from linli.places.models import Division, Estate, Home, Stewardship
-from linli.places.selectors import coverage
+from linli.places.models import Division, Estate, Stewardship
+from linli.places.selectors import coverage, homes_per_estate
 from linli.triage.labels import category_label
 from linli.volunteers.models import Participation, PointsEntry, Wish
 from linli.workorders import daily
@@ -287,8 +287,11 @@ def hotline_per_homes(user, area: Area, period, hotline_by_estate: dict, *, limi
     the same number of days before and after its last change of manager (Stewardship) when one falls in the year."""
     counts = {int(k): n for k, n in hotline_by_estate.items() if n}
     estates = {e.pk: e for e in area.estates(user).filter(pk__in=list(counts)).select_related("community")}
-    homes = dict(Home.objects.filter(estate_id__in=list(estates)).order_by().values_list("estate_id")
-                 .annotate(n=Count("pk")))
+    # Homes per estate from the registry's count per area (memoised a minute per process and shared with the
+    # coverage figures: one count of the area's homes per overview, not two).
+    homes: dict[int, int] = {}
+    for path in area.paths:
+        homes.update(homes_per_estate(path))
     rows = []
     for pk, n in counts.items():
         if pk not in estates or not homes.get(pk):
