@@ -29,6 +29,7 @@ class AccountForm(forms.Form):
     opened_on = forms.DateField(label=_("建账日期"), widget=DATE, required=False)
     shares = forms.CharField(
         label=_("售后公房和非住宅（其余房屋按商品住宅）"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=200_000,  # a line per home: some 5,000 homes
         help_text=_("每行一户：房屋，售后公房，售房单位，售房单位交存金额；或：房屋，非住宅。例如：1栋1单元101，售后公房，"
                     "市第二棉纺厂，3000.00"))
 

@@ -88,7 +88,9 @@ def _share_fields(kind: str, seller: str = "", seller_deposit=ZERO) -> dict:
         return {"kind": kind, "seller": "", "seller_deposit": ZERO}
     if deposit and not seller:
         raise ValidationError({"seller": _("请填写售房单位")})
-    return {"kind": kind, "seller": seller[:100], "seller_deposit": deposit}
+    if len(seller) > 100:  # refused, not cut: a truncated name would no longer name the unit that owes
+        raise ValidationError({"seller": _("售房单位名称最多100字")})
+    return {"kind": kind, "seller": seller, "seller_deposit": deposit}
 
 
 @transaction.atomic

@@ -135,6 +135,15 @@ def test_opening_refuses_a_seller_for_a_commercial_home_and_a_home_of_another_es
     assert Account.objects.count() == 0
 
 
+def test_opening_refuses_a_seller_name_too_long_rather_than_cutting_it(world):
+    with pytest.raises(ValidationError) as refused:
+        services.account_open(estate=world.estate_a, rate=D("30"), holder="city_office", actor=world.street_admin,
+                              shares={world.home_a1.pk: {"kind": "sold_public", "seller": "厂" * 101,
+                                                         "seller_deposit": "1"}})
+    assert list(refused.value.message_dict) == ["seller"]
+    assert Account.objects.count() == 0
+
+
 def test_an_application_of_sold_public_homes_splits_with_the_seller_and_pays_the_owners_part_only(old):
     """Owners deposited 3 × 999.90 = 2 999.70, the seller 4 000.00: of 1 000.00 the owners bear 428.55 and the seller
     571.45; over two stages each line pays exactly its part; the shares lose only the owners' part."""
