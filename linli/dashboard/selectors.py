@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import time
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
@@ -186,7 +185,6 @@ class Figures:
     care: dict = field(default_factory=dict)
     children: list = field(default_factory=list)
     as_of: datetime.datetime | None = None  # when the daily summary the work-order figures read was brought up to date
-    computed_at: float = 0.0  # time.time() when these figures were computed (linli/dashboard/store.py)
 
 
 MAP_POINTS = 3000  # the estates drawn on the map at most (a city has about 2,500)
@@ -472,7 +470,7 @@ def overview(user, area: Area, period, *, parts=None) -> Figures:
     """Every figure of the overview (``parts``: only these sections, e.g. the wall screen's)."""
     parts = parts or ("orders", "backlog", "hotline", "coverage", "fees", "decisions", "volunteers", "wishes",
                       "care", "children")
-    figures = Figures(area=area, period=period, as_of=daily.as_of(), computed_at=time.time())
+    figures = Figures(area=area, period=period, as_of=daily.as_of())
     figures.orders = work_orders(area, period)
     if "backlog" in parts:
         figures.backlog = backlog(user, area)

@@ -53,12 +53,13 @@ def _key(user_pk: int, area: sel.Area, period_key: str, parts: str, day: datetim
     return "dashboard:overview:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
-def fresh(figures: sel.Figures | None, as_of: datetime.datetime | None, *, now: float | None = None,
-          keep: float = KEEP) -> bool:
-    """Stored figures may be served: no more than the allowed lag behind the summary, and not too old."""
-    if figures is None:
+def fresh(stored: tuple[float, sel.Figures] | None, as_of: datetime.datetime | None) -> bool:
+    """Stored (time computed, figures) may be served: no more than the allowed lag behind the summary, and not
+    older than KEEP."""
+    if stored is None:
         return False
-    if (now if now is not None else time.time()) - figures.computed_at > keep:
+    computed_at, figures = stored
+    if time.time() - computed_at > KEEP:
         return False
     if as_of is None or figures.as_of == as_of:
         return True
@@ -76,9 +77,9 @@ def overview(user, area: sel.Area, period, *, parts=None, period_text: str = "")
     key = _key(user.pk, area, period.key, parts_text(parts), timezone.localdate())
     stored = cache.get(key)
     if fresh(stored, daily.as_of()):
-        return stored
+        return stored[1]
     figures = sel.overview(user, area, period, parts=parts)
-    cache.set(key, figures, KEEP)
+    cache.set(key, (time.time(), figures), KEEP)
     return figures
 
 
@@ -123,7 +124,7 @@ def warm(*, now: datetime.datetime | None = None, limit: int = WARM_LIMIT, budge
         parts = tuple(visit.parts.split(",")) if visit.parts else None
         key = _key(user.pk, area, period.key, visit.parts, timezone.localdate(now))
         stored = cache.get(key)
-        if stored is not None and stored.as_of == as_of and time.time() - stored.computed_at < REFRESH:
+        if stored is not None and stored[1].as_of == as_of and time.time() - stored[0] < REFRESH:
             skipped += 1
             continue
         try:
@@ -131,7 +132,7 @@ def warm(*, now: datetime.datetime | None = None, limit: int = WARM_LIMIT, budge
         except Exception:  # one user's overview must not stop the others'
             log.exception("dashboard: overview of visit %s failed", visit.pk)
             continue
-        cache.set(key, figures, KEEP)
+        cache.set(key, (time.time(), figures), KEEP)
         computed += 1
     return {"computed": computed, "ready": skipped, "dropped": dropped,
             "seconds": round(time.monotonic() - started, 2)}
