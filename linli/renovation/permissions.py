@@ -36,7 +36,7 @@ def can_manage_estates(user, estates) -> bool:
 
 def can_manage(user, project) -> bool:
     """Change a project's stage, answer comments, link facilities, hand it over: its every estate in scope."""
-    return can_manage_estates(user, project.estates.all())
+    return can_manage_estates(user, project.estates.select_related("community"))  # one query, not one per estate
 
 
 def comment_estate(user, project):
