@@ -217,6 +217,14 @@ class History:
     # -- writing -------------------------------------------------------------------------------------------
 
     def write(self, *, out) -> None:
+        months = self.generate()
+        self._save()
+        overdue = sum(1 for o in self.orders if o.overdue)
+        out(f"工单历史：近 {len(months)} 个月 {len(self.orders):,} 件工单（{sum(map(len, self.events)):,} 条记录，"
+            f"超期 {overdue} 件），{TAKEOVER_ESTATE} 接管前后的 12345 投诉见总览。")
+
+    def generate(self) -> list[tuple[datetime.datetime, datetime.datetime]]:
+        """Make the orders and their events in memory (`self.orders`, `self.events`); returns the months."""
         months = self._months()
         serial = 0
         for first, last in months:
@@ -226,10 +234,7 @@ class History:
                     serial += 1
                     self._order(estate, topic, lo, hi, serial, hotline=hotline)
         self._repeats()
-        self._save()
-        overdue = sum(1 for o in self.orders if o.overdue)
-        out(f"工单历史：近 {len(months)} 个月 {len(self.orders):,} 件工单（{sum(map(len, self.events)):,} 条记录，"
-            f"超期 {overdue} 件），{TAKEOVER_ESTATE} 接管前后的 12345 投诉见总览。")
+        return months
 
     def _months(self) -> list[tuple[datetime.datetime, datetime.datetime]]:
         """(start, end) of the twelve full months before this one and of this month up to now, local time."""
@@ -494,7 +499,8 @@ class History:
                 org, reason = _route(repeat, mode, provider)
                 if org is not None:
                     self._dispatch(repeat, events, org, t, reason)
-                t += datetime.timedelta(minutes=rng.randint(20, 300))
+                # never after now: a repeat asked three hours ago is merged before now, not later today
+                t = min(t + datetime.timedelta(minutes=rng.randint(20, 300)), self.now - 5 * MIN)
                 self._go(repeat, events, "merge", Status.MERGED, self.users["street_admin"], t,
                          note="合并到 {code}", data={"into": original, "into_code": original})
                 repeat.duplicate_of = original

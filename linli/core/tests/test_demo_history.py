@@ -280,3 +280,24 @@ def test_loading_the_history_again_adds_nothing(demo, db):
     # The dashboard's step (last) rebuilds the daily summary from the same orders and finds every month frozen.
     assert lines[0] == "工单历史数据已存在，未做修改。" and lines[-1] == "考核演示：已计算并冻结 （均已冻结）。"
     assert [m.objects.count() for m in models] == before
+
+
+@pytest.mark.parametrize("moment", [
+    # the moment a CI run loaded the demo and found a repeat merged at 11:26, later than now (09:47)
+    datetime.datetime(2026, 12, 7, 9, 47, 14, tzinfo=datetime.UTC),
+    datetime.datetime(2026, 6, 30, 23, 59, tzinfo=datetime.UTC),
+])
+def test_no_order_of_a_history_made_at_any_moment_has_a_step_after_that_moment(demo, db, moment):
+    from unittest import mock
+
+    from linli.people.demo import STREET
+    from linli.places.models import Division
+    from linli.workorders.demo import demo_users
+
+    with mock.patch.object(timezone, "now", return_value=moment):
+        history = demo_history.History(Division.objects.get(code=STREET[1]), demo_users())
+        history.generate()
+    assert history.now == moment and len(history.orders) > 2000
+    late = [(o.received_at, e.kind, e.at) for o, events in zip(history.orders, history.events, strict=True)
+            for e in events if e.at > moment or o.received_at > moment]
+    assert late == []
