@@ -6,9 +6,12 @@ Skipped when /usr/bin/chromium is missing (install it with `make chromium`).
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from linli.core.testing import PASSWORD, build_world
 
@@ -17,6 +20,35 @@ SHOTS = Path(__file__).parent / "screenshots"
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class OneRequestAtATimeOnSharedSQLite(ThreadedWSGIServer):
+    """The live server, answering one request at a time when its threads share one connection.
+
+    On SQLite the test database lives in memory and every request thread of the live server uses the test's one
+    connection. A page whose browser sends two requests at once (a page and its htmx or fetch call) then had two
+    threads in that connection together, and both hung (a CI run of the axe walk stood still for half an hour on
+    the residents' printable board). Each request — the view and its body, up to ``close()`` — runs under one
+    lock; connections stay threaded, so a browser's idle keep-alive connection holds nothing."""
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                result = application(environ, start_response)
+                try:
+                    return [b"".join(result)]
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()  # request_finished, as the server would send it
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATimeOnSharedSQLite
 
 
 def pytest_collection_modifyitems(config, items):
