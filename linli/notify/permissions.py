@@ -2,6 +2,7 @@
 admins for the users within their divisions, and to superusers for all."""
 
 from linli.people.roles import Role
+from linli.people.scopes import scope_for
 
 DELIVERY_ROLES = frozenset({Role.STREET_ADMIN, Role.DISTRICT_ADMIN})
 
@@ -12,10 +13,8 @@ def delivery_paths(user) -> list[str] | None:
         return []
     if user.is_superuser:
         return None
-    from linli.people.models import Membership
-
-    return sorted(set(Membership.objects.filter(user=user, role__in=DELIVERY_ROLES, division__isnull=False)
-                      .values_list("division__path", flat=True)))
+    # from the scope the request has already read (no query of its own: the menu asks on every page)
+    return sorted({path for role, path in scope_for(user).division_roles if role in DELIVERY_ROLES})
 
 
 def can_see_deliveries(user) -> bool:

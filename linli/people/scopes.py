@@ -75,6 +75,8 @@ class Scope:
     # Estates whose owners' committee or 物业管理委员会 the user sits on now (a current people.Post), and those bodies.
     committee_estate_ids: frozenset[int] = frozenset()
     committee_org_ids: frozenset[int] = frozenset()
+    # (role, division path) of each membership held at a division, e.g. the deliveries page's street/district admins.
+    division_roles: frozenset[tuple[str, str]] = frozenset()
 
     # -- who is this -------------------------------------------------------------------------
     @property
@@ -195,7 +197,7 @@ ANONYMOUS = Scope()
 def build_scope(user) -> Scope:
     Membership = apps.get_model("people", "Membership")
     Occupancy = apps.get_model("people", "Occupancy")
-    roles, paths, admin_paths = set(), [], []
+    roles, paths, admin_paths, division_roles = set(), [], [], set()
     estate_ids, cluster_ids, org_ids, own_org_ids, admin_estate_ids = set(), set(), set(), set(), set()
     # Plain tuples of the columns used, not three model instances per row: this runs on every request.
     memberships = Membership.objects.filter(user_id=user.pk).values_list(
@@ -213,6 +215,7 @@ def build_scope(user) -> Scope:
         is_admin = role in ADMIN_ROLES
         if division_id:
             paths.append(division_path)
+            division_roles.add((role, division_path))
             if is_admin:
                 admin_paths.append(division_path)
         if estate_id:
@@ -272,6 +275,7 @@ def build_scope(user) -> Scope:
         admin_estate_ids=frozenset(admin_estate_ids),
         committee_estate_ids=frozenset(committee_estates),
         committee_org_ids=frozenset(committee_orgs),
+        division_roles=frozenset(division_roles),
     )
 
 

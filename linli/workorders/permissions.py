@@ -8,6 +8,7 @@ get one answer. Who may *see* an order is ``WorkOrder.objects.visible_to(user)``
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from linli.core.memo import Memo
 from linli.people.actors import is_system
 from linli.people.models import Organization, Role
 from linli.people.scopes import ADMIN_ROLES, DIVISION_ORG_KINDS, PROPERTY_ROLES, scope_for
@@ -112,8 +113,15 @@ def routing_streets(user):
     return Division.objects.visible_to(user).filter(level=Division.Level.STREET).order_by("path")
 
 
+# Whether any street lies under some division paths: asked by the inbox on every request (its link to the table).
+streets_memo = Memo("a street under paths", ttl=10, watch=["places.Division"])
+
+
 def can_view_routing(user) -> bool:
-    return scope_for(user).is_staff_member and routing_streets(user).exists()
+    scope = scope_for(user)
+    if not scope.is_staff_member or not scope.paths:
+        return False  # ``routing_streets`` finds streets by the paths alone (estates and companies reach communities)
+    return streets_memo.get(scope.paths, lambda: routing_streets(user).exists())
 
 
 # -- joint meetings (吹哨报到) ------------------------------------------------------------------------------

@@ -25,7 +25,6 @@ from linli.workorders.models import (
 )
 
 from .base import _error_text, _page
-from .intake import _estates_for
 
 # Inbox tabs count their orders up to this many and show more as "99+" (the board has the exact figures).
 TAB_COUNT_CAP = 99
@@ -62,8 +61,8 @@ def inbox(request):
         "tabs": [(k, label, counts.get(k)) for k, label, _q in tabs], "tab": tab, "tab_cap": TAB_COUNT_CAP,
         "filters": filterset.form, "page": page,
         "filter_fields": [] if htmx_rows else page_filters(
-            filterset, estates=_estates_for(user).values_list("pk", "name"), categories=f.CATEGORIES),
-        "bulk": admin, "orgs": list(f.assignable_orgs(user).values_list("pk", "name")) if admin else [],
+            filterset, estates=selectors.inbox_estate_choices(user), categories=f.CATEGORIES),
+        "bulk": admin, "orgs": selectors.assignable_org_choices(user) if admin else [],
         "now": timezone.now(),
         "categories": f.CATEGORY_NAMES, "can_desk": permissions.can_use_desk(user),
         "can_routing": not htmx_rows and permissions.can_view_routing(user),
