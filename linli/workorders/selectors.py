@@ -234,14 +234,16 @@ def inbox_orders(user, tab_q: Q, params) -> tuple[WorkOrderFilterSet, object]:
     ``workorder_street_active_idx``; as one ``OR`` PostgreSQL walked the whole city's work in hand backwards."""
     visible = WorkOrder.objects.visible_to(user).filter(tab_q)
     filterset = WorkOrderFilterSet(params or None, queryset=visible)
-    qs = filterset.qs.select_related("estate", "building", "assignee_org").order_by("-received_at", "-id")
+    # a row's place names the home (a resident's report has one): joined, not read per row
+    qs = (filterset.qs.select_related("estate", "building", "home", "assignee_org")
+          .order_by("-received_at", "-id"))
     if filterset.is_valid() and _in_hand_only(tab_q, filterset) and NewestFirst.supported(qs.db):
         parts = scope_parts_for_orders(user)
         if len(parts) > 1:
             base = WorkOrderFilterSet(params or None, queryset=WorkOrder.objects.filter(tab_q)).qs
             # the rows by id alone: with the scope and the filters repeated, PostgreSQL expected one row and joined
             # the estates by scanning them once per order (40 ms)
-            rows = WorkOrder.objects.select_related("estate", "building", "assignee_org")
+            rows = WorkOrder.objects.select_related("estate", "building", "home", "assignee_org")
             return filterset, NewestFirst([base.filter(q) for q in parts], rows)
     return filterset, qs
 

@@ -134,6 +134,9 @@ def test_an_anonymous_report_shows_no_contact_but_to_the_admins_who_manage_it(de
 def bulk(world, n, *, start=0, **fields):
     now = timezone.now()
     estates = [world.estate_a, world.estate_b]
+    # a resident's report names the building and the home: a row shows both (no statement per row to read them)
+    places = [{"building": world.building_a, "home": world.home_a1},
+              {"building": world.home_b1.building, "home": world.home_b1}]
     orgs = [world.company, world.committee, world.centre]
     statuses = [Status.RECEIVED, Status.DISPATCHED, Status.ACCEPTED, Status.REPLIED, Status.CLOSED]
     WorkOrder.objects.bulk_create(
@@ -142,7 +145,7 @@ def bulk(world, n, *, start=0, **fields):
                   estate=estates[i % 2], assignee_org=orgs[i % 3] if i % 5 else None, overdue=i % 4 == 0,
                   needs_triage=i % 5 == 0, contact_name="王小明", contact_phone="13912345678",
                   reply_due=now - datetime.timedelta(hours=i + 1), received_at=now - datetime.timedelta(minutes=i + 1),
-                  **fields)
+                  **{**places[i % 2], **fields})
         for i in range(n))
     summary.rebuild()  # written without the services
 
