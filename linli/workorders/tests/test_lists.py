@@ -173,3 +173,15 @@ def test_each_list_and_board_reads_a_fixed_number_of_statements_within_the_budge
     assert WorkOrder.objects.visible_to(desk.users[who]).count() > 30  # the lists below really grew
     assert many == few  # no statement per order, per organisation or per estate
     assert max(many.values()) <= BUDGET, many
+
+
+def test_each_inbox_row_links_to_its_order_and_shows_its_reply_due_in_local_time(three, client_for):
+    desk, light, noise, water = three
+    body = client_for("street_admin").get("/workorders/?tab=all").content.decode()
+    for order in (light, noise, water):
+        assert f'<a href="/workorders/{order.code}/">{order.code}</a>' in body
+    open_due = timezone.localtime(WorkOrder.objects.get(pk=noise.pk).reply_due).strftime("%m-%d %H:%M")
+    rows = body.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    due = {code: row.rsplit('<td class="hide-sm nowrap">', 1)[1].split("</td>")[0]
+           for code in (noise.code, water.code) for row in rows if code in row}
+    assert due == {noise.code: open_due, water.code: "—"}  # a closed order has no time limit left

@@ -26,6 +26,7 @@ from linli.workorders.models import (
 
 from .base import _error_text, _page
 
+ANY_CODE = "00000000-0000"  # the shape of an order's number, to cut the order page's address around
 # Inbox tabs count their orders up to this many and show more as "99+" (the board has the exact figures).
 TAB_COUNT_CAP = 99
 
@@ -53,9 +54,15 @@ def inbox(request):
     page = _page(request, qs, count=False)
     # Labels from a dict (linli.core.choices): get_FOO_display() rebuilds and translates the choice list per call.
     status_labels, channel_labels = labels(Status), labels(Channel)
+    # What a row shows, made here once per row: the template's url tag and date filter per row were a fifth of the
+    # page's time at 30 rows.
+    before, after = reverse("workorders:order", args=[ANY_CODE]).split(ANY_CODE)
     for order in page:
         order.status_label = status_labels.get(order.status, order.status)
         order.channel_label = channel_labels.get(order.channel, order.channel)
+        order.url = f"{before}{order.code}{after}"
+        order.due_label = (timezone.localtime(order.reply_due).strftime("%m-%d %H:%M")
+                           if order.reply_due and order.is_open else "—")
     admin = bool(scope.roles & ADMIN_ROLES)
     context = {
         "tabs": [(k, label, counts.get(k)) for k, label, _q in tabs], "tab": tab, "tab_cap": TAB_COUNT_CAP,
