@@ -2,13 +2,15 @@
 
     .venv/bin/python bench/pages.py [--homes 1000000] [--orders 5000000] [--days 730] [--clients 10]
                                     [--requests 300] [--workers 4] [--database linli_bench_pages] [--keep] [--reuse]
+                                    [--cache redis|db]
 
 1. A fresh PostgreSQL database (``linli_bench_pages``): ``migrate``, ``linli seed --homes N``, ``linli seed-orders
    --orders M --days D`` — with the defaults about 1.46 million orders in the busiest district and 156,000 in its
    busiest street (issue 13). ``--reuse`` keeps a database already seeded (with ``--keep`` by an earlier run).
 2. A street admin of the street with the most orders and a district admin of its district, signed in (sessions).
 3. gunicorn (``bench/pages_wsgi.py``: the application plus ``/bench-floor/``, a bare signed-in view), ``--workers``
-   sync workers, persistent database connections.
+   sync workers, persistent database connections, the cache in Redis as in production (``--cache db``: the
+   database table that ``make run`` uses).
 4. Each page with one client, then with ``--clients`` concurrent clients: p50 and p95. The floor first, the same way.
 
 Goal (issue 13): inbox, list API, both boards and the coverage page p95 ≤ 100 ms with 10 concurrent clients on a
@@ -40,6 +42,7 @@ RESULTS = ROOT / "bench" / "results"
 PG = "postgres://postgres@127.0.0.1:5432"
 BIN = Path(sys.executable).parent
 GOAL_P95_MS = 100
+REDIS = "redis://127.0.0.1:6379/14"
 
 
 def env(database: str, **extra) -> dict:
@@ -118,18 +121,26 @@ def make_actors(database: str) -> dict:
     return out
 
 
+def empty_redis(url: str = REDIS) -> str:
+    """``url``, its database emptied: entries of another run (scopes by user id) must not answer this one."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
 # -- the HTTP load --------------------------------------------------------------------------------------------------
 
 
 class Server:
-    def __init__(self, workers: int, database: str):
+    def __init__(self, workers: int, database: str, cache_url: str = ""):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.proc = subprocess.Popen(
             [str(BIN / "gunicorn"), "bench.pages_wsgi:application", "-w", str(workers), "-b",
              f"127.0.0.1:{self.port}", "--log-level", "warning", "--timeout", "120"],
-            cwd=ROOT, env=env(database), start_new_session=True)
+            cwd=ROOT, env=env(database, **({"REDIS_URL": cache_url} if cache_url else {})), start_new_session=True)
         deadline = time.time() + 90
         while time.time() < deadline:
             try:
@@ -217,6 +228,9 @@ def main() -> dict:
     parser.add_argument("--database", default="linli_bench_pages")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="use the database as it is (seeded by an earlier run)")
+    parser.add_argument("--cache", choices=["redis", "db"], default="redis",
+                        help="the shared cache: Redis as in production (docs/deploy.md; db 14 of 127.0.0.1:6379, "
+                             "emptied first), or the database table `make run` uses")
     args = parser.parse_args()
 
     result = {"when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "machine": machine(),
@@ -227,7 +241,7 @@ def main() -> dict:
         actors = make_actors(args.database)
         result["city"] = {k: actors[k] for k in ("street", "street_orders", "district", "district_orders")}
         print(f"city: {result['city']}", flush=True)
-        server = Server(args.workers, args.database)
+        server = Server(args.workers, args.database, cache_url=empty_redis() if args.cache == "redis" else "")
         try:
             random.seed(1)
             result["pages"] = run_pages(server.port, actors, args)
