@@ -280,6 +280,8 @@ def build_scope(user) -> Scope:
 
 
 SCOPE_SECONDS = 60
+# Moved when Scope gains a field, so that a scope cached by the code before an upgrade is never read without it.
+SCOPE_VERSION = 2
 # Caches where a read is cheaper than the membership query; the database cache is not one of them.
 SHARED_BACKENDS = ("RedisCache", "LocMemCache")
 
@@ -302,7 +304,7 @@ def _generation_key() -> str:
 def _shared_scope(user) -> Scope:
     if not settings.CACHES["default"]["BACKEND"].endswith(SHARED_BACKENDS):
         return build_scope(user)
-    key = f"scopes:{memo.epoch()}{user.pk}"
+    key = f"scopes:v{SCOPE_VERSION}:{memo.epoch()}{user.pk}"
     found = cache.get_many([_generation_key(), key])  # one round trip
     generation = found.get(_generation_key())
     if generation is None:

@@ -66,3 +66,27 @@ def test_a_property_manager_sees_the_residents_of_managed_estates_only(world):
 
 def test_the_district_departments_are_visible_to_a_street_admin(world):
     assert "大渡口区城市管理局" in names(Organization.objects.visible_to(world.street_admin))
+
+
+def test_a_scope_cached_by_the_code_before_an_upgrade_is_not_read(world, settings):
+    """A scope cached before ``Scope`` gained a field (the deliveries page reads ``division_roles``) would answer
+    without it for a minute after an upgrade: the key names the version of the scope, and the old key is not read."""
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+
+    from linli.core import memo
+    from linli.notify.permissions import can_see_deliveries
+    from linli.people import scopes
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "scope-version"}}
+    cache.clear()
+    user = get_user_model().objects.get(username="street_admin")
+    fresh = scopes.scope_for(user)
+    assert can_see_deliveries(user) and fresh.division_roles
+    # what the code before wrote: the same stamp, a scope without the street admin's division roles, the key unversioned
+    stamp = cache.get(f"scopes:v{scopes.SCOPE_VERSION}:{memo.epoch()}{user.pk}")[0]
+    cache.set(f"scopes:{memo.epoch()}{user.pk}", (stamp, scopes.Scope(user_id=user.pk, roles=fresh.roles)), 60)
+    again = get_user_model().objects.get(pk=user.pk)  # a new request: no scope on the user object yet
+    assert scopes.scope_for(again) == fresh and can_see_deliveries(again)
+    cache.clear()
