@@ -14,20 +14,15 @@ from linli.people.scopes import scope_for
 from linli.places.filters import search_q
 from linli.places.models import Building, Home
 from linli.workorders import forms as f
-from linli.workorders import permissions
+from linli.workorders import permissions, selectors
 from linli.workorders import services as s
 from linli.workorders.models import (
     Channel,
 )
 
 from .base import _error_text
-from .printing import _staff_estates
 
 # -- intake by staff: the service desk and patrols ----------------------------------------------------
-
-
-def _estates_for(user):
-    return _staff_estates(user).select_related("community").order_by("community__path", "name")
 
 
 def _require_desk(user):
@@ -49,7 +44,7 @@ def desk(request):
     """一站式服务窗口: walk-in, phone and WeChat-group requests, with resident look-up."""
     user = request.user
     _require_desk(user)
-    form = f.DeskForm(request.POST or None, request.FILES or None, estates=_estates_for(user),
+    form = f.DeskForm(request.POST or None, request.FILES or None, estates=selectors.staff_estates_ordered(user),
                       persons=Person.objects.visible_to(user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -99,19 +94,19 @@ def desk_pick(request, pk):
     """htmx: the chosen resident goes into the form, and their home into the place pickers."""
     _require_desk(request.user)
     person = get_visible_or_404(Person, request.user, pk=pk)
-    occ = Occupancy.objects.current().filter(person=person, home__estate__in=_staff_estates(request.user)) \
+    occ = Occupancy.objects.current().filter(person=person, home__estate__in=selectors.staff_estates(request.user)) \
         .select_related("home__building").first()
     data = {}
     if occ is not None:
         data = {"estate": occ.home.estate_id, "building": occ.home.building_id, "home": occ.home_id}
-    form = f.DeskForm(data or None, estates=_estates_for(request.user), persons=Person.objects.visible_to(request.user))
+    form = f.DeskForm(data or None, estates=selectors.staff_estates_ordered(request.user), persons=Person.objects.visible_to(request.user))
     return render(request, "workorders/_picked_person.html", {"person": person, "form": form, "oob": True})
 
 
 @staff_required
 def place_options(request):
     """htmx: the buildings of an estate, or the homes of a building, as <option>s (only places the user serves)."""
-    estates = _staff_estates(request.user)
+    estates = selectors.staff_estates(request.user)
     part = request.GET.get("part")
     estate_id = f._int(request.GET.get("estate"))
     if part == "buildings":
@@ -135,7 +130,7 @@ def patrol(request):
     if scope.roles <= {Role.AUDITOR, Role.RESIDENT}:
         raise PermissionDenied(_("只读角色不能上报"))
     channel = Channel.GRID if Role.GRID_WORKER in scope.roles else Channel.PATROL
-    form = f.PatrolForm(request.POST or None, request.FILES or None, estates=_estates_for(user))
+    form = f.PatrolForm(request.POST or None, request.FILES or None, estates=selectors.staff_estates_ordered(user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         place = s.resolve_place(home=data["home"]) if data["home"] else \

@@ -8,7 +8,7 @@ from linli.core.access import get_visible_or_404, staff_required
 from linli.people.scopes import scope_for
 from linli.places.filters import search_q
 from linli.places.models import Building, Estate
-from linli.workorders import posters
+from linli.workorders import posters, selectors
 
 from .base import _page
 
@@ -37,19 +37,15 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _staff_estates(user):
-    return Estate.objects.filter(scope_for(user).estate_q(staff_only=True))
-
-
 @staff_required
 def poster_estate(request, pk):
-    estate = get_visible_or_404(_staff_estates(request.user).select_related("community"), request.user, pk=pk)
+    estate = get_visible_or_404(selectors.staff_estates(request.user).select_related("community"), request.user, pk=pk)
     return _pdf(posters.estate_poster(request, estate), f"poster-estate-{estate.pk}.pdf")
 
 
 @staff_required
 def poster_building(request, pk):
-    estates = _staff_estates(request.user)
+    estates = selectors.staff_estates(request.user)
     building = get_visible_or_404(Building.objects.filter(estate__in=estates).select_related("estate__community"),
                                   request.user, pk=pk)
     return _pdf(posters.building_poster(request, building), f"poster-building-{building.pk}.pdf")
