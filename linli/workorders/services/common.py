@@ -99,17 +99,31 @@ def _event(order, type_, *, actor, from_status="", note="", data=None, files=(),
     return event
 
 
+# The people who act for an organisation, with what a notification needs of each (``recipients``): read at every
+# dispatch (every routed intake), changed rarely. Another process sees a new member, a deactivated account or a
+# changed channel within ``ttl`` seconds; the process that saved it at once.
+handlers_memo = Memo("handlers by organisation", ttl=10, watch=[
+    "people.Membership", "people.User", "people.Person", "people.Organization",
+    "notify.ChannelPreference", "notify.WeChatBinding"])
+
+
+def org_handlers(org) -> list[User]:
+    """The active users of ``org``; a committee or centre also acts through the admins of its division."""
+    def load():
+        q = Q(memberships__organization=org)
+        if org.kind in DIVISION_ORG_KINDS and org.division_id:
+            q |= Q(memberships__division=org.division_id, memberships__role__in=ADMIN_ROLES)
+        return list(recipients(User.objects.filter(q, is_active=True).distinct()))
+
+    return handlers_memo.get((org.pk, org.kind, org.division_id), load)
+
+
 def _handlers(order) -> list[User]:
     users = []
     if order.assignee_user_id:
         users.append(order.assignee_user)
-    org = order.assignee_org
-    if org is not None:
-        # The organisation's people; a committee or centre also acts through the admins of its division.
-        q = Q(memberships__organization=org)
-        if org.kind in DIVISION_ORG_KINDS and org.division_id:
-            q |= Q(memberships__division=org.division_id, memberships__role__in=ADMIN_ROLES)
-        users += [u for u in recipients(User.objects.filter(q, is_active=True).distinct()) if u not in users]
+    if order.assignee_org is not None:
+        users += [u for u in org_handlers(order.assignee_org) if u not in users]
     return users
 
 
