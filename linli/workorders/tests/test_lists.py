@@ -185,3 +185,25 @@ def test_each_inbox_row_links_to_its_order_and_shows_its_reply_due_in_local_time
     due = {code: row.rsplit('<td class="hide-sm nowrap">', 1)[1].split("</td>")[0]
            for code in (noise.code, water.code) for row in rows if code in row}
     assert due == {noise.code: open_due, water.code: "—"}  # a closed order has no time limit left
+
+
+def test_an_inbox_row_shows_its_tags_place_and_organisation_and_escapes_what_people_wrote(three, client_for):
+    desk, light, noise, water = three
+    text = '<script>alert(1)</script> & "楼道"' + "很长" * 30
+    hostile = s.workorder_create(channel="phone", text=text,
+                                 category="facility", place=s.resolve_place(building=desk.building_a))
+    WorkOrder.objects.filter(pk=hostile.pk).update(needs_triage=True)
+    body = client_for("street_admin").get("/workorders/?tab=all").content.decode()
+    rows = {code: row for row in body.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+            for code in (light.code, noise.code, hostile.code) if code in row}
+    assert "<script>" not in body.split("<tbody>")[1]
+    # cut at 40 characters (39 and the ellipsis, "..." in Chinese as Django's truncatechars), then escaped
+    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;楼道&quot;很长很长很...</td>" in rows[hostile.code]
+    assert 'class="tag">待分拣</span>' in rows[hostile.code]
+    assert '<span class="tag urgent">紧急</span>' in rows[light.code]
+    assert '<span class="tag overdue">超期</span>' in rows[noise.code]
+    assert f'value="{light.code}"' in rows[light.code]  # an admin's checkbox for bulk dispatch
+    light = WorkOrder.objects.select_related("assignee_org", "estate", "building").get(pk=light.pk)
+    assert f'<td class="hide-sm">{light.estate.name} {light.building.number}</td>' in rows[light.code]
+    assert f'<td class="hide-sm">{light.assignee_org.name}</td>' in rows[light.code]
+    assert f'<span class="tag status-dispatched">{Status.DISPATCHED.label}</span>' in rows[light.code]

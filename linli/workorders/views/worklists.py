@@ -1,10 +1,15 @@
 """The staff inbox with its tabs and bulk dispatch, and the dispatch and overdue boards."""
 
+from html import escape
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -54,16 +59,15 @@ def inbox(request):
     page = _page(request, qs, count=False)
     # Labels from a dict (linli.core.choices): get_FOO_display() rebuilds and translates the choice list per call.
     status_labels, channel_labels = labels(Status), labels(Channel)
-    # What a row shows, made here once per row: the template's url tag and date filter per row were a fifth of the
-    # page's time at 30 rows.
-    before, after = reverse("workorders:order", args=[ANY_CODE]).split(ANY_CODE)
-    for order in page:
-        order.status_label = status_labels.get(order.status, order.status)
-        order.channel_label = channel_labels.get(order.channel, order.channel)
-        order.url = f"{before}{order.code}{after}"
-        order.due_label = (timezone.localtime(order.reply_due).strftime("%m-%d %H:%M")
-                           if order.reply_due and order.is_open else "—")
     admin = bool(scope.roles & ADMIN_ROLES)
+    # A row's cells are written here (``_row_html``, every value escaped): through the template language they were
+    # 0.12 ms a row, a sixth of the page's time at 30 rows (its url tag and date filter before that, a fifth).
+    before, after = reverse("workorders:order", args=[ANY_CODE]).split(ANY_CODE)
+    tags = _row_tags()
+    for order in page:
+        order.url = f"{before}{order.code}{after}"
+        order.row = _row_html(order, bulk=admin, tags=tags, status=status_labels.get(order.status, order.status),
+                              channel=channel_labels.get(order.channel, order.channel))
     context = {
         "tabs": [(k, label, counts.get(k)) for k, label, _q in tabs], "tab": tab, "tab_cap": TAB_COUNT_CAP,
         "filters": filterset.form, "page": page,
@@ -78,6 +82,31 @@ def inbox(request):
     }
     template = "workorders/_inbox_rows.html" if htmx_rows else "workorders/inbox.html"
     return render(request, template, context)
+
+
+def _row_tags() -> dict:
+    """The tags a row may carry, escaped once for the page."""
+    return {"urgent": format_html('<span class="tag urgent">{}</span> ', _("紧急")),
+            "overdue": format_html(' <span class="tag overdue">{}</span>', _("超期")),
+            "triage": format_html(' <span class="tag">{}</span>', _("待分拣"))}
+
+
+def _row_html(order, *, bulk: bool, tags: dict, status: str, channel: str) -> SafeString:
+    """The cells of an inbox row (``_inbox_rows.html`` writes the table around them). Every value is escaped with
+    ``html.escape``, as Django's ``escape`` does; through ``format_html`` the lazy-string wrapper around each value
+    cost as much again as the rest of the row (0.9 ms a page of 30)."""
+    due = (timezone.localtime(order.reply_due).strftime("%m-%d %H:%M")
+           if order.reply_due and order.is_open else "—")
+    org = order.assignee_org
+    code = escape(order.code)
+    box = f'<td><input type="checkbox" name="codes" value="{code}" aria-label="{code}"></td>' if bulk else ""
+    return SafeString(
+        f'{box}<td class="nowrap"><a href="{escape(order.url)}">{code}</a><br><span class="muted">{escape(channel)}'
+        f'</span></td><td>{tags["urgent"] if order.urgent else ""}{escape(Truncator(order.title or order.text).chars(40))}'
+        f'</td><td><span class="tag status-{escape(order.status)}">{escape(status)}</span>'
+        f'{tags["overdue"] if order.overdue else ""}{tags["triage"] if order.needs_triage else ""}</td>'
+        f'<td class="hide-sm">{escape(order.place_label)}</td>'
+        f'<td class="hide-sm">{escape(org.name) if org is not None else "—"}</td><td class="hide-sm nowrap">{due}</td>')
 
 
 @staff_required
