@@ -46,20 +46,16 @@ choices_memo = Memo("inbox choices by scope", ttl=10, watch=[
     "places.Estate", "places.Division", "places.Stewardship", "people.Organization"])
 
 
-def staff_estates(user):
-    """The estates the user serves as staff (not those they only live in): the desk, patrols and posters."""
-    return Estate.objects.filter(scope_for(user).estate_q(staff_only=True))
-
-
 def staff_estates_ordered(user):
-    """``staff_estates`` by community then name, with the community: what the desk and patrol forms offer."""
-    return staff_estates(user).select_related("community").order_by("community__path", "name")
+    """The estates the user serves as staff (``Estate.objects.managed_by_staff_of``) by community then name, with
+    the community: what the desk and patrol forms offer."""
+    return Estate.objects.managed_by_staff_of(user).select_related("community").order_by("community__path", "name")
 
 
 def inbox_estate_choices(user) -> list[tuple[int, str]]:
     """(pk, name) of the estates the user serves as staff, by community then name: the inbox's estate filter."""
     return choices_memo.get(("estates", scope_for(user)), lambda: list(
-        staff_estates(user).order_by("community__path", "name").values_list("pk", "name")))
+        Estate.objects.managed_by_staff_of(user).order_by("community__path", "name").values_list("pk", "name")))
 
 
 def assignable_org_choices(user) -> list[tuple[int, str]]:

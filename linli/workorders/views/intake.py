@@ -12,7 +12,7 @@ from linli.people import permissions as people_permissions
 from linli.people.models import Occupancy, Person, Role
 from linli.people.scopes import scope_for
 from linli.places.filters import search_q
-from linli.places.models import Building, Home
+from linli.places.models import Building, Estate, Home
 from linli.workorders import forms as f
 from linli.workorders import permissions, selectors
 from linli.workorders import services as s
@@ -94,19 +94,20 @@ def desk_pick(request, pk):
     """htmx: the chosen resident goes into the form, and their home into the place pickers."""
     _require_desk(request.user)
     person = get_visible_or_404(Person, request.user, pk=pk)
-    occ = Occupancy.objects.current().filter(person=person, home__estate__in=selectors.staff_estates(request.user)) \
+    occ = Occupancy.objects.current().filter(person=person, home__estate__in=Estate.objects.managed_by_staff_of(request.user)) \
         .select_related("home__building").first()
     data = {}
     if occ is not None:
         data = {"estate": occ.home.estate_id, "building": occ.home.building_id, "home": occ.home_id}
-    form = f.DeskForm(data or None, estates=selectors.staff_estates_ordered(request.user), persons=Person.objects.visible_to(request.user))
+    form = f.DeskForm(data or None, estates=selectors.staff_estates_ordered(request.user),
+                      persons=Person.objects.visible_to(request.user))
     return render(request, "workorders/_picked_person.html", {"person": person, "form": form, "oob": True})
 
 
 @staff_required
 def place_options(request):
     """htmx: the buildings of an estate, or the homes of a building, as <option>s (only places the user serves)."""
-    estates = selectors.staff_estates(request.user)
+    estates = Estate.objects.managed_by_staff_of(request.user)
     part = request.GET.get("part")
     estate_id = f._int(request.GET.get("estate"))
     if part == "buildings":

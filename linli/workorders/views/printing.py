@@ -5,10 +5,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from linli.core.access import get_visible_or_404, staff_required
-from linli.people.scopes import scope_for
 from linli.places.filters import search_q
 from linli.places.models import Building, Estate
-from linli.workorders import posters, selectors
+from linli.workorders import posters
 
 from .base import _page
 
@@ -17,7 +16,7 @@ from .base import _page
 
 @staff_required
 def poster_list(request):
-    estates = Estate.objects.visible_to(request.user).filter(scope_for(request.user).estate_q(staff_only=True))
+    estates = Estate.objects.managed_by_staff_of(request.user)
     q = request.GET.get("q", "").strip()
     if q:
         estates = estates.filter(search_q(q, "name"))
@@ -39,13 +38,14 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
 
 @staff_required
 def poster_estate(request, pk):
-    estate = get_visible_or_404(selectors.staff_estates(request.user).select_related("community"), request.user, pk=pk)
+    estate = get_visible_or_404(Estate.objects.managed_by_staff_of(request.user).select_related("community"),
+                                request.user, pk=pk)
     return _pdf(posters.estate_poster(request, estate), f"poster-estate-{estate.pk}.pdf")
 
 
 @staff_required
 def poster_building(request, pk):
-    estates = selectors.staff_estates(request.user)
+    estates = Estate.objects.managed_by_staff_of(request.user)
     building = get_visible_or_404(Building.objects.filter(estate__in=estates).select_related("estate__community"),
                                   request.user, pk=pk)
     return _pdf(posters.building_poster(request, building), f"poster-building-{building.pk}.pdf")
