@@ -144,7 +144,8 @@ def inbox_counts(user, tabs, cap: int) -> dict:
                 rows += [(_row(columns, r), 1) for r in seen]
             else:
                 outside = capped_counts({key: rest.filter(q) for key, q in counted}, cap)
-        counts = {key: sum(n for row, n in rows if q_matches(q, row)) for key, q in counted}
+        tests = [(key, q_predicate(q)) for key, q in counted]
+        counts = {key: sum(n for row, n in rows if test(row)) for key, test in tests}
         if outside is not None:
             counts = {key: counts[key] + outside[key] for key in counts}
     return {key: counts.get(key) for key, _label, _q in tabs}
@@ -159,25 +160,37 @@ def _row(columns: tuple[str, ...], values) -> dict:
     return {c: (v or None) if c in ID_COLUMNS else v for c, v in zip(columns, values, strict=True)}
 
 
-def q_matches(q: Q, row: dict) -> bool:
-    """Whether a row of values ({column: value}, None for no id) passes ``q`` — the tabs' Q objects, made of
-    exact and ``__in`` lookups on the row's columns (a ``ValueError`` for anything else)."""
-    results = []
+def q_predicate(q: Q):
+    """``q`` as a function of a row of values ({column: value}, None for no id) telling whether the row passes it —
+    the tabs' Q objects, made of exact and ``__in`` lookups on the row's columns (a ``ValueError`` for anything
+    else). Compiled once per Q: the inbox tests a few hundred summary rows against each tab."""
+    tests = []
     for child in q.children:
         if isinstance(child, Q):
-            results.append(q_matches(child, row))
+            tests.append(q_predicate(child))
             continue
         lookup, wanted = child
         column, _sep, op = lookup.partition("__")
-        value = row[column]
         if op == "in":
-            results.append(value in {str(w) if isinstance(w, str) else w for w in wanted})
+            allowed = frozenset(str(w) if isinstance(w, str) else w for w in wanted)
+            tests.append(lambda row, c=column, a=allowed: row[c] in a)
         elif op in ("", "exact"):
-            results.append(value == wanted)
+            tests.append(lambda row, c=column, w=wanted: row[c] == w)
         else:
-            raise ValueError(f"q_matches: lookup {lookup!r} is not supported")
-    ok = all(results) if q.connector == Q.AND else any(results)
-    return not ok if q.negated else ok
+            raise ValueError(f"q_predicate: lookup {lookup!r} is not supported")
+    if q.connector == Q.AND:
+        def passes(row):
+            for test in tests:
+                if not test(row):
+                    return False
+            return True
+    else:
+        def passes(row):
+            for test in tests:
+                if test(row):
+                    return True
+            return False
+    return (lambda row: not passes(row)) if q.negated else passes
 
 
 # -- work in hand (the summary) ------------------------------------------------------------------------------------
@@ -329,6 +342,9 @@ BOARD_COLUMNS = {Status.DISPATCHED: "to_sign", Status.ACCEPTED: "working", Statu
                  Status.REPLIED: "replied"}
 
 
+BOARD_RECENT_COLUMNS = ("code", "text", "category", "received_at", "estate__name")
+
+
 def dispatch_board(user, *, waiting: int = 20) -> dict:
     """The street's dispatch board: {"counts": {received, needs_triage, dispatched, overdue}, "rows": per assignee
     organisation {to_sign, working, replied, overdue, assignee_org, assignee_org__name, assignee_org__kind}, most
@@ -350,12 +366,14 @@ def dispatch_board(user, *, waiting: int = 20) -> dict:
         if status in BOARD_COLUMNS:
             row[BOARD_COLUMNS[status]] += n
         row["overdue"] += n if overdue else 0
-    orgs = Organization.objects.in_bulk(list(held))
-    rows = [dict(r, assignee_org=k, assignee_org__name=orgs[k].name, assignee_org__kind=orgs[k].kind)
+    orgs = {pk: (name, kind) for pk, name, kind in
+            Organization.objects.filter(pk__in=list(held)).values_list("pk", "name", "kind")} if held else {}
+    rows = [dict(r, assignee_org=k, assignee_org__name=orgs[k][0], assignee_org__kind=orgs[k][1])
             for k, r in held.items() if k in orgs]
     rows.sort(key=lambda r: (-r["overdue"], -r["to_sign"], r["assignee_org__name"]))
-    recent = list(visible.filter(status=Status.RECEIVED).select_related("estate").order_by("received_at", "id")
-                  [:waiting])
+    # Only what the board shows of a waiting order (not its 49 columns and its estate's every column).
+    recent = list(visible.filter(status=Status.RECEIVED).select_related("estate")
+                  .only(*BOARD_RECENT_COLUMNS).order_by("received_at", "id")[:waiting])
     return {"counts": counts, "rows": rows, "recent": recent}
 
 

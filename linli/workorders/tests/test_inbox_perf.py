@@ -4,13 +4,16 @@ with the same answer as the path rule."""
 
 import datetime
 
+import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from linli.core.paging import Pager, capped_counts
 from linli.workorders import summary, views
 from linli.workorders.models import Status, WorkOrder
+from linli.workorders.selectors import q_predicate
 
 URL = "/api/v1/workorders/"
 
@@ -228,3 +231,26 @@ def test_a_new_community_is_seen_at_once_by_the_process_that_made_it(desk, clien
     WorkOrder.objects.filter(estate=estate).update(street=None)  # found through its community alone
     summary.rebuild()
     assert [r["code"] for r in client.get(URL).json()["results"]] == [code(0, 7)]
+
+
+def test_a_tab_predicate_answers_as_the_database_does_for_and_or_not_and_in(desk):
+    """The tab counts test the summary rows in Python (``q_predicate``): the same Q must pick the same orders as
+    the database filter, for AND, OR, negation, ``__in`` and a lookup given as ``column`` or ``column__exact``."""
+    bulk(desk, 2, status=Status.DISPATCHED)
+    bulk(desk, 2, status=Status.ACCEPTED, overdue=True, day=2)
+    bulk(desk, 1, status=Status.RECEIVED, needs_triage=True, day=3)
+    columns = ("status", "overdue", "needs_triage")
+    rows = {pk: dict(zip(columns, values, strict=True))
+            for pk, *values in WorkOrder.objects.values_list("pk", *columns)}
+    for q in (Q(status=Status.DISPATCHED), Q(status__in=(Status.ACCEPTED, Status.IN_PROGRESS)),
+              Q(overdue=True) | Q(needs_triage__exact=True), ~Q(status=Status.DISPATCHED),
+              Q(status__in=(Status.DISPATCHED, Status.ACCEPTED)) & ~Q(overdue=True)):
+        test = q_predicate(q)
+        expected = set(WorkOrder.objects.filter(q).values_list("pk", flat=True))
+        assert expected and expected != set(rows), q  # each case tells some orders apart
+        assert {pk for pk, row in rows.items() if test(row)} == expected, q
+
+
+def test_a_tab_predicate_refuses_a_lookup_it_cannot_answer():
+    with pytest.raises(ValueError, match="received_at__gte"):
+        q_predicate(Q(status="dispatched") & Q(received_at__gte="2026-01-01"))
