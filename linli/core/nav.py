@@ -9,7 +9,8 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -30,14 +31,26 @@ def register(item: NavItem) -> None:
         _ITEMS.sort(key=lambda i: i.order)
 
 
+# The links' addresses, reversed once per URL configuration and script prefix (every signed-in page draws the bar).
+_URLS: dict[tuple, str | None] = {}
+
+
+def _url(name: str) -> str | None:
+    key = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), name)
+    if key not in _URLS:
+        try:
+            _URLS[key] = reverse(name)
+        except NoReverseMatch:
+            _URLS[key] = None
+    return _URLS[key]
+
+
 def items_for(scope, user) -> list[dict]:
     out = []
     for item in _ITEMS:
         if not item.show(scope, user):
             continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
-            continue
-        out.append({"label": item.label, "url": url, "on_home": item.on_home})
+        url = _url(item.url_name)
+        if url is not None:
+            out.append({"label": item.label, "url": url, "on_home": item.on_home})
     return out
