@@ -82,3 +82,58 @@ def drive(port: int, make_request, total: int, clients: int, timeout: float = 60
     for t in threads:
         t.join()
     return latencies, errors[0], time.perf_counter() - start
+
+
+# -- CPU spent by the server side ------------------------------------------------------------------------------------
+
+CLOCK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK  # utime + stime
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def server_pids(master: int, database: str) -> dict[str, list[int]]:
+    """{"gunicorn": the master and its workers, "postgres": the backends serving ``database``}."""
+    import psycopg
+
+    workers = [master]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
+                workers.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        backends = [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [database])]
+    return {"gunicorn": workers, "postgres": backends}
+
+
+class ServerCpu:
+    """CPU milliseconds per request spent by gunicorn and by PostgreSQL between ``start()`` and ``per(n)``:
+    independent of what else runs on the machine, it says what a page costs the two cores (the client's threads
+    are counted apart)."""
+
+    def __init__(self, master: int, database: str):
+        self.master, self.database = master, database
+
+    def _read(self) -> dict[str, float]:
+        return {p: cpu_seconds(p) for pids in server_pids(self.master, self.database).values() for p in pids}
+
+    def start(self) -> None:
+        self.before = self._read()
+        self.client_before = sum(os.times()[:2])
+
+    def per(self, requests: int) -> dict[str, float]:
+        after_pids = server_pids(self.master, self.database)
+        out = {}
+        for part, pids in after_pids.items():
+            spent = sum(cpu_seconds(p) - self.before.get(p, 0.0) for p in pids)
+            out[f"{part}_cpu_ms"] = round(spent / max(requests, 1) * 1000, 2)
+        out["client_cpu_ms"] = round((sum(os.times()[:2]) - self.client_before) / max(requests, 1) * 1000, 2)
+        return out

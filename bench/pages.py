@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import drive, load, machine, percentile  # noqa: E402
+from measure import ServerCpu, drive, load, machine, percentile  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -187,19 +187,27 @@ def targets(actors: dict) -> list[tuple[str, str, str, bool]]:
     ]
 
 
-def run_pages(port: int, actors: dict, args, *, pages=None, goal_ms: int = GOAL_P95_MS) -> dict:
+def run_pages(port: int, actors: dict, args, *, pages=None, goal_ms: int = GOAL_P95_MS, cpu: ServerCpu | None = None
+              ) -> dict:
     """Each of ``pages(actors)`` (name, path, session, goal?) warmed, with one client, then with ``args.clients``
-    clients; met when the p95 with the clients is within ``goal_ms`` (bench/dashboard.py uses it with its own)."""
+    clients; met when the p95 with the clients is within ``goal_ms`` (bench/dashboard.py uses it with its own).
+    ``cpu``: also the CPU milliseconds per request that gunicorn and PostgreSQL spent under the clients' load."""
     out = {}
     for name, path, session, goal in (pages or targets)(actors):
         headers = {"Cookie": f"{actors['cookie']}={session}"}
         load_test(port, path, headers, 10, 1)  # warm: the worker's memos, PostgreSQL's buffers
         one = load_test(port, path, headers, max(args.requests // 5, 20), 1)
+        if cpu:
+            cpu.start()
         many = load_test(port, path, headers, args.requests, args.clients)
+        if cpu:
+            many.update(cpu.per(many["requests"]))
         out[name] = {"path": path, "one_client": one, "clients": many, "goal": goal,
                      "met": (many["p95_ms"] <= goal_ms and not many["errors"]) if goal else None}
+        spent = (f"  cpu/request: gunicorn {many['gunicorn_cpu_ms']:5.1f} postgres {many['postgres_cpu_ms']:4.1f} ms"
+                 if cpu else "")
         print(f"{name:24} 1 client p50 {one['p50_ms']:7.1f} p95 {one['p95_ms']:7.1f} | {args.clients} clients "
-              f"p50 {many['p50_ms']:7.1f} p95 {many['p95_ms']:7.1f} ms  {many['throughput_rps']:6.1f}/s"
+              f"p50 {many['p50_ms']:7.1f} p95 {many['p95_ms']:7.1f} ms  {many['throughput_rps']:6.1f}/s{spent}"
               f"{'  errors ' + str(many['errors']) if many['errors'] else ''}", flush=True)
     return out
 
@@ -208,12 +216,13 @@ def table(result: dict, goal_ms: int = GOAL_P95_MS) -> str:
     clients = result["args"]["clients"]
     floor = result["pages"]["floor"]["clients"]["p95_ms"] or 1
     lines = [f"| page | 1 client p50 / p95 (ms) | {clients} clients p50 / p95 (ms) | p95 ÷ floor's | req/s | "
-             f"goal p95 ≤ {goal_ms} ms |", "|---|---|---|---|---|---|"]
+             f"CPU/request: gunicorn + PostgreSQL (ms) | goal p95 ≤ {goal_ms} ms |", "|---|---|---|---|---|---|---|"]
     for name, r in result["pages"].items():
         one, many = r["one_client"], r["clients"]
         met = "—" if r["met"] is None else ("met" if r["met"] else "missed")
+        cpu = (f"{many['gunicorn_cpu_ms']} + {many['postgres_cpu_ms']}" if "gunicorn_cpu_ms" in many else "—")
         lines.append(f"| {name} `{r['path']}` | {one['p50_ms']} / {one['p95_ms']} | {many['p50_ms']} / "
-                     f"{many['p95_ms']} | {many['p95_ms'] / floor:.1f} | {many['throughput_rps']} | {met} |")
+                     f"{many['p95_ms']} | {many['p95_ms'] / floor:.1f} | {many['throughput_rps']} | {cpu} | {met} |")
     return "\n".join(lines)
 
 
@@ -244,7 +253,7 @@ def main() -> dict:
         server = Server(args.workers, args.database, cache_url=empty_redis() if args.cache == "redis" else "")
         try:
             random.seed(1)
-            result["pages"] = run_pages(server.port, actors, args)
+            result["pages"] = run_pages(server.port, actors, args, cpu=ServerCpu(server.proc.pid, args.database))
         finally:
             server.stop()
     finally:

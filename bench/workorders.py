@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import drive, load, machine, percentile  # noqa: E402
+from measure import ServerCpu, drive, load, machine, percentile  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -201,49 +201,22 @@ class Server:
         self.proc.wait(timeout=30)
 
 
-CLOCK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLOCK  # utime + stime
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
-def server_pids(master: int) -> list[int]:
-    """The gunicorn master, its workers, and the PostgreSQL backends serving the bench database."""
-    pids = [master]
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
-                pids.append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        pids += [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [DATABASE])]
-    return pids
-
-
 def load_test(port: int, make_request, total: int, clients: int, master: int | None = None) -> dict:
     """``clients`` threads, each with its own connection, share ``total`` requests; ``make_request(rng)`` gives
     (method, path, body, headers, expected status)."""
-    before = {p: cpu_seconds(p) for p in server_pids(master)} if master else {}
-    client_before = sum(os.times()[:2])
+    cpu = ServerCpu(master, DATABASE) if master else None
+    if cpu:
+        cpu.start()
     latencies, errors, seconds = drive(port, make_request, total, clients)
     out = summary(latencies, seconds, errors)
-    if master:
+    if cpu:
         # CPU actually spent by the server side (gunicorn + PostgreSQL backends) per request: independent of what
         # else runs on the machine, so it gives the throughput two dedicated cores would reach.
-        after = {p: cpu_seconds(p) for p in server_pids(master)}
-        spent = sum(after[p] - before.get(p, 0.0) for p in after)
-        per = spent / max(len(latencies), 1) * 1000
+        split = cpu.per(len(latencies))
+        per = split["gunicorn_cpu_ms"] + split["postgres_cpu_ms"]
         out["server_cpu_ms_per_request"] = round(per, 2)
-        out["client_cpu_ms_per_request"] = round((sum(os.times()[:2]) - client_before) / max(len(latencies), 1)
-                                                 * 1000, 2)
+        out["server_cpu_split_ms"] = {k: v for k, v in split.items() if k != "client_cpu_ms"}
+        out["client_cpu_ms_per_request"] = split["client_cpu_ms"]
         out["capacity_rps_2_cores"] = round(2000 / per, 1) if per else None
     return out
 
