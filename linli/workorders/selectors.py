@@ -377,6 +377,10 @@ def dispatch_board(user, *, waiting: int = 20) -> dict:
     return {"counts": counts, "rows": rows, "recent": recent}
 
 
+# What a row of the overdue board shows (not the order's 49 columns, nor its estate, which it does not show).
+OVERDUE_COLUMNS = ("code", "status", "text", "reply_due", "accept_due", "supervised", "assignee_org__name")
+
+
 def overdue_board(user):
     """超期督办: (the overdue orders in hand, most late first — page it; their count per organisation,
     [{"assignee_org__name", "n"}], most first). Overdue work in hand only, never the street's history: the list
@@ -391,7 +395,7 @@ def overdue_board(user):
         per_org[name] = per_org.get(name, 0) + n
     rows = [{"assignee_org__name": name, "n": n} for name, n in per_org.items()]
     rows.sort(key=lambda r: (-r["n"], r["assignee_org__name"] is None, r["assignee_org__name"] or ""))
-    return qs.select_related("estate", "assignee_org").order_by("reply_due", "id"), rows
+    return qs.select_related("assignee_org").only(*OVERDUE_COLUMNS).order_by("reply_due", "id"), rows
 
 
 def counts_by_tier(orders) -> dict[str, int]:

@@ -307,6 +307,35 @@ def test_the_overdue_board_lists_overdue_orders(desk, client_for):
     assert client_for("stranger").get("/workorders/overdue/").status_code == 404
 
 
+def test_an_overdue_row_shows_its_hours_status_organisation_and_supervision_and_escapes_what_people_wrote(
+        desk, client_for):
+    hostile = s.workorder_create(channel="phone", text='<script>alert(1)</script> & "楼道"' + "很长" * 30,
+                                 category="facility", place=s.resolve_place(building=desk.building_a))
+    plain = report(desk)
+    s.workorder_accept(order=plain, actor=desk.manager_a)
+    late = timezone.now() - datetime.timedelta(hours=30, minutes=1)
+    WorkOrder.objects.filter(pk__in=[hostile.pk, plain.pk]).update(overdue=True, reply_due=late)
+    WorkOrder.objects.filter(pk=plain.pk).update(supervised=True, reply_due=late - datetime.timedelta(hours=2))
+    summary.rebuild()  # changed without the services
+    body = client_for("street_admin").get("/workorders/overdue/").content.decode()
+    table = body.split('<table id="overdue-table">')[1].split("</table>")[0]
+    rows = {code: row for row in table.split("<tbody>")[1].split("<tr>")[1:]
+            for code in (hostile.code, plain.code) if code in row}
+    assert "<script>" not in table
+    # the text cut at 40 characters (as truncatechars), then escaped
+    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;楼道&quot;很长很长很...</td>" in rows[hostile.code]
+    plain = WorkOrder.objects.select_related("assignee_org").get(pk=plain.pk)
+    assert rows[plain.code] == (
+        f'<td class="nowrap"><a href="/workorders/{plain.code}/">{plain.code}</a><br>'
+        f'<span class="tag status-accepted">{Status.ACCEPTED.label}</span></td><td>{plain.text}</td>'
+        f'<td class="nowrap">32 小时</td><td class="hide-sm">{plain.assignee_org.name}</td>'
+        f'<td class="hide-sm">已督办</td></tr>')
+    assert '<td class="nowrap">30 小时</td>' in rows[hostile.code]
+    assert '<td class="hide-sm">—</td></tr>' in rows[hostile.code]  # not supervised
+    # most late first
+    assert table.index(plain.code) < table.index(hostile.code)
+
+
 # -- the routing table -------------------------------------------------------------------------------------
 
 
