@@ -255,7 +255,9 @@ def inbox_orders(user, tab_q: Q, params) -> tuple[WorkOrderFilterSet, object]:
     if filterset.is_valid() and _in_hand_only(tab_q, filterset) and NewestFirst.supported(qs.db):
         parts = scope_parts_for_orders(user)
         if len(parts) > 1:
-            base = WorkOrderFilterSet(params or None, queryset=WorkOrder.objects.filter(tab_q)).qs
+            # the same filters on the orders of the tab, from the values the filterset already read (a second
+            # filterset built its form and validated the request again: 1 ms)
+            base = filterset.filter_queryset(WorkOrder.objects.filter(tab_q))
             # the rows by id alone: with the scope and the filters repeated, PostgreSQL expected one row and joined
             # the estates by scanning them once per order (40 ms)
             return filterset, NewestFirst([base.filter(q) for q in parts], _inbox_rows(WorkOrder.objects.all()))
