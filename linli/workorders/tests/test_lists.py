@@ -6,12 +6,15 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.translation import override
 
 from linli.core.testing import error_messages
 from linli.workorders import services as s
 from linli.workorders import summary
+from linli.workorders.filters import WorkOrderFilterSet
 from linli.workorders.models import Status, WorkOrder
 
 URL = "/api/v1/workorders/"
@@ -207,3 +210,19 @@ def test_an_inbox_row_shows_its_tags_place_and_organisation_and_escapes_what_peo
     assert f'<td class="hide-sm">{light.estate.name} {light.building.number}</td>' in rows[light.code]
     assert f'<td class="hide-sm">{light.assignee_org.name}</td>' in rows[light.code]
     assert f'<span class="tag status-dispatched">{Status.DISPATCHED.label}</span>' in rows[light.code]
+
+
+def test_filtersets_share_their_form_class_but_not_their_values_or_language(db):
+    """The form class is built once per process (``WorkOrderFilterSet.get_form_class``): each filterset still reads
+    its own request, reports its own errors, and labels its fields in the language of the moment."""
+    good = WorkOrderFilterSet(QueryDict("status=dispatched&tier=hard"), queryset=WorkOrder.objects.all())
+    bad = WorkOrderFilterSet(QueryDict("status=nonsense&tier=hard"), queryset=WorkOrder.objects.all())
+    assert type(good.form) is type(bad.form)
+    assert good.is_valid() and good.form.cleaned_data["status"] == ["dispatched"]
+    assert not bad.is_valid() and list(bad.form.errors) == ["status"]
+    assert good.form.fields["status"] is not bad.form.fields["status"]  # each form copies the fields
+    with override("en"):
+        english = str(WorkOrderFilterSet(QueryDict(""), queryset=WorkOrder.objects.all()).form["tier"].label)
+    with override("zh-hans"):
+        chinese = str(WorkOrderFilterSet(QueryDict(""), queryset=WorkOrder.objects.all()).form["tier"].label)
+    assert (english, chinese) == ("Tier", "难易")
