@@ -4,23 +4,9 @@ read the ~40,000 entries of their street instead of the city's 1.25 million.
 Built without locking writes on PostgreSQL (CREATE INDEX CONCURRENTLY, hence a non-atomic migration); other
 databases build them as usual."""
 
-from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
 
-
-class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
-    """``AddIndexConcurrently`` on PostgreSQL, a plain ``AddIndex`` elsewhere (SQLite in tests and on a laptop)."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            return super().database_forwards(app_label, schema_editor, from_state, to_state)
-        return migrations.AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            return super().database_backwards(app_label, schema_editor, from_state, to_state)
-        return migrations.AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
-
+from linli.core.migration_ops import AddIndexConcurrentlyOnPostgres
 
 ACTIVE = models.Q(("status__in", ["received", "dispatched", "accepted", "in_progress", "replied"]))
 
