@@ -7,7 +7,8 @@
 1. A fresh PostgreSQL database (``linli_bench_pages``): ``migrate``, ``linli seed --homes N``, ``linli seed-orders
    --orders M --days D`` — with the defaults about 1.46 million orders in the busiest district and 156,000 in its
    busiest street (issue 13). ``--reuse`` keeps a database already seeded (with ``--keep`` by an earlier run).
-2. A street admin of the street with the most orders and a district admin of its district, signed in (sessions).
+2. A street admin of the street with the most orders, one of the street with the fewest, and a district admin of
+   the busiest street's district, signed in (sessions).
 3. gunicorn (``bench/pages_wsgi.py``: the application plus ``/bench-floor/``, a bare signed-in view), ``--workers``
    sync workers, persistent database connections, the cache in Redis as in production (``--cache db``: the
    database table that ``make run`` uses).
@@ -86,7 +87,8 @@ def seed(args) -> dict:
 
 
 def make_actors(database: str) -> dict:
-    """A street admin of the street with the most orders and a district admin of its district (sessions)."""
+    """A street admin of the street with the most orders and one of the street with the fewest; a district admin of
+    the first one's district (sessions)."""
     os.environ.update(env(database))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
     sys.path.insert(0, str(ROOT))
@@ -103,14 +105,18 @@ def make_actors(database: str) -> dict:
     from linli.places.models import Division
     from linli.workorders.models import WorkOrder
 
-    busiest = (WorkOrder.objects.values("street_id").annotate(n=Count("pk")).order_by("-n").first())
+    per_street = WorkOrder.objects.filter(street__isnull=False).values("street_id").annotate(n=Count("pk"))
+    busiest, fewest = per_street.order_by("-n").first(), per_street.order_by("n").first()
     street = Division.objects.get(pk=busiest["street_id"])
+    smallest = Division.objects.get(pk=fewest["street_id"])
     district = street.parent
     out = {"street": street.code, "street_orders": busiest["n"], "district": district.code,
            "district_orders": WorkOrder.objects.filter(street__parent=district).count(),
+           "smallest_street": smallest.code, "smallest_street_orders": fewest["n"],
            "cookie": settings.SESSION_COOKIE_NAME}
     for name, role, division in (("bench_pages_street", Role.STREET_ADMIN, street),
-                                 ("bench_pages_district", Role.DISTRICT_ADMIN, district)):
+                                 ("bench_pages_district", Role.DISTRICT_ADMIN, district),
+                                 ("bench_pages_smallest", Role.STREET_ADMIN, smallest)):
         user = User.objects.filter(username=name).first() or make_user(name, role, division=division)
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
@@ -184,6 +190,12 @@ def targets(actors: dict) -> list[tuple[str, str, str, bool]]:
         ("coverage_district", f"/places/coverage/{actors['district']}/", district, True),
         ("inbox_district", "/workorders/", district, True),
         ("dispatch_board_district", "/workorders/board/", district, True),
+        # a search of closed orders (every order, not work in hand): the street, the city's smallest street (its
+        # orders are the fewest among the city's, found newest first), the district
+        ("inbox_closed", "/workorders/?tab=all&status=visited,closed", street, True),
+        ("inbox_closed_smallest", "/workorders/?tab=all&status=visited,closed", actors["bench_pages_smallest"], True),
+        ("list_api_closed_smallest", "/api/v1/workorders/?status=closed", actors["bench_pages_smallest"], True),
+        ("inbox_closed_district", "/workorders/?tab=all&status=visited,closed", district, True),
     ]
 
 
@@ -248,7 +260,8 @@ def main() -> dict:
         result["seeding"] = seed(args)
     try:
         actors = make_actors(args.database)
-        result["city"] = {k: actors[k] for k in ("street", "street_orders", "district", "district_orders")}
+        result["city"] = {k: actors[k] for k in ("street", "street_orders", "district", "district_orders",
+                                                 "smallest_street", "smallest_street_orders")}
         print(f"city: {result['city']}", flush=True)
         server = Server(args.workers, args.database, cache_url=empty_redis() if args.cache == "redis" else "")
         try:

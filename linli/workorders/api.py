@@ -12,7 +12,7 @@ Who may do what (the same answers as the pages, because every step calls the sam
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from linli.core.api import IsMember, ScopedViewSet
 from linli.core.dbrouter import replica_reads
+from linli.core.filters import FilterBackend
 from linli.core.paging import NextLinkPagination
 from linli.people.registry_io import FileError
 from linli.people.scopes import scope_for
@@ -70,6 +71,14 @@ def step(name: str, body, url_path: str | None = None, description: str = ""):
     return decorate
 
 
+class KeepFilterset(FilterBackend):
+    """The API's filter backend, which leaves the filterset it built on the view (``view.filterset``)."""
+
+    def get_filterset(self, request, queryset, view):
+        view.filterset = super().get_filterset(request, queryset, view)
+        return view.filterset
+
+
 class WorkOrderViewSet(ScopedViewSet):
     """工单: list and read the orders you may see, record a new one, and take one step at a time."""
 
@@ -81,12 +90,22 @@ class WorkOrderViewSet(ScopedViewSet):
     lookup_value_regex = r"[\w-]+"
     may_conflict = True  # a step the order's status does not allow: 409
 
+    filter_backends = [KeepFilterset]
+
     def get_queryset(self):
         if self.action == "list":
             return selectors.order_list(self.request.user)
         qs = super().get_queryset()
         events = WorkOrderEvent.objects.select_related("actor")
         return qs.prefetch_related(Prefetch("events", queryset=events), "attachments")
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.action == "list":
+            # a search by status read per part of what the caller sees, as the inbox's (selectors.by_parts)
+            rows = selectors.list_rows(WorkOrder.objects.all())
+            return selectors.by_parts(self.request.user, self.filterset, Q(), rows) or queryset
+        return queryset
 
     def get_serializer_class(self):
         if self.action == "retrieve":

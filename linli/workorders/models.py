@@ -90,7 +90,7 @@ class WorkOrderQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
     def active(self):
-        """Work in hand: not yet closed, merged or cancelled (the rows of the ``workorder_active_idx`` index)."""
+        """Work in hand: not yet closed, merged or cancelled (five ranges of the ``workorder_status_idx`` index)."""
         return self.filter(status__in=ACTIVE_STATUSES)
 
     def overdue(self):
@@ -111,9 +111,10 @@ def _area_parts(paths) -> list[Q]:
     the streets under the paths; ``community_id`` in the communities under them, for the orders not in the first
     part (an order's street is its community's parent, ``services.resolve_place``, so for a street admin this part
     holds only orders whose street and community disagree). The first part is one range of
-    ``workorder_street_active_idx`` per street, where ``street_id IN … OR community_id IN …`` made PostgreSQL scan
-    a whole index; the second is read through ``workorder_community_active_idx`` (the planner cannot know that it
-    is empty in practice, docs/benchmarks.md). Above MAX_LITERAL_DIVISIONS divisions, one part with the ids as a
+    ``workorder_street_status_idx`` per street and status, where ``street_id IN … OR community_id IN …`` made
+    PostgreSQL scan a whole index; the others, one per gap between the streets, are ranges of
+    ``workorder_community_status_idx`` (the planner cannot know that they are empty in practice,
+    docs/benchmarks.md). Above MAX_LITERAL_DIVISIONS divisions, one part with the ids as a
     subquery."""
     split = _area_split(paths)
     if split is None:  # a national superuser
@@ -122,8 +123,7 @@ def _area_parts(paths) -> list[Q]:
     streets, communities = split
     if not streets:
         return [Q(community_id__in=communities)] if communities else []
-    return [Q(street_id__in=streets)] + ([Q(community_id__in=communities) & _street_not_in(streets)]
-                                         if communities else [])
+    return [Q(street_id__in=streets)] + (_in_communities_not_streets(communities, streets) if communities else [])
 
 
 def area_q(paths) -> Q:
@@ -156,12 +156,16 @@ def _area_split(paths) -> tuple[list[int], list[int]] | None:
     return divisions_memo.get(tuple(sorted(paths)), compute)
 
 
-def _street_not_in(streets: list[int]) -> Q:
-    """``street_id`` NULL or not one of ``streets`` (sorted), written as the ranges between them, which
-    ``workorder_community_active_idx`` (community, street, …) can answer as ranges."""
+def _in_communities_not_streets(communities: list[int], streets: list[int]) -> list[Q]:
+    """Orders of ``communities`` whose ``street_id`` is NULL or not one of ``streets`` (sorted), as disjoint parts,
+    one per gap between the streets: each is a set of ranges of the index that leads with (community, street)
+    (``workorder_community_status_idx``). As one part, the communities ``AND`` an ``OR`` of the gaps, PostgreSQL
+    ranged over the communities only and tested the street of each of their orders (90,000 index entries, 31 ms,
+    for a district's work in hand; 800,000 for its 已结案); written as an ``OR`` of (communities ``AND`` gap) it
+    took the communities out of the ``OR`` again."""
     gaps = [Q(street_id__isnull=True), Q(street_id__lt=streets[0]), Q(street_id__gt=streets[-1])]
     gaps += [Q(street_id__gt=a, street_id__lt=b) for a, b in zip(streets, streets[1:], strict=False) if b > a + 1]
-    return reduce(or_, gaps)
+    return [Q(community_id__in=communities) & gap for gap in gaps]
 
 
 def _scope_parts(user) -> tuple[list[Q], list[Q]]:
@@ -186,7 +190,9 @@ def scope_for_orders(user) -> Q:
     """Staff see orders of the places they serve and orders assigned to their organisations;
     a resident sees the orders they reported."""
     area, others = _scope_parts(user)
-    parts = area + others
+    # the area as its streets OR its communities (the union of its parts): its parts' gaps, ORed, made a district's
+    # statements longer to compile and to plan (5 ms a page)
+    parts = ([area_q(scope_for(user).paths)] if area else []) + others
     return reduce(or_, parts) if parts else Q(pk__in=[])
 
 
@@ -199,7 +205,9 @@ def scope_parts_for_orders(user) -> list[Q]:
     if not others:
         return area or [Q(pk__in=[])]
     rest = reduce(or_, others)
-    return area + [rest & ~reduce(or_, area)] if area else [rest]
+    # outside the area: not its streets nor its communities (the parts' union, written as the two lists; as NOT of
+    # the parts, a district's gaps made PostgreSQL spend 11 ms planning the statement)
+    return area + [rest & ~area_q(scope_for(user).paths)] if area else [rest]
 
 
 class WorkOrder(models.Model):
@@ -220,13 +228,14 @@ class WorkOrder(models.Model):
     anonymous = models.BooleanField(_("匿名"), default=False)
 
     # Every write of an order touches every index of the table: no single-column index where a composite one
-    # below starts with the same column (street, estate, assignee_org, status, accept_due, overdue).
+    # below starts with the same column (street, community, estate, assignee_org, status, accept_due, overdue).
     street = models.ForeignKey(
         "places.Division", verbose_name=_("街道"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         db_index=False,
     )
     community = models.ForeignKey(
-        "places.Division", verbose_name=_("社区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "places.Division", verbose_name=_("社区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     estate = models.ForeignKey(
         "places.Estate", verbose_name=_("小区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -302,35 +311,36 @@ class WorkOrder(models.Model):
         ]
         indexes = [
             models.Index(fields=["assignee_org", "status"]),
-            models.Index(fields=["street", "status"]),
             models.Index(fields=["estate", "status"]),
             models.Index(fields=["status", "accept_due"]),
             models.Index(fields=["status", "reply_due"]),
-            # The inbox tabs and the boards read work in hand only (a small part of the table once most orders are
-            # closed). Newest first per status; the included columns are everything a user's scope and a tab test,
-            # so that counting a tab never reads the table (PostgreSQL; other databases ignore ``include``).
-            models.Index(fields=["status", "received_at", "id"], condition=Q(status__in=ACTIVE_STATUSES),
-                         include=["street", "community", "estate", "assignee_org", "assignee_user", "created_by",
-                                  "channel", "overdue", "needs_triage"],
-                         name="workorder_active_idx"),
+            # The inbox and the boards: the orders of some statuses, newest first; the included columns are
+            # everything a user's scope and a tab test, so that picking a page's orders reads the index alone
+            # (PostgreSQL; other databases ignore ``include``). Every order, not work in hand only: a search for
+            # 已结案 was otherwise answered by walking the city's orders newest first (0.6–1.2 s, docs/benchmarks.md).
+            # Not the community: with it, PostgreSQL answered the rare orders of a district's communities that lie
+            # in other streets (``_in_communities_not_streets``) by reading every order of a status here (70 ms).
+            models.Index(fields=["status", "received_at", "id"],
+                         include=["street", "estate", "assignee_org", "assignee_user", "created_by", "channel",
+                                  "overdue", "needs_triage"],
+                         name="workorder_status_idx"),
             # The overdue board: overdue work in hand, most late first, with the same scope columns.
             models.Index(fields=["reply_due", "id"], condition=Q(overdue=True, status__in=ACTIVE_STATUSES),
                          include=["status", "street", "community", "estate", "assignee_org", "assignee_user",
                                   "created_by", "channel"],
                          name="workorder_overdue_idx"),
-            # The same work in hand per street and per community (a street or community admin's boards and tabs
-            # read their own area's entries, not the city's): the scope's street_id / community_id test is the
-            # leading column, and the include columns answer the boards' counts without reading the table.
-            models.Index(fields=["street", "status", "received_at", "id"], condition=Q(status__in=ACTIVE_STATUSES),
+            # The same per street and per community (a street admin reads their street's entries, not the city's):
+            # the scope's street_id / community_id test is the leading column (these two also serve what a
+            # single-column index of the street or the community would).
+            models.Index(fields=["street", "status", "received_at", "id"],
                          include=["community", "estate", "assignee_org", "assignee_user", "created_by", "channel",
                                   "overdue", "needs_triage", "reply_due"],
-                         name="workorder_street_active_idx"),
+                         name="workorder_street_status_idx"),
             # (community, street): the orders of a community whose street is another one are a few ranges.
             models.Index(fields=["community", "street", "status", "received_at", "id"],
-                         condition=Q(status__in=ACTIVE_STATUSES),
                          include=["estate", "assignee_org", "assignee_user", "created_by", "channel", "overdue",
                                   "needs_triage", "reply_due"],
-                         name="workorder_community_active_idx"),
+                         name="workorder_community_status_idx"),
             # Recent orders of one estate (duplicate look-ups at intake).
             models.Index(fields=["estate", "received_at"]),
         ]
