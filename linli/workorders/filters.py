@@ -136,9 +136,23 @@ def page_filters(filterset: WorkOrderFilterSet, *, estates, categories) -> list[
     out = []
     for name in PAGE_FILTERS:
         field = filterset.form[name]
-        out.append({"name": name, "label": field.label, "id": field.auto_id, "value": data.get(name, ""),
-                    "choices": [("", _("全部")), *choices[name]] if name in choices else None})
+        value = data.get(name, "")
+        options = [("", _("全部")), *choices[name], *_several(value, choices[name])] if name in choices else None
+        out.append({"name": name, "label": field.label, "id": field.auto_id, "value": value, "choices": options})
     return out
+
+
+def _several(value: str, choices) -> list[tuple[str, str]]:
+    """An address that asks for several values (``status=visited,closed``, as the dashboard's links do) gets an
+    option of its own, labelled with their names, so that the select shows the filter the list applies. Values
+    that are not among the choices give none (the filter then is not applied either)."""
+    if "," not in value:
+        return []
+    labels = dict((str(v), label) for v, label in choices)
+    parts = [v.strip() for v in value.split(",") if v.strip()]
+    if not parts or any(v not in labels for v in parts):
+        return []
+    return [(value, "、".join(str(labels[v]) for v in parts))]
 
 
 # What the inbox shows as selects and date inputs (the search box is ``q``); the API takes every filter.

@@ -228,3 +228,16 @@ def test_filtersets_share_their_form_class_but_not_their_values_or_language(db):
     with override("zh-hans"):
         chinese = str(WorkOrderFilterSet(QueryDict(""), queryset=WorkOrder.objects.all()).form["tier"].label)
     assert (english, chinese) == ("Tier", "难易")
+
+
+def test_the_status_select_shows_several_statuses_that_the_address_asks_for(three, client_for):
+    client = client_for("street_admin")
+    body = client.get("/workorders/?tab=all&status=closed,dispatched").content.decode()
+    select = body.split('<select name="status"')[1].split("</select>")[0]
+    assert '<option value="closed,dispatched" selected>已结案、已派单</option>' in select
+    assert '<option value="" selected>' not in select
+    one = client.get("/workorders/?tab=all&status=closed").content.decode().split('<select name="status"')[1]
+    assert '<option value="closed" selected>' in one.split("</select>")[0] and "、" not in one.split("</select>")[0]
+    # a value outside the choices gets no option of its own (the list ignores it too)
+    bad = client.get("/workorders/?tab=all&status=closed,nonsense").content.decode().split('<select name="status"')[1]
+    assert "nonsense" not in bad.split("</select>")[0]
