@@ -84,3 +84,33 @@ def test_the_labels_follow_the_active_language_as_get_display_does(desk):
             assert [e["type_display"] for e in data["events"]] == [e.get_kind_display() for e in routed.events.all()]
     with translation.override("en"):
         assert s.WorkOrderSerializer(routed, context={"request": request}).data["status_display"] == "Called back"
+
+
+def test_the_list_api_gives_each_caller_what_the_serializer_gives_of_the_order_itself(desk, client_for):
+    """``GET /api/v1/workorders/`` reads its lines as values (selectors.list_rows): each line must be what the
+    declared fields give of the WorkOrder, masking included, for callers who manage, handle, reported or only
+    read the orders — whole list and searched by status (read per part on PostgreSQL)."""
+    made = orders(desk)
+    assert any(o.contact_phone for o in made) and any(o.assignee_org_id for o in made)
+    compared = 0
+    for who in ("street_admin", "community_admin", "manager_a", "resident_a", "auditor"):
+        request = RequestFactory().get("/")
+        request.user = getattr(desk, who)
+        context = {"request": request}
+        client = client_for(who)
+        for query in ("", "?status=closed,received,dispatched", "?limit=1&offset=1"):
+            response = client.get(f"/api/v1/workorders/{query}")
+            assert response.status_code == 200, (who, response.content)
+            lines = response.json()["results"]
+            expected = WorkOrder.objects.visible_to(request.user).select_related(
+                "street", "community", "estate", "building", "home", "assignee_org").order_by("-received_at", "-id")
+            if query.startswith("?status"):
+                expected = expected.filter(status__in=["closed", "received", "dispatched"])
+            if "offset" in query:
+                expected = expected[1:2]
+            assert [line["code"] for line in lines] == [o.code for o in expected], (who, query)
+            for line, order in zip(lines, expected, strict=True):
+                want = declared(s.WorkOrderSerializer, order, context)
+                assert line == want, (who, query, order.code)
+                compared += 1
+    assert compared >= 12  # every caller saw some order
