@@ -1,5 +1,7 @@
+import html
+
 from django import template
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -41,9 +43,11 @@ def options(choices, current=""):
     """``<option>`` elements of (value, label) pairs, the one equal to ``current`` selected. Written in Python: a
     template loop per option (a street's estates, its organisations) cost more than the rest of a list page."""
     current = "" if current is None else str(current)
+    # html.escape is what Django's escape does (same characters), without its lazy-string wrapper: a district's
+    # 567 estates cost 1.7 ms through it
     return mark_safe("".join(
-        f'<option value="{escape(value)}"{" selected" if str(value) == current else ""}>{escape(label)}</option>'
-        for value, label in choices))
+        f'<option value="{html.escape(str(value))}"{" selected" if str(value) == current else ""}>'
+        f'{html.escape(str(label))}</option>' for value, label in choices))
 
 
 @register.simple_tag(takes_context=True)
