@@ -1,5 +1,7 @@
 """Pages of the registry: divisions, estates, an estate with its buildings and homes, coverage."""
 
+import html
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -7,6 +9,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from linli.core.access import (
@@ -17,6 +20,7 @@ from linli.core.access import (
 )
 from linli.core.dbrouter import replica_reads
 from linli.core.htmx import is_htmx
+from linli.core.templatetags.linli import percent
 from linli.places.charts import stacked_bars
 from linli.places.filters import DivisionFilterSet, EstateFilterSet
 from linli.places.forms import StewardshipCorrectionForm, StewardshipForm
@@ -180,7 +184,36 @@ def coverage_page(request, code=None):
         "children": children,
         "chart": stacked_bars(chart_rows),
         "ancestors": _ancestors(division, divisions),
+        **_coverage_rows(figures, children),
     })
+
+
+def _reverser(name: str, sample):
+    """``arg → reverse(name, args=[arg])``, reversed once for a table (a url tag per row cost a fifth of a page)."""
+    before, after = reverse(name, args=[sample]).split(str(sample))
+    return lambda arg: f"{before}{arg}{after}"
+
+
+def _coverage_rows(figures, children) -> dict:
+    """The coverage tables' rows, every value escaped (``html.escape``, as the template's autoescape): through the
+    template language, with a url tag per row, a district's 95 unmanaged estates and 18 contracts cost a sixth of
+    the page."""
+    division_url = _reverser("places:coverage_division", "900000000000")
+    estate_url = _reverser("places:estate_detail", 987654321)
+    esc = html.escape
+    return {
+        "child_rows": SafeString("".join(
+            f'<tr><td><a href="{esc(division_url(child.code))}">{esc(child.name)}</a></td><td>{cov.estates_total}'
+            f'</td><td>{cov.homes_total}</td>\n<td>{esc(percent(cov.professional_share))}</td>'
+            f'<td>{len(cov.unmanaged)}</td></tr>' for child, cov in children)),
+        "unmanaged_rows": SafeString("".join(
+            f'<tr><td><a href="{esc(estate_url(e.pk))}">{esc(e.name)}</a></td><td>{esc(str(e.community))}</td>'
+            f'<td>{e.home_count}</td></tr>' for e in figures.unmanaged)),
+        "expiring_rows": SafeString("".join(
+            f'<tr><td><a href="{esc(estate_url(s.estate_id))}">{esc(str(s.estate))}</a></td>'
+            f'<td>{esc(str(s.provider)) if s.provider else "—"}</td><td>{s.contract_end:%Y-%m-%d}</td></tr>'
+            for s in figures.expiring)),
+    }
 
 
 def _ancestors(division, visible):

@@ -161,6 +161,31 @@ def test_the_coverage_page_counts_estates_and_homes_by_mode(world, client_for):
     assert "<svg" in response.content.decode()
 
 
+def test_the_coverage_tables_link_each_row_and_escape_what_people_named(world, client_for):
+    """The tables' rows are written in the view (places.views._coverage_rows): each unmanaged estate and expiring
+    contract links to its estate, each child to its coverage, every name escaped."""
+    from linli.places.models import Estate
+
+    hostile = Estate.objects.create(name='<script>alert(1)</script>"小区', community=world.c1)
+    body = client_for("street_admin").get(reverse("places:coverage_division", args=["500104001"])).content.decode()
+    unmanaged = body.split("无人管理的小区（")[1].split("</table>")[0]
+    assert "<script>" not in body.split('id="main"')[1]
+    assert (f'<a href="{reverse("places:estate_detail", args=[hostile.pk])}">&lt;script&gt;alert(1)&lt;/script&gt;'
+            f'&quot;小区</a></td><td>锦霞社区</td><td>0</td>') in unmanaged
+    assert f'<a href="{reverse("places:estate_detail", args=[world.estate_b.pk])}">新工宿舍</a>' in unmanaged
+    expiring = body.split("90 天内到期的物业合同（")[1].split("</table>")[0]
+    assert f'<a href="{reverse("places:estate_detail", args=[world.estate_a.pk])}">锦霞小区</a>' in expiring
+    district = client_for("district_admin").get(reverse("places:coverage_division", args=["500104"])).content.decode()
+    children = district.split("下级区划")[1].split("</table>")[0]
+    assert f'<a href="{reverse("places:coverage_division", args=["500104001"])}">九宫庙街道</a>' in children
+
+
+def test_the_coverage_tables_say_when_they_are_empty(world, client_for):
+    Stewardship.objects.all().delete()  # no contract ends within 90 days
+    body = client_for("street_admin").get(reverse("places:coverage_division", args=["500104001"])).content.decode()
+    assert "没有即将到期的合同" in body and "没有无人管理的小区" not in body
+
+
 def test_the_district_coverage_lists_its_streets(world, client_for):
     response = client_for("district_admin").get(reverse("places:coverage_division", args=["500104"]))
     assert [c.name for c, _ in response.context["children"]] == ["九宫庙街道", "新山村街道"]
