@@ -294,6 +294,28 @@ def test_the_dispatch_board_counts_per_organisation(desk, client_for):
     assert client_for("resident_a").get("/workorders/board/").status_code == 404
 
 
+def test_the_dispatch_board_rows_link_each_waiting_order_and_escape_what_people_wrote(desk, client_for):
+    """The board's rows are written in the view (views.worklists._board_rows): an organisation's figures, the
+    overdue tag, and each waiting order linked to its page with its text cut at 40 characters, all escaped."""
+    report(desk)
+    order = report(desk)
+    WorkOrder.objects.filter(pk=order.pk).update(overdue=True)
+    summary.rebuild()
+    waiting = queued(desk, 1)[0]
+    WorkOrder.objects.filter(pk=waiting.pk).update(text='<b>"积水"</b>' + "很长" * 30)
+    body = client_for("street_admin").get("/workorders/board/").content.decode()
+    orgs = body.split('id="org-table"')[1].split("</table>")[0]
+    assert ('<tr><td>重庆锦绣物业服务有限公司<br><span class="muted">物业服务企业</span></td><td>2</td><td>0</td>'
+            '<td>0</td><td><span class="tag overdue">1</span></td></tr>') in orgs
+    rows = body.split("等待派单")[1].split("</table>")[0]
+    assert f'<a href="/workorders/{waiting.code}/">{waiting.code}</a>' in rows
+    assert "&lt;b&gt;&quot;积水&quot;&lt;/b&gt;很长很长" in rows and "<b>" not in rows
+    empty = client_for("street_admin")
+    WorkOrder.objects.filter(status="received").update(status="cancelled")
+    summary.rebuild()
+    assert "没有等待派单的工单" in empty.get("/workorders/board/").content.decode()
+
+
 def test_the_overdue_board_lists_overdue_orders(desk, client_for):
     order = report(desk)
     s.workorder_accept(order=order, actor=desk.manager_a)
