@@ -20,6 +20,7 @@ from linli.core.access import (
 )
 from linli.core.dbrouter import replica_reads
 from linli.core.htmx import is_htmx
+from linli.core.rows import reverser
 from linli.core.templatetags.linli import percent
 from linli.places.charts import stacked_bars
 from linli.places.filters import DivisionFilterSet, EstateFilterSet
@@ -188,18 +189,12 @@ def coverage_page(request, code=None):
     })
 
 
-def _reverser(name: str, sample):
-    """``arg → reverse(name, args=[arg])``, reversed once for a table (a url tag per row cost a fifth of a page)."""
-    before, after = reverse(name, args=[sample]).split(str(sample))
-    return lambda arg: f"{before}{arg}{after}"
-
-
 def _coverage_rows(figures, children) -> dict:
     """The coverage tables' rows, every value escaped (``html.escape``, as the template's autoescape): through the
     template language, with a url tag per row, a district's 95 unmanaged estates and 18 contracts cost a sixth of
     the page."""
-    division_url = _reverser("places:coverage_division", "900000000000")
-    estate_url = _reverser("places:estate_detail", 987654321)
+    division_url = reverser("places:coverage_division", "900000000000")
+    estate_url = reverser("places:estate_detail", 987654321)
     esc = html.escape
     return {
         "child_rows": SafeString("".join(

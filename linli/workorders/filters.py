@@ -137,22 +137,22 @@ def page_filters(filterset: WorkOrderFilterSet, *, estates, categories) -> list[
     for name in PAGE_FILTERS:
         field = filterset.form[name]
         value = data.get(name, "")
-        options = [("", _("全部")), *choices[name], *_several(value, choices[name])] if name in choices else None
+        options = ([("", _("全部")), *choices[name], *_several(filterset, name, value, choices[name])]
+                   if name in choices else None)
         out.append({"name": name, "label": field.label, "id": field.auto_id, "value": value, "choices": options})
     return out
 
 
-def _several(value: str, choices) -> list[tuple[str, str]]:
+def _several(filterset, name: str, value: str, choices) -> list[tuple[str, str]]:
     """An address that asks for several values (``status=visited,closed``, as the dashboard's links do) gets an
-    option of its own, labelled with their names, so that the select shows the filter the list applies. Values
-    that are not among the choices give none (the filter then is not applied either)."""
-    if "," not in value:
+    option of its own, labelled with their names, so that the select shows the filter the list applies: the values
+    the filter read (``CommaChoiceField``); a value outside the choices gives none, as the filter applies none."""
+    form = filterset.form
+    picked = form.cleaned_data.get(name) if filterset.is_bound and not form.has_error(name) else None
+    if not isinstance(picked, list) or len(picked) < 2:
         return []
-    labels = dict((str(v), label) for v, label in choices)
-    parts = [v.strip() for v in value.split(",") if v.strip()]
-    if not parts or any(v not in labels for v in parts):
-        return []
-    return [(value, "、".join(str(labels[v]) for v in parts))]
+    labels = {str(v): label for v, label in choices}
+    return [(value, "、".join(str(labels[v]) for v in picked))]
 
 
 # What the inbox shows as selects and date inputs (the search box is ``q``); the API takes every filter.

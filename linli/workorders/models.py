@@ -354,9 +354,15 @@ class WorkOrder(models.Model):
 
     @property
     def place_label(self) -> str:
-        parts = [str(p) for p in (self.estate, self.building and self.building.number, self.home and self.home.number)
-                 if p]
-        return " ".join(parts) or self.address
+        return place_label(self.estate and self.estate.name, self.building and self.building.number,
+                           self.home and self.home.number, self.address)
+
+
+def place_label(estate_name, building_number, home_number, address) -> str:
+    """Where an order is, as lists show it: the estate, building and home that are known, or else the address (a
+    list that reads them as values, ``selectors.InboxRow``, calls this with what it read)."""
+    parts = [str(p) for p in (estate_name, building_number, home_number) if p]
+    return " ".join(parts) or address
 
 
 class WorkOrderEvent(Event):

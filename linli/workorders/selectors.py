@@ -32,6 +32,7 @@ from linli.workorders.models import (
     WorkOrder,
     _scope_parts,
     area_q,
+    place_label,
     scope_parts_for_orders,
 )
 
@@ -297,9 +298,7 @@ class InboxRow:
 
     @property
     def place_label(self) -> str:
-        """As ``WorkOrder.place_label``: the estate, building and home, or the address."""
-        parts = [str(p) for p in (self.estate_name, self.building_number, self.home_number) if p]
-        return " ".join(parts) or self.address
+        return place_label(self.estate_name, self.building_number, self.home_number, self.address)
 
 
 class _InboxRows(ValuesListIterable):
